@@ -1,0 +1,220 @@
+#!/usr/bin/env bash
+# Compare `gvmi hash` against established SHA3-224 tools in one run.
+#
+#   benches/compare.sh                  # 1 GiB file + 8 x 128 MiB files, RUNS=5
+#   QUICK=1 benches/compare.sh          # 64 MiB + 8 x 8 MiB, RUNS=2 (smoke run)
+#
+# Environment:
+#   GVMI=path        use this binary instead of building target/release/gvmi
+#   BENCH_DIR=dir    where the random input files live (default target/bench-data);
+#                    files that already exist with the right size are reused
+#   RUNS=n           timed repetitions per (gvmi, anchor) pair (default 5, QUICK: 2)
+#   QUICK=1          small sizes for a fast smoke run
+#
+# Anchors: openssl dgst -sha3-224 (required), Perl sha3sum -a 224 (required),
+# rhash --sha3-224 (optional), and for the multi-file case
+# xargs -P$(nproc) -n1 openssl dgst -sha3-224.
+# Every tool must print the same hash for every file before anything is timed.
+# Timing: wall clock, page cache warm, gvmi and each anchor run back to back in pairs
+# (order alternating per run); the table shows medians, and the ratio column is the
+# median of the per-pair time ratios gvmi/anchor (< 1 means gvmi is faster).
+set -euo pipefail
+export LC_ALL=C
+
+die()  { echo "compare.sh: ERROR: $*" >&2; exit 1; }
+note() { echo "compare.sh: $*" >&2; }
+
+caller_pwd="$PWD"
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo_root"
+
+abspath() { case "$1" in /*) printf '%s\n' "$1" ;; *) printf '%s\n' "$caller_pwd/$1" ;; esac; }
+
+# ---- parameters -----------------------------------------------------------------------
+QUICK="${QUICK:-0}"
+if [[ "$QUICK" == 1 ]]; then
+    BIG_MIB=64; SMALL_MIB=8; RUNS="${RUNS:-2}"
+else
+    BIG_MIB=1024; SMALL_MIB=128; RUNS="${RUNS:-5}"
+fi
+NSMALL=8
+[[ "$RUNS" =~ ^[1-9][0-9]*$ ]] || die "RUNS must be a positive integer (got '$RUNS')"
+if [[ -n "${BENCH_DIR:-}" ]]; then BENCH_DIR="$(abspath "$BENCH_DIR")"; else BENCH_DIR="$repo_root/target/bench-data"; fi
+
+# ---- tools ----------------------------------------------------------------------------
+EMPTY_SHA3_224=6b4e03423667dbb73b6e15454f0eb1abd4597f9a1b078e3f5b5a6bc7
+
+command -v openssl >/dev/null || die "required anchor 'openssl' not found (apt install openssl)"
+openssl dgst -sha3-224 </dev/null 2>/dev/null | grep -q "$EMPTY_SHA3_224" \
+    || die "'openssl dgst -sha3-224' does not work here (OpenSSL >= 1.1.1 needed)"
+command -v sha3sum >/dev/null || die "required anchor 'sha3sum' not found (apt install libdigest-sha3-perl)"
+sha3sum -a 224 </dev/null 2>/dev/null | grep -q "$EMPTY_SHA3_224" \
+    || die "'sha3sum -a 224' does not give FIPS-202 SHA3-224 (need Perl Digest::SHA3's sha3sum)"
+HAVE_RHASH=0
+if command -v rhash >/dev/null && rhash --sha3-224 - </dev/null 2>/dev/null | grep -q "$EMPTY_SHA3_224"; then
+    HAVE_RHASH=1
+else
+    note "optional anchor 'rhash' not installed (or lacks --sha3-224): skipped"
+fi
+NPROC="$(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)"
+HAVE_GNU_TIME=0
+if [[ -x /usr/bin/time ]] && /usr/bin/time -v true >/dev/null 2>&1; then
+    HAVE_GNU_TIME=1
+else
+    note "GNU /usr/bin/time (with -v) not found: max-RSS section skipped"
+fi
+
+if [[ -n "${GVMI:-}" ]]; then
+    if [[ "$GVMI" == */* ]]; then GVMI="$(abspath "$GVMI")"; else GVMI="$(command -v "$GVMI" || true)"; fi
+    [[ -n "$GVMI" && -x "$GVMI" ]] || die "GVMI=${GVMI:-?} is not an executable"
+else
+    command -v cargo >/dev/null || die "cargo not found (or set GVMI=/path/to/gvmi)"
+    note "building: cargo build --release"
+    cargo build --release >&2 || die "cargo build --release failed"
+    GVMI="${CARGO_TARGET_DIR:-$repo_root/target}/release/gvmi"
+    GVMI="$(abspath "$GVMI")"
+    [[ -x "$GVMI" ]] || die "build succeeded but $GVMI is missing"
+fi
+
+# ---- clock (integer microseconds) ------------------------------------------------------
+if [[ -n "${EPOCHREALTIME:-}" ]]; then
+    now_us() { local t="$EPOCHREALTIME"; REPLY=$(( 10#${t%.*} * 1000000 + 10#${t#*.} )); }
+elif [[ "$(date +%N)" =~ ^[0-9]+$ ]]; then
+    now_us() { REPLY=$(( $(date +%s%N) / 1000 )); }
+else
+    now_us() { REPLY="$(perl -MTime::HiRes=time -e 'printf "%d", time*1e6')"; }
+fi
+
+# ---- data -----------------------------------------------------------------------------
+filesize() { stat -c %s "$1" 2>/dev/null || stat -f %z "$1"; }
+make_file() { # path bytes
+    local f="$1" n="$2"
+    if [[ -f "$f" && "$(filesize "$f")" == "$n" ]]; then return; fi
+    note "creating $f ($((n >> 20)) MiB)"
+    head -c "$n" /dev/urandom >"$f.tmp"
+    mv "$f.tmp" "$f"
+}
+mkdir -p "$BENCH_DIR"
+BIG_FILE="$BENCH_DIR/a-${BIG_MIB}MiB.bin"
+make_file "$BIG_FILE" $((BIG_MIB << 20))
+SMALL_FILES=()
+for ((i = 1; i <= NSMALL; i++)); do
+    f="$BENCH_DIR/b-${SMALL_MIB}MiB-$i.bin"
+    make_file "$f" $((SMALL_MIB << 20))
+    SMALL_FILES+=("$f")
+done
+
+TMP="$(mktemp -d)"
+trap 'rm -rf "$TMP"' EXIT
+
+# ---- helpers --------------------------------------------------------------------------
+# Normalise any tool's output to sorted "hex  path" lines.
+normalise() {
+    sed -E -e 's/^SHA3-224\((.*)\)= *([0-9a-fA-F]{56})$/\2  \1/' \
+           -e 's/^([0-9a-fA-F]{56}) [ *](.*)$/\1  \2/' "$1" \
+        | awk '{ print tolower(substr($0, 1, 56)) substr($0, 57) }' | sort
+}
+median() { sort -g "$1" | awk '{ a[NR] = $1 } END { if (NR == 0) exit 1; if (NR % 2) printf "%.6f\n", a[(NR + 1) / 2]; else printf "%.6f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+run_timed() { # cmd -> REPLY = seconds
+    local t0 t1
+    now_us; t0=$REPLY
+    eval "$1" >/dev/null || die "command failed: $1"
+    now_us; t1=$REPLY
+    REPLY="$(awk -v d=$((t1 - t0)) 'BEGIN { printf "%.6f", d / 1e6 }')"
+}
+
+declare -A CMD
+bench_case() { # id title bytes files...
+    local id="$1" title="$2" bytes="$3"; shift 3
+    local files=("$@") qf t a r
+    qf="$(printf '%q ' "${files[@]}")"; qf="${qf% }"
+
+    local tools=(gvmi openssl sha3sum)
+    CMD=()
+    CMD[gvmi]="$(printf '%q' "$GVMI") hash --quiet $qf"
+    CMD[openssl]="openssl dgst -sha3-224 $qf"
+    CMD[sha3sum]="sha3sum -a 224 $qf"
+    if [[ $HAVE_RHASH == 1 ]]; then tools+=(rhash); CMD[rhash]="rhash --sha3-224 $qf"; fi
+    if (( ${#files[@]} > 1 )); then
+        tools+=("openssl-xargs-P$NPROC")
+        CMD["openssl-xargs-P$NPROC"]="printf '%s\\0' $qf | xargs -0 -P$NPROC -n1 openssl dgst -sha3-224"
+    fi
+
+    echo
+    echo "=== case ($id): $title — $((bytes >> 20)) MiB total, RUNS=$RUNS ==="
+    echo "commands:"
+    for t in "${tools[@]}"; do printf '  %-20s %s\n' "$t" "${CMD[$t]}"; done
+
+    local avail_kb
+    avail_kb="$(awk '/^MemAvailable:/ { print $2 }' /proc/meminfo 2>/dev/null || echo 0)"
+    if [[ -n "$avail_kb" && "$avail_kb" -gt 0 && $((bytes / 1024)) -gt $((avail_kb * 8 / 10)) ]]; then
+        note "WARNING: data ($((bytes >> 20)) MiB) may not fit in the page cache ($((avail_kb >> 10)) MiB available)"
+    fi
+    cat "${files[@]}" >/dev/null   # warm the page cache
+
+    # Correctness first (doubles as a warm-up run of every tool).
+    eval "${CMD[gvmi]}" >"$TMP/raw.gvmi" || die "gvmi failed: ${CMD[gvmi]}"
+    normalise "$TMP/raw.gvmi" >"$TMP/ref"
+    [[ "$(wc -l <"$TMP/ref")" -eq ${#files[@]} ]] && ! grep -qvE '^[0-9a-f]{56}  ' "$TMP/ref" \
+        || { cat "$TMP/ref" >&2; die "gvmi did not print one '<hex>  <path>' line per file"; }
+    for t in "${tools[@]}"; do
+        eval "${CMD[$t]}" >"$TMP/raw.$t" || die "$t failed: ${CMD[$t]}"
+        normalise "$TMP/raw.$t" >"$TMP/norm.$t"
+        if ! cmp -s "$TMP/ref" "$TMP/norm.$t"; then
+            echo "HASH MISMATCH between gvmi and $t:" >&2
+            diff "$TMP/ref" "$TMP/norm.$t" >&2 || true
+            die "tools disagree on SHA3-224 for case ($id)"
+        fi
+    done
+    echo "hashes: all ${#tools[@]} tools agree on all ${#files[@]} file(s), e.g. $(head -n1 "$TMP/ref")"
+
+    # Timed runs: gvmi and each anchor back to back, order alternating per run.
+    local anchors=("${tools[@]:1}") pair
+    for t in "${tools[@]}"; do : >"$TMP/$id.$t.times"; : >"$TMP/$id.$t.ratio"; done
+    for ((r = 1; r <= RUNS; r++)); do
+        for a in "${anchors[@]}"; do
+            if (( r % 2 )); then pair=(gvmi "$a"); else pair=("$a" gvmi); fi
+            local tg ta
+            for t in "${pair[@]}"; do
+                run_timed "${CMD[$t]}"
+                echo "$REPLY" >>"$TMP/$id.$t.times"
+                if [[ $t == gvmi ]]; then tg=$REPLY; else ta=$REPLY; fi
+            done
+            awk -v g="$tg" -v a="$ta" 'BEGIN { printf "%.6f\n", g / a }' >>"$TMP/$id.$a.ratio"
+        done
+        note "case ($id): run $r/$RUNS done"
+    done
+
+    echo
+    printf '%-22s %12s %10s %18s\n' tool "median s" "MB/s" "gvmi/anchor time"
+    printf '%-22s %12s %10s %18s\n' ---- -------- ---- ----------------
+    for t in "${tools[@]}"; do
+        local med mbs ratio
+        med="$(median "$TMP/$id.$t.times")"
+        mbs="$(awk -v b="$bytes" -v s="$med" 'BEGIN { printf "%.0f", b / 1e6 / s }')"
+        if [[ $t == gvmi ]]; then ratio="-"; else ratio="$(median "$TMP/$id.$t.ratio")"; ratio="$(printf '%.2f' "$ratio")"; fi
+        printf '%-22s %12.3f %10s %18s\n' "$t" "$med" "$mbs" "$ratio"
+    done
+    echo "(MB = 10^6 bytes; gvmi/anchor < 1 means gvmi is faster; gvmi median over all its paired runs)"
+
+    if [[ $id == a && $HAVE_GNU_TIME == 1 ]]; then
+        echo
+        echo "max RSS, one run each under /usr/bin/time -v:"
+        for t in "${tools[@]}"; do
+            eval "/usr/bin/time -v -o $(printf '%q' "$TMP/rss.$t") ${CMD[$t]}" >/dev/null || die "$t failed under /usr/bin/time"
+            awk -F: -v t="$t" '/Maximum resident set size/ { printf "  %-20s %8.1f MiB\n", t, $2 / 1024 }' "$TMP/rss.$t"
+        done
+    fi
+}
+
+# ---- report header --------------------------------------------------------------------
+echo "gvmi compare benchmark ($( [[ $QUICK == 1 ]] && echo QUICK || echo full ))"
+echo "host:     $(uname -srm), $NPROC CPU(s), $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || echo '?')"
+echo "gvmi:     $GVMI"
+echo "openssl:  $(openssl version)"
+echo "sha3sum:  $(command -v sha3sum) (Perl Digest::SHA3 $(perl -MDigest::SHA3 -e 'print $Digest::SHA3::VERSION' 2>/dev/null || echo '?'))"
+if [[ $HAVE_RHASH == 1 ]]; then echo "rhash:    $(rhash --version)"; else echo "rhash:    not installed (skipped)"; fi
+echo "data dir: $BENCH_DIR"
+
+bench_case a "one ${BIG_MIB} MiB file" $((BIG_MIB << 20)) "$BIG_FILE"
+bench_case b "$NSMALL files of ${SMALL_MIB} MiB" $((NSMALL * (SMALL_MIB << 20))) "${SMALL_FILES[@]}"

@@ -1,0 +1,225 @@
+//! `gvmi check`: `sha3sum -a 224 -c`, with the listed files hashed in parallel.
+
+use std::fs;
+use std::io::{self, Read};
+use std::path::Path;
+use std::process::ExitCode;
+
+use super::ordered::InOrder;
+use super::out::{warn, write_stdout};
+use crate::cli::CheckArgs;
+use crate::digest::Sha3Digest;
+use crate::engine::Job;
+use crate::fsmeta::{not_regular, FileKind, FileStamp};
+use crate::hasher::{io_message, HashFailure};
+use crate::sumline::{bytes_path, display_name, parse_line, Line};
+
+/// One properly formatted line of a list.
+struct Entry {
+    digest: Sha3Digest,
+    name: Vec<u8>,
+}
+
+/// The verdict for one entry.
+enum Verdict {
+    Ok,
+    Mismatch,
+    Unreadable(String),
+    Missing,
+}
+
+/// What one list added up to.
+#[derive(Default)]
+struct Counts {
+    malformed: usize,
+    mismatched: usize,
+    unreadable: usize,
+    verified: usize,
+}
+
+pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
+    let mut ok = true;
+    for list in &args.files {
+        ok &= check_list(list, args)?;
+    }
+    Ok(if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+fn list_label(list: &Path) -> String {
+    if list.as_os_str() == "-" {
+        "standard input".to_string()
+    } else {
+        list.display().to_string()
+    }
+}
+
+fn read_list(list: &Path) -> io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    if list.as_os_str() == "-" {
+        io::stdin().lock().read_to_end(&mut bytes)?;
+    } else {
+        bytes = fs::read(list)?;
+    }
+    Ok(bytes)
+}
+
+/// Verifies one list; false when it must make the exit status non-zero.
+fn check_list(list: &Path, args: &CheckArgs) -> anyhow::Result<bool> {
+    let label = list_label(list);
+    let bytes = match read_list(list) {
+        Ok(b) => b,
+        Err(e) => {
+            warn(&label, io_message(&e));
+            return Ok(false);
+        }
+    };
+    let mut counts = Counts::default();
+    let mut entries = Vec::new();
+    for (number, raw) in bytes.split(|&b| b == b'\n').enumerate() {
+        match parse_line(raw) {
+            Line::Entry { digest, name } => entries.push(Entry { digest, name }),
+            Line::Skip => {}
+            Line::Malformed => {
+                counts.malformed += 1;
+                if args.warn {
+                    let n = number + 1;
+                    warn(
+                        format_args!("{label}: {n}"),
+                        "improperly formatted SHA3-224 checksum line",
+                    );
+                }
+            }
+        }
+    }
+    if entries.is_empty() {
+        warn(
+            &label,
+            "no properly formatted SHA3-224 checksum lines found",
+        );
+        return Ok(false);
+    }
+    verify_entries(&entries, args, &mut counts)?;
+    if !args.status {
+        summarize(&counts);
+    }
+    if args.ignore_missing && counts.verified == 0 {
+        warn(&label, "no file was verified");
+        return Ok(false);
+    }
+    let clean = counts.mismatched == 0 && counts.unreadable == 0;
+    Ok(clean && !(args.strict && counts.malformed > 0))
+}
+
+fn verify_entries(entries: &[Entry], args: &CheckArgs, counts: &mut Counts) -> anyhow::Result<()> {
+    // Indices ride along so each drained verdict finds its entry.
+    let mut verdicts = InOrder::new(entries.len());
+    let mut jobs = Vec::new();
+    for (index, entry) in entries.iter().enumerate() {
+        let path = bytes_path(&entry.name);
+        match stat_listed(&path) {
+            Ok(stamp) => jobs.push(Job {
+                id: index,
+                path,
+                stamp: Some(stamp),
+            }),
+            Err(verdict) => verdicts.fill(index, (index, verdict)),
+        }
+    }
+    let mut report = |verdicts: &mut InOrder<(usize, Verdict)>| {
+        let mut out = Vec::new();
+        for (index, verdict) in verdicts.drain_ready() {
+            tell(&entries[index].name, &verdict, args, counts, &mut out);
+        }
+        write_stdout(&out)
+    };
+    report(&mut verdicts)?;
+    super::run_jobs(
+        jobs,
+        args.jobs,
+        !(args.status || args.quiet),
+        |id, result| {
+            let verdict = match result {
+                Ok(h) if h.digest == entries[id].digest => Verdict::Ok,
+                Ok(_) => Verdict::Mismatch,
+                Err(HashFailure::Io(msg)) => Verdict::Unreadable(msg),
+                Err(other) => Verdict::Unreadable(other.to_string()),
+            };
+            verdicts.fill(id, (id, verdict));
+            let _ = report(&mut verdicts);
+        },
+    )?;
+    report(&mut verdicts)?;
+    Ok(())
+}
+
+/// Stats a listed path without opening it; a missing or special file has its verdict now.
+fn stat_listed(path: &Path) -> Result<FileStamp, Verdict> {
+    match fs::metadata(path) {
+        Ok(meta) => match FileKind::of(&meta) {
+            FileKind::Regular => Ok(FileStamp::of(&meta)),
+            kind => Err(Verdict::Unreadable(io_message(&not_regular(kind)))),
+        },
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Err(Verdict::Missing),
+        Err(e) => Err(Verdict::Unreadable(io_message(&e))),
+    }
+}
+
+fn tell(name: &[u8], verdict: &Verdict, args: &CheckArgs, counts: &mut Counts, out: &mut Vec<u8>) {
+    let status = match verdict {
+        Verdict::Missing if args.ignore_missing => return,
+        Verdict::Ok => {
+            counts.verified += 1;
+            (!args.quiet).then_some("OK")
+        }
+        Verdict::Mismatch => {
+            counts.verified += 1;
+            counts.mismatched += 1;
+            Some("FAILED")
+        }
+        Verdict::Missing | Verdict::Unreadable(_) => {
+            counts.unreadable += 1;
+            if !args.status {
+                let reason = match verdict {
+                    Verdict::Unreadable(r) => r.as_str(),
+                    _ => "No such file or directory",
+                };
+                warn(bytes_path(name).display(), reason);
+            }
+            Some("FAILED open or read")
+        }
+    };
+    if let (Some(status), false) = (status, args.status) {
+        let (prefix, shown) = display_name(name);
+        out.extend_from_slice(prefix.as_bytes());
+        out.extend_from_slice(&shown);
+        out.extend_from_slice(b": ");
+        out.extend_from_slice(status.as_bytes());
+        out.push(b'\n');
+    }
+}
+
+fn summarize(counts: &Counts) {
+    let plural = |n: usize, one: &str, many: &str| {
+        if n == 1 {
+            format!("{n} {one}")
+        } else {
+            format!("{n} {many}")
+        }
+    };
+    if counts.malformed > 0 {
+        let what = plural(counts.malformed, "line is", "lines are");
+        eprintln!("gvmi: WARNING: {what} improperly formatted");
+    }
+    if counts.unreadable > 0 {
+        let what = plural(counts.unreadable, "listed file", "listed files");
+        eprintln!("gvmi: WARNING: {what} could not be read");
+    }
+    if counts.mismatched > 0 {
+        let what = plural(counts.mismatched, "computed checksum", "computed checksums");
+        eprintln!("gvmi: WARNING: {what} did NOT match");
+    }
+}

@@ -1,0 +1,197 @@
+//! `gvmi hash`: a parallel, folder-walking `sha3sum -a 224`.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::SystemTime;
+
+use serde::Serialize;
+
+use super::ordered::InOrder;
+use super::out::{warn, write_stdout};
+use crate::cancel::CancelToken;
+use crate::cli::HashArgs;
+use crate::discover::{discover, DiscoverOptions, Found};
+use crate::engine::Job;
+use crate::fsmeta::FileStamp;
+use crate::hasher::{self, Hashed};
+use crate::sumline::{gnu_line, path_bytes, tag_line};
+
+/// What became of one discovered path.
+enum Outcome {
+    Hashed {
+        path: PathBuf,
+        hashed: Hashed,
+    },
+    Failed {
+        path: PathBuf,
+        stamp: Option<FileStamp>,
+        reason: String,
+    },
+    SkippedLink(PathBuf),
+}
+
+#[derive(Clone, Copy)]
+enum Format {
+    Gnu,
+    Tag,
+    Json,
+}
+
+pub fn run(args: &HashArgs) -> anyhow::Result<ExitCode> {
+    let opts = DiscoverOptions {
+        follow: args.walk.follow,
+        max_depth: args.walk.max_depth,
+    };
+    let mut found = Vec::new();
+    discover(&args.paths, opts, |f| found.push(f));
+    let format = match (args.tag, args.json) {
+        (true, _) => Format::Tag,
+        (_, true) => Format::Json,
+        _ => Format::Gnu,
+    };
+    let mut results = InOrder::new(found.len());
+    let mut failures = 0usize;
+    let mut emit = |results: &mut InOrder<Outcome>| -> anyhow::Result<()> {
+        let mut buf = Vec::new();
+        for outcome in results.drain_ready() {
+            failures += usize::from(matches!(outcome, Outcome::Failed { .. }));
+            render(&outcome, format, &mut buf)?;
+        }
+        Ok(write_stdout(&buf)?)
+    };
+
+    let mut jobs = Vec::new();
+    let mut stamps = Vec::with_capacity(found.len());
+    for (index, item) in found.into_iter().enumerate() {
+        stamps.push(None);
+        match item {
+            Found::Image { path, stamp, .. } => {
+                stamps[index] = Some((path.clone(), stamp));
+                jobs.push(Job {
+                    id: index,
+                    path,
+                    stamp: Some(stamp),
+                });
+            }
+            Found::Stdin => results.fill(index, hash_stdin()),
+            Found::Problem { path, reason } => results.fill(
+                index,
+                Outcome::Failed {
+                    path,
+                    stamp: None,
+                    reason,
+                },
+            ),
+            Found::SkippedLink { path } => results.fill(index, Outcome::SkippedLink(path)),
+        }
+    }
+    emit(&mut results)?;
+    super::run_jobs(jobs, args.jobs, !args.quiet, |id, result| {
+        let (path, stamp) = stamps[id].take().expect("each job finishes once");
+        let outcome = match result {
+            Ok(hashed) => Outcome::Hashed { path, hashed },
+            Err(failure) => Outcome::Failed {
+                path,
+                stamp: Some(stamp),
+                reason: failure.to_string(),
+            },
+        };
+        results.fill(id, outcome);
+        // A closed stdout already exited; any other write error ends the run below.
+        let _ = emit(&mut results);
+    })?;
+    emit(&mut results)?;
+    Ok(if failures == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+fn hash_stdin() -> Outcome {
+    let path = PathBuf::from("-");
+    match hasher::hash_reader(std::io::stdin().lock(), &CancelToken::new(), |_| {}) {
+        Ok((digest, size)) => Outcome::Hashed {
+            path,
+            hashed: Hashed {
+                digest,
+                stamp: FileStamp {
+                    size,
+                    mtime: None,
+                    id: None,
+                },
+            },
+        },
+        Err(failure) => Outcome::Failed {
+            path,
+            stamp: None,
+            reason: failure.to_string(),
+        },
+    }
+}
+
+fn render(outcome: &Outcome, format: Format, buf: &mut Vec<u8>) -> anyhow::Result<()> {
+    match (outcome, format) {
+        (Outcome::Hashed { path, hashed }, Format::Gnu) => {
+            buf.extend(gnu_line(&hashed.digest, &path_bytes(path)))
+        }
+        (Outcome::Hashed { path, hashed }, Format::Tag) => {
+            buf.extend(tag_line(&hashed.digest, &path_bytes(path)))
+        }
+        (Outcome::Hashed { path, hashed }, Format::Json) => {
+            json_line(path, Some(&hashed.stamp), Some(hashed), None, buf)?
+        }
+        (
+            Outcome::Failed {
+                path,
+                stamp,
+                reason,
+            },
+            format,
+        ) => {
+            warn(path.display(), reason);
+            if let Format::Json = format {
+                json_line(path, stamp.as_ref(), None, Some(reason), buf)?;
+            }
+        }
+        (Outcome::SkippedLink(path), _) => warn(
+            path.display(),
+            "symbolic link not followed (use --follow to hash its target)",
+        ),
+    }
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct JsonRecord<'a> {
+    path: String,
+    size: Option<u64>,
+    mtime: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sha3_224: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<&'a str>,
+}
+
+fn json_line(
+    path: &Path,
+    stamp: Option<&FileStamp>,
+    hashed: Option<&Hashed>,
+    error: Option<&str>,
+    buf: &mut Vec<u8>,
+) -> anyhow::Result<()> {
+    let record = JsonRecord {
+        path: path.to_string_lossy().into_owned(),
+        size: stamp.map(|s| s.size),
+        mtime: stamp.and_then(|s| s.mtime).map(rfc3339),
+        sha3_224: hashed.map(|h| h.digest.to_hex()),
+        error,
+    };
+    serde_json::to_writer(&mut *buf, &record)?;
+    buf.push(b'\n');
+    Ok(())
+}
+
+fn rfc3339(t: SystemTime) -> String {
+    humantime::format_rfc3339_nanos(t).to_string()
+}

@@ -1,0 +1,46 @@
+//! One module per subcommand; each exposes `run(args) -> Result<ExitCode>`.
+
+pub mod check;
+pub mod completions;
+pub mod hash;
+mod ordered;
+mod out;
+
+use std::io::IsTerminal;
+
+use crossbeam_channel::{unbounded, Receiver};
+
+use crate::engine::{Engine, Job};
+use crate::event::{Event, JobId};
+use crate::hasher::{HashFailure, Hashed};
+use crate::progress::{ProgressLine, Tally};
+
+/// Hashes `jobs` on a pool of `threads`, calling `done` for each as it
+/// finishes (any order) while the progress line, if wanted, is kept fresh.
+fn run_jobs(
+    jobs: Vec<Job>,
+    threads: Option<usize>,
+    show_progress: bool,
+    mut done: impl FnMut(JobId, Result<Hashed, HashFailure>),
+) -> anyhow::Result<()> {
+    let total_bytes = jobs.iter().filter_map(|j| j.stamp).map(|s| s.size).sum();
+    let mut tally = Tally::new(jobs.len(), total_bytes);
+    let mut line = ProgressLine::new(show_progress && std::io::stderr().is_terminal());
+    let (tx, rx): (_, Receiver<Event>) = unbounded();
+    let engine = Engine::new(threads, tx)?;
+    let pending = jobs.len();
+    engine.submit(jobs, &engine.batch_token());
+    let mut finished = 0;
+    while finished < pending {
+        let event = rx.recv()?;
+        tally.apply(&event);
+        if let Event::Finished { id, result } = event {
+            finished += 1;
+            line.clear();
+            done(id, result);
+        }
+        line.update(&tally);
+    }
+    line.clear();
+    Ok(())
+}

@@ -1,0 +1,21 @@
+//! Standard output, written a whole line-batch at a time.
+
+use std::io::{self, Write};
+
+/// Writes `bytes` in one call and flushes, so a reader never sees half a line
+/// from us. A closed pipe (`gvmi hash | head`) ends the program quietly.
+pub fn write_stdout(bytes: &[u8]) -> io::Result<()> {
+    if bytes.is_empty() {
+        return Ok(());
+    }
+    let mut out = io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => std::process::exit(0),
+        other => other,
+    }
+}
+
+/// `gvmi: <what>: <reason>` on stderr, the way GNU tools name a problem.
+pub fn warn(what: impl std::fmt::Display, reason: impl std::fmt::Display) {
+    eprintln!("gvmi: {what}: {reason}");
+}

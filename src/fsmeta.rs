@@ -1,0 +1,157 @@
+//! What gvmi knows about a file before it reads it, and how it opens one safely.
+//!
+//! Unix-only facts (inodes, FIFOs, non-blocking open) live behind `cfg(unix)`;
+//! elsewhere the fallbacks below keep every feature working, just with less
+//! protection (no hard-link dedupe).
+
+use std::fs::{File, Metadata};
+use std::io;
+use std::path::Path;
+use std::time::SystemTime;
+
+/// Identity of the storage behind a path: hard links share it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FileId {
+    pub dev: u64,
+    pub ino: u64,
+}
+
+/// The kind of a directory entry, as far as hashing cares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    Regular,
+    Directory,
+    Symlink,
+    Fifo,
+    Socket,
+    BlockDevice,
+    CharDevice,
+    Other,
+}
+
+impl FileKind {
+    pub fn of(meta: &Metadata) -> Self {
+        let ft = meta.file_type();
+        if ft.is_file() {
+            return Self::Regular;
+        }
+        if ft.is_dir() {
+            return Self::Directory;
+        }
+        if ft.is_symlink() {
+            return Self::Symlink;
+        }
+        special_kind(&ft)
+    }
+
+    /// The words used in messages: "gvmi: x.gvmi: not a regular file (FIFO)".
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::Regular => "regular file",
+            Self::Directory => "directory",
+            Self::Symlink => "symbolic link",
+            Self::Fifo => "FIFO",
+            Self::Socket => "socket",
+            Self::BlockDevice => "block device",
+            Self::CharDevice => "character device",
+            Self::Other => "special file",
+        }
+    }
+}
+
+#[cfg(unix)]
+fn special_kind(ft: &std::fs::FileType) -> FileKind {
+    use std::os::unix::fs::FileTypeExt;
+    if ft.is_fifo() {
+        FileKind::Fifo
+    } else if ft.is_socket() {
+        FileKind::Socket
+    } else if ft.is_block_device() {
+        FileKind::BlockDevice
+    } else if ft.is_char_device() {
+        FileKind::CharDevice
+    } else {
+        FileKind::Other
+    }
+}
+
+#[cfg(not(unix))]
+fn special_kind(_ft: &std::fs::FileType) -> FileKind {
+    FileKind::Other
+}
+
+/// A snapshot of the metadata that tells whether a file changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileStamp {
+    pub size: u64,
+    pub mtime: Option<SystemTime>,
+    pub id: Option<FileId>,
+}
+
+impl FileStamp {
+    pub fn of(meta: &Metadata) -> Self {
+        FileStamp {
+            size: meta.len(),
+            mtime: meta.modified().ok(),
+            id: file_id(meta),
+        }
+    }
+
+    /// Size or mtime moved: the content cannot be trusted to be one version.
+    pub fn content_moved(&self, later: &FileStamp) -> bool {
+        self.size != later.size || self.mtime != later.mtime
+    }
+}
+
+#[cfg(unix)]
+pub fn file_id(meta: &Metadata) -> Option<FileId> {
+    use std::os::unix::fs::MetadataExt;
+    Some(FileId {
+        dev: meta.dev(),
+        ino: meta.ino(),
+    })
+}
+
+#[cfg(not(unix))]
+pub fn file_id(_meta: &Metadata) -> Option<FileId> {
+    None
+}
+
+/// Opens `path` for reading only if it is a regular file.
+///
+/// On Unix the open is non-blocking, so a FIFO swapped in after the caller's
+/// `stat` cannot hang us; the descriptor's own type is then checked.
+pub fn open_regular(path: &Path) -> io::Result<(File, Metadata)> {
+    let file = open_nonblocking(path)?;
+    let meta = file.metadata()?;
+    let kind = FileKind::of(&meta);
+    if kind != FileKind::Regular {
+        return Err(not_regular(kind));
+    }
+    Ok((file, meta))
+}
+
+/// The error for a path that is not a regular file.
+pub fn not_regular(kind: FileKind) -> io::Error {
+    let msg = match kind {
+        FileKind::Directory => "Is a directory".to_string(),
+        other => format!("not a regular file ({})", other.describe()),
+    };
+    io::Error::other(msg)
+}
+
+#[cfg(unix)]
+fn open_nonblocking(path: &Path) -> io::Result<File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    // O_NONBLOCK does not change reads of regular files; it only keeps
+    // open(2) of a FIFO with no writer from blocking forever.
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+}
+
+#[cfg(not(unix))]
+fn open_nonblocking(path: &Path) -> io::Result<File> {
+    File::open(path)
+}

@@ -1,0 +1,186 @@
+//! Streaming SHA3-224 of one file: fixed buffer, progress, cancellation,
+//! and a refusal to name a hash for a file that moved under us.
+
+use std::cell::RefCell;
+use std::fmt;
+use std::io::{self, Read};
+use std::path::Path;
+
+use sha3::{Digest, Sha3_224};
+
+use crate::cancel::CancelToken;
+use crate::digest::Sha3Digest;
+use crate::fsmeta::{self, FileStamp};
+
+/// Bytes read per chunk; progress and cancellation happen at this grain.
+pub const CHUNK_SIZE: usize = 1 << 20;
+
+/// Why a file has no hash. Cloneable so one result can serve every hard link.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HashFailure {
+    /// Opening or reading failed; the OS's words.
+    Io(String),
+    /// Size or mtime moved while hashing: no single version was read.
+    Changed,
+    Cancelled,
+}
+
+impl fmt::Display for HashFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Io(msg) => f.write_str(msg),
+            Self::Changed => {
+                f.write_str("changed while being hashed (size or mtime moved); no hash given")
+            }
+            Self::Cancelled => f.write_str("cancelled"),
+        }
+    }
+}
+
+impl From<io::Error> for HashFailure {
+    fn from(e: io::Error) -> Self {
+        HashFailure::Io(io_message(&e))
+    }
+}
+
+/// The OS's message without Rust's " (os error N)" tail, as GNU tools print it.
+pub fn io_message(e: &io::Error) -> String {
+    let s = e.to_string();
+    match s.rfind(" (os error ") {
+        Some(i) if s.ends_with(')') => s[..i].to_string(),
+        _ => s,
+    }
+}
+
+/// Hashes a reader to its end, calling `progress` with the running byte count.
+pub fn hash_reader<R: Read>(
+    mut reader: R,
+    cancel: &CancelToken,
+    mut progress: impl FnMut(u64),
+) -> Result<(Sha3Digest, u64), HashFailure> {
+    with_buffer(|buf| {
+        let mut hasher = Sha3_224::new();
+        let mut done = 0u64;
+        loop {
+            if cancel.is_cancelled() {
+                return Err(HashFailure::Cancelled);
+            }
+            let n = match reader.read(buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e.into()),
+            };
+            hasher.update(&buf[..n]);
+            done += n as u64;
+            progress(done);
+        }
+        Ok((Sha3Digest(hasher.finalize().into()), done))
+    })
+}
+
+/// A hashed file: its digest and the metadata it had while read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hashed {
+    pub digest: Sha3Digest,
+    pub stamp: FileStamp,
+}
+
+/// Hashes the regular file at `path`, never opening anything else.
+///
+/// The file counts as changed if its size or mtime moved between open and
+/// end of read, if fewer or more bytes were read than its size, or if the
+/// path now names another file (replaced by rename while we read).
+pub fn hash_file(
+    path: &Path,
+    cancel: &CancelToken,
+    progress: impl FnMut(u64),
+) -> Result<Hashed, HashFailure> {
+    let (file, meta) = fsmeta::open_regular(path)?;
+    let before = FileStamp::of(&meta);
+    advise_sequential(&file);
+    let (digest, read) = hash_reader(&file, cancel, progress)?;
+    let after = FileStamp::of(&file.metadata()?);
+    let now_at_path = std::fs::metadata(path).map(|m| FileStamp::of(&m));
+    let replaced = match now_at_path {
+        Ok(s) => s.id != before.id || before.content_moved(&s),
+        Err(_) => true,
+    };
+    if before.content_moved(&after) || read != before.size || replaced {
+        return Err(HashFailure::Changed);
+    }
+    Ok(Hashed {
+        digest,
+        stamp: before,
+    })
+}
+
+thread_local! {
+    // One buffer per worker thread, reused across files, so many tiny files
+    // cost no allocation each and memory stays at threads × CHUNK_SIZE.
+    static BUFFER: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
+
+fn with_buffer<T>(f: impl FnOnce(&mut [u8]) -> T) -> T {
+    BUFFER.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut buf) => {
+            if buf.len() != CHUNK_SIZE {
+                buf.resize(CHUNK_SIZE, 0);
+            }
+            f(&mut buf)
+        }
+        // Re-entered on this thread (a reader that itself hashes): use a fresh one.
+        Err(_) => f(&mut vec![0u8; CHUNK_SIZE]),
+    })
+}
+
+#[cfg(target_os = "linux")]
+fn advise_sequential(file: &std::fs::File) {
+    use std::os::unix::io::AsRawFd;
+    // A hint only: doubling readahead helps cold reads; failure changes nothing.
+    unsafe {
+        libc::posix_fadvise(file.as_raw_fd(), 0, 0, libc::POSIX_FADV_SEQUENTIAL);
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn advise_sequential(_file: &std::fs::File) {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_input_gives_the_fips_202_empty_hash() {
+        let (d, n) = hash_reader(&b""[..], &CancelToken::new(), |_| {}).unwrap();
+        assert_eq!(n, 0);
+        assert_eq!(
+            d.to_hex(),
+            "6b4e03423667dbb73b6e15454f0eb1abd4597f9a1b078e3f5b5a6bc7"
+        );
+    }
+
+    #[test]
+    fn cancelled_token_stops_before_reading() {
+        let token = CancelToken::new();
+        token.cancel();
+        let r = hash_reader(&b"abc"[..], &token, |_| {});
+        assert_eq!(r, Err(HashFailure::Cancelled));
+    }
+
+    #[test]
+    fn progress_reports_running_total() {
+        let data = vec![7u8; CHUNK_SIZE + 10];
+        let mut seen = Vec::new();
+        hash_reader(&data[..], &CancelToken::new(), |n| seen.push(n)).unwrap();
+        assert_eq!(seen.last(), Some(&(CHUNK_SIZE as u64 + 10)));
+        assert!(seen.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn io_message_drops_the_os_error_tail() {
+        let e = io::Error::from_raw_os_error(2);
+        assert_eq!(io_message(&e), "No such file or directory");
+    }
+}

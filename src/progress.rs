@@ -1,0 +1,134 @@
+//! Overall progress of a batch: what the CLI's stderr line and the TUI's gauge show.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use crate::event::{Event, JobId};
+use crate::units::{eta, human_bytes, human_duration, mb_per_s};
+
+/// Running totals, fed by the same events the results come from.
+#[derive(Debug, Clone)]
+pub struct Tally {
+    pub total_bytes: u64,
+    pub total_files: usize,
+    pub files_done: usize,
+    pub errors: usize,
+    finished_bytes: u64,
+    in_flight: HashMap<JobId, u64>,
+    started: Instant,
+}
+
+impl Tally {
+    pub fn new(total_files: usize, total_bytes: u64) -> Self {
+        Tally {
+            total_bytes,
+            total_files,
+            files_done: 0,
+            errors: 0,
+            finished_bytes: 0,
+            in_flight: HashMap::new(),
+            started: Instant::now(),
+        }
+    }
+
+    /// Counts `n` more files known only now (the TUI learns them as discovery runs).
+    pub fn add_files(&mut self, n: usize, bytes: u64) {
+        self.total_files += n;
+        self.total_bytes += bytes;
+    }
+
+    pub fn apply(&mut self, event: &Event) {
+        match event {
+            Event::Started { id, .. } => {
+                self.in_flight.insert(*id, 0);
+            }
+            Event::Progress { id, done } => {
+                self.in_flight.insert(*id, *done);
+            }
+            Event::Finished { id, result } => {
+                self.in_flight.remove(id);
+                self.files_done += 1;
+                match result {
+                    Ok(h) => self.finished_bytes += h.stamp.size,
+                    Err(_) => self.errors += 1,
+                }
+            }
+        }
+    }
+
+    /// Counts a file that failed before any worker saw it (discovery problems).
+    pub fn record_failure(&mut self) {
+        self.files_done += 1;
+        self.errors += 1;
+    }
+
+    pub fn bytes_done(&self) -> u64 {
+        self.finished_bytes + self.in_flight.values().sum::<u64>()
+    }
+
+    pub fn elapsed(&self) -> Duration {
+        self.started.elapsed()
+    }
+
+    pub fn is_complete(&self) -> bool {
+        self.files_done >= self.total_files
+    }
+
+    /// `  312.0 MiB / 1.0 GiB  452.1 MB/s  ETA 1s  3/8 files  1 error`
+    pub fn line(&self) -> String {
+        let done = self.bytes_done();
+        let elapsed = self.elapsed();
+        let eta = match eta(done, self.total_bytes, elapsed) {
+            Some(left) => human_duration(left),
+            None => "--".to_string(),
+        };
+        let mut s = format!(
+            "{} / {}  {:.1} MB/s  ETA {}  {}/{} files",
+            human_bytes(done),
+            human_bytes(self.total_bytes),
+            mb_per_s(done, elapsed),
+            eta,
+            self.files_done,
+            self.total_files
+        );
+        if self.errors > 0 {
+            let plural = if self.errors == 1 { "" } else { "s" };
+            s.push_str(&format!("  {} error{plural}", self.errors));
+        }
+        s
+    }
+}
+
+/// Redraws the tally on stderr at most every 100 ms, and only when asked to.
+pub struct ProgressLine {
+    enabled: bool,
+    last: Option<Instant>,
+}
+
+impl ProgressLine {
+    pub fn new(enabled: bool) -> Self {
+        ProgressLine {
+            enabled,
+            last: None,
+        }
+    }
+
+    pub fn update(&mut self, tally: &Tally) {
+        if !self.enabled
+            || self
+                .last
+                .is_some_and(|t| t.elapsed() < Duration::from_millis(100))
+        {
+            return;
+        }
+        self.last = Some(Instant::now());
+        eprint!("\r\x1b[2K{}", tally.line());
+    }
+
+    /// Erases the line so messages and results start on a clean row.
+    pub fn clear(&mut self) {
+        if self.enabled && self.last.take().is_some() {
+            eprint!("\r\x1b[2K");
+        }
+    }
+}
