@@ -18,13 +18,37 @@ Examples:
   sha3sum -a 224 *.gvmi | gvmi check read the list from standard input
   gvmi check --quiet --ignore-missing SHA3SUMS";
 
+const TOP_EXAMPLES: &str = "\
+Examples:
+  gvmi                               open the workbench on the current folder
+  gvmi ~/images ./build              browse, hash and copy snippets for two folders
+  gvmi hash images/ > SHA3SUMS       batch-hash for scripts and manifests
+  gvmi check SHA3SUMS                verify later";
+
 /// Hash, check and use Golem VM images (.gvmi): the SHA3-224 a Golem SDK needs.
+///
+/// Without a subcommand, opens the interactive workbench on the PATHs.
 #[derive(Debug, Parser)]
-#[command(name = "gvmi", version, about, propagate_version = true)]
-#[command(subcommand_required = true, arg_required_else_help = true)]
+#[command(name = "gvmi", version, about, long_about, propagate_version = true)]
+#[command(args_conflicts_with_subcommands = true, after_help = TOP_EXAMPLES)]
 pub struct Cli {
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub workbench: WorkbenchArgs,
+}
+
+/// The workbench's own arguments (`gvmi [PATH]...`).
+#[derive(Debug, Clone, Args)]
+pub struct WorkbenchArgs {
+    /// Folders or images to open [default: .]
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub walk: WalkArgs,
+    /// Files hashed at once [default: one per core].
+    #[arg(short, long, value_name = "N")]
+    pub jobs: Option<usize>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -43,7 +67,7 @@ pub enum Command {
 }
 
 /// How folders are searched for images.
-#[derive(Debug, Clone, Args)]
+#[derive(Debug, Clone, Copy, Args)]
 pub struct WalkArgs {
     /// Follow symbolic links (loops are detected and reported).
     #[arg(short = 'L', long)]
@@ -51,6 +75,15 @@ pub struct WalkArgs {
     /// Descend at most N folder levels below each PATH.
     #[arg(short = 'd', long, value_name = "N")]
     pub max_depth: Option<usize>,
+}
+
+impl WalkArgs {
+    pub fn options(self) -> crate::discover::DiscoverOptions {
+        crate::discover::DiscoverOptions {
+            follow: self.follow,
+            max_depth: self.max_depth,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Args)]

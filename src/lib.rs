@@ -11,4 +11,5 @@ pub mod fsmeta;
 pub mod hasher;
 pub mod progress;
 pub mod sumline;
+pub mod tui;
 pub mod units;

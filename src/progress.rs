@@ -20,6 +20,10 @@ pub struct Tally {
 
 impl Tally {
     pub fn new(total_files: usize, total_bytes: u64) -> Self {
+        Self::starting_at(total_files, total_bytes, Instant::now())
+    }
+
+    pub fn starting_at(total_files: usize, total_bytes: u64, started: Instant) -> Self {
         Tally {
             total_bytes,
             total_files,
@@ -27,7 +31,7 @@ impl Tally {
             errors: 0,
             finished_bytes: 0,
             in_flight: HashMap::new(),
-            started: Instant::now(),
+            started,
         }
     }
 
@@ -53,7 +57,15 @@ impl Tally {
                     Err(_) => self.errors += 1,
                 }
             }
+            Event::Discovered { .. } | Event::DiscoveryDone => {}
         }
+    }
+
+    /// Drops a job that will never be reported (replaced by a rehash).
+    pub fn forget(&mut self, id: JobId, size: u64) {
+        self.in_flight.remove(&id);
+        self.total_files = self.total_files.saturating_sub(1);
+        self.total_bytes = self.total_bytes.saturating_sub(size);
     }
 
     /// Counts a file that failed before any worker saw it (discovery problems).
@@ -66,8 +78,13 @@ impl Tally {
         self.finished_bytes + self.in_flight.values().sum::<u64>()
     }
 
-    pub fn elapsed(&self) -> Duration {
-        self.started.elapsed()
+    pub fn started(&self) -> Instant {
+        self.started
+    }
+
+    /// Time since the tally began, as of `now` (the TUI passes its frame clock).
+    pub fn elapsed_at(&self, now: Instant) -> Duration {
+        now.saturating_duration_since(self.started)
     }
 
     pub fn is_complete(&self) -> bool {
@@ -76,8 +93,12 @@ impl Tally {
 
     /// `  312.0 MiB / 1.0 GiB  452.1 MB/s  ETA 1s  3/8 files  1 error`
     pub fn line(&self) -> String {
+        self.line_at(Instant::now())
+    }
+
+    pub fn line_at(&self, now: Instant) -> String {
         let done = self.bytes_done();
-        let elapsed = self.elapsed();
+        let elapsed = self.elapsed_at(now);
         let eta = match eta(done, self.total_bytes, elapsed) {
             Some(left) => human_duration(left),
             None => "--".to_string(),

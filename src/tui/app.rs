@@ -1,0 +1,284 @@
+//! The workbench's state. Only event handling mutates it; rendering reads it.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+
+use crate::cancel::CancelToken;
+use crate::discover::Found;
+use crate::engine::Job;
+use crate::event::{Event, JobId};
+use crate::hasher::HashFailure;
+use crate::progress::Tally;
+
+use super::rows::{visible, Row, RowState, SortKey};
+use super::ui::theme::Theme;
+
+/// Hands out job ids to discovery and to rehashes alike, so they never clash.
+#[derive(Clone, Debug, Default)]
+pub struct JobIds(Arc<AtomicUsize>);
+
+impl JobIds {
+    pub fn next(&self) -> JobId {
+        self.0.fetch_add(1, Ordering::Relaxed)
+    }
+}
+
+/// What the keyboard is talking to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mode {
+    Normal,
+    Filter,
+    /// Editing the selected image's URL (`e`) or its folder's base URL (`b`).
+    Edit {
+        field: EditField,
+        text: String,
+    },
+    Help,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EditField {
+    Url,
+    BaseUrl,
+}
+
+/// Work the event loop must do for the state: the state itself does no I/O.
+#[derive(Debug)]
+pub enum Effect {
+    Hash { jobs: Vec<Job>, token: CancelToken },
+    Copy { what: String, text: String },
+    SaveBaseUrl { folder: PathBuf, url: String },
+    Quit,
+}
+
+pub struct App {
+    pub rows: Vec<Row>,
+    /// Row indices on screen, in order: derived from rows, sort and filter.
+    pub view: Vec<usize>,
+    /// The selected row, by row index, so it stays put while rows arrive.
+    pub selected: Option<usize>,
+    /// First view position on screen.
+    pub offset: usize,
+    pub sort: SortKey,
+    pub filter: String,
+    pub mode: Mode,
+    pub show_details: bool,
+    pub tally: Tally,
+    pub discovery_done: bool,
+    pub status: Option<String>,
+    pub last_copied: Option<String>,
+    /// Base URLs set this session, per scanned folder.
+    pub base_urls: HashMap<PathBuf, String>,
+    /// Terminal size in cells, known from resize events.
+    pub size: (u16, u16),
+    /// The frame clock: rates and ETAs are computed against it.
+    pub now: Instant,
+    pub quit: bool,
+    pub theme: Theme,
+    pub(super) jobs: HashMap<JobId, usize>,
+    pub(super) tokens: HashMap<usize, CancelToken>,
+    pub(super) ids: JobIds,
+    pub(super) root_token: CancelToken,
+}
+
+impl App {
+    pub fn new(ids: JobIds, root_token: CancelToken, size: (u16, u16)) -> Self {
+        App {
+            rows: Vec::new(),
+            view: Vec::new(),
+            selected: None,
+            offset: 0,
+            sort: SortKey::default(),
+            filter: String::new(),
+            mode: Mode::Normal,
+            show_details: false,
+            tally: Tally::new(0, 0),
+            discovery_done: false,
+            status: None,
+            last_copied: None,
+            base_urls: HashMap::new(),
+            size,
+            now: Instant::now(),
+            quit: false,
+            theme: Theme::plain(),
+            jobs: HashMap::new(),
+            tokens: HashMap::new(),
+            ids,
+            root_token,
+        }
+    }
+
+    pub fn selected_row(&self) -> Option<&Row> {
+        self.selected.map(|i| &self.rows[i])
+    }
+
+    /// True while anything is queued, hashing or still being discovered.
+    pub fn busy(&self) -> bool {
+        !self.discovery_done || !self.jobs.is_empty()
+    }
+
+    /// Folds one producer event into the state.
+    pub fn apply(&mut self, event: Event) {
+        let live = match &event {
+            Event::Started { id, .. } | Event::Progress { id, .. } | Event::Finished { id, .. } => {
+                self.jobs.contains_key(id)
+            }
+            Event::Discovered { .. } | Event::DiscoveryDone => true,
+        };
+        if !live {
+            return; // a job superseded by a rehash
+        }
+        self.tally.apply(&event);
+        match event {
+            Event::Discovered { id, found } => self.add_found(id, found),
+            Event::DiscoveryDone => self.discovery_done = true,
+            Event::Started { id, size } => {
+                if let Some(row) = self.row_of(id) {
+                    row.state = RowState::Hashing { done: 0 };
+                    row.size = row.size.or(Some(size));
+                }
+            }
+            Event::Progress { id, done } => {
+                if let Some(row) = self.row_of(id) {
+                    row.state = RowState::Hashing { done };
+                }
+            }
+            Event::Finished { id, result } => self.finish(id, result),
+        }
+    }
+
+    fn row_of(&mut self, id: JobId) -> Option<&mut Row> {
+        let index = *self.jobs.get(&id)?;
+        self.rows.get_mut(index)
+    }
+
+    fn add_found(&mut self, id: JobId, found: Found) {
+        let index = self.rows.len();
+        let row = match found {
+            Found::Image { path, root, stamp } => {
+                self.jobs.insert(id, index);
+                self.tally.add_files(1, stamp.size);
+                let mut row = Row::new(path, root);
+                row.size = Some(stamp.size);
+                row.mtime = stamp.mtime;
+                row
+            }
+            Found::Problem { path, reason } => {
+                self.tally.add_files(1, 0);
+                self.tally.record_failure();
+                let mut row = Row::new(path.clone(), path);
+                row.state = RowState::Error(reason);
+                row
+            }
+            Found::Stdin | Found::SkippedLink { .. } => return,
+        };
+        self.rows.push(row);
+        self.refresh_view();
+    }
+
+    fn finish(&mut self, id: JobId, result: Result<crate::hasher::Hashed, HashFailure>) {
+        let Some(index) = self.jobs.remove(&id) else {
+            return;
+        };
+        self.tokens.remove(&index);
+        let row = &mut self.rows[index];
+        row.state = match result {
+            Ok(hashed) => {
+                row.size = Some(hashed.stamp.size);
+                row.mtime = hashed.stamp.mtime;
+                RowState::Done(hashed.digest)
+            }
+            Err(HashFailure::Changed) => RowState::Changed,
+            Err(HashFailure::Cancelled) => RowState::Error("cancelled".into()),
+            Err(HashFailure::Io(msg)) => RowState::Error(msg),
+        };
+        if self.sort == SortKey::State {
+            self.refresh_view();
+        }
+    }
+
+    /// Recomputes the visible rows, keeping the selection on the same image.
+    pub fn refresh_view(&mut self) {
+        self.view = visible(&self.rows, self.sort, &self.filter);
+        let still_there = self.selected.is_some_and(|s| self.view.contains(&s));
+        if !still_there {
+            self.selected = self.view.first().copied();
+        }
+        self.scroll_to_selection();
+    }
+
+    /// Position of the selection within the view.
+    pub fn cursor(&self) -> Option<usize> {
+        let selected = self.selected?;
+        self.view.iter().position(|&i| i == selected)
+    }
+
+    /// Moves the selection by `delta` rows of the view, clamped.
+    pub fn move_selection(&mut self, delta: isize) {
+        if self.view.is_empty() {
+            return;
+        }
+        let current = self.cursor().unwrap_or(0) as isize;
+        let last = self.view.len() as isize - 1;
+        let target = (current + delta).clamp(0, last) as usize;
+        self.selected = Some(self.view[target]);
+        self.scroll_to_selection();
+    }
+
+    pub fn select_view_position(&mut self, position: usize) {
+        if let Some(&row) = self.view.get(position) {
+            self.selected = Some(row);
+            self.scroll_to_selection();
+        }
+    }
+
+    /// Table body height, from the same layout the renderer uses.
+    pub fn page_rows(&self) -> usize {
+        super::ui::layout::table_body_height(self).max(1)
+    }
+
+    fn scroll_to_selection(&mut self) {
+        let page = self.page_rows();
+        let cursor = self.cursor().unwrap_or(0);
+        if cursor < self.offset {
+            self.offset = cursor;
+        } else if cursor >= self.offset + page {
+            self.offset = cursor + 1 - page;
+        }
+        self.offset = self.offset.min(self.view.len().saturating_sub(1));
+    }
+
+    /// Queues rows for hashing again, cancelling their jobs in flight.
+    pub fn rehash(&mut self, indices: &[usize]) -> Option<Effect> {
+        let mut jobs = Vec::new();
+        let token = self.root_token.child();
+        for &index in indices {
+            if let Some(old) = self.tokens.insert(index, token.clone()) {
+                old.cancel();
+            }
+            let size = self.rows[index].size.unwrap_or(0);
+            let stale: Vec<JobId> = (self.jobs.iter())
+                .filter(|&(_, &row)| row == index)
+                .map(|(&id, _)| id)
+                .collect();
+            for old in stale {
+                self.jobs.remove(&old);
+                self.tally.forget(old, size);
+            }
+            let id = self.ids.next();
+            self.jobs.insert(id, index);
+            self.tally.add_files(1, size);
+            let row = &mut self.rows[index];
+            row.state = RowState::Queued;
+            jobs.push(Job {
+                id,
+                path: row.path.clone(),
+                stamp: None,
+            });
+        }
+        (!jobs.is_empty()).then_some(Effect::Hash { jobs, token })
+    }
+}

@@ -1,0 +1,141 @@
+//! The interactive workbench (`gvmi [PATH]...`).
+//!
+//! Threads: discovery (`feed`) and the hashing pool send `Event`s on one
+//! channel; a reader thread sends terminal input on another. This thread
+//! alone owns `App`: it applies events, runs effects, and draws.
+
+pub mod app;
+mod effects;
+mod feed;
+mod keys;
+mod publish;
+pub mod rows;
+mod terminal;
+pub mod ui;
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crossbeam_channel::{select, unbounded, Receiver};
+use ratatui::crossterm::event::{self as term_event, Event as TermEvent};
+
+use crate::discover::DiscoverOptions;
+use crate::engine::Engine;
+use app::{App, JobIds};
+
+/// Frames are drawn at most this often, however fast events arrive.
+const FRAME: Duration = Duration::from_millis(16);
+/// Redraw cadence while work is in flight (rates, ETA) and signal polling when idle.
+const TICK: Duration = Duration::from_millis(100);
+const IDLE: Duration = Duration::from_millis(250);
+
+pub struct Options {
+    pub paths: Vec<PathBuf>,
+    pub discover: DiscoverOptions,
+    pub jobs: Option<usize>,
+}
+
+pub fn run(opts: Options) -> anyhow::Result<ExitCode> {
+    if !std::io::stdout().is_terminal() {
+        eprintln!("gvmi: standard output is not a terminal; for scripts use `gvmi hash PATH...`");
+        return Ok(ExitCode::from(2));
+    }
+    let (tx, events) = unbounded();
+    let engine = Arc::new(Engine::new(opts.jobs, tx.clone())?);
+    let ids = JobIds::default();
+    let root = engine.batch_token();
+    let terminated = terminal::termination_flag();
+    let mut screen = terminal::Screen::enter()?;
+    let size = screen.terminal.size()?;
+    let mut app = App::new(ids.clone(), root.clone(), (size.width, size.height));
+    app.theme = ui::theme::Theme::from_env();
+    let mut effects = effects::Runner::new();
+    feed::spawn(
+        opts.paths,
+        opts.discover,
+        Arc::clone(&engine),
+        ids,
+        tx,
+        root,
+    );
+    let input = spawn_input_reader();
+
+    let mut last_draw: Option<Instant> = None;
+    let mut dirty = true;
+    while !app.quit && !terminal::terminated(&terminated) {
+        if dirty && last_draw.is_none_or(|t| t.elapsed() >= FRAME) {
+            app.now = Instant::now();
+            screen.terminal.draw(|frame| ui::render(&app, frame))?;
+            last_draw = Some(Instant::now());
+            dirty = false;
+        }
+        let wait = match (dirty, app.busy()) {
+            (true, _) => FRAME,
+            (false, true) => TICK,
+            (false, false) => IDLE,
+        };
+        select! {
+            recv(events) -> event => {
+                app.apply(event?);
+                // Take whatever else is waiting, so a burst of progress costs one frame.
+                for event in events.try_iter().take(10_000) {
+                    app.apply(event);
+                }
+                dirty = true;
+            }
+            recv(input) -> input => {
+                if let Some(effect) = on_input(&mut app, input?) {
+                    effects.run(effect, &mut app, &engine, &mut screen);
+                }
+                dirty = true;
+                last_draw = None; // answer a key at once
+            }
+            default(wait) => dirty |= app.busy(),
+        }
+    }
+    engine.cancel_all();
+    let farewell = effects.finish(&mut app);
+    drop(screen);
+    if let Some(message) = farewell {
+        eprintln!("gvmi: {message}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn on_input(app: &mut App, input: TermEvent) -> Option<app::Effect> {
+    match input {
+        TermEvent::Key(key) => {
+            app.status = None;
+            app.on_key(key)
+        }
+        TermEvent::Mouse(mouse) => {
+            app.on_mouse(mouse);
+            None
+        }
+        TermEvent::Resize(w, h) => {
+            app.size = (w, h);
+            app.refresh_view();
+            None
+        }
+        _ => None,
+    }
+}
+
+/// Terminal input, read on its own thread so the loop can wait on both channels.
+fn spawn_input_reader() -> Receiver<TermEvent> {
+    let (tx, rx) = unbounded();
+    std::thread::Builder::new()
+        .name("gvmi-input".into())
+        .spawn(move || {
+            while let Ok(event) = term_event::read() {
+                if tx.send(event).is_err() {
+                    break;
+                }
+            }
+        })
+        .expect("spawning the input thread");
+    rx
+}

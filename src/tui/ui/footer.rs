@@ -1,0 +1,104 @@
+//! The header line, the progress or summary line, and the status / input line.
+
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Gauge, Paragraph};
+use ratatui::Frame;
+
+use super::fit;
+use crate::tui::app::{App, EditField, Mode};
+use crate::tui::rows::RowState;
+
+pub fn render_header(app: &App, frame: &mut Frame, area: Rect) {
+    let theme = &app.theme;
+    let mut spans = vec![
+        Span::styled(" gvmi ", theme.title()),
+        Span::raw(format!(" {} images", app.rows.len())),
+        Span::raw(format!(" · sort: {}", app.sort.label())),
+        Span::raw(format!(" · target: {}", app.target_name())),
+    ];
+    if !app.filter.is_empty() || app.mode == Mode::Filter {
+        spans.push(Span::raw(format!(" · filter: {}", app.filter)));
+    }
+    spans.push(Span::styled("  ? help", theme.dim()));
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// While work remains: a gauge. Afterwards: what came of it.
+pub fn render_progress(app: &App, frame: &mut Frame, area: Rect) {
+    if app.busy() {
+        let tally = &app.tally;
+        let ratio = match tally.total_bytes {
+            0 => 0.0,
+            total => (tally.bytes_done() as f64 / total as f64).clamp(0.0, 1.0),
+        };
+        let label = fit(&tally.line_at(app.now), area.width as usize);
+        let gauge = Gauge::default()
+            .ratio(ratio)
+            .label(label)
+            .gauge_style(app.theme.busy())
+            .use_unicode(true);
+        frame.render_widget(gauge, area);
+        return;
+    }
+    frame.render_widget(Paragraph::new(summary(app)), area);
+}
+
+fn summary(app: &App) -> Line<'static> {
+    let count = |f: fn(&RowState) -> bool| app.rows.iter().filter(|r| f(&r.state)).count();
+    let done = count(|s| matches!(s, RowState::Done(_)));
+    let errors = count(|s| matches!(s, RowState::Error(_)));
+    let changed = count(|s| matches!(s, RowState::Changed));
+    let bytes: u64 = app.rows.iter().filter_map(|r| r.size).sum();
+    let mut spans = vec![Span::styled(
+        format!(" ✓ {done} hashed ({})", crate::units::human_bytes(bytes)),
+        app.theme.ok(),
+    )];
+    if errors > 0 {
+        spans.push(Span::styled(
+            format!("  ✗ {errors} errors"),
+            app.theme.error(),
+        ));
+    }
+    if changed > 0 {
+        spans.push(Span::styled(
+            format!("  ~ {changed} changed"),
+            app.theme.warn(),
+        ));
+    }
+    Line::from(spans)
+}
+
+pub fn render_status(app: &App, frame: &mut Frame, area: Rect) {
+    let theme = &app.theme;
+    let width = area.width as usize;
+    let line = match &app.mode {
+        Mode::Filter => Line::from(vec![
+            Span::styled(" / ", theme.key()),
+            Span::raw(format!("{}▏", app.filter)),
+            Span::styled("  Enter keeps · Esc clears", theme.dim()),
+        ]),
+        Mode::Edit { field, text } => {
+            let label = match field {
+                EditField::Url => " URL: ",
+                EditField::BaseUrl => " Base URL for this folder: ",
+            };
+            Line::from(vec![
+                Span::styled(label, theme.key()),
+                Span::raw(format!("{text}▏")),
+            ])
+        }
+        _ => match (&app.status, &app.last_copied) {
+            (Some(msg), _) => Line::raw(fit(&format!(" {msg}"), width)),
+            (None, Some(copied)) => Line::from(vec![
+                Span::styled(" last copied: ", theme.dim()),
+                Span::raw(fit(&copied.replace('\n', " ⏎ "), width.saturating_sub(15))),
+            ]),
+            (None, None) => Line::styled(
+                " ↑↓ select · Enter details · c copy snippet · y hash · u URL · t target · / filter · q quit",
+                theme.dim(),
+            ),
+        },
+    };
+    frame.render_widget(Paragraph::new(line), area);
+}

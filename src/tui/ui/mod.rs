@@ -1,0 +1,48 @@
+//! Drawing: a pure function of the state. Nothing here mutates `App` or does I/O.
+
+mod details;
+mod footer;
+mod help;
+pub mod layout;
+pub mod table;
+pub mod theme;
+
+use std::time::SystemTime;
+
+use ratatui::Frame;
+
+use crate::tui::app::{App, Mode};
+
+/// Draws the whole screen for `app`.
+pub fn render(app: &App, frame: &mut Frame) {
+    let areas = layout::areas(app, frame.area());
+    footer::render_header(app, frame, areas.header);
+    table::render(app, frame, areas.table);
+    if let Some(area) = areas.details {
+        details::render(app, frame, area);
+    }
+    footer::render_progress(app, frame, areas.progress);
+    footer::render_status(app, frame, areas.status);
+    if app.mode == Mode::Help {
+        help::render(app, frame, frame.area());
+    }
+}
+
+/// `s` cut to `width` display cells, with `…` when something was cut.
+pub fn fit(s: &str, width: usize) -> String {
+    if s.chars().count() <= width {
+        return s.to_string();
+    }
+    if width == 0 {
+        return String::new();
+    }
+    let mut out: String = s.chars().take(width - 1).collect();
+    out.push('…');
+    out
+}
+
+/// `2026-11-26 16:20`, in UTC: no time-zone database needed, and unambiguous.
+pub fn mtime_text(t: SystemTime) -> String {
+    let full = humantime::format_rfc3339_seconds(t).to_string();
+    full.get(..16).unwrap_or(&full).replacen('T', " ", 1)
+}
