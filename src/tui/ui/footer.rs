@@ -2,10 +2,11 @@
 
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Gauge, Paragraph};
+use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use super::fit;
+use super::table::progress_bar;
 use crate::tui::app::{App, EditField, Mode};
 use crate::tui::rows::RowState;
 
@@ -32,13 +33,15 @@ pub fn render_progress(app: &App, frame: &mut Frame, area: Rect) {
             0 => 0.0,
             total => (tally.bytes_done() as f64 / total as f64).clamp(0.0, 1.0),
         };
-        let label = fit(&tally.line_at(app.now), area.width as usize);
-        let gauge = Gauge::default()
-            .ratio(ratio)
-            .label(label)
-            .gauge_style(app.theme.busy())
-            .use_unicode(true);
-        frame.render_widget(gauge, area);
+        let bar_width = (area.width as usize / 4).clamp(10, 30);
+        let line = Line::from(vec![
+            Span::styled(
+                format!(" {}", progress_bar(ratio, bar_width)),
+                app.theme.busy(),
+            ),
+            Span::raw(format!("  {}", tally.line_at(app.now))),
+        ]);
+        frame.render_widget(Paragraph::new(line), area);
         return;
     }
     frame.render_widget(Paragraph::new(summary(app)), area);
@@ -95,7 +98,10 @@ pub fn render_status(app: &App, frame: &mut Frame, area: Rect) {
                 Span::raw(fit(&copied.replace('\n', " ⏎ "), width.saturating_sub(15))),
             ]),
             (None, None) => Line::styled(
-                " ↑↓ select · Enter details · c copy snippet · y hash · u URL · t target · / filter · q quit",
+                fit(
+                    " c snippet · y hash · u url · t target · / filter · ⏎ details · ? keys · q quit",
+                    width,
+                ),
                 theme.dim(),
             ),
         },

@@ -2,7 +2,7 @@
 
 mod details;
 mod footer;
-mod help;
+pub mod help;
 pub mod layout;
 pub mod table;
 pub mod theme;

@@ -1,0 +1,169 @@
+//! The workbench state: sort, filter, selection, rehash and events, without a terminal.
+
+mod tui_fixture;
+
+use gvmi::event::Event;
+use gvmi::tui::app::{App, Effect};
+use gvmi::tui::rows::{RowState, SortKey};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use tui_fixture::*;
+
+fn press(app: &mut App, code: KeyCode) -> Option<Effect> {
+    app.on_key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+fn names(app: &App) -> Vec<String> {
+    app.view.iter().map(|&i| app.rows[i].name()).collect()
+}
+
+fn selected_name(app: &App) -> String {
+    app.selected_row().unwrap().name()
+}
+
+#[test]
+fn sort_cycles_name_size_modified_state() {
+    let mut app = app(100, 20);
+    let big = discover(&mut app, "b-big.gvmi", 900, 1);
+    discover(&mut app, "a-small.gvmi", 10, 3);
+    discover(&mut app, "c-mid.gvmi", 500, 2);
+    assert_eq!(names(&app), ["a-small.gvmi", "b-big.gvmi", "c-mid.gvmi"]);
+    press(&mut app, KeyCode::Char('s'));
+    assert_eq!(app.sort, SortKey::Size);
+    assert_eq!(names(&app), ["b-big.gvmi", "c-mid.gvmi", "a-small.gvmi"]);
+    press(&mut app, KeyCode::Char('s'));
+    assert_eq!(names(&app), ["a-small.gvmi", "c-mid.gvmi", "b-big.gvmi"]);
+    press(&mut app, KeyCode::Char('s'));
+    progress(&mut app, big, 900, 100);
+    app.refresh_view();
+    assert_eq!(
+        names(&app)[0],
+        "b-big.gvmi",
+        "hashing rows come first by state"
+    );
+    press(&mut app, KeyCode::Char('s'));
+    assert_eq!(app.sort, SortKey::Name);
+}
+
+#[test]
+fn filter_matches_name_path_or_hash_prefix_and_esc_clears() {
+    let mut app = app(100, 20);
+    let a = discover(&mut app, "alpine.gvmi", 10, 1);
+    discover(&mut app, "deep/ubuntu.gvmi", 10, 1);
+    finish(&mut app, a, 10, 1, 7);
+    press(&mut app, KeyCode::Char('/'));
+    for c in "DEEP".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    assert_eq!(names(&app), ["ubuntu.gvmi"]);
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.filter, "");
+    assert_eq!(names(&app).len(), 2);
+    let prefix = digest(7).to_hex()[..6].to_string();
+    press(&mut app, KeyCode::Char('/'));
+    for c in prefix.chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(names(&app), ["alpine.gvmi"]);
+    assert_eq!(app.filter, prefix, "Enter keeps the filter");
+}
+
+#[test]
+fn selection_stays_on_the_same_image_while_rows_arrive() {
+    let mut app = app(100, 20);
+    discover(&mut app, "m.gvmi", 1, 1);
+    discover(&mut app, "n.gvmi", 1, 1);
+    press(&mut app, KeyCode::Down);
+    assert_eq!(selected_name(&app), "n.gvmi");
+    discover(&mut app, "a.gvmi", 1, 1);
+    discover(&mut app, "b.gvmi", 1, 1);
+    assert_eq!(selected_name(&app), "n.gvmi");
+    assert_eq!(app.cursor(), Some(3));
+}
+
+#[test]
+fn navigation_keys_clamp_and_page() {
+    let mut app = app(100, 10);
+    for i in 0..30 {
+        discover(&mut app, &format!("img-{i:02}.gvmi"), 1, 1);
+    }
+    press(&mut app, KeyCode::End);
+    assert_eq!(selected_name(&app), "img-29.gvmi");
+    press(&mut app, KeyCode::Down);
+    assert_eq!(selected_name(&app), "img-29.gvmi");
+    press(&mut app, KeyCode::Home);
+    press(&mut app, KeyCode::PageDown);
+    assert_eq!(app.cursor(), Some(app.page_rows()));
+    assert!(
+        app.offset > 0,
+        "the page scrolled to keep the selection visible"
+    );
+    press(&mut app, KeyCode::Char('k'));
+    assert_eq!(app.cursor(), Some(app.page_rows() - 1));
+}
+
+#[test]
+fn rehash_requeues_and_ignores_the_superseded_job() {
+    let mut app = app(100, 20);
+    let id = discover(&mut app, "a.gvmi", 100, 1);
+    progress(&mut app, id, 100, 50);
+    let Some(Effect::Hash { jobs, token }) = press(&mut app, KeyCode::Char('r')) else {
+        panic!("r must queue a rehash");
+    };
+    assert_eq!(jobs.len(), 1);
+    assert_ne!(jobs[0].id, id);
+    assert_eq!(app.rows[0].state, RowState::Queued);
+    // The old job's late result must not overwrite the new state.
+    finish(&mut app, id, 100, 1, 1);
+    assert_eq!(app.rows[0].state, RowState::Queued);
+    finish(&mut app, jobs[0].id, 100, 1, 2);
+    assert_eq!(app.rows[0].state, RowState::Done(digest(2)));
+    assert!(!token.is_cancelled());
+    assert!(!app.busy() || !app.discovery_done);
+}
+
+#[test]
+fn rehash_all_covers_every_row() {
+    let mut app = app(100, 20);
+    let a = discover(&mut app, "a.gvmi", 1, 1);
+    let b = discover(&mut app, "b.gvmi", 1, 1);
+    finish(&mut app, a, 1, 1, 1);
+    finish(&mut app, b, 1, 1, 2);
+    app.apply(Event::DiscoveryDone);
+    assert!(!app.busy());
+    let Some(Effect::Hash { jobs, .. }) = press(&mut app, KeyCode::Char('R')) else {
+        panic!("R must queue every row");
+    };
+    assert_eq!(jobs.len(), 2);
+    assert!(app.busy());
+}
+
+#[test]
+fn copy_hash_needs_a_hash_and_quit_cancels_work() {
+    let mut app = app(100, 20);
+    let a = discover(&mut app, "a.gvmi", 1, 1);
+    assert!(press(&mut app, KeyCode::Char('y')).is_none());
+    assert!(app.status.as_deref().unwrap().contains("No hash yet"));
+    finish(&mut app, a, 1, 1, 4);
+    match press(&mut app, KeyCode::Char('y')) {
+        Some(Effect::Copy { text, .. }) => assert_eq!(text, digest(4).to_hex()),
+        other => panic!("expected a copy, got {other:?}"),
+    }
+    assert!(matches!(
+        press(&mut app, KeyCode::Char('q')),
+        Some(Effect::Quit)
+    ));
+    assert!(app.quit);
+}
+
+#[test]
+fn progress_events_update_the_row_and_the_tally() {
+    let mut app = app(100, 20);
+    let a = discover(&mut app, "a.gvmi", 1000, 1);
+    progress(&mut app, a, 1000, 400);
+    assert_eq!(app.rows[0].state, RowState::Hashing { done: 400 });
+    assert_eq!(app.tally.bytes_done(), 400);
+    finish(&mut app, a, 1000, 1, 1);
+    assert_eq!(app.tally.files_done, 1);
+    assert_eq!(app.tally.bytes_done(), 1000);
+}
