@@ -4,6 +4,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::digest::Sha3Digest;
+use crate::snippet::{Capability, Target};
+
 const HASH_EXAMPLES: &str = "\
 Examples:
   gvmi hash images/                  every *.gvmi under images/, like sha3sum -a 224
@@ -24,6 +27,16 @@ Examples:
   gvmi ~/images ./build              browse, hash and copy snippets for two folders
   gvmi hash images/ > SHA3SUMS       batch-hash for scripts and manifests
   gvmi check SHA3SUMS                verify later";
+
+const SNIPPET_EXAMPLES: &str = "\
+Examples:
+  gvmi snippet my.gvmi --base-url https://cdn.example.com/images/
+  gvmi snippet my.gvmi --url https://example.com/my.gvmi --target golem-js --copy
+  gvmi snippet --hash 8edadf4a...a9 --url https://example.com/my.gvmi --all-targets
+  gvmi snippet my.gvmi --min-mem-gib 4 --capability vpn --target task-executor
+
+Targets: yapapi (default), golem-core, golem-js, task-executor, dapp-runner,
+task-package, ray. Defaults and per-folder base URLs: ~/.config/gvmi/config.toml.";
 
 /// Hash, check and use Golem VM images (.gvmi): the SHA3-224 a Golem SDK needs.
 ///
@@ -59,11 +72,17 @@ pub enum Command {
     /// Verify files against a checksum list (`sha3sum -c` compatible).
     #[command(after_help = CHECK_EXAMPLES)]
     Check(CheckArgs),
+    /// Print the code that points a Golem SDK at a self-hosted image.
+    #[command(after_help = SNIPPET_EXAMPLES)]
+    Snippet(SnippetArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+    /// Internal: serve standard input on the clipboard until replaced.
+    #[command(name = "__clipboard-serve", hide = true)]
+    ClipboardServe,
 }
 
 /// How folders are searched for images.
@@ -130,4 +149,49 @@ pub struct CheckArgs {
     /// Files hashed at once [default: one per core].
     #[arg(short, long, value_name = "N")]
     pub jobs: Option<usize>,
+}
+
+#[derive(Debug, Clone, Args)]
+#[command(group(clap::ArgGroup::new("where").args(["url", "base_url"])))]
+pub struct SnippetArgs {
+    /// The image to hash and name (optional with --hash).
+    #[arg(value_name = "IMAGE", required_unless_present = "hash")]
+    pub image: Option<PathBuf>,
+    /// The SDK or format [default: config's default_target, else yapapi].
+    #[arg(
+        short,
+        long,
+        value_enum,
+        value_name = "T",
+        conflicts_with = "all_targets"
+    )]
+    pub target: Option<Target>,
+    /// Print every target, each under a heading.
+    #[arg(long)]
+    pub all_targets: bool,
+    /// The image's full download URL.
+    #[arg(long, value_name = "U")]
+    pub url: Option<String>,
+    /// The folder URL the image is served under; its file name is appended,
+    /// percent-encoded.
+    #[arg(long, value_name = "B")]
+    pub base_url: Option<String>,
+    /// Use this SHA3-224 (56 hex digits) instead of hashing IMAGE.
+    #[arg(long, value_name = "HEX")]
+    pub hash: Option<Sha3Digest>,
+    /// Minimum provider memory in GiB [SDK default: 0.5].
+    #[arg(long, value_name = "X")]
+    pub min_mem_gib: Option<f64>,
+    /// Minimum provider storage in GiB [SDK default: 2.0].
+    #[arg(long, value_name = "X")]
+    pub min_storage_gib: Option<f64>,
+    /// Minimum provider CPU threads [SDK default: 1].
+    #[arg(long, value_name = "N")]
+    pub min_cpu_threads: Option<u32>,
+    /// A capability providers must have (repeatable).
+    #[arg(long = "capability", value_enum, value_name = "CAP")]
+    pub capabilities: Vec<Capability>,
+    /// Also put the output on the clipboard (it stays there after gvmi exits).
+    #[arg(short, long)]
+    pub copy: bool,
 }

@@ -1,15 +1,20 @@
 //! gvmi: a workbench for Golem VM images. See ARCHITECTURE.md for the map.
 
+pub mod atomic_write;
 pub mod cancel;
 pub mod cli;
+pub mod clipboard;
 pub mod commands;
+pub mod config;
 pub mod digest;
 pub mod discover;
 pub mod engine;
 pub mod event;
 pub mod fsmeta;
 pub mod hasher;
+pub mod image_url;
 pub mod progress;
+pub mod snippet;
 pub mod sumline;
 pub mod tui;
 pub mod units;

@@ -12,6 +12,8 @@ fn main() -> ExitCode {
         Some(Command::Check(args)) => commands::check::run(&args),
         Some(Command::Completions { shell }) => commands::completions::run(shell),
         None => workbench(cli.workbench),
+        Some(Command::Snippet(args)) => commands::snippet::run(&args),
+        Some(Command::ClipboardServe) => commands::snippet::serve_clipboard(),
     };
     result.unwrap_or_else(|e| {
         eprintln!("gvmi: {e:#}");

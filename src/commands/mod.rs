@@ -5,6 +5,7 @@ pub mod completions;
 pub mod hash;
 mod ordered;
 mod out;
+pub mod snippet;
 
 use std::io::IsTerminal;
 

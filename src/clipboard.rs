@@ -1,0 +1,211 @@
+//! Putting text on the clipboard: the system clipboard when there is one
+//! (arboard), else an OSC 52 escape sequence for the terminal to handle.
+//!
+//! On X11 (and Wayland via XWayland) the copying process owns the content
+//! and it vanishes when that process exits, so a short-lived `gvmi` hands
+//! the text to a detached copy of itself ([`SERVE_SUBCOMMAND`]) that keeps
+//! serving it until another program takes the clipboard over.
+
+use std::io::Write;
+
+use base64::Engine as _;
+
+/// The hidden subcommand the detached server runs (`gvmi __clipboard-serve`).
+pub const SERVE_SUBCOMMAND: &str = "__clipboard-serve";
+
+/// Where copied text went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CopyOutcome {
+    /// The system clipboard has it.
+    System,
+    /// No system clipboard: the caller must write this OSC 52 sequence to the
+    /// terminal, which (if it allows OSC 52) puts the text on the clipboard.
+    Osc52(String),
+}
+
+/// The clipboard for the life of the program: one arboard handle, opened once.
+pub struct Clipboard {
+    system: Option<arboard::Clipboard>,
+    /// Why there is no system clipboard, for the user.
+    unavailable: Option<String>,
+    in_tmux: bool,
+    servers: Vec<std::process::Child>,
+}
+
+impl Default for Clipboard {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Clipboard {
+    pub fn new() -> Self {
+        let (system, unavailable) = match arboard::Clipboard::new() {
+            Ok(c) => (Some(c), None),
+            Err(e) => (None, Some(e.to_string())),
+        };
+        Clipboard {
+            system,
+            unavailable,
+            in_tmux: std::env::var_os("TMUX").is_some(),
+            servers: Vec::new(),
+        }
+    }
+
+    /// Why the system clipboard cannot be used, if it cannot.
+    pub fn unavailable_reason(&self) -> Option<&str> {
+        self.unavailable.as_deref()
+    }
+
+    /// Copies `text` for as long as this process runs (a long-lived caller
+    /// such as the TUI). Falls back to OSC 52.
+    pub fn copy(&mut self, text: &str) -> CopyOutcome {
+        if let Some(system) = &mut self.system {
+            if system.set_text(text).is_ok() {
+                return CopyOutcome::System;
+            }
+        }
+        CopyOutcome::Osc52(osc52_sequence(text, self.in_tmux))
+    }
+
+    /// Copies `text` so that it stays on the clipboard after this process
+    /// exits. On Linux a detached `gvmi __clipboard-serve` owns it; the
+    /// copy is confirmed by reading it back. Elsewhere the OS clipboard
+    /// keeps content by itself, and a plain [`Clipboard::copy`] is enough.
+    pub fn keep_serving_after_exit(&mut self, text: &str) -> CopyOutcome {
+        self.reap_servers();
+        if self.system.is_none() {
+            return CopyOutcome::Osc52(osc52_sequence(text, self.in_tmux));
+        }
+        #[cfg(target_os = "linux")]
+        {
+            if self.spawn_server(text).is_ok() && self.wait_until_served(text) {
+                return CopyOutcome::System;
+            }
+        }
+        self.copy(text)
+    }
+
+    #[cfg(target_os = "linux")]
+    fn spawn_server(&mut self, text: &str) -> std::io::Result<()> {
+        use std::os::unix::process::CommandExt;
+        use std::process::{Command, Stdio};
+        let mut command = Command::new(std::env::current_exe()?);
+        command
+            .arg(SERVE_SUBCOMMAND)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .current_dir("/");
+        // A new session: no controlling terminal, so closing the terminal
+        // (SIGHUP) or Ctrl-C in it does not take the clipboard away.
+        // SAFETY: setsid is async-signal-safe and touches no memory.
+        unsafe {
+            command.pre_exec(|| {
+                if libc::setsid() == -1 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+        let mut child = command.spawn()?;
+        let mut stdin = child.stdin.take().expect("stdin was piped");
+        let written = stdin.write_all(text.as_bytes());
+        drop(stdin);
+        self.servers.push(child);
+        written
+    }
+
+    /// The server is ready once the clipboard hands back our text.
+    #[cfg(target_os = "linux")]
+    fn wait_until_served(&mut self, text: &str) -> bool {
+        use std::time::{Duration, Instant};
+        let deadline = Instant::now() + Duration::from_secs(3);
+        let system = self.system.as_mut().expect("checked by caller");
+        while Instant::now() < deadline {
+            if system.get_text().is_ok_and(|t| t == text) {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(25));
+        }
+        false
+    }
+
+    /// Collects servers that have exited (another program took the
+    /// clipboard), so a long-lived caller leaves no zombies behind.
+    fn reap_servers(&mut self) {
+        self.servers
+            .retain_mut(|c| matches!(c.try_wait(), Ok(None)));
+    }
+}
+
+/// Serves `text` on the clipboard until another program takes it over:
+/// the body of `gvmi __clipboard-serve`.
+pub fn serve_until_replaced(text: &str) -> Result<(), arboard::Error> {
+    let mut clipboard = arboard::Clipboard::new()?;
+    #[cfg(target_os = "linux")]
+    {
+        use arboard::SetExtLinux;
+        clipboard.set().wait().text(text.to_owned())
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        clipboard.set_text(text.to_owned())
+    }
+}
+
+/// The OSC 52 "set clipboard" sequence for `text`. Inside tmux it is wrapped
+/// in tmux's passthrough (`ESC P tmux; ... ESC \`, inner ESCs doubled) so it
+/// reaches the outer terminal.
+pub fn osc52_sequence(text: &str, in_tmux: bool) -> String {
+    let payload = base64::engine::general_purpose::STANDARD.encode(text);
+    let seq = format!("\x1b]52;c;{payload}\x07");
+    if in_tmux {
+        format!("\x1bPtmux;{}\x1b\\", seq.replace('\x1b', "\x1b\x1b"))
+    } else {
+        seq
+    }
+}
+
+/// Writes an OSC 52 sequence where the terminal will see it: the
+/// controlling terminal if there is one, else stderr.
+pub fn write_to_terminal(sequence: &str) -> std::io::Result<()> {
+    let tty = std::fs::OpenOptions::new().write(true).open("/dev/tty");
+    match tty {
+        Ok(mut t) => t.write_all(sequence.as_bytes()),
+        Err(_) => std::io::stderr().write_all(sequence.as_bytes()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decode(seq: &str) -> String {
+        let body = seq
+            .strip_prefix("\x1b]52;c;")
+            .and_then(|s| s.strip_suffix('\x07'))
+            .expect("OSC 52 framing");
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(body)
+            .unwrap();
+        String::from_utf8(bytes).unwrap()
+    }
+
+    #[test]
+    fn osc52_decodes_back_to_the_text() {
+        let text = "package = await vm.repo(\n  image_hash=\"ä\")\n";
+        assert_eq!(decode(&osc52_sequence(text, false)), text);
+    }
+
+    #[test]
+    fn tmux_passthrough_doubles_escapes() {
+        let seq = osc52_sequence("hi", true);
+        let inner = seq
+            .strip_prefix("\x1bPtmux;")
+            .and_then(|s| s.strip_suffix("\x1b\\"))
+            .expect("tmux framing");
+        assert_eq!(decode(&inner.replace("\x1b\x1b", "\x1b")), "hi");
+        assert!(!inner.replace("\x1b\x1b", "").contains('\x1b'));
+    }
+}

@@ -1,0 +1,242 @@
+//! `config.toml`: the user's defaults for snippets and per-folder base URLs.
+//!
+//! ```toml
+//! default_target = "yapapi"
+//! [resources]
+//! min_mem_gib = 1.0
+//! capabilities = ["vpn"]
+//! [[base_url]]
+//! folder = "/home/me/images"
+//! url = "https://cdn.example.com/images/"
+//! ```
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::atomic_write::atomic_write;
+use crate::snippet::{Capability, Resources, Target};
+
+/// The whole file. Unknown keys are errors, so a typo does not go unnoticed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_target: Option<String>,
+    #[serde(default, skip_serializing_if = "ResourceDefaults::is_empty")]
+    pub resources: ResourceDefaults,
+    #[serde(default, rename = "base_url", skip_serializing_if = "Vec::is_empty")]
+    pub base_urls: Vec<BaseUrl>,
+}
+
+/// `[resources]`: each key left out keeps the SDK default.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResourceDefaults {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_mem_gib: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_storage_gib: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_cpu_threads: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub capabilities: Option<Vec<String>>,
+}
+
+impl ResourceDefaults {
+    fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+/// `[[base_url]]`: images under `folder` are served from `url`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BaseUrl {
+    pub folder: PathBuf,
+    pub url: String,
+}
+
+/// A config file that could not be read, understood or written.
+#[derive(Debug)]
+pub enum ConfigError {
+    Read(PathBuf, std::io::Error),
+    Write(PathBuf, std::io::Error),
+    /// `line` and `column` are 1-based; 0 when the parser gave no position.
+    Parse {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Read(p, e) => write!(f, "{}: cannot read: {e}", p.display()),
+            Self::Write(p, e) => write!(f, "{}: cannot write: {e}", p.display()),
+            Self::Parse {
+                path,
+                line,
+                column,
+                message,
+            } => write!(f, "{}:{line}:{column}: {message}", path.display()),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// gvmi's config folder: `$XDG_CONFIG_HOME/gvmi`, else `~/.config/gvmi`
+/// (Unix); the platform's config folder elsewhere.
+pub fn config_dir() -> Option<PathBuf> {
+    #[cfg(unix)]
+    {
+        let from_env = |key: &str| {
+            std::env::var_os(key)
+                .map(PathBuf::from)
+                .filter(|p| p.is_absolute())
+        };
+        // The XDG spec says to ignore a relative XDG_CONFIG_HOME.
+        from_env("XDG_CONFIG_HOME")
+            .or_else(|| from_env("HOME").map(|h| h.join(".config")))
+            .map(|d| d.join("gvmi"))
+    }
+    #[cfg(not(unix))]
+    {
+        dirs::config_dir().map(|d| d.join("gvmi"))
+    }
+}
+
+/// `<config dir>/config.toml`.
+pub fn config_path() -> Option<PathBuf> {
+    config_dir().map(|d| d.join("config.toml"))
+}
+
+impl Config {
+    /// The user's config; none at all (no file, no home) is the empty config.
+    pub fn load_user() -> Result<Config, ConfigError> {
+        match config_path() {
+            Some(path) => Config::load(&path),
+            None => Ok(Config::default()),
+        }
+    }
+
+    /// Reads `path`; a missing file is the empty config.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => Config::parse(&text, path),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
+            Err(e) => Err(ConfigError::Read(path.to_path_buf(), e)),
+        }
+    }
+
+    /// Parses `text`, naming `path` (and the line) in errors. Values are
+    /// checked here too, so a bad target name points at the file.
+    pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        let config: Config = toml::from_str(text).map_err(|e| {
+            let (line, column) = e
+                .span()
+                .map(|span| line_column(text, span.start))
+                .unwrap_or((0, 0));
+            ConfigError::Parse {
+                path: path.to_path_buf(),
+                line,
+                column,
+                message: e.message().to_string(),
+            }
+        })?;
+        config
+            .validate()
+            .map_err(|(key, message)| ConfigError::Parse {
+                path: path.to_path_buf(),
+                line: key_line(text, &key),
+                column: 1,
+                message,
+            })?;
+        Ok(config)
+    }
+
+    /// Checks the values serde cannot: `Err((key, message))`.
+    fn validate(&self) -> Result<(), (String, String)> {
+        self.target()
+            .map_err(|e| ("default_target".into(), e.to_string()))?;
+        let resources = self.resources().map_err(|e| ("capabilities".into(), e))?;
+        if let Some(problem) = resources.problem() {
+            // Each problem starts with the key it is about.
+            let key = problem.split(' ').next().unwrap_or("").to_string();
+            return Err((key, problem));
+        }
+        match self.base_urls.iter().find(|b| !b.folder.is_absolute()) {
+            Some(b) => Err((
+                "folder".into(),
+                format!("folder {:?} must be an absolute path", b.folder),
+            )),
+            None => Ok(()),
+        }
+    }
+
+    /// `default_target`, or yapapi.
+    pub fn target(&self) -> Result<Target, crate::snippet::UnknownTarget> {
+        self.default_target
+            .as_deref()
+            .map_or(Ok(Target::Yapapi), str::parse)
+    }
+
+    /// The SDK defaults with `[resources]` applied.
+    pub fn resources(&self) -> Result<Resources, String> {
+        let r = &self.resources;
+        let defaults = Resources::default();
+        let capabilities = match &r.capabilities {
+            Some(names) => names.iter().map(|n| n.parse()).collect::<Result<_, _>>()?,
+            None => Vec::<Capability>::new(),
+        };
+        Ok(Resources {
+            min_mem_gib: r.min_mem_gib.unwrap_or(defaults.min_mem_gib),
+            min_storage_gib: r.min_storage_gib.unwrap_or(defaults.min_storage_gib),
+            min_cpu_threads: r.min_cpu_threads.unwrap_or(defaults.min_cpu_threads),
+            capabilities,
+        })
+    }
+
+    /// The base URL whose folder is the longest prefix of `image` (an
+    /// absolute path), and `image`'s path relative to that folder.
+    pub fn base_url_for(&self, image: &Path) -> Option<(&BaseUrl, PathBuf)> {
+        self.base_urls
+            .iter()
+            .filter_map(|b| Some((b, image.strip_prefix(&b.folder).ok()?)))
+            .max_by_key(|(b, _)| b.folder.components().count())
+            .map(|(b, rel)| (b, rel.to_path_buf()))
+    }
+
+    /// Sets (or replaces) the base URL for `folder`.
+    pub fn set_base_url(&mut self, folder: PathBuf, url: String) {
+        self.base_urls.retain(|b| b.folder != folder);
+        self.base_urls.push(BaseUrl { folder, url });
+    }
+
+    /// Writes the config to `path` atomically. Comments in the old file are
+    /// not kept: the file is regenerated from the values.
+    pub fn save(&self, path: &Path) -> Result<(), ConfigError> {
+        let text = toml::to_string_pretty(self)
+            .map_err(|e| ConfigError::Write(path.to_path_buf(), std::io::Error::other(e)))?;
+        atomic_write(path, text.as_bytes()).map_err(|e| ConfigError::Write(path.to_path_buf(), e))
+    }
+}
+
+/// 1-based line and column of byte `offset` in `text`.
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+/// The first line that starts with `key` (for errors found after parsing).
+fn key_line(text: &str, key: &str) -> usize {
+    text.lines()
+        .position(|l| l.trim_start().starts_with(key))
+        .map_or(0, |i| i + 1)
+}

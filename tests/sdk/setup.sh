@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs the real Golem SDKs the snippet tests run against, once, under
+# target/sdk-env/ (or $GVMI_SDK_ENV). Idempotent: a finished env is left alone.
+# Needs: python3 with venv + pip (PyPI reachable), node >= 18 + npm (npm registry).
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+env_dir="${GVMI_SDK_ENV:-$root/target/sdk-env}"
+mkdir -p "$env_dir"
+
+py="$env_dir/py"
+if [ ! -f "$py/.done" ]; then
+    rm -rf "$py"
+    python3 -m venv "$py"
+    "$py/bin/pip" install --quiet --disable-pip-version-check \
+        'yapapi==0.13.1' 'PyYAML>=6'
+    touch "$py/.done"
+fi
+
+# golem-core-python pins other versions of shared deps than yapapi: own venv.
+core="$env_dir/golem-core"
+if [ ! -f "$core/.done" ] && [ "${GVMI_SKIP_GOLEM_CORE:-}" != 1 ]; then
+    rm -rf "$core"
+    python3 -m venv "$core"
+    if "$core/bin/pip" install --quiet --disable-pip-version-check golem-core; then
+        touch "$core/.done"
+    else
+        echo "setup.sh: golem-core did not install; its test will skip" >&2
+        rm -rf "$core"
+    fi
+fi
+
+js="$env_dir/js"
+if [ ! -f "$js/.done" ]; then
+    rm -rf "$js"
+    mkdir -p "$js"
+    (cd "$js" && npm init -y >/dev/null &&
+        npm install --silent --no-audit --no-fund '@golem-sdk/golem-js@3')
+    touch "$js/.done"
+fi
+echo "SDK envs ready in $env_dir"
