@@ -7,11 +7,13 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use crate::cancel::CancelToken;
+use crate::config::Config;
 use crate::discover::Found;
 use crate::engine::Job;
 use crate::event::{Event, JobId};
 use crate::hasher::HashFailure;
 use crate::progress::Tally;
+use crate::snippet::{Resources, Target, Templates};
 
 use super::rows::{visible, Row, RowState, SortKey};
 use super::ui::theme::Theme;
@@ -48,9 +50,16 @@ pub enum EditField {
 /// Work the event loop must do for the state: the state itself does no I/O.
 #[derive(Debug)]
 pub enum Effect {
-    Hash { jobs: Vec<Job>, token: CancelToken },
-    Copy { what: String, text: String },
-    SaveBaseUrl { folder: PathBuf, url: String },
+    Hash {
+        jobs: Vec<Job>,
+        token: CancelToken,
+    },
+    Copy {
+        what: String,
+        text: String,
+    },
+    /// Write the config file (it now holds a base URL the user chose to keep).
+    SaveConfig(Config),
     Quit,
 }
 
@@ -78,6 +87,10 @@ pub struct App {
     pub now: Instant,
     pub quit: bool,
     pub theme: Theme,
+    pub target: Target,
+    pub resources: Resources,
+    pub templates: Templates,
+    pub config: Config,
     pub(super) jobs: HashMap<JobId, usize>,
     pub(super) tokens: HashMap<usize, CancelToken>,
     pub(super) ids: JobIds,
@@ -104,6 +117,10 @@ impl App {
             now: Instant::now(),
             quit: false,
             theme: Theme::plain(),
+            target: Target::Yapapi,
+            resources: Resources::default(),
+            templates: Templates::builtin(),
+            config: Config::default(),
             jobs: HashMap::new(),
             tokens: HashMap::new(),
             ids,

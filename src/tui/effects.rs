@@ -1,33 +1,98 @@
-//! Carrying out what the state asked for: queue hashing, copy, save config.
-//! (Interim copy path; the clipboard chain lands with the snippet module.)
+//! Carrying out what the state asked for: queue hashing, copy, save the config.
+//! File writes run on a short-lived thread; their outcome comes back as a notice.
+
+use crossbeam_channel::{unbounded, Receiver, Sender};
 
 use super::app::{App, Effect};
 use super::terminal::Screen;
+use crate::clipboard::{Clipboard, CopyOutcome};
+use crate::config::{config_path, Config};
 use crate::engine::Engine;
 
-pub struct Runner {}
+pub struct Runner {
+    /// One handle for the app's life: X11/Wayland content lives while its owner does.
+    clipboard: Clipboard,
+    /// What the system clipboard holds from us, to hand over on quit.
+    owned: Option<String>,
+    notices_tx: Sender<String>,
+    notices: Receiver<String>,
+}
 
 impl Runner {
     pub fn new() -> Self {
-        Runner {}
+        let (notices_tx, notices) = unbounded();
+        Runner {
+            clipboard: Clipboard::new(),
+            owned: None,
+            notices_tx,
+            notices,
+        }
     }
 
-    pub fn run(&mut self, effect: Effect, app: &mut App, engine: &Engine, _screen: &mut Screen) {
+    /// Status messages from background effects (e.g. "config saved").
+    pub fn notices(&self) -> &Receiver<String> {
+        &self.notices
+    }
+
+    pub fn run(&mut self, effect: Effect, app: &mut App, engine: &Engine, screen: &mut Screen) {
         match effect {
             Effect::Hash { jobs, token } => engine.submit(jobs, &token),
-            Effect::Copy { what, text } => {
-                app.status = Some(format!("Copied the {what}."));
-                app.last_copied = Some(text);
-            }
-            Effect::SaveBaseUrl { folder, url } => {
-                app.status = Some(format!("Base URL {url} kept for {}", folder.display()));
-            }
+            Effect::Copy { what, text } => self.copy(&what, text, app, screen),
+            Effect::SaveConfig(config) => self.save(config),
             Effect::Quit => {}
         }
     }
 
-    /// Called once on the way out; returns a message for after the screen is restored.
-    pub fn finish(&mut self, _app: &mut App) -> Option<String> {
-        None
+    fn copy(&mut self, what: &str, text: String, app: &mut App, screen: &mut Screen) {
+        app.status = Some(match self.clipboard.copy(&text) {
+            CopyOutcome::System => {
+                self.owned = Some(text.clone());
+                format!("Copied the {what} to the system clipboard.")
+            }
+            CopyOutcome::Osc52(sequence) => {
+                self.owned = None;
+                match screen.write_raw(sequence.as_bytes()) {
+                    Ok(()) => format!(
+                        "Copied the {what} via OSC 52 (your terminal's clipboard; {}).",
+                        self.clipboard
+                            .unavailable_reason()
+                            .map_or("no system clipboard".into(), |r| format!(
+                                "no system clipboard: {r}"
+                            ))
+                    ),
+                    Err(e) => format!(
+                        "Could not copy the {what}: {e}. It is shown below to select by hand."
+                    ),
+                }
+            }
+        });
+        app.last_copied = Some(text);
+    }
+
+    fn save(&self, config: Config) {
+        let tx = self.notices_tx.clone();
+        std::thread::spawn(move || {
+            let message = match config_path() {
+                Some(path) => match config.save(&path) {
+                    Ok(()) => format!("Saved the base URL to {}", path.display()),
+                    Err(e) => format!("Could not save the config: {e}"),
+                },
+                None => "No config folder (set XDG_CONFIG_HOME or HOME) to save to.".to_string(),
+            };
+            let _ = tx.send(message);
+        });
+    }
+
+    /// On quit: keep what we copied available after we exit. Returns a
+    /// message to print once the terminal is restored.
+    pub fn finish(&mut self) -> Option<String> {
+        let text = self.owned.take()?;
+        match self.clipboard.keep_serving_after_exit(&text) {
+            CopyOutcome::System => Some(
+                "the last copied text stays on the clipboard (served by a background gvmi until something else is copied)"
+                    .into(),
+            ),
+            CopyOutcome::Osc52(_) => Some("the clipboard could not be kept after exit; copy again with your terminal open".into()),
+        }
     }
 }

@@ -49,6 +49,7 @@ impl App {
             KeyCode::Enter => self.show_details = !self.show_details,
             KeyCode::Char('?') => self.mode = Mode::Help,
             KeyCode::Char('/') => self.mode = Mode::Filter,
+            KeyCode::Char('t') => self.cycle_target(),
             KeyCode::Char('s') => {
                 self.sort = self.sort.next();
                 self.refresh_view();

@@ -43,6 +43,13 @@ pub fn run(opts: Options) -> anyhow::Result<ExitCode> {
         eprintln!("gvmi: standard output is not a terminal; for scripts use `gvmi hash PATH...`");
         return Ok(ExitCode::from(2));
     }
+    // Read before the screen takes over, so a bad config is reported plainly.
+    let settings = UserSettings::load()?;
+    let paths = opts
+        .paths
+        .iter()
+        .map(std::path::absolute)
+        .collect::<Result<Vec<_>, _>>()?;
     let (tx, events) = unbounded();
     let engine = Arc::new(Engine::new(opts.jobs, tx.clone())?);
     let ids = JobIds::default();
@@ -52,15 +59,9 @@ pub fn run(opts: Options) -> anyhow::Result<ExitCode> {
     let size = screen.terminal.size()?;
     let mut app = App::new(ids.clone(), root.clone(), (size.width, size.height));
     app.theme = ui::theme::Theme::from_env();
+    apply_user_settings(&mut app, settings);
     let mut effects = effects::Runner::new();
-    feed::spawn(
-        opts.paths,
-        opts.discover,
-        Arc::clone(&engine),
-        ids,
-        tx,
-        root,
-    );
+    feed::spawn(paths, opts.discover, Arc::clone(&engine), ids, tx, root);
     let input = spawn_input_reader();
 
     let mut last_draw: Option<Instant> = None;
@@ -93,16 +94,46 @@ pub fn run(opts: Options) -> anyhow::Result<ExitCode> {
                 dirty = true;
                 last_draw = None; // answer a key at once
             }
+            recv(effects.notices()) -> notice => {
+                app.status = notice.ok();
+                dirty = true;
+            }
             default(wait) => dirty |= app.busy(),
         }
     }
     engine.cancel_all();
-    let farewell = effects.finish(&mut app);
+    let farewell = effects.finish();
     drop(screen);
     if let Some(message) = farewell {
         eprintln!("gvmi: {message}");
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The user's config file and template overrides.
+struct UserSettings {
+    config: crate::config::Config,
+    templates: crate::snippet::Templates,
+}
+
+impl UserSettings {
+    fn load() -> anyhow::Result<Self> {
+        Ok(UserSettings {
+            config: crate::config::Config::load_user()?,
+            templates: crate::snippet::Templates::user()?,
+        })
+    }
+}
+
+fn apply_user_settings(app: &mut App, settings: UserSettings) {
+    if let Ok(target) = settings.config.target() {
+        app.target = target;
+    }
+    if let Ok(resources) = settings.config.resources() {
+        app.resources = resources;
+    }
+    app.config = settings.config;
+    app.templates = settings.templates;
 }
 
 fn on_input(app: &mut App, input: TermEvent) -> Option<app::Effect> {

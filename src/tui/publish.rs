@@ -1,33 +1,77 @@
-//! Where an image will be served from and the snippet that points at it.
-//! (Interim: replaced by the snippet module's renderer when it lands.)
-
-use std::path::PathBuf;
+//! Where an image will be served from and the snippet that points at it:
+//! the workbench's view of `image_url`, `config` and `snippet`.
 
 use super::app::{App, EditField, Effect};
 use super::rows::Row;
+use crate::image_url;
+use crate::snippet::{self, SnippetInput};
 
 impl App {
     pub fn target_name(&self) -> &'static str {
-        "task-package"
+        self.target.name()
     }
 
+    /// The next target `t` selects (Ray, which has no snippet, is skipped).
+    pub(super) fn cycle_target(&mut self) {
+        let all = snippet::Target::ALL;
+        let mut i = all.iter().position(|&t| t == self.target).unwrap_or(0);
+        loop {
+            i = (i + 1) % all.len();
+            if all[i].unsupported_reason().is_none() {
+                break;
+            }
+        }
+        self.target = all[i];
+    }
+
+    /// The folder's base URL: set this session (`b`), else from the config file.
     pub fn base_url_for(&self, row: &Row) -> Option<String> {
-        self.base_urls.get(&row.root).cloned()
+        if let Some(base) = self.base_urls.get(&row.root) {
+            return Some(base.clone());
+        }
+        self.config
+            .base_url_for(&row.root)
+            .map(|(b, rel)| image_url::join(&b.url, &rel))
     }
 
+    /// The URL a provider will download this image from, if known.
     pub fn url_for(&self, row: &Row) -> Option<String> {
         if let Some(url) = &row.url {
             return Some(url.clone());
         }
-        let base = self.base_url_for(row)?;
-        let rel = row.relative_path().to_string_lossy().replace('\\', "/");
-        Some(format!("{}/{}", base.trim_end_matches('/'), rel))
+        if let Some(base) = self.base_urls.get(&row.root) {
+            return Some(image_url::join(base, row.relative_path()));
+        }
+        let (base, rel) = self.config.base_url_for(&row.path)?;
+        Some(image_url::join(&base.url, &rel))
     }
 
-    pub fn snippet_for(&self, row: &Row) -> Option<String> {
-        let digest = row.state.digest()?;
-        let url = self.url_for(row).unwrap_or_default();
-        Some(format!("hash:sha3:{}:{}", digest.to_hex(), url))
+    /// Warnings (or the refusal) for this row's URL, in plain words.
+    pub fn url_notes(&self, row: &Row) -> Vec<String> {
+        let Some(url) = self.url_for(row) else {
+            return Vec::new();
+        };
+        match image_url::check(&url, &row.name(), self.target.accepts_file_urls()) {
+            Ok(warnings) => warnings.iter().map(ToString::to_string).collect(),
+            Err(refusal) => vec![refusal.to_string()],
+        }
+    }
+
+    /// The snippet for the current target, or why there is none yet.
+    pub fn snippet_for(&self, row: &Row) -> Result<String, String> {
+        let hash = *row
+            .state
+            .digest()
+            .ok_or("available once the hash is known")?;
+        let input = SnippetInput {
+            file_name: row.name(),
+            size: row.size,
+            hash,
+            hash_source: "computed by gvmi".into(),
+            url: self.url_for(row),
+            resources: self.resources.clone(),
+        };
+        snippet::render(self.target, &input, &self.templates).map_err(|e| e.to_string())
     }
 
     pub(super) fn commit_edit(&mut self, field: EditField, text: String) {
@@ -35,24 +79,36 @@ impl App {
         match field {
             EditField::Url => self.rows[index].url = (!text.is_empty()).then_some(text),
             EditField::BaseUrl => {
-                let root: PathBuf = self.rows[index].root.clone();
-                self.base_urls.insert(root, text);
+                let root = self.rows[index].root.clone();
+                if text.is_empty() {
+                    self.base_urls.remove(&root);
+                } else {
+                    self.base_urls.insert(root, text);
+                    self.status = Some(
+                        "Base URL set for this session; S saves it to the config file.".into(),
+                    );
+                }
             }
         }
     }
 
     pub(super) fn save_base_url(&mut self) -> Option<Effect> {
         let row = self.selected_row()?;
-        let url = self.base_url_for(row)?;
-        Some(Effect::SaveBaseUrl {
-            folder: row.root.clone(),
-            url,
-        })
+        let Some(url) = self.base_urls.get(&row.root).cloned() else {
+            self.status = Some("No base URL set this session for this folder (press b).".into());
+            return None;
+        };
+        let folder = row.root.clone();
+        self.config.set_base_url(folder.clone(), url.clone());
+        Some(Effect::SaveConfig(self.config.clone()))
     }
 
     pub(super) fn copy_url(&mut self) -> Option<Effect> {
         let row = self.selected_row()?;
-        let text = self.url_for(row)?;
+        let Some(text) = self.url_for(row) else {
+            self.status = Some("No URL yet: press e (this image) or b (its folder).".into());
+            return None;
+        };
         Some(Effect::Copy {
             what: "URL".into(),
             text,
@@ -61,10 +117,15 @@ impl App {
 
     pub(super) fn copy_snippet(&mut self) -> Option<Effect> {
         let row = self.selected_row()?;
-        let text = self.snippet_for(row)?;
-        Some(Effect::Copy {
-            what: "snippet".into(),
-            text,
-        })
+        match self.snippet_for(row) {
+            Ok(text) => Some(Effect::Copy {
+                what: format!("{} snippet", self.target_name()),
+                text,
+            }),
+            Err(why) => {
+                self.status = Some(format!("No snippet: {why}"));
+                None
+            }
+        }
     }
 }

@@ -63,17 +63,17 @@ fn lines(app: &App, row: &Row) -> Vec<Line<'static>> {
         .url_for(row)
         .unwrap_or_else(|| "not set: press e (this image) or b (its folder)".into());
     out.push(field(app, "URL", url));
+    for note in app.url_notes(row) {
+        out.push(Line::styled(format!("         ⚠ {note}"), theme.warn()));
+    }
     out.push(Line::raw(""));
     out.push(Line::styled(
         format!("Snippet ({}):", app.target_name()),
         theme.title(),
     ));
     match app.snippet_for(row) {
-        Some(snippet) => out.extend(snippet.lines().map(|l| Line::raw(l.to_string()))),
-        None => out.push(Line::styled(
-            "available once the hash is known",
-            theme.dim(),
-        )),
+        Ok(snippet) => out.extend(snippet.lines().map(|l| Line::raw(l.to_string()))),
+        Err(why) => out.push(Line::styled(why, theme.dim())),
     }
     out
 }

@@ -1,0 +1,208 @@
+//! End to end: the built binary in a real pseudo-terminal, driven by keys.
+
+use std::io::{Read, Write};
+use std::path::Path;
+use std::process::Command;
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use portable_pty::{native_pty_system, CommandBuilder, PtySize};
+
+const COLS: u16 = 160;
+const ROWS: u16 = 30;
+
+struct Session {
+    output: Arc<Mutex<Vec<u8>>>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn portable_pty::Child + Send + Sync>,
+}
+
+impl Session {
+    fn start(dir: &Path) -> Session {
+        let pair = native_pty_system()
+            .openpty(PtySize {
+                rows: ROWS,
+                cols: COLS,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("openpty");
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_gvmi"));
+        cmd.arg(dir);
+        cmd.env("TERM", "xterm-256color");
+        // No display and no tmux: the clipboard must fall back to OSC 52.
+        for var in ["DISPLAY", "WAYLAND_DISPLAY", "TMUX"] {
+            cmd.env_remove(var);
+        }
+        cmd.env("XDG_CONFIG_HOME", dir.join("config"));
+        let child = pair.slave.spawn_command(cmd).expect("spawn gvmi");
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().unwrap();
+        let writer = pair.master.take_writer().unwrap();
+        let output = Arc::new(Mutex::new(Vec::new()));
+        let sink = Arc::clone(&output);
+        thread::spawn(move || {
+            let _keep_master_open = pair.master;
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock().unwrap().extend_from_slice(&buf[..n]);
+            }
+        });
+        Session {
+            output,
+            writer,
+            child,
+        }
+    }
+
+    fn screen(&self) -> vt100::Parser {
+        let mut parser = vt100::Parser::new(ROWS, COLS, 0);
+        parser.process(&self.output.lock().unwrap());
+        parser
+    }
+
+    fn wait_for(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let text = self.screen().screen().contents();
+            if ok(&text) {
+                return text;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what}; screen:\n{text}"
+            );
+            thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn keys(&mut self, keys: &str) {
+        self.writer.write_all(keys.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+        thread::sleep(Duration::from_millis(150));
+    }
+
+    fn raw(&self) -> Vec<u8> {
+        self.output.lock().unwrap().clone()
+    }
+}
+
+fn python_sha3(path: &Path) -> String {
+    let out = Command::new("python3")
+        .args([
+            "-c",
+            "import hashlib,sys; print(hashlib.sha3_224(open(sys.argv[1],'rb').read()).hexdigest())",
+        ])
+        .arg(path)
+        .output();
+    match out {
+        Ok(o) if o.status.success() => String::from_utf8(o.stdout).unwrap().trim().to_string(),
+        _ if std::env::var("CI").as_deref() == Ok("true") => panic!("python3 is required under CI"),
+        _ => String::new(),
+    }
+}
+
+/// Deterministic, incompressible-looking bytes.
+fn noise(len: usize, seed: u64) -> Vec<u8> {
+    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    (0..len)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x as u8
+        })
+        .collect()
+}
+
+/// The payloads of every OSC 52 sequence in `raw`, decoded.
+fn osc52_payloads(raw: &[u8]) -> Vec<String> {
+    use base64::Engine as _;
+    let text = String::from_utf8_lossy(raw);
+    text.split("\x1b]52;c;")
+        .skip(1)
+        .filter_map(|rest| {
+            let end = rest.find(['\x07', '\x1b'])?;
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(&rest[..end])
+                .ok()?;
+            String::from_utf8(bytes).ok()
+        })
+        .collect()
+}
+
+#[test]
+fn hashes_live_copies_a_snippet_over_osc52_and_restores_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let sizes = [
+        ("a-small.gvmi", 1_000usize),
+        ("b-mid.gvmi", 700_000),
+        ("c-big.gvmi", 3_000_000),
+    ];
+    let mut hashes = Vec::new();
+    for (i, (name, len)) in sizes.iter().enumerate() {
+        let path = dir.path().join(name);
+        std::fs::write(&path, noise(*len, i as u64 + 1)).unwrap();
+        hashes.push(python_sha3(&path));
+    }
+    if hashes[0].is_empty() {
+        eprintln!("note: python3 missing; skipping the PTY test outside CI");
+        return;
+    }
+    let mut s = Session::start(dir.path());
+    s.wait_for("every hash", |t| {
+        hashes.iter().all(|h| t.contains(&h[..24]))
+    });
+
+    // Set the folder's base URL, then copy the first image's snippet.
+    s.keys("b");
+    s.keys("\x15https://cdn.example.com/img/\r");
+    s.keys("c");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let payloads = loop {
+        let p = osc52_payloads(&s.raw());
+        if !p.is_empty() || Instant::now() > deadline {
+            break p;
+        }
+        thread::sleep(Duration::from_millis(50));
+    };
+    let snippet = payloads
+        .last()
+        .expect("an OSC 52 sequence after pressing c");
+    assert!(
+        snippet.contains(&hashes[0]),
+        "snippet lacks the hash:\n{snippet}"
+    );
+    assert!(
+        snippet.contains("https://cdn.example.com/img/a-small.gvmi"),
+        "snippet lacks the URL:\n{snippet}"
+    );
+    s.wait_for("the status line", |t| t.contains("OSC 52"));
+
+    s.keys("q");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let status = loop {
+        if let Some(status) = s.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "gvmi did not exit after q");
+        thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "exit status {status:?}");
+    thread::sleep(Duration::from_millis(200));
+    let parser = s.screen();
+    assert!(
+        !parser.screen().alternate_screen(),
+        "alternate screen left on"
+    );
+    let raw = String::from_utf8_lossy(&s.raw()).into_owned();
+    assert!(
+        raw.contains("\x1b[?1049l"),
+        "never left the alternate screen"
+    );
+    assert!(raw.contains("\x1b[?1000l"), "mouse reporting left on");
+}
