@@ -19,7 +19,7 @@ struct Session {
 }
 
 impl Session {
-    fn start(dir: &Path) -> Session {
+    fn start(dir: &Path, display: Option<&str>) -> Session {
         let pair = native_pty_system()
             .openpty(PtySize {
                 rows: ROWS,
@@ -34,6 +34,9 @@ impl Session {
         // No display and no tmux: the clipboard must fall back to OSC 52.
         for var in ["DISPLAY", "WAYLAND_DISPLAY", "TMUX"] {
             cmd.env_remove(var);
+        }
+        if let Some(display) = display {
+            cmd.env("DISPLAY", display);
         }
         cmd.env("XDG_CONFIG_HOME", dir.join("config"));
         let child = pair.slave.spawn_command(cmd).expect("spawn gvmi");
@@ -84,6 +87,20 @@ impl Session {
         self.writer.write_all(keys.as_bytes()).unwrap();
         self.writer.flush().unwrap();
         thread::sleep(Duration::from_millis(150));
+    }
+
+    /// Presses q and waits for a successful exit.
+    fn quit(&mut self) {
+        self.keys("q");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let status = loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                break status;
+            }
+            assert!(Instant::now() < deadline, "gvmi did not exit after q");
+            thread::sleep(Duration::from_millis(50));
+        };
+        assert!(status.success(), "exit status {status:?}");
     }
 
     fn raw(&self) -> Vec<u8> {
@@ -153,7 +170,7 @@ fn hashes_live_copies_a_snippet_over_osc52_and_restores_the_terminal() {
         eprintln!("note: python3 missing; skipping the PTY test outside CI");
         return;
     }
-    let mut s = Session::start(dir.path());
+    let mut s = Session::start(dir.path(), None);
     s.wait_for("every hash", |t| {
         hashes.iter().all(|h| t.contains(&h[..24]))
     });
@@ -183,16 +200,7 @@ fn hashes_live_copies_a_snippet_over_osc52_and_restores_the_terminal() {
     );
     s.wait_for("the status line", |t| t.contains("OSC 52"));
 
-    s.keys("q");
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let status = loop {
-        if let Some(status) = s.child.try_wait().unwrap() {
-            break status;
-        }
-        assert!(Instant::now() < deadline, "gvmi did not exit after q");
-        thread::sleep(Duration::from_millis(50));
-    };
-    assert!(status.success(), "exit status {status:?}");
+    s.quit();
     thread::sleep(Duration::from_millis(200));
     let parser = s.screen();
     assert!(
@@ -205,4 +213,99 @@ fn hashes_live_copies_a_snippet_over_osc52_and_restores_the_terminal() {
         "never left the alternate screen"
     );
     assert!(raw.contains("\x1b[?1000l"), "mouse reporting left on");
+}
+
+fn have(tool: &str) -> bool {
+    let found = Command::new("sh")
+        .args(["-c", &format!("command -v {tool}")])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found && std::env::var("CI").as_deref() == Ok("true") {
+        panic!("{tool} is required under CI (.ci/run installs it)");
+    }
+    found
+}
+
+/// An Xvfb server on a free display, killed when dropped.
+struct Xvfb(std::process::Child, String);
+
+impl Xvfb {
+    fn start() -> Xvfb {
+        for n in 140..200 {
+            if Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() {
+                continue;
+            }
+            let display = format!(":{n}");
+            let child = Command::new("Xvfb")
+                .args([&display, "-nolisten", "tcp"])
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .expect("start Xvfb");
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() {
+                assert!(Instant::now() < deadline, "Xvfb {display} did not start");
+                thread::sleep(Duration::from_millis(50));
+            }
+            return Xvfb(child, display);
+        }
+        panic!("no free X display");
+    }
+}
+
+impl Drop for Xvfb {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn xclip_out(display: &str) -> String {
+    let out = Command::new("xclip")
+        .args(["-o", "-selection", "clipboard"])
+        .env("DISPLAY", display)
+        .output()
+        .expect("run xclip");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn wait_clipboard(display: &str, needle: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let text = xclip_out(display);
+        if text.contains(needle) || Instant::now() > deadline {
+            return text;
+        }
+        thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn x11_clipboard_holds_the_snippet_while_running_and_after_quit() {
+    if !have("Xvfb") || !have("xclip") || !have("python3") {
+        eprintln!(
+            "note: Xvfb, xclip or python3 missing; skipping the X11 clipboard test outside CI"
+        );
+        return;
+    }
+    let x = Xvfb::start();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("x11.gvmi");
+    std::fs::write(&path, noise(5_000, 9)).unwrap();
+    let hash = python_sha3(&path);
+    let mut s = Session::start(dir.path(), Some(&x.1));
+    s.wait_for("the hash", |t| t.contains(&hash[..24]));
+    s.keys("c");
+    s.wait_for("the status line", |t| t.contains("system clipboard"));
+    let live = wait_clipboard(&x.1, &hash);
+    assert!(
+        live.contains(&hash) && live.contains("vm.repo("),
+        "while running: {live:?}"
+    );
+    assert!(
+        !String::from_utf8_lossy(&s.raw()).contains("\x1b]52;"),
+        "with a display, no OSC 52 is needed"
+    );
+    s.quit();
+    let after = wait_clipboard(&x.1, &hash);
+    assert!(after.contains(&hash), "after quit: {after:?}");
 }
