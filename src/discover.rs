@@ -18,7 +18,8 @@ use crate::hasher::io_message;
 pub struct DiscoverOptions {
     /// Follow symbolic links (loops are reported, never followed twice).
     pub follow: bool,
-    /// Depth below each folder argument; 0 means only the argument itself.
+    /// Folder levels to descend below each folder argument: 0 means only the
+    /// files directly in it, 1 also those in its subfolders, and so on.
     pub max_depth: Option<usize>,
 }
 

@@ -90,11 +90,16 @@ pub fn tag_line(digest: &Sha3Digest, name: &[u8]) -> Vec<u8> {
     line
 }
 
-/// A name for a status line (`<name>: OK`), escaped as GNU does: the
-/// returned prefix is `\` when the name had to be escaped.
+/// A name for a status line (`<name>: OK`), escaped as GNU `sha*sum -c`
+/// does: only a name that would break the line (LF, and here CR too) is
+/// escaped, and then the returned prefix is `\`. A name holding just a
+/// backslash is printed as is, like GNU and Perl `sha3sum` print it.
 pub fn display_name(name: &[u8]) -> (&'static str, Cow<'_, [u8]>) {
-    let (escaped, name) = escape_name(name);
-    (if escaped { "\\" } else { "" }, name)
+    if !name.iter().any(|b| matches!(b, b'\n' | b'\r')) {
+        return ("", Cow::Borrowed(name));
+    }
+    let (_, name) = escape_name(name);
+    ("\\", name)
 }
 
 /// What one line of a checksum file says.
@@ -215,6 +220,16 @@ mod tests {
         assert_eq!(parse_line(&line[..line.len() - 1]), entry(name));
         let tag = tag_line(&digest(), name);
         assert_eq!(parse_line(&tag[..tag.len() - 1]), entry(name));
+    }
+
+    #[test]
+    fn status_names_are_escaped_only_when_they_would_break_the_line() {
+        assert_eq!(
+            display_name(b"a\\b.gvmi"),
+            ("", Cow::Borrowed(&b"a\\b.gvmi"[..]))
+        );
+        let (prefix, shown) = display_name(b"a\\b\nc.gvmi");
+        assert_eq!((prefix, &*shown), ("\\", &b"a\\\\b\\nc.gvmi"[..]));
     }
 
     #[test]

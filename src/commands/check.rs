@@ -5,6 +5,8 @@ use std::io::{self, Read};
 use std::path::Path;
 use std::process::ExitCode;
 
+use anyhow::Context;
+
 use super::ordered::InOrder;
 use super::out::{warn, write_stdout};
 use crate::cli::CheckArgs;
@@ -34,7 +36,8 @@ struct Counts {
     malformed: usize,
     mismatched: usize,
     unreadable: usize,
-    verified: usize,
+    /// Entries whose hash matched (GNU's "verified": a mismatch is not one).
+    matched: usize,
 }
 
 pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
@@ -106,8 +109,10 @@ fn check_list(list: &Path, args: &CheckArgs) -> anyhow::Result<bool> {
     if !args.status {
         summarize(&counts);
     }
-    if args.ignore_missing && counts.verified == 0 {
-        warn(&label, "no file was verified");
+    if args.ignore_missing && counts.matched == 0 {
+        if !args.status {
+            warn(&label, "no file was verified");
+        }
         return Ok(false);
     }
     let clean = counts.mismatched == 0 && counts.unreadable == 0;
@@ -136,7 +141,10 @@ fn verify_entries(entries: &[Entry], args: &CheckArgs, counts: &mut Counts) -> a
         }
         write_stdout(&out)
     };
-    report(&mut verdicts)?;
+    report(&mut verdicts).context("write error")?;
+    // A failed write (a full disk) must not pass for success: keep the
+    // first error, stop writing, and end the run with it.
+    let mut write_error = None;
     super::run_jobs(
         jobs,
         args.jobs,
@@ -149,10 +157,15 @@ fn verify_entries(entries: &[Entry], args: &CheckArgs, counts: &mut Counts) -> a
                 Err(other) => Verdict::Unreadable(other.to_string()),
             };
             verdicts.fill(id, (id, verdict));
-            let _ = report(&mut verdicts);
+            if write_error.is_none() {
+                write_error = report(&mut verdicts).err();
+            }
         },
     )?;
-    report(&mut verdicts)?;
+    if let Some(e) = write_error {
+        return Err(anyhow::Error::new(e).context("write error"));
+    }
+    report(&mut verdicts).context("write error")?;
     Ok(())
 }
 
@@ -172,11 +185,10 @@ fn tell(name: &[u8], verdict: &Verdict, args: &CheckArgs, counts: &mut Counts, o
     let status = match verdict {
         Verdict::Missing if args.ignore_missing => return,
         Verdict::Ok => {
-            counts.verified += 1;
+            counts.matched += 1;
             (!args.quiet).then_some("OK")
         }
         Verdict::Mismatch => {
-            counts.verified += 1;
             counts.mismatched += 1;
             Some("FAILED")
         }

@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::SystemTime;
 
+use anyhow::Context;
 use serde::Serialize;
 
 use super::ordered::InOrder;
@@ -85,7 +86,10 @@ pub fn run(args: &HashArgs) -> anyhow::Result<ExitCode> {
             Found::SkippedLink { path } => results.fill(index, Outcome::SkippedLink(path)),
         }
     }
-    emit(&mut results)?;
+    emit(&mut results).context("write error")?;
+    // A failed write (a full disk) must not pass for success: keep the
+    // first error, stop writing, and end the run with it.
+    let mut write_error = None;
     super::run_jobs(jobs, args.jobs, !args.quiet, |id, result| {
         let (path, stamp) = stamps[id].take().expect("each job finishes once");
         let outcome = match result {
@@ -98,9 +102,14 @@ pub fn run(args: &HashArgs) -> anyhow::Result<ExitCode> {
         };
         results.fill(id, outcome);
         // A closed stdout already exited; any other write error ends the run below.
-        let _ = emit(&mut results);
+        if write_error.is_none() {
+            write_error = emit(&mut results).err();
+        }
     })?;
-    emit(&mut results)?;
+    if let Some(e) = write_error {
+        return Err(e.context("write error"));
+    }
+    emit(&mut results).context("write error")?;
     Ok(if failures == 0 {
         ExitCode::SUCCESS
     } else {
