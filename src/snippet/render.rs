@@ -93,10 +93,7 @@ fn about(input: &SnippetInput) -> String {
 /// `lookup(name)`. Other braces are left alone, so templates may contain
 /// code like `{{` in JS objects. Values are not scanned again, so a value
 /// that contains `{{...}}` stays literal. Fails with the first unknown name.
-pub fn substitute(
-    template: &str,
-    lookup: impl Fn(&str) -> Option<String>,
-) -> Result<String, &str> {
+pub fn substitute(template: &str, lookup: impl Fn(&str) -> Option<String>) -> Result<String, &str> {
     let mut out = String::with_capacity(template.len() + 256);
     let mut rest = template;
     while let Some(start) = rest.find("{{") {
