@@ -69,7 +69,7 @@ pub enum SnippetError {
 impl fmt::Display for SnippetError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Unsupported { target, reason } => write!(f, "{}: {reason}", target.title()),
+            Self::Unsupported { reason, .. } => f.write_str(reason),
             Self::Resources(problem) => f.write_str(problem),
             Self::ControlCharacter => f.write_str("the URL contains a control character"),
             Self::UnknownPlaceholder { target, name } => write!(

@@ -35,7 +35,8 @@ if [ ! -f "$js/.done" ]; then
     rm -rf "$js"
     mkdir -p "$js"
     (cd "$js" && npm init -y >/dev/null &&
-        npm install --silent --no-audit --no-fund '@golem-sdk/golem-js@3')
+        npm install --silent --no-audit --no-fund \
+            '@golem-sdk/golem-js@3' '@golem-sdk/task-executor@2')
     touch "$js/.done"
 fi
 echo "SDK envs ready in $env_dir"

@@ -1,0 +1,133 @@
+//! Helpers shared by the integration tests: running gvmi in isolation,
+//! external tools (required under CI=true), and a tiny HTTP server.
+#![allow(dead_code)] // each test binary uses its own subset
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+pub const ALPINE_HASH: &str = "a3266db56780d2aef82100bae14faa74a6effca256c6d2fb9b78a897";
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn fixture(name: &str) -> PathBuf {
+    repo().join("../shared/fixtures").join(name)
+}
+
+/// `gvmi` with an empty config folder, so the user's config.toml and
+/// templates cannot change what a test sees.
+pub fn gvmi(config_home: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_gvmi"));
+    cmd.env("XDG_CONFIG_HOME", config_home)
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .stdin(Stdio::null());
+    cmd
+}
+
+pub fn run(cmd: &mut Command) -> (i32, String, String) {
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = cmd.output().expect("run command");
+    (
+        status.code().unwrap_or(-1),
+        String::from_utf8(stdout).unwrap(),
+        String::from_utf8(stderr).unwrap(),
+    )
+}
+
+/// Runs `program args` with `input` on stdin; panics with its stderr on failure.
+pub fn pipe(cmd: &mut Command, input: &str) -> String {
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{cmd:?} failed: {}\ninput:\n{input}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// True when `what` is missing and the test should skip. Under `CI=true`
+/// a missing tool is a failure, never a skip.
+pub fn missing(what: &str, present: bool) -> bool {
+    if present {
+        return false;
+    }
+    if std::env::var("CI").as_deref() == Ok("true") {
+        panic!("{what} is missing, and CI=true requires it (see tests/sdk/setup.sh)");
+    }
+    eprintln!("note: skipping: {what} is missing (run tests/sdk/setup.sh)");
+    true
+}
+
+pub fn has_program(name: &str) -> bool {
+    Command::new(name)
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok()
+}
+
+/// Where tests/sdk/setup.sh installed the SDKs.
+pub fn sdk_env() -> PathBuf {
+    std::env::var_os("GVMI_SDK_ENV")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo().join("target/sdk-env"))
+}
+
+/// Serves `file` at `/img/<its name>` on 127.0.0.1 (HEAD and GET, like a
+/// static file server); every other path is 404. Returns the port.
+pub fn serve_file(file: &Path) -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let route = format!("/img/{}", file.file_name().unwrap().to_str().unwrap());
+    let body = std::fs::read(file).unwrap();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let _ = answer(stream, &route, &body);
+        }
+    });
+    port
+}
+
+fn answer(mut stream: TcpStream, route: &str, body: &[u8]) -> std::io::Result<()> {
+    let mut reader = BufReader::new(stream.try_clone()?);
+    let mut request = String::new();
+    reader.read_line(&mut request)?;
+    let mut header = String::new();
+    while reader.read_line(&mut header)? > 2 {
+        header.clear();
+    }
+    let mut parts = request.split_whitespace();
+    let (method, path) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+    let found = path == route;
+    let status = if found { "200 OK" } else { "404 Not Found" };
+    let length = if found { body.len() } else { 0 };
+    write!(
+        stream,
+        "HTTP/1.1 {status}\r\nContent-Length: {length}\r\n\
+         Content-Type: application/octet-stream\r\nConnection: close\r\n\r\n"
+    )?;
+    if found && method == "GET" {
+        stream.write_all(body)?;
+    }
+    stream.flush()
+}
