@@ -1,7 +1,7 @@
 //! `gvmi snippet`: the SDK code for one image, with its hash and URL.
 
 use std::ffi::OsString;
-use std::io::Read;
+use std::io::{IsTerminal, Read};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -203,7 +203,9 @@ fn copy(text: &str) {
             let reason = clipboard
                 .unavailable_reason()
                 .unwrap_or("it did not take the text");
-            if clipboard::write_to_terminal(&sequence).is_ok() {
+            // Only a terminal can act on OSC 52; into a file or pipe it is noise.
+            if std::io::stderr().is_terminal() {
+                eprint!("{sequence}");
                 warn(
                     "warning",
                     format!(
