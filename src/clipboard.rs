@@ -167,16 +167,6 @@ pub fn osc52_sequence(text: &str, in_tmux: bool) -> String {
     }
 }
 
-/// Writes an OSC 52 sequence where the terminal will see it: the
-/// controlling terminal if there is one, else stderr.
-pub fn write_to_terminal(sequence: &str) -> std::io::Result<()> {
-    let tty = std::fs::OpenOptions::new().write(true).open("/dev/tty");
-    match tty {
-        Ok(mut t) => t.write_all(sequence.as_bytes()),
-        Err(_) => std::io::stderr().write_all(sequence.as_bytes()),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

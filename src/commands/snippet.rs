@@ -1,8 +1,8 @@
 //! `gvmi snippet`: the SDK code for one image, with its hash and URL.
 
 use std::ffi::OsString;
-use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::io::{IsTerminal, Read};
+use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Context;
@@ -148,20 +148,16 @@ fn choose_url(
     if let Some(base) = &args.base_url {
         return Ok(Some(image_url::join(base, Path::new(&raw_name))));
     }
-    let Some(image) = args.image.as_deref().and_then(absolute) else {
+    let Some(image) = args.image.as_deref() else {
         return Ok(None);
     };
-    Ok(config
-        .base_url_for(&image)
+    // Config folders may be written with or without symlinks resolved.
+    let candidates = [std::path::absolute(image).ok(), image.canonicalize().ok()];
+    Ok(candidates
+        .iter()
+        .flatten()
+        .find_map(|path| config.base_url_for(path))
         .map(|(base, relative)| image_url::join(&base.url, &relative)))
-}
-
-/// The image's absolute path with links resolved, as config folders are
-/// compared component by component.
-fn absolute(path: &Path) -> Option<PathBuf> {
-    path.canonicalize()
-        .or_else(|_| std::path::absolute(path))
-        .ok()
 }
 
 fn emit(
@@ -203,7 +199,9 @@ fn copy(text: &str) {
             let reason = clipboard
                 .unavailable_reason()
                 .unwrap_or("it did not take the text");
-            if clipboard::write_to_terminal(&sequence).is_ok() {
+            // Only a terminal can act on OSC 52; into a file or pipe it is noise.
+            if std::io::stderr().is_terminal() {
+                eprint!("{sequence}");
                 warn(
                     "warning",
                     format!(
