@@ -80,6 +80,9 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+    /// Check an image's structure (squashfs, metadata, CRC) and show what it runs.
+    #[command(after_help = INSPECT_EXAMPLES)]
+    Inspect(InspectArgs),
     /// Internal: serve standard input on the clipboard until replaced.
     #[command(name = "__clipboard-serve", hide = true)]
     ClipboardServe,
@@ -194,4 +197,21 @@ pub struct SnippetArgs {
     /// Also put the output on the clipboard (it stays there after gvmi exits).
     #[arg(short, long)]
     pub copy: bool,
+}
+
+const INSPECT_EXAMPLES: &str = "\
+Examples:
+  gvmi inspect my.gvmi               entrypoint, env, volumes, compressor, defects
+  gvmi inspect --json *.gvmi         one JSON object per image
+
+Exit status: 0 all valid, 1 an image has a defect, 2 an image could not be read.";
+
+#[derive(Debug, Clone, Args)]
+pub struct InspectArgs {
+    /// Images to inspect.
+    #[arg(value_name = "IMAGE", required = true)]
+    pub images: Vec<PathBuf>,
+    /// One JSON object per image: fields, defects (code and message), valid.
+    #[arg(long)]
+    pub json: bool,
 }

@@ -11,6 +11,7 @@ pub mod discover;
 pub mod engine;
 pub mod event;
 pub mod fsmeta;
+pub mod gvmi_format;
 pub mod hasher;
 pub mod image_url;
 pub mod progress;

@@ -13,6 +13,7 @@ fn main() -> ExitCode {
         Some(Command::Completions { shell }) => commands::completions::run(shell),
         None => workbench(cli.workbench),
         Some(Command::Snippet(args)) => commands::snippet::run(&args),
+        Some(Command::Inspect(args)) => commands::inspect::run(&args),
         Some(Command::ClipboardServe) => commands::snippet::serve_clipboard(),
     };
     result.unwrap_or_else(|e| {

@@ -3,6 +3,7 @@
 pub mod check;
 pub mod completions;
 pub mod hash;
+pub mod inspect;
 mod ordered;
 mod out;
 pub mod snippet;

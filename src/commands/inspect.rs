@@ -1,0 +1,71 @@
+//! `gvmi inspect IMAGE... [--json]`: the image's structure and every defect.
+//!
+//! Exit status: 0 every image valid, 1 any image has a defect, 2 any could
+//! not be read (or usage error).
+
+use std::fmt::Write as _;
+use std::process::ExitCode;
+
+use crate::cli::InspectArgs;
+use crate::gvmi_format::{self, report, Inspection};
+use crate::hasher::io_message;
+
+use super::out::{warn, write_stdout};
+
+pub fn run(args: &InspectArgs) -> anyhow::Result<ExitCode> {
+    let mut invalid = false;
+    let mut unreadable = false;
+    for path in &args.images {
+        let shown = path.display().to_string();
+        let inspection = match gvmi_format::inspect_file(path) {
+            Ok(i) => i,
+            Err(e) => {
+                warn(&shown, io_message(&e));
+                unreadable = true;
+                continue;
+            }
+        };
+        invalid |= !inspection.is_valid();
+        let text = if args.json {
+            json_line(&shown, &inspection)?
+        } else {
+            human(&shown, &inspection)
+        };
+        write_stdout(text.as_bytes())?;
+    }
+    Ok(ExitCode::from(if unreadable {
+        2
+    } else if invalid {
+        1
+    } else {
+        0
+    }))
+}
+
+fn json_line(path: &str, inspection: &Inspection) -> anyhow::Result<String> {
+    let mut value = serde_json::to_value(inspection)?;
+    if let Some(map) = value.as_object_mut() {
+        map.insert("path".into(), path.into());
+        map.insert("valid".into(), inspection.is_valid().into());
+    }
+    Ok(format!("{value}\n"))
+}
+
+/// The human report: a verdict line, the fields, then each defect.
+pub fn human(path: &str, inspection: &Inspection) -> String {
+    let mut out = String::new();
+    let verdict = if inspection.is_valid() {
+        "valid gvmi image".to_string()
+    } else {
+        let n = inspection.defects.len();
+        format!("INVALID ({n} defect{})", if n == 1 { "" } else { "s" })
+    };
+    let _ = writeln!(out, "{path}: {verdict}");
+    for (label, value) in report::fields(inspection) {
+        let _ = writeln!(out, "  {label:<11} {value}");
+    }
+    for defect in &inspection.defects {
+        let _ = writeln!(out, "  ✗ {defect}");
+    }
+    out
+}
