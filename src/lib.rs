@@ -19,3 +19,4 @@ pub mod snippet;
 pub mod sumline;
 pub mod tui;
 pub mod units;
+pub mod verify;

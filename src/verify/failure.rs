@@ -1,0 +1,209 @@
+//! Why a published URL would not work, each with its own exit code and the
+//! words a user will recognise from yapapi, golem-core or a provider.
+
+use std::fmt;
+use std::time::Duration;
+
+use crate::digest::Sha3Digest;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Failure {
+    /// The URL serves other bytes than the image: a provider fails the deployment.
+    HashMismatch {
+        expected: Sha3Digest,
+        served: Sha3Digest,
+        bytes: u64,
+    },
+    /// `Content-Length` differs from the local file's size.
+    SizeMismatch {
+        served: u64,
+        local: u64,
+    },
+    /// The body ended before `Content-Length` bytes arrived.
+    Truncated {
+        received: u64,
+        expected: u64,
+    },
+    /// HEAD (which yapapi and golem-core send first) did not answer 200.
+    HeadStatus {
+        url: String,
+        status: u16,
+        text: String,
+    },
+    /// HEAD was fine but GET was not.
+    GetStatus {
+        url: String,
+        status: u16,
+        text: String,
+    },
+    TooManyRedirects {
+        url: String,
+        limit: u32,
+    },
+    Timeout {
+        url: String,
+        timeout: Duration,
+        during: &'static str,
+    },
+    Dns {
+        host: String,
+    },
+    Refused {
+        url: String,
+        detail: String,
+    },
+    Tls {
+        url: String,
+        detail: String,
+    },
+    InvalidUrl {
+        url: String,
+        detail: String,
+    },
+    /// Anything else on the wire (bad status line, reset connection, …).
+    Network {
+        url: String,
+        detail: String,
+    },
+}
+
+/// The exit codes, documented in README's table.
+pub mod exit {
+    pub const OK: u8 = 0;
+    pub const HASH_MISMATCH: u8 = 1;
+    /// Usage errors and unreadable local images, as in every gvmi command.
+    pub const USAGE: u8 = 2;
+    pub const SIZE_MISMATCH: u8 = 3;
+    pub const TRUNCATED: u8 = 4;
+    pub const NOT_FOUND: u8 = 5;
+    pub const FORBIDDEN: u8 = 6;
+    pub const HEAD_NOT_ALLOWED: u8 = 7;
+    pub const OTHER_STATUS: u8 = 8;
+    pub const REDIRECTS: u8 = 9;
+    pub const TIMEOUT: u8 = 10;
+    pub const DNS: u8 = 11;
+    pub const REFUSED: u8 = 12;
+    pub const TLS: u8 = 13;
+    pub const INVALID_URL: u8 = 14;
+    pub const NETWORK: u8 = 15;
+}
+
+impl Failure {
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Self::HashMismatch { .. } => exit::HASH_MISMATCH,
+            Self::SizeMismatch { .. } => exit::SIZE_MISMATCH,
+            Self::Truncated { .. } => exit::TRUNCATED,
+            Self::HeadStatus { status, .. } | Self::GetStatus { status, .. } => match status {
+                404 | 410 => exit::NOT_FOUND,
+                401 | 403 => exit::FORBIDDEN,
+                405 | 501 if matches!(self, Self::HeadStatus { .. }) => exit::HEAD_NOT_ALLOWED,
+                _ => exit::OTHER_STATUS,
+            },
+            Self::TooManyRedirects { .. } => exit::REDIRECTS,
+            Self::Timeout { .. } => exit::TIMEOUT,
+            Self::Dns { .. } => exit::DNS,
+            Self::Refused { .. } => exit::REFUSED,
+            Self::Tls { .. } => exit::TLS,
+            Self::InvalidUrl { .. } => exit::INVALID_URL,
+            Self::Network { .. } => exit::NETWORK,
+        }
+    }
+
+    /// A short name for one-line batch output and the workbench table.
+    pub fn short(&self) -> String {
+        match self {
+            Self::HashMismatch { .. } => "hash mismatch".into(),
+            Self::SizeMismatch { .. } => "size mismatch".into(),
+            Self::Truncated { .. } => "truncated body".into(),
+            Self::HeadStatus { status, .. } => format!("HEAD {status}"),
+            Self::GetStatus { status, .. } => format!("GET {status}"),
+            Self::TooManyRedirects { .. } => "too many redirects".into(),
+            Self::Timeout { .. } => "timeout".into(),
+            Self::Dns { .. } => "DNS failure".into(),
+            Self::Refused { .. } => "connection refused".into(),
+            Self::Tls { .. } => "TLS error".into(),
+            Self::InvalidUrl { .. } => "invalid URL".into(),
+            Self::Network { .. } => "network error".into(),
+        }
+    }
+}
+
+const SDKS_REFUSE: &str =
+    "yapapi and golem-core send this HEAD request before using an image URL and will \
+     refuse this URL (golem-js does not check)";
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::HashMismatch {
+                expected,
+                served,
+                bytes,
+            } => write!(
+                f,
+                "the URL serves different bytes ({bytes} bytes):\n  \
+                 expected SHA3-224 {expected}\n  \
+                 served   SHA3-224 {served}\n\
+                 A provider will fail the deployment with: \"Incorrect hash provided or \
+                 downloaded image is corrupted: calculated hash {served} differs from the \
+                 expected one {expected}\". Upload the file you hashed again (or purge the CDN cache)."
+            ),
+            Self::SizeMismatch { served, local } => write!(
+                f,
+                "the server's Content-Length is {served} bytes but the local image is \
+                 {local} bytes: the URL serves a different file (a stale or partial upload?); \
+                 providers would fail with a hash mismatch"
+            ),
+            Self::Truncated { received, expected } => write!(
+                f,
+                "truncated body: the connection closed after {received} of {expected} bytes \
+                 (Content-Length); providers downloading it would get a corrupted image"
+            ),
+            Self::HeadStatus { url, status, text } => {
+                let what = match status {
+                    404 | 410 => "not found",
+                    401 | 403 => "access denied (is the file public?)",
+                    405 | 501 => "the server does not allow HEAD requests",
+                    _ => "not 200 OK",
+                };
+                write!(
+                    f,
+                    "HEAD {url} answered {status} {text}: {what}; {SDKS_REFUSE}"
+                )
+            }
+            Self::GetStatus { url, status, text } => write!(
+                f,
+                "GET {url} answered {status} {text} although HEAD answered 200: \
+                 providers will fail to download the image"
+            ),
+            Self::TooManyRedirects { url, limit } => write!(
+                f,
+                "more than {limit} redirects starting at {url} (a redirect loop?); \
+                 yapapi's HEAD request and providers' downloads will fail too"
+            ),
+            Self::Timeout {
+                url,
+                timeout,
+                during,
+            } => write!(
+                f,
+                "timed out {during} {url}: nothing arrived for {}s (change with --timeout)",
+                timeout.as_secs_f64()
+            ),
+            Self::Dns { host } => write!(
+                f,
+                "DNS failure: the host name {host} does not resolve; providers cannot reach it either"
+            ),
+            Self::Refused { url, detail } => {
+                write!(f, "could not connect to {url}: {detail}")
+            }
+            Self::Tls { url, detail } => write!(
+                f,
+                "TLS error talking to {url}: {detail}; providers check certificates too"
+            ),
+            Self::InvalidUrl { url, detail } => write!(f, "invalid URL {url:?}: {detail}"),
+            Self::Network { url, detail } => write!(f, "network error with {url}: {detail}"),
+        }
+    }
+}
