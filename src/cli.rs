@@ -83,6 +83,9 @@ pub enum Command {
     /// Check an image's structure (squashfs, metadata, CRC) and show what it runs.
     #[command(after_help = INSPECT_EXAMPLES)]
     Inspect(InspectArgs),
+    /// Check that a URL serves the image, as yapapi, golem-core and providers will.
+    #[command(after_help = VERIFY_EXAMPLES)]
+    Verify(VerifyArgs),
     /// Internal: serve standard input on the clipboard until replaced.
     #[command(name = "__clipboard-serve", hide = true)]
     ClipboardServe,
@@ -214,4 +217,53 @@ pub struct InspectArgs {
     /// One JSON object per image: fields, defects (code and message), valid.
     #[arg(long)]
     pub json: bool,
+}
+
+const VERIFY_EXAMPLES: &str = "\
+Examples:
+  gvmi verify my.gvmi --url https://cdn.example.com/my.gvmi
+  gvmi verify --hash 8edadf4a...a9 --url https://cdn.example.com/my.gvmi
+  gvmi verify images/ --base-url https://cdn.example.com/images/
+
+Steps: HEAD (redirects followed; yapapi and golem-core refuse anything but 200),
+Content-Length against the local size, then GET and SHA3-224 of the body.
+Exit status: 0 OK, 1 hash mismatch, 2 usage or unreadable image, 3 size
+mismatch, 4 truncated body, 5 not found, 6 forbidden, 7 HEAD not allowed,
+8 other HTTP status, 9 too many redirects, 10 timeout, 11 DNS failure,
+12 connection refused, 13 TLS error, 14 invalid URL, 15 other network error.";
+
+#[derive(Debug, Clone, Args)]
+#[command(group(clap::ArgGroup::new("where").args(["url", "base_url"])))]
+pub struct VerifyArgs {
+    /// The image, or a folder of images (with --base-url or config.toml).
+    #[arg(value_name = "PATH", conflicts_with = "hash")]
+    pub path: Option<PathBuf>,
+    /// The image's full URL.
+    #[arg(long, value_name = "U")]
+    pub url: Option<String>,
+    /// The folder URL: each image's path below PATH is appended, percent-encoded.
+    #[arg(long, value_name = "B")]
+    pub base_url: Option<String>,
+    /// The expected SHA3-224 when there is no local file (needs --url).
+    #[arg(long, value_name = "HEX")]
+    pub hash: Option<Sha3Digest>,
+    /// Seconds to wait for a connection or for the next bytes [default: 10 to connect, 30 to read].
+    #[arg(long, value_name = "SECS", value_parser = parse_timeout)]
+    pub timeout: Option<f64>,
+    /// Redirects to follow before giving up.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub max_redirects: u32,
+    /// Images verified at once in a folder.
+    #[arg(short, long, value_name = "N", default_value_t = 4)]
+    pub jobs: usize,
+    /// No progress line on stderr.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+fn parse_timeout(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(t) if t > 0.0 && t <= 86_400.0 => Ok(t),
+        _ => Err("a number of seconds above 0 (at most 86400)".into()),
+    }
 }

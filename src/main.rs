@@ -14,6 +14,7 @@ fn main() -> ExitCode {
         None => workbench(cli.workbench),
         Some(Command::Snippet(args)) => commands::snippet::run(&args),
         Some(Command::Inspect(args)) => commands::inspect::run(&args),
+        Some(Command::Verify(args)) => commands::verify::run(&args),
         Some(Command::ClipboardServe) => commands::snippet::serve_clipboard(),
     };
     result.unwrap_or_else(|e| {

@@ -7,6 +7,8 @@ pub mod inspect;
 mod ordered;
 mod out;
 pub mod snippet;
+pub mod verify;
+mod verify_batch;
 
 use std::io::IsTerminal;
 

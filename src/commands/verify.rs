@@ -1,0 +1,186 @@
+//! `gvmi verify`: does the published URL serve the image, as yapapi,
+//! golem-core and a provider will check? One image here; a folder goes to
+//! `verify_batch`. Exit codes: `crate::verify::exit` (README has the table).
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use super::out::write_stdout;
+use crate::cancel::CancelToken;
+use crate::cli::VerifyArgs;
+use crate::config::Config;
+use crate::hasher::{self, io_message};
+use crate::image_url;
+use crate::units::human_bytes;
+use crate::verify::{self, exit, Expected, Options, Stage};
+
+pub fn run(args: &VerifyArgs) -> anyhow::Result<ExitCode> {
+    let opts = options(args);
+    let config = Config::load_user()?;
+    match (&args.path, args.hash) {
+        (Some(path), _) if path.is_dir() => super::verify_batch::run(args, path, &opts, &config),
+        (Some(path), _) => single_image(args, path, &opts, &config),
+        (None, Some(digest)) => {
+            let Some(url) = &args.url else {
+                return usage("--hash needs --url (there is no file to name)");
+            };
+            let expected = Expected { digest, size: None };
+            Ok(check_url(url, expected, &opts, args.quiet))
+        }
+        (None, None) => usage("name an IMAGE, a folder with --base-url, or --hash with --url"),
+    }
+}
+
+fn usage(message: &str) -> anyhow::Result<ExitCode> {
+    eprintln!("gvmi: {message}");
+    Ok(ExitCode::from(exit::USAGE))
+}
+
+pub fn options(args: &VerifyArgs) -> Options {
+    let mut opts = Options::default();
+    if let Some(secs) = args.timeout {
+        let t = Duration::from_secs_f64(secs);
+        opts.connect_timeout = t;
+        opts.read_timeout = t;
+    }
+    opts.max_redirects = args.max_redirects;
+    opts
+}
+
+/// The URL for an image: `--url`, else `--base-url` + its path below
+/// `root`, else the config file's `[[base_url]]` for its folder.
+pub fn url_for(
+    args: &VerifyArgs,
+    config: &Config,
+    image: &Path,
+    root: &Path,
+) -> Result<String, String> {
+    if let Some(url) = &args.url {
+        return Ok(url.clone());
+    }
+    let relative = image
+        .strip_prefix(root)
+        .ok()
+        .filter(|r| !r.as_os_str().is_empty())
+        .map(Path::to_path_buf)
+        .or_else(|| image.file_name().map(PathBuf::from))
+        .unwrap_or_default();
+    if let Some(base) = &args.base_url {
+        return Ok(image_url::join(base, &relative));
+    }
+    let absolute = std::path::absolute(image).map_err(|e| io_message(&e))?;
+    match config.base_url_for(&absolute) {
+        Some((base, rel)) => Ok(image_url::join(&base.url, &rel)),
+        None => Err(format!(
+            "{}: no URL: give --url or --base-url (or a [[base_url]] for its folder in config.toml)",
+            image.display()
+        )),
+    }
+}
+
+fn single_image(
+    args: &VerifyArgs,
+    path: &Path,
+    opts: &Options,
+    config: &Config,
+) -> anyhow::Result<ExitCode> {
+    let root = path.parent().unwrap_or(Path::new(""));
+    let url = match url_for(args, config, path, root) {
+        Ok(url) => url,
+        Err(message) => return usage(&message),
+    };
+    let mut line = Line::new(!args.quiet);
+    line.show(&format!("hashing {}", path.display()));
+    let hashed = hasher::hash_file(path, &CancelToken::new(), |_| {});
+    line.clear();
+    let hashed = match hashed {
+        Ok(h) => h,
+        Err(e) => {
+            eprintln!("gvmi: {}: {e}", path.display());
+            return Ok(ExitCode::from(exit::USAGE));
+        }
+    };
+    let expected = Expected {
+        digest: hashed.digest,
+        size: Some(hashed.stamp.size),
+    };
+    Ok(check_url(&url, expected, opts, args.quiet))
+}
+
+/// Verifies one URL with a progress line; prints the verdict; the exit code.
+fn check_url(url: &str, expected: Expected, opts: &Options, quiet: bool) -> ExitCode {
+    let mut line = Line::new(!quiet);
+    let result = verify::verify(url, expected, opts, &CancelToken::new(), |stage| {
+        line.show(&stage_text(url, stage));
+    });
+    line.clear();
+    match result {
+        Ok(ok) => {
+            let via = if ok.final_url != url {
+                format!(" (redirected to {})", ok.final_url)
+            } else {
+                String::new()
+            };
+            let text = format!(
+                "{url}: OK: serves the image ({} bytes, SHA3-224 {}){via}\n",
+                ok.bytes, expected.digest
+            );
+            // A closed stdout is not a failed verification.
+            let _ = write_stdout(text.as_bytes());
+            ExitCode::SUCCESS
+        }
+        Err(failure) => {
+            eprintln!("gvmi: {failure}");
+            ExitCode::from(failure.exit_code())
+        }
+    }
+}
+
+fn stage_text(url: &str, stage: Stage) -> String {
+    match stage {
+        Stage::Head => format!("HEAD {url}"),
+        Stage::Get {
+            done,
+            total: Some(total),
+        } if total > 0 => format!(
+            "GET {:>3}% {} / {}",
+            done * 100 / total,
+            human_bytes(done),
+            human_bytes(total)
+        ),
+        Stage::Get { done, .. } => format!("GET {}", human_bytes(done)),
+    }
+}
+
+/// A one-line status on stderr, only when it is a terminal.
+pub struct Line {
+    enabled: bool,
+    drawn: bool,
+}
+
+impl Line {
+    pub fn new(wanted: bool) -> Self {
+        Line {
+            enabled: wanted && std::io::stderr().is_terminal(),
+            drawn: false,
+        }
+    }
+
+    pub fn show(&mut self, text: &str) {
+        if self.enabled {
+            let mut err = std::io::stderr().lock();
+            let _ = write!(err, "\r\x1b[K{text}");
+            let _ = err.flush();
+            self.drawn = true;
+        }
+    }
+
+    pub fn clear(&mut self) {
+        if self.drawn {
+            let _ = write!(std::io::stderr(), "\r\x1b[K");
+            self.drawn = false;
+        }
+    }
+}
