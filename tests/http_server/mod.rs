@@ -1,0 +1,141 @@
+//! A tiny HTTP/1.1 server on 127.0.0.1 whose every path misbehaves in one
+//! chosen way, for `gvmi verify`'s tests. One thread per connection, so a
+//! slow route never holds up the others; it stops with the test process.
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::Arc;
+use std::time::Duration;
+
+#[derive(Clone, Debug)]
+pub enum Route {
+    /// 200 with the bytes, HEAD and GET, like a static file server.
+    Bytes(Vec<u8>),
+    /// This status for every method.
+    Status(u16),
+    /// HEAD gets the status; GET serves the bytes (servers that refuse HEAD).
+    HeadStatus(u16, Vec<u8>),
+    /// HEAD is 200 with the bytes' length; GET gets the status.
+    GetStatus(u16, Vec<u8>),
+    /// 302 to another path.
+    Redirect(String),
+    /// Announces all the bytes, sends only the first `n`, then closes.
+    Truncated(Vec<u8>, usize),
+    /// Announces this Content-Length whatever the bytes are.
+    WrongLength(Vec<u8>, u64),
+    /// HEAD at once; GET sends headers and a little body, then stalls.
+    Stall(Vec<u8>, Duration),
+}
+
+pub struct Server {
+    pub port: u16,
+}
+
+impl Server {
+    pub fn start(routes: Vec<(&str, Route)>) -> Server {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let routes: Arc<HashMap<String, Route>> = Arc::new(
+            routes
+                .into_iter()
+                .map(|(p, r)| (p.to_string(), r))
+                .collect(),
+        );
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let routes = Arc::clone(&routes);
+                std::thread::spawn(move || {
+                    let _ = answer(stream, &routes);
+                });
+            }
+        });
+        Server { port }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+}
+
+/// A port nothing listens on: bound, then released.
+pub fn closed_port() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap().port()
+}
+
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        302 => "Found",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        500 => "Internal Server Error",
+        _ => "Status",
+    }
+}
+
+fn head(stream: &mut TcpStream, status: u16, length: u64, extra: &str) -> std::io::Result<()> {
+    write!(
+        stream,
+        "HTTP/1.1 {status} {}\r\nContent-Length: {length}\r\n{extra}\
+         Content-Type: application/octet-stream\r\nConnection: close\r\n\r\n",
+        reason(status)
+    )
+}
+
+fn answer(mut stream: TcpStream, routes: &HashMap<String, Route>) -> std::io::Result<()> {
+    let mut reader = BufReader::new(stream.try_clone()?);
+    let mut request = String::new();
+    reader.read_line(&mut request)?;
+    let mut header = String::new();
+    while reader.read_line(&mut header)? > 2 {
+        header.clear();
+    }
+    let mut parts = request.split_whitespace();
+    let (method, path) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+    let is_get = method == "GET";
+    let route = routes.get(path).cloned().unwrap_or(Route::Status(404));
+    match route {
+        Route::Bytes(body) => {
+            head(&mut stream, 200, body.len() as u64, "")?;
+            if is_get {
+                stream.write_all(&body)?;
+            }
+        }
+        Route::Status(status) => head(&mut stream, status, 0, "")?,
+        Route::HeadStatus(status, _) if !is_get => head(&mut stream, status, 0, "")?,
+        Route::GetStatus(status, _) if is_get => head(&mut stream, status, 0, "")?,
+        Route::HeadStatus(_, body) | Route::GetStatus(_, body) => {
+            head(&mut stream, 200, body.len() as u64, "")?;
+            if is_get {
+                stream.write_all(&body)?;
+            }
+        }
+        Route::Redirect(to) => head(&mut stream, 302, 0, &format!("Location: {to}\r\n"))?,
+        Route::Truncated(body, n) => {
+            head(&mut stream, 200, body.len() as u64, "")?;
+            if is_get {
+                stream.write_all(&body[..n])?;
+            }
+        }
+        Route::WrongLength(body, length) => {
+            head(&mut stream, 200, length, "")?;
+            if is_get {
+                stream.write_all(&body)?;
+            }
+        }
+        Route::Stall(body, pause) => {
+            head(&mut stream, 200, body.len() as u64, "")?;
+            if is_get {
+                stream.write_all(&body[..body.len().min(1000)])?;
+                stream.flush()?;
+                // Bounded: the client's read timeout is shorter; then we give up too.
+                std::thread::sleep(pause);
+            }
+        }
+    }
+    stream.flush()
+}
