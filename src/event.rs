@@ -22,4 +22,6 @@ pub enum Event {
         id: JobId,
         result: Result<Hashed, HashFailure>,
     },
+    /// The workbench's inspection or URL verification reported (`crate::checks`).
+    Check(crate::checks::CheckEvent),
 }

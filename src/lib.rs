@@ -2,6 +2,7 @@
 
 pub mod atomic_write;
 pub mod cancel;
+pub mod checks;
 pub mod cli;
 pub mod clipboard;
 pub mod commands;

@@ -57,7 +57,7 @@ impl Tally {
                     Err(_) => self.errors += 1,
                 }
             }
-            Event::Discovered { .. } | Event::DiscoveryDone => {}
+            Event::Discovered { .. } | Event::DiscoveryDone | Event::Check(_) => {}
         }
     }
 

@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 use super::defect::Defect;
 
 /// The parts of the container config that decide what the VM runs.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct ContainerConfig {
     pub entrypoint: Option<Vec<String>>,
     pub cmd: Option<Vec<String>>,

@@ -30,7 +30,7 @@ pub const MAX_METADATA: u64 = 16 << 20;
 const SQUASHFS_PADDING: u64 = 4096;
 
 /// What an image is made of, and what is wrong with it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Inspection {
     pub size: u64,
     pub squashfs: Option<Superblock>,

@@ -60,6 +60,13 @@ pub enum Effect {
     },
     /// Write the config file (it now holds a base URL the user chose to keep).
     SaveConfig(Config),
+    /// Read an image's structure (`gvmi_format`) on a worker.
+    Inspect {
+        id: JobId,
+        path: PathBuf,
+    },
+    /// Check that URLs serve their images (`verify`) on workers.
+    Verify(Vec<super::workers::VerifyJob>),
     Quit,
 }
 
@@ -95,6 +102,8 @@ pub struct App {
     pub(super) tokens: HashMap<usize, CancelToken>,
     pub(super) ids: JobIds,
     pub(super) root_token: CancelToken,
+    /// Inspection and URL verification per row (`checks.rs`).
+    pub checks: super::checks::Checks,
 }
 
 impl App {
@@ -125,6 +134,7 @@ impl App {
             tokens: HashMap::new(),
             ids,
             root_token,
+            checks: Default::default(),
         }
     }
 
@@ -143,7 +153,7 @@ impl App {
             Event::Started { id, .. } | Event::Progress { id, .. } | Event::Finished { id, .. } => {
                 self.jobs.contains_key(id)
             }
-            Event::Discovered { .. } | Event::DiscoveryDone => true,
+            Event::Discovered { .. } | Event::DiscoveryDone | Event::Check(_) => true,
         };
         if !live {
             return; // a job superseded by a rehash
@@ -164,6 +174,7 @@ impl App {
                 }
             }
             Event::Finished { id, result } => self.finish(id, result),
+            Event::Check(check) => self.apply_check(check),
         }
     }
 
@@ -212,6 +223,9 @@ impl App {
             Err(HashFailure::Cancelled) => RowState::Error("cancelled".into()),
             Err(HashFailure::Io(msg)) => RowState::Error(msg),
         };
+        if matches!(self.rows[index].state, RowState::Done(_)) {
+            self.queue_inspection(index);
+        }
         if self.sort == SortKey::State {
             self.refresh_view();
         }

@@ -5,6 +5,7 @@ use crossbeam_channel::{unbounded, Receiver, Sender};
 
 use super::app::{App, Effect};
 use super::terminal::Screen;
+use super::workers::Workers;
 use crate::clipboard::{Clipboard, CopyOutcome};
 use crate::config::{config_path, Config};
 use crate::engine::Engine;
@@ -16,12 +17,15 @@ pub struct Runner {
     owned: Option<String>,
     notices_tx: Sender<String>,
     notices: Receiver<String>,
+    /// Inspection and URL verification threads.
+    workers: Workers,
 }
 
 impl Runner {
-    pub fn new() -> Self {
+    pub fn new(workers: Workers) -> Self {
         let (notices_tx, notices) = unbounded();
         Runner {
+            workers,
             clipboard: Clipboard::new(),
             owned: None,
             notices_tx,
@@ -39,6 +43,8 @@ impl Runner {
             Effect::Hash { jobs, token } => engine.submit(jobs, &token),
             Effect::Copy { what, text } => self.copy(&what, text, app, screen),
             Effect::SaveConfig(config) => self.save(config),
+            Effect::Inspect { id, path } => self.workers.inspect(id, path),
+            Effect::Verify(jobs) => jobs.into_iter().for_each(|j| self.workers.verify(j)),
             Effect::Quit => {}
         }
     }

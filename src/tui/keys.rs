@@ -64,6 +64,10 @@ impl App {
             KeyCode::Char('e') => self.start_edit(EditField::Url),
             KeyCode::Char('b') => self.start_edit(EditField::BaseUrl),
             KeyCode::Char('S') => return self.save_base_url(),
+            KeyCode::Char('v') => {
+                return self.verify_rows(&self.selected.into_iter().collect::<Vec<_>>())
+            }
+            KeyCode::Char('V') => return self.verify_rows(&self.view.clone()),
             _ => {}
         }
         None

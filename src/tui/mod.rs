@@ -5,6 +5,7 @@
 //! alone owns `App`: it applies events, runs effects, and draws.
 
 pub mod app;
+mod checks;
 mod effects;
 mod feed;
 mod keys;
@@ -12,6 +13,7 @@ mod publish;
 pub mod rows;
 mod terminal;
 pub mod ui;
+pub mod workers;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -60,7 +62,8 @@ pub fn run(opts: Options) -> anyhow::Result<ExitCode> {
     let mut app = App::new(ids.clone(), root.clone(), (size.width, size.height));
     app.theme = ui::theme::Theme::from_env();
     apply_user_settings(&mut app, settings);
-    let mut effects = effects::Runner::new();
+    let workers = workers::Workers::start(tx.clone(), crate::verify::Options::default());
+    let mut effects = effects::Runner::new(workers);
     feed::spawn(paths, opts.discover, Arc::clone(&engine), ids, tx, root);
     let input = spawn_input_reader();
 
@@ -84,6 +87,9 @@ pub fn run(opts: Options) -> anyhow::Result<ExitCode> {
                 // Take whatever else is waiting, so a burst of progress costs one frame.
                 for event in events.try_iter().take(10_000) {
                     app.apply(event);
+                }
+                for effect in app.take_effects() {
+                    effects.run(effect, &mut app, &engine, &mut screen);
                 }
                 dirty = true;
             }

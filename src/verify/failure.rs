@@ -110,6 +110,26 @@ impl Failure {
         }
     }
 
+    /// At most 9 characters, for the workbench table's state column.
+    pub fn tag(&self) -> String {
+        match self {
+            Self::HashMismatch { .. } => "mismatch".into(),
+            Self::SizeMismatch { .. } => "size".into(),
+            Self::Truncated { .. } => "truncated".into(),
+            Self::HeadStatus { status, .. } if *status == 405 => "HEAD 405".into(),
+            Self::HeadStatus { status, .. } | Self::GetStatus { status, .. } => {
+                format!("HTTP {status}")
+            }
+            Self::TooManyRedirects { .. } => "redirects".into(),
+            Self::Timeout { .. } => "timeout".into(),
+            Self::Dns { .. } => "DNS".into(),
+            Self::Refused { .. } => "refused".into(),
+            Self::Tls { .. } => "TLS".into(),
+            Self::InvalidUrl { .. } => "bad URL".into(),
+            Self::Network { .. } => "network".into(),
+        }
+    }
+
     /// A short name for one-line batch output and the workbench table.
     pub fn short(&self) -> String {
         match self {

@@ -66,6 +66,9 @@ fn lines(app: &App, row: &Row) -> Vec<Line<'static>> {
     for note in app.url_notes(row) {
         out.push(Line::styled(format!("         ⚠ {note}"), theme.warn()));
     }
+    if let Some(index) = app.selected {
+        out.extend(super::checks::detail_lines(app, index));
+    }
     out.push(Line::raw(""));
     out.push(Line::styled(
         format!("Snippet ({}):", app.target_name()),

@@ -1,5 +1,6 @@
 //! Drawing: a pure function of the state. Nothing here mutates `App` or does I/O.
 
+pub mod checks;
 mod details;
 mod footer;
 pub mod help;

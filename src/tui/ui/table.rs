@@ -79,10 +79,12 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let body = area.height.saturating_sub(1) as usize;
     let rows = app.view.iter().skip(app.offset).take(body).map(|&index| {
         let row = &app.rows[index];
-        let cells = cols
-            .iter()
-            .zip(&widths)
-            .map(|(&c, &w)| cell(row, c, w, theme));
+        let cells = cols.iter().zip(&widths).map(|(&c, &w)| match c {
+            // Inspection and URL checks speak through the state column.
+            Column::State => super::checks::state_cell(app, index, w as usize)
+                .unwrap_or_else(|| cell(row, c, w, theme)),
+            _ => cell(row, c, w, theme),
+        });
         let style = if app.selected == Some(index) {
             theme.selected()
         } else {

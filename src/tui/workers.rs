@@ -1,0 +1,94 @@
+//! Threads for the workbench's checks: one inspects images (head and tail
+//! reads, fast), a few verify URLs (network-bound, slow). They report on
+//! the same channel as hashing, so the UI thread never does the I/O.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use crossbeam_channel::{unbounded, Receiver, Sender};
+
+use crate::cancel::CancelToken;
+use crate::checks::CheckEvent;
+use crate::event::{Event, JobId};
+use crate::gvmi_format;
+use crate::hasher::io_message;
+use crate::verify::{self, Expected, Options, Stage};
+
+/// URLs verified at once: enough to overlap latency, few enough to be polite.
+const VERIFIERS: usize = 3;
+/// Progress reports per verification are at most this frequent.
+const PROGRESS_EVERY: Duration = Duration::from_millis(100);
+
+/// One URL to check for one row.
+#[derive(Debug, Clone)]
+pub struct VerifyJob {
+    pub id: JobId,
+    pub url: String,
+    pub expected: Expected,
+    pub token: CancelToken,
+}
+
+pub struct Workers {
+    inspect: Sender<(JobId, PathBuf)>,
+    verify: Sender<VerifyJob>,
+}
+
+impl Workers {
+    pub fn start(events: Sender<Event>, options: Options) -> Self {
+        let (inspect, inspect_rx) = unbounded::<(JobId, PathBuf)>();
+        let tx = events.clone();
+        spawn("gvmi-inspect", move || {
+            for (id, path) in inspect_rx {
+                let result = gvmi_format::inspect_file(&path)
+                    .map(Box::new)
+                    .map_err(|e| io_message(&e));
+                let event = CheckEvent::Inspected { id, result };
+                if tx.send(Event::Check(event)).is_err() {
+                    break;
+                }
+            }
+        });
+        let (verify, verify_rx) = unbounded::<VerifyJob>();
+        for i in 0..VERIFIERS {
+            let (rx, tx): (Receiver<VerifyJob>, _) = (verify_rx.clone(), events.clone());
+            spawn(&format!("gvmi-verify-{i}"), move || {
+                for job in rx {
+                    if job.token.is_cancelled() {
+                        continue;
+                    }
+                    run_verify(&job, &options, &tx);
+                }
+            });
+        }
+        Workers { inspect, verify }
+    }
+
+    pub fn inspect(&self, id: JobId, path: PathBuf) {
+        let _ = self.inspect.send((id, path));
+    }
+
+    pub fn verify(&self, job: VerifyJob) {
+        let _ = self.verify.send(job);
+    }
+}
+
+fn spawn(name: &str, body: impl FnOnce() + Send + 'static) {
+    std::thread::Builder::new()
+        .name(name.into())
+        .spawn(body)
+        .expect("spawning a check worker");
+}
+
+fn run_verify(job: &VerifyJob, options: &Options, tx: &Sender<Event>) {
+    let id = job.id;
+    let mut last: Option<Instant> = None;
+    let result = verify::verify(&job.url, job.expected, options, &job.token, |stage| {
+        // A 3 GB image would otherwise send thousands of events a second.
+        let due = last.is_none_or(|t| t.elapsed() >= PROGRESS_EVERY);
+        if due || stage == Stage::Head {
+            last = Some(Instant::now());
+            let _ = tx.send(Event::Check(CheckEvent::Verifying { id, stage }));
+        }
+    });
+    let _ = tx.send(Event::Check(CheckEvent::Verified { id, result }));
+}
