@@ -109,6 +109,7 @@ fn v_needs_a_url_then_shows_progress_and_the_result_per_row() {
         url: "https://cdn.example.com/a.gvmi".into(),
         status: 404,
         text: "Not Found".into(),
+        get_serves_image: None,
     };
     check(
         &mut app,

@@ -34,6 +34,10 @@ fn server() -> Server {
         ("/onebyte.gvmi", Route::Bytes(one_byte_different())),
         ("/forbidden.gvmi", Route::Status(403)),
         ("/nohead.gvmi", Route::HeadStatus(405, b.clone())),
+        (
+            "/nohead-wrong.gvmi",
+            Route::HeadStatus(405, one_byte_different()),
+        ),
         ("/broken-get.gvmi", Route::GetStatus(500, b.clone())),
         ("/r1", Route::Redirect("/r2".into())),
         ("/r2", Route::Redirect("/r3".into())),
@@ -144,6 +148,13 @@ fn head_405_fails_even_though_get_works() {
     assert!(err.contains("405 Method Not Allowed"), "{err}");
     assert!(err.contains("does not allow HEAD requests"), "{err}");
     assert!(err.contains("will refuse this URL"), "{err}");
+    assert!(
+        err.contains("GET does serve the image, so only golem-js"),
+        "{err}"
+    );
+    let (code, _, err) = verify_image(&s.url("/nohead-wrong.gvmi"), &[]);
+    assert_eq!(code, 7, "{err}");
+    assert!(err.contains("GET does not serve the image either"), "{err}");
 }
 
 #[test]

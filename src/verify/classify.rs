@@ -42,7 +42,12 @@ pub(super) fn error(e: ureq::Error, url: &str, opts: &Options, method: &'static 
             // The URL that answered, after redirects, is the one to fix.
             let url = response.get_url().to_string();
             return match method {
-                "HEAD" => Failure::HeadStatus { url, status, text },
+                "HEAD" => Failure::HeadStatus {
+                    url,
+                    status,
+                    text,
+                    get_serves_image: None,
+                },
                 _ => Failure::GetStatus { url, status, text },
             };
         }

@@ -29,6 +29,8 @@ pub enum Failure {
         url: String,
         status: u16,
         text: String,
+        /// For a server that refuses HEAD (405, 501): whether GET serves the image.
+        get_serves_image: Option<bool>,
     },
     /// HEAD was fine but GET was not.
     GetStatus {
@@ -180,7 +182,12 @@ impl fmt::Display for Failure {
                 "truncated body: the connection closed after {received} of {expected} bytes \
                  (Content-Length); providers downloading it would get a corrupted image"
             ),
-            Self::HeadStatus { url, status, text } => {
+            Self::HeadStatus {
+                url,
+                status,
+                text,
+                get_serves_image,
+            } => {
                 let what = match status {
                     404 | 410 => "not found",
                     401 | 403 => "access denied (is the file public?)",
@@ -190,7 +197,15 @@ impl fmt::Display for Failure {
                 write!(
                     f,
                     "HEAD {url} answered {status} {text}: {what}; {SDKS_REFUSE}"
-                )
+                )?;
+                match get_serves_image {
+                    Some(true) => f.write_str(
+                        ". GET does serve the image, so only golem-js could use this URL as it is: \
+                         allow HEAD on the server",
+                    ),
+                    Some(false) => f.write_str(". GET does not serve the image either"),
+                    None => Ok(()),
+                }
             }
             Self::GetStatus { url, status, text } => write!(
                 f,

@@ -86,16 +86,29 @@ pub fn verify(
 ) -> Result<Verified, Failure> {
     let agent = agent(opts);
     progress(Stage::Head);
-    let head = agent
-        .head(url)
-        .call()
-        .map_err(|e| classify::error(e, url, opts, "HEAD"))?;
+    let head = match agent.head(url).call() {
+        Ok(head) => head,
+        Err(e) => {
+            let mut failure = classify::error(e, url, opts, "HEAD");
+            if let Failure::HeadStatus {
+                status: 405 | 501,
+                get_serves_image,
+                ..
+            } = &mut failure
+            {
+                // Tell the user whether fixing HEAD is all it takes.
+                *get_serves_image = Some(get_and_hash(&agent, url, expected, opts, cancel).is_ok());
+            }
+            return Err(failure);
+        }
+    };
     if head.status() != 200 {
         // ureq returns 2xx and unfollowed 3xx here; yapapi wants exactly 200.
         return Err(Failure::HeadStatus {
             url: url.to_string(),
             status: head.status(),
             text: head.status_text().to_string(),
+            get_serves_image: None,
         });
     }
     if let (Some(served), Some(local)) = (content_length(&head), expected.size) {
@@ -103,6 +116,28 @@ pub fn verify(
             return Err(Failure::SizeMismatch { served, local });
         }
     }
+    get_and_hash_with(&agent, url, expected, opts, cancel, &mut progress)
+}
+
+fn get_and_hash(
+    agent: &ureq::Agent,
+    url: &str,
+    expected: Expected,
+    opts: &Options,
+    cancel: &CancelToken,
+) -> Result<Verified, Failure> {
+    get_and_hash_with(agent, url, expected, opts, cancel, &mut |_| {})
+}
+
+/// Steps 2 (on GET's Content-Length) and 3: download, hash, compare.
+fn get_and_hash_with(
+    agent: &ureq::Agent,
+    url: &str,
+    expected: Expected,
+    opts: &Options,
+    cancel: &CancelToken,
+    progress: &mut dyn FnMut(Stage),
+) -> Result<Verified, Failure> {
     let get = agent
         .get(url)
         .call()
