@@ -53,6 +53,7 @@ fn server() -> Server {
             "/slow.gvmi",
             Route::Stall(b.clone(), Duration::from_secs(4)),
         ),
+        ("/silent.gvmi", Route::Silent(Duration::from_secs(4))),
     ])
 }
 
@@ -198,6 +199,12 @@ fn slow_server_hits_the_read_timeout() {
     assert!(
         started.elapsed() < Duration::from_secs(4),
         "the timeout was not honoured"
+    );
+    let (code, _, err) = verify_image(&s.url("/silent.gvmi"), &["--timeout", "1"]);
+    assert_eq!(code, 10, "{err}");
+    assert!(
+        err.contains("timed out waiting for the answer to HEAD"),
+        "{err}"
     );
 }
 

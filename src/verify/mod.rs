@@ -97,7 +97,8 @@ pub fn verify(
             } = &mut failure
             {
                 // Tell the user whether fixing HEAD is all it takes.
-                *get_serves_image = Some(get_and_hash(&agent, url, expected, opts, cancel).is_ok());
+                let get = get_and_hash(&agent, url, expected, opts, cancel, &mut progress);
+                *get_serves_image = Some(get.is_ok());
             }
             return Err(failure);
         }
@@ -116,21 +117,11 @@ pub fn verify(
             return Err(Failure::SizeMismatch { served, local });
         }
     }
-    get_and_hash_with(&agent, url, expected, opts, cancel, &mut progress)
-}
-
-fn get_and_hash(
-    agent: &ureq::Agent,
-    url: &str,
-    expected: Expected,
-    opts: &Options,
-    cancel: &CancelToken,
-) -> Result<Verified, Failure> {
-    get_and_hash_with(agent, url, expected, opts, cancel, &mut |_| {})
+    get_and_hash(&agent, url, expected, opts, cancel, &mut progress)
 }
 
 /// Steps 2 (on GET's Content-Length) and 3: download, hash, compare.
-fn get_and_hash_with(
+fn get_and_hash(
     agent: &ureq::Agent,
     url: &str,
     expected: Expected,

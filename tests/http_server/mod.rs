@@ -27,6 +27,8 @@ pub enum Route {
     WrongLength(Vec<u8>, u64),
     /// HEAD at once; GET sends headers and a little body, then stalls.
     Stall(Vec<u8>, Duration),
+    /// Reads the request and says nothing for this long, then closes.
+    Silent(Duration),
 }
 
 pub struct Server {
@@ -127,6 +129,7 @@ fn answer(mut stream: TcpStream, routes: &HashMap<String, Route>) -> std::io::Re
                 stream.write_all(&body)?;
             }
         }
+        Route::Silent(pause) => std::thread::sleep(pause),
         Route::Stall(body, pause) => {
             head(&mut stream, 200, body.len() as u64, "")?;
             if is_get {
