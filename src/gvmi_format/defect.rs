@@ -44,6 +44,8 @@ pub enum Defect {
         field: &'static str,
         expected: &'static str,
     },
+    /// A read failed part-way (in memory: a bug; never reported as valid).
+    ReadFailed { error: String },
 }
 
 impl Defect {
@@ -66,6 +68,7 @@ impl Defect {
             Self::JsonInvalid { .. } => "json-invalid",
             Self::JsonNotObject { .. } => "json-not-object",
             Self::FieldType { .. } => "field-type",
+            Self::ReadFailed { .. } => "read-failed",
         }
     }
 }
@@ -153,6 +156,7 @@ impl fmt::Display for Defect {
             Self::FieldType { field, expected } => {
                 write!(f, "container config field {field} is not {expected}")
             }
+            Self::ReadFailed { error } => write!(f, "could not be read: {error}"),
         }
     }
 }

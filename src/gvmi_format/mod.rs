@@ -134,8 +134,16 @@ impl ReadAt for File {
 /// Inspects an image held in memory (tests, the fuzzer).
 pub fn inspect_bytes(bytes: &[u8]) -> Inspection {
     let mut source = bytes;
-    // In-memory reads are bounds-checked against the same size: they cannot fail.
-    inspect(&mut source, bytes.len() as u64).unwrap_or_else(|_| Inspection::new(0))
+    // In-memory reads are bounds-checked against the same size, so this
+    // cannot fail; if it ever did, the image must not pass as valid.
+    let size = bytes.len() as u64;
+    inspect(&mut source, size).unwrap_or_else(|e| {
+        let mut out = Inspection::new(size);
+        out.defects.push(Defect::ReadFailed {
+            error: e.to_string(),
+        });
+        out
+    })
 }
 
 /// Inspects the regular file at `path` (never opens a FIFO or device).
