@@ -16,6 +16,7 @@ struct Session {
     output: Arc<Mutex<Vec<u8>>>,
     writer: Box<dyn Write + Send>,
     child: Box<dyn portable_pty::Child + Send + Sync>,
+    master: Box<dyn portable_pty::MasterPty + Send>,
 }
 
 impl Session {
@@ -46,7 +47,6 @@ impl Session {
         let output = Arc::new(Mutex::new(Vec::new()));
         let sink = Arc::clone(&output);
         thread::spawn(move || {
-            let _keep_master_open = pair.master;
             let mut buf = [0u8; 8192];
             while let Ok(n) = reader.read(&mut buf) {
                 if n == 0 {
@@ -59,6 +59,7 @@ impl Session {
             output,
             writer,
             child,
+            master: pair.master,
         }
     }
 
@@ -101,6 +102,29 @@ impl Session {
             thread::sleep(Duration::from_millis(50));
         };
         assert!(status.success(), "exit status {status:?}");
+    }
+
+    /// Waits for the process to end and returns its exit status.
+    fn wait_exit(&mut self) -> portable_pty::ExitStatus {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            assert!(Instant::now() < deadline, "gvmi did not exit");
+            thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Whether the terminal is in cooked mode (canonical input, echo), as a
+    /// shell leaves it; raw mode clears both.
+    #[cfg(unix)]
+    fn cooked(&self) -> bool {
+        let fd = self.master.as_raw_fd().expect("pty fd");
+        // SAFETY: tcgetattr only writes into the zeroed struct we own.
+        let mut tio: libc::termios = unsafe { std::mem::zeroed() };
+        assert_eq!(unsafe { libc::tcgetattr(fd, &mut tio) }, 0, "tcgetattr");
+        tio.c_lflag & (libc::ICANON | libc::ECHO) == (libc::ICANON | libc::ECHO)
     }
 
     fn raw(&self) -> Vec<u8> {
@@ -202,6 +226,8 @@ fn hashes_live_copies_a_snippet_over_osc52_and_restores_the_terminal() {
 
     s.quit();
     thread::sleep(Duration::from_millis(200));
+    #[cfg(unix)]
+    assert!(s.cooked(), "raw mode left on after q");
     let parser = s.screen();
     assert!(
         !parser.screen().alternate_screen(),
@@ -308,4 +334,45 @@ fn x11_clipboard_holds_the_snippet_while_running_and_after_quit() {
     s.quit();
     let after = wait_clipboard(&x.1, &hash);
     assert!(after.contains(&hash), "after quit: {after:?}");
+}
+
+#[cfg(unix)]
+#[test]
+fn sigterm_restores_the_terminal_and_reports_the_signal() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("term.gvmi"), noise(2_000, 3)).unwrap();
+    let mut s = Session::start(dir.path(), None);
+    s.wait_for("the table", |t| {
+        t.contains("term.gvmi") && t.contains("hashed")
+    });
+    assert!(!s.cooked(), "the workbench should run in raw mode");
+    let pid = s.child.process_id().expect("pid") as libc::pid_t;
+    // SAFETY: plain kill(2) on the child we spawned.
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGTERM) }, 0);
+    let status = s.wait_exit();
+    assert_eq!(status.exit_code(), 128 + libc::SIGTERM as u32, "{status:?}");
+    thread::sleep(Duration::from_millis(100));
+    assert!(s.cooked(), "raw mode left on after SIGTERM");
+    assert!(
+        !s.screen().screen().alternate_screen(),
+        "alternate screen left on after SIGTERM"
+    );
+    assert!(
+        String::from_utf8_lossy(&s.raw()).contains("\x1b[?1000l"),
+        "mouse reporting left on after SIGTERM"
+    );
+}
+
+#[test]
+fn refuses_to_draw_when_stdout_is_not_a_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_gvmi"))
+        .arg(dir.path())
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty(), "nothing may be drawn into a pipe");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("gvmi hash"), "{err}");
 }

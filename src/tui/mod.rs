@@ -69,7 +69,7 @@ pub fn run(opts: Options) -> anyhow::Result<ExitCode> {
 
     let mut last_draw: Option<Instant> = None;
     let mut dirty = true;
-    while !app.quit && !terminal::terminated(&terminated) {
+    while !app.quit && terminal::terminated(&terminated).is_none() {
         if dirty && last_draw.is_none_or(|t| t.elapsed() >= FRAME) {
             app.now = Instant::now();
             screen.terminal.draw(|frame| ui::render(&app, frame))?;
@@ -113,7 +113,11 @@ pub fn run(opts: Options) -> anyhow::Result<ExitCode> {
     if let Some(message) = farewell {
         eprintln!("gvmi: {message}");
     }
-    Ok(ExitCode::SUCCESS)
+    // Killed by a signal: say so in the status, as a shell expects (128 + n).
+    Ok(match terminal::terminated(&terminated) {
+        Some(signal) => ExitCode::from(128u8.saturating_add(signal)),
+        None => ExitCode::SUCCESS,
+    })
 }
 
 /// The user's config file and template overrides.

@@ -2,7 +2,7 @@
 //! panic, SIGTERM) leaves the terminal raw or on the alternate screen.
 
 use std::io::{self, Write};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use ratatui::crossterm::event::{DisableMouseCapture, EnableMouseCapture};
@@ -43,25 +43,30 @@ impl Drop for Screen {
     }
 }
 
-/// Set when SIGTERM, SIGHUP or SIGINT arrives; the loop then quits cleanly.
-pub fn termination_flag() -> Arc<AtomicBool> {
-    let flag = Arc::new(AtomicBool::new(false));
+/// Holds the number of the SIGTERM, SIGHUP or SIGINT that arrived (0: none);
+/// the loop polls it and quits through the same path as `q`.
+pub fn termination_flag() -> Arc<AtomicUsize> {
+    let flag = Arc::new(AtomicUsize::new(0));
     register_signals(&flag);
     flag
 }
 
-pub fn terminated(flag: &AtomicBool) -> bool {
-    flag.load(Ordering::Relaxed)
+/// The signal that asked gvmi to stop, if one did.
+pub fn terminated(flag: &AtomicUsize) -> Option<u8> {
+    match flag.load(Ordering::Relaxed) {
+        0 => None,
+        signal => u8::try_from(signal).ok(),
+    }
 }
 
 #[cfg(unix)]
-fn register_signals(flag: &Arc<AtomicBool>) {
+fn register_signals(flag: &Arc<AtomicUsize>) {
     use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
     for signal in [SIGTERM, SIGHUP, SIGINT] {
         // Failing to register only loses the clean exit on that signal.
-        let _ = signal_hook::flag::register(signal, Arc::clone(flag));
+        let _ = signal_hook::flag::register_usize(signal, Arc::clone(flag), signal as usize);
     }
 }
 
 #[cfg(not(unix))]
-fn register_signals(_flag: &Arc<AtomicBool>) {}
+fn register_signals(_flag: &Arc<AtomicUsize>) {}
