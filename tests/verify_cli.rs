@@ -304,3 +304,26 @@ fn folder_batch_prints_one_line_per_image_in_order() {
         "{err}"
     );
 }
+
+#[test]
+fn config_base_url_is_used_when_no_url_is_given() {
+    let s = Server::start(vec![("/cdn/x.gvmi", Route::Bytes(bytes()))]);
+    let home = tempfile::tempdir().unwrap();
+    let images = home.path().join("images");
+    write(&images, "x.gvmi", &bytes());
+    std::fs::create_dir_all(home.path().join("gvmi")).unwrap();
+    let config = format!(
+        "[[base_url]]\nfolder = {:?}\nurl = {:?}\n",
+        images.to_str().unwrap(),
+        s.url("/cdn/")
+    );
+    std::fs::write(home.path().join("gvmi/config.toml"), config).unwrap();
+    let (code, out, err) = run(gvmi(home.path())
+        .args(["verify", "--quiet"])
+        .arg(images.join("x.gvmi")));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("/cdn/x.gvmi: OK"), "{out}");
+    let (code, out, err) = run(gvmi(home.path()).args(["verify", "--quiet"]).arg(&images));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out.lines().count(), 1, "{out}");
+}
