@@ -1,6 +1,7 @@
 //! gvmi: a workbench for Golem VM images. See ARCHITECTURE.md for the map.
 
 pub mod atomic_write;
+pub mod cache;
 pub mod cancel;
 pub mod cli;
 pub mod clipboard;

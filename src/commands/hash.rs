@@ -128,6 +128,7 @@ fn hash_stdin() -> Outcome {
                     size,
                     mtime: None,
                     id: None,
+                    ctime: None,
                 },
             },
         },
