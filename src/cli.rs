@@ -62,6 +62,9 @@ pub struct WorkbenchArgs {
     /// Files hashed at once [default: one per core].
     #[arg(short, long, value_name = "N")]
     pub jobs: Option<usize>,
+    /// Neither read nor update the hash cache.
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -75,6 +78,9 @@ pub enum Command {
     /// Print the code that points a Golem SDK at a self-hosted image.
     #[command(after_help = SNIPPET_EXAMPLES)]
     Snippet(SnippetArgs),
+    /// Show or manage the hash cache (path, stats, clear, prune).
+    #[command(subcommand)]
+    Cache(CacheCommand),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions {
         #[arg(value_enum)]
@@ -124,6 +130,42 @@ pub struct HashArgs {
     /// Files hashed at once [default: one per core].
     #[arg(short, long, value_name = "N")]
     pub jobs: Option<usize>,
+    #[command(flatten)]
+    pub cache: HashCacheArgs,
+}
+
+/// `gvmi hash` options about the cache, manifests and watching.
+#[derive(Debug, Clone, Args)]
+pub struct HashCacheArgs {
+    /// Neither read nor update the hash cache.
+    #[arg(long)]
+    pub no_cache: bool,
+    /// Ignore cached hashes and read every file; report files whose content
+    /// changed while their metadata did not (exit 1 if any).
+    #[arg(long, conflicts_with = "no_cache")]
+    pub rehash: bool,
+    /// Also write a SHA3SUMS file in each folder holding images.
+    #[arg(long)]
+    pub write_sums: bool,
+    /// Keep running: print a line for each new or changed image under the paths.
+    #[arg(long, conflicts_with_all = ["tag", "json"])]
+    pub watch: bool,
+    /// Say on stderr how many hashes came from the cache.
+    #[arg(short, long)]
+    pub verbose: bool,
+}
+
+/// `gvmi cache …`
+#[derive(Debug, Clone, Copy, Subcommand)]
+pub enum CacheCommand {
+    /// Print where the cache file is.
+    Path,
+    /// Print how many entries it holds and its size.
+    Stats,
+    /// Delete every entry.
+    Clear,
+    /// Forget files that no longer exist (entries under unmounted folders are kept).
+    Prune,
 }
 
 #[derive(Debug, Clone, Args)]

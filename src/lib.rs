@@ -14,6 +14,7 @@ pub mod event;
 pub mod fsmeta;
 pub mod hasher;
 pub mod image_url;
+pub mod manifest;
 pub mod progress;
 pub mod snippet;
 pub mod sumline;

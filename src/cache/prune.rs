@@ -6,14 +6,14 @@ use std::path::{Path, PathBuf};
 
 use super::{Cache, Entry};
 
-/// Forgets entries (under `scope`, or all) whose file no longer exists where
+/// Forgets entries (those `in_scope` says to look at) whose file no longer exists where
 /// its folder still does, on the same device. A missing folder, or a folder
 /// on another device than the file was (an empty mount point), means "not
 /// mounted now": the entry is kept. Returns how many were dropped.
-pub fn prune_missing(cache: &mut Cache, scope: Option<&[PathBuf]>) -> usize {
+pub fn prune_missing(cache: &mut Cache, in_scope: impl Fn(&Path) -> bool) -> usize {
     let gone: Vec<PathBuf> = cache
         .entries()
-        .filter(|(path, _)| scope.is_none_or(|roots| roots.iter().any(|r| path.starts_with(r))))
+        .filter(|(path, _)| in_scope(path))
         .filter(|(path, entry)| is_gone(path, entry))
         .map(|(path, _)| path.clone())
         .collect();

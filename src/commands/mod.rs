@@ -1,5 +1,7 @@
 //! One module per subcommand; each exposes `run(args) -> Result<ExitCode>`.
 
+pub mod cache;
+mod cached;
 pub mod check;
 pub mod completions;
 pub mod hash;

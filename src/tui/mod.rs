@@ -36,6 +36,8 @@ pub struct Options {
     pub paths: Vec<PathBuf>,
     pub discover: DiscoverOptions,
     pub jobs: Option<usize>,
+    /// Neither read nor update the hash cache.
+    pub no_cache: bool,
 }
 
 pub fn run(opts: Options) -> anyhow::Result<ExitCode> {
