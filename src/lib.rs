@@ -20,3 +20,4 @@ pub mod snippet;
 pub mod sumline;
 pub mod tui;
 pub mod units;
+pub mod watch;

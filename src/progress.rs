@@ -57,7 +57,11 @@ impl Tally {
                     Err(_) => self.errors += 1,
                 }
             }
-            Event::Discovered { .. } | Event::DiscoveryDone => {}
+            Event::Discovered { .. }
+            | Event::DiscoveryDone
+            | Event::Cache(_)
+            | Event::Sums { .. }
+            | Event::Watch(_) => {}
         }
     }
 

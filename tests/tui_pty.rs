@@ -39,6 +39,7 @@ impl Session {
             cmd.env("DISPLAY", display);
         }
         cmd.env("XDG_CONFIG_HOME", dir.join("config"));
+        cmd.env("XDG_CACHE_HOME", dir.join("cache"));
         let child = pair.slave.spawn_command(cmd).expect("spawn gvmi");
         drop(pair.slave);
         let mut reader = pair.master.try_clone_reader().unwrap();

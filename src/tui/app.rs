@@ -60,6 +60,11 @@ pub enum Effect {
     },
     /// Write the config file (it now holds a base URL the user chose to keep).
     SaveConfig(Config),
+    /// Write `folder/SHA3SUMS` with these hashes (by file name).
+    WriteSums {
+        folder: PathBuf,
+        hashes: std::collections::BTreeMap<Vec<u8>, crate::digest::Sha3Digest>,
+    },
     Quit,
 }
 
@@ -95,6 +100,7 @@ pub struct App {
     pub(super) tokens: HashMap<usize, CancelToken>,
     pub(super) ids: JobIds,
     pub(super) root_token: CancelToken,
+    pub(super) changes: super::changes::Changes,
 }
 
 impl App {
@@ -125,6 +131,7 @@ impl App {
             tokens: HashMap::new(),
             ids,
             root_token,
+            changes: Default::default(),
         }
     }
 
@@ -143,12 +150,15 @@ impl App {
             Event::Started { id, .. } | Event::Progress { id, .. } | Event::Finished { id, .. } => {
                 self.jobs.contains_key(id)
             }
-            Event::Discovered { .. } | Event::DiscoveryDone => true,
+            Event::Cache(note) => note.id().is_none_or(|id| self.jobs.contains_key(&id)),
+            Event::Discovered { .. } | Event::DiscoveryDone | Event::Sums { .. } => true,
+            Event::Watch(_) => true,
         };
         if !live {
             return; // a job superseded by a rehash
         }
         self.tally.apply(&event);
+        let touch = self.touch_before(&event);
         match event {
             Event::Discovered { id, found } => self.add_found(id, found),
             Event::DiscoveryDone => self.discovery_done = true,
@@ -164,7 +174,11 @@ impl App {
                 }
             }
             Event::Finished { id, result } => self.finish(id, result),
+            Event::Cache(note) => self.apply_cache_note(note),
+            Event::Sums { folder, sums } => self.apply_sums(folder, sums),
+            Event::Watch(change) => self.apply_watch(change),
         }
+        self.touch_after(touch);
     }
 
     fn row_of(&mut self, id: JobId) -> Option<&mut Row> {
@@ -285,6 +299,7 @@ impl App {
                 self.jobs.remove(&old);
                 self.tally.forget(old, size);
             }
+            self.before_requeue(index);
             let id = self.ids.next();
             self.jobs.insert(id, index);
             self.tally.add_files(1, size);

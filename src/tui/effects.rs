@@ -3,6 +3,9 @@
 
 use crossbeam_channel::{unbounded, Receiver, Sender};
 
+use super::keeper::Keeper;
+use crate::event::Event;
+
 use super::app::{App, Effect};
 use super::terminal::Screen;
 use crate::clipboard::{Clipboard, CopyOutcome};
@@ -16,16 +19,22 @@ pub struct Runner {
     owned: Option<String>,
     notices_tx: Sender<String>,
     notices: Receiver<String>,
+    /// Told of every job before it is submitted (when the cache may trust its result from).
+    keeper: Keeper,
+    /// Results of background effects that change state (a re-read SHA3SUMS).
+    events: Sender<Event>,
 }
 
 impl Runner {
-    pub fn new() -> Self {
+    pub fn new(keeper: Keeper, events: Sender<Event>) -> Self {
         let (notices_tx, notices) = unbounded();
         Runner {
             clipboard: Clipboard::new(),
             owned: None,
             notices_tx,
             notices,
+            keeper,
+            events,
         }
     }
 
@@ -36,7 +45,11 @@ impl Runner {
 
     pub fn run(&mut self, effect: Effect, app: &mut App, engine: &Engine, screen: &mut Screen) {
         match effect {
-            Effect::Hash { jobs, token } => engine.submit(jobs, &token),
+            Effect::Hash { jobs, token } => {
+                self.keeper.queued(jobs.iter().map(|j| j.id).collect());
+                engine.submit(jobs, &token)
+            }
+            Effect::WriteSums { folder, hashes } => self.write_sums(folder, hashes),
             Effect::Copy { what, text } => self.copy(&what, text, app, screen),
             Effect::SaveConfig(config) => self.save(config),
             Effect::Quit => {}
@@ -79,6 +92,26 @@ impl Runner {
                 },
                 None => "No config folder (set XDG_CONFIG_HOME or HOME) to save to.".to_string(),
             };
+            let _ = tx.send(message);
+        });
+    }
+
+    fn write_sums(
+        &self,
+        folder: std::path::PathBuf,
+        hashes: std::collections::BTreeMap<Vec<u8>, crate::digest::Sha3Digest>,
+    ) {
+        let tx = self.notices_tx.clone();
+        let events = self.events.clone();
+        std::thread::spawn(move || {
+            let path = folder.join(crate::manifest::FILE_NAME);
+            let message = match crate::manifest::write_folder(&folder, &hashes) {
+                Ok(n) => format!("Wrote {} ({n} entries).", path.display()),
+                Err(e) => format!("Could not write {}: {e}", path.display()),
+            };
+            if let Some(sums) = crate::manifest::read_opinions(&folder) {
+                let _ = events.send(Event::Sums { folder, sums });
+            }
             let _ = tx.send(message);
         });
     }

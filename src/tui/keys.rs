@@ -64,6 +64,7 @@ impl App {
             KeyCode::Char('e') => self.start_edit(EditField::Url),
             KeyCode::Char('b') => self.start_edit(EditField::BaseUrl),
             KeyCode::Char('S') => return self.save_base_url(),
+            KeyCode::Char('w') => return self.write_sums(),
             _ => {}
         }
         None

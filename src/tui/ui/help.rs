@@ -24,6 +24,7 @@ pub const KEYS: &[(&str, &str)] = &[
     ("s", "sort by name / size / modified / state"),
     ("/", "filter by name, path or hash prefix (Esc clears)"),
     ("r / R", "rehash selected / all"),
+    ("w", "write SHA3SUMS for this image's folder"),
     ("?", "this help (any key closes)"),
     ("q  Esc  Ctrl-C", "quit"),
 ];
