@@ -10,6 +10,7 @@ use serde::Serialize;
 use super::cached::CacheSession;
 use super::ordered::InOrder;
 use super::out::{warn, write_stdout};
+use super::watching::Watching;
 use crate::cancel::CancelToken;
 use crate::cli::HashArgs;
 use crate::discover::{discover, DiscoverOptions, Found};
@@ -45,6 +46,10 @@ pub fn run(args: &HashArgs) -> anyhow::Result<ExitCode> {
         follow: args.walk.follow,
         max_depth: args.walk.max_depth,
     };
+    let mut watching = match args.cache.watch {
+        true => Some(Watching::start(&args.paths)?),
+        false => None,
+    };
     // Opened before discovery: its clock decides which results are too fresh to keep.
     let mut cache = CacheSession::open(&args.cache);
     let mut found = Vec::new();
@@ -61,8 +66,13 @@ pub fn run(args: &HashArgs) -> anyhow::Result<ExitCode> {
         let mut buf = Vec::new();
         for outcome in results.drain_ready() {
             failures += usize::from(matches!(outcome, Outcome::Failed { .. }));
-            if let (true, Outcome::Hashed { path, hashed }) = (args.cache.write_sums, &outcome) {
-                sums.add(path, hashed.digest);
+            if let Outcome::Hashed { path, hashed } = &outcome {
+                if args.cache.write_sums {
+                    sums.add(path, hashed.digest);
+                }
+                if let Some(w) = watching.as_mut() {
+                    w.seen(path, hashed.stamp);
+                }
             }
             render(&outcome, format, &mut buf)?;
         }
@@ -129,6 +139,9 @@ pub fn run(args: &HashArgs) -> anyhow::Result<ExitCode> {
     cache.finish(&args.paths);
     if args.cache.write_sums {
         failures += sums.write_all(args.cache.verbose);
+    }
+    if let Some(watching) = watching {
+        return watching.follow(&args.cache);
     }
     Ok(if failures == 0 && corrupted == 0 {
         ExitCode::SUCCESS

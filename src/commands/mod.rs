@@ -8,6 +8,7 @@ pub mod hash;
 mod ordered;
 mod out;
 pub mod snippet;
+mod watching;
 
 use std::io::IsTerminal;
 

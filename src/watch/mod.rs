@@ -86,12 +86,12 @@ pub fn spawn(
                     TICK
                 };
                 match rx.recv_timeout(wait) {
-                    Ok(Ok(event)) => note_paths(&mut settler, event.paths),
+                    Ok(Ok(event)) => note_event(&mut settler, event),
                     Ok(Err(_)) | Err(RecvTimeoutError::Timeout) => {}
                     Err(RecvTimeoutError::Disconnected) => return,
                 }
                 for event in rx.try_iter().flatten() {
-                    note_paths(&mut settler, event.paths);
+                    note_event(&mut settler, event);
                 }
                 for (path, verdict) in settler.poll(Instant::now(), stat_regular) {
                     let root = root_of(&roots, &path);
@@ -115,12 +115,18 @@ pub fn is_watched_name(path: &Path) -> bool {
     is_image_name(path) || path.file_name().is_some_and(|n| n == manifest::FILE_NAME)
 }
 
-fn note_paths(settler: &mut Settler, paths: Vec<PathBuf>) {
+fn note_event(settler: &mut Settler, event: notify::Event) {
+    use notify::EventKind;
+    // Opens and reads change nothing (and our own reads would feed back).
+    if matches!(event.kind, EventKind::Access(_)) {
+        return;
+    }
     let now = Instant::now();
-    for path in paths {
+    let arrived = matches!(event.kind, EventKind::Create(_) | EventKind::Modify(_));
+    for path in event.paths {
         if is_watched_name(&path) {
             settler.touch(path, now);
-        } else if path.is_dir() {
+        } else if arrived && path.is_dir() {
             // A folder moved or copied in: its files may predate the watch on it.
             for entry in walkdir::WalkDir::new(&path).into_iter().flatten() {
                 if entry.file_type().is_file() && is_watched_name(entry.path()) {
