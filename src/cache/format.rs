@@ -4,7 +4,8 @@
 //! "GVMIHASH"  magic, 8 bytes
 //! u32         format version (FORMAT_VERSION)
 //! u64         entry count
-//! entries     u32 path length, path bytes, u64 dev, u64 inode, u64 size,
+//! entries     in path order: u16 bytes shared with the previous path,
+//!             u32 length of the rest, the rest; u64 dev, u64 inode, u64 size,
 //!             i64 mtime ns, i64 ctime ns (i64::MIN: unknown), 28-byte SHA3-224
 //! 28 bytes    SHA3-224 of everything before it
 //! ```
@@ -12,7 +13,8 @@
 //! A plain versioned file rather than an embedded database: the cache is
 //! read whole once at start and replaced whole (temp file + rename), so it
 //! needs no page cache, WAL or extra dependency, and a torn or foreign file
-//! is detected by the trailer and version and simply rebuilt.
+//! is detected by the trailer and version and simply rebuilt. Paths are
+//! prefix-compressed (images sit in few folders), which halves the file.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -57,10 +59,21 @@ pub fn encode(entries: &HashMap<PathBuf, Entry>) -> Vec<u8> {
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
     out.extend_from_slice(&(entries.len() as u64).to_le_bytes());
-    for (path, e) in entries {
-        let bytes = path_bytes(path);
-        out.extend_from_slice(&(bytes.len() as u32).to_le_bytes());
-        out.extend_from_slice(&bytes);
+    let mut sorted: Vec<(std::borrow::Cow<[u8]>, &Entry)> =
+        entries.iter().map(|(p, e)| (path_bytes(p), e)).collect();
+    sorted.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let mut previous: &[u8] = &[];
+    for (bytes, e) in &sorted {
+        let shared = previous
+            .iter()
+            .zip(bytes.iter())
+            .take_while(|(a, b)| a == b)
+            .count()
+            .min(u16::MAX as usize);
+        out.extend_from_slice(&(shared as u16).to_le_bytes());
+        out.extend_from_slice(&((bytes.len() - shared) as u32).to_le_bytes());
+        out.extend_from_slice(&bytes[shared..]);
+        previous = bytes;
         for n in [e.dev, e.ino, e.size] {
             out.extend_from_slice(&n.to_le_bytes());
         }
@@ -98,9 +111,16 @@ pub fn decode(bytes: &[u8]) -> Result<HashMap<PathBuf, Entry>, DecodeError> {
     };
     // The count is only a hint for the allocation: never trust it for more.
     let mut entries = HashMap::with_capacity(count.min(1 << 20) as usize);
+    let mut previous: Vec<u8> = Vec::new();
     for _ in 0..count {
+        let shared = u16::from_le_bytes(reader.take(2)?.try_into().unwrap()) as usize;
         let len = reader.u32()? as usize;
-        let path = bytes_path(reader.take(len)?);
+        if shared > previous.len() {
+            return Err(DecodeError::Checksum);
+        }
+        previous.truncate(shared);
+        previous.extend_from_slice(reader.take(len)?);
+        let path = bytes_path(&previous);
         let entry = Entry {
             dev: reader.u64()?,
             ino: reader.u64()?,
