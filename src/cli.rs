@@ -13,7 +13,10 @@ Examples:
   gvmi hash images/ > SHA3SUMS       write a manifest ...
   gvmi check SHA3SUMS                ... and verify it later (or: sha3sum -a 224 -c)
   gvmi hash --json a.gvmi | jq .     size, mtime and hash as JSON lines
-  gvmi hash -L -d 1 .                follow symlinks, one folder level deep";
+  gvmi hash -L -d 1 .                follow symlinks, one folder level deep
+  gvmi hash --write-sums images/     also write SHA3SUMS into each folder of images
+  gvmi hash --watch images/          then a line for each new or rebuilt image
+  gvmi hash --rehash images/         ignore the cache; exit 1 on silent corruption";
 
 const CHECK_EXAMPLES: &str = "\
 Examples:
