@@ -22,6 +22,7 @@ fn app_with(rows: usize, width: u16, height: u16) -> App {
             size: 1_000_000 + i as u64,
             mtime: Some(SystemTime::UNIX_EPOCH + Duration::from_secs(1_795_000_000 + i as u64)),
             id: None,
+            ctime: None,
         };
         let found = Found::Image {
             path: PathBuf::from(format!("/images/set-{}/image-{i:05}.gvmi", i % 17)),

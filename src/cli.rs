@@ -13,7 +13,10 @@ Examples:
   gvmi hash images/ > SHA3SUMS       write a manifest ...
   gvmi check SHA3SUMS                ... and verify it later (or: sha3sum -a 224 -c)
   gvmi hash --json a.gvmi | jq .     size, mtime and hash as JSON lines
-  gvmi hash -L -d 1 .                follow symlinks, one folder level deep";
+  gvmi hash -L -d 1 .                follow symlinks, one folder level deep
+  gvmi hash --write-sums images/     also write SHA3SUMS into each folder of images
+  gvmi hash --watch images/          then a line for each new or rebuilt image
+  gvmi hash --rehash images/         ignore the cache; exit 1 on silent corruption";
 
 const CHECK_EXAMPLES: &str = "\
 Examples:
@@ -62,6 +65,9 @@ pub struct WorkbenchArgs {
     /// Files hashed at once [default: one per core].
     #[arg(short, long, value_name = "N")]
     pub jobs: Option<usize>,
+    /// Neither read nor update the hash cache.
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -75,6 +81,9 @@ pub enum Command {
     /// Print the code that points a Golem SDK at a self-hosted image.
     #[command(after_help = SNIPPET_EXAMPLES)]
     Snippet(SnippetArgs),
+    /// Show or manage the hash cache (path, stats, clear, prune).
+    #[command(subcommand)]
+    Cache(CacheCommand),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions {
         #[arg(value_enum)]
@@ -130,6 +139,42 @@ pub struct HashArgs {
     /// Files hashed at once [default: one per core].
     #[arg(short, long, value_name = "N")]
     pub jobs: Option<usize>,
+    #[command(flatten)]
+    pub cache: HashCacheArgs,
+}
+
+/// `gvmi hash` options about the cache, manifests and watching.
+#[derive(Debug, Clone, Args)]
+pub struct HashCacheArgs {
+    /// Neither read nor update the hash cache.
+    #[arg(long)]
+    pub no_cache: bool,
+    /// Ignore cached hashes and read every file; report files whose content
+    /// changed while their metadata did not (exit 1 if any).
+    #[arg(long, conflicts_with = "no_cache")]
+    pub rehash: bool,
+    /// Also write a SHA3SUMS file in each folder holding images.
+    #[arg(long)]
+    pub write_sums: bool,
+    /// Keep running: print a line for each new or changed image under the paths.
+    #[arg(long, conflicts_with_all = ["tag", "json"])]
+    pub watch: bool,
+    /// Say on stderr how many hashes came from the cache.
+    #[arg(short, long)]
+    pub verbose: bool,
+}
+
+/// `gvmi cache …`
+#[derive(Debug, Clone, Copy, Subcommand)]
+pub enum CacheCommand {
+    /// Print where the cache file is.
+    Path,
+    /// Print how many entries it holds and its size.
+    Stats,
+    /// Delete every entry.
+    Clear,
+    /// Forget files that no longer exist (entries under unmounted folders are kept).
+    Prune,
 }
 
 #[derive(Debug, Clone, Args)]

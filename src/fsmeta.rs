@@ -86,6 +86,9 @@ pub struct FileStamp {
     pub size: u64,
     pub mtime: Option<SystemTime>,
     pub id: Option<FileId>,
+    /// Inode change time: moves on any write or rename-over, and cannot be set
+    /// back by `touch -d`, so the cache trusts an entry only while it holds.
+    pub ctime: Option<SystemTime>,
 }
 
 impl FileStamp {
@@ -94,6 +97,7 @@ impl FileStamp {
             size: meta.len(),
             mtime: meta.modified().ok(),
             id: file_id(meta),
+            ctime: change_time(meta),
         }
     }
 
@@ -110,6 +114,25 @@ pub fn file_id(meta: &Metadata) -> Option<FileId> {
         dev: meta.dev(),
         ino: meta.ino(),
     })
+}
+
+#[cfg(unix)]
+pub fn change_time(meta: &Metadata) -> Option<SystemTime> {
+    use std::os::unix::fs::MetadataExt;
+    let (secs, nanos) = (meta.ctime(), meta.ctime_nsec());
+    let nanos = u32::try_from(nanos).ok()?;
+    match u64::try_from(secs) {
+        Ok(s) => SystemTime::UNIX_EPOCH.checked_add(std::time::Duration::new(s, nanos)),
+        Err(_) => SystemTime::UNIX_EPOCH
+            .checked_sub(std::time::Duration::from_secs(secs.unsigned_abs()))?
+            .checked_add(std::time::Duration::from_nanos(nanos.into())),
+    }
+}
+
+/// No portable ctime: the cache then relies on size, mtime and identity.
+#[cfg(not(unix))]
+pub fn change_time(_meta: &Metadata) -> Option<SystemTime> {
+    None
 }
 
 #[cfg(not(unix))]

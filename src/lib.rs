@@ -1,6 +1,7 @@
 //! gvmi: a workbench for Golem VM images. See ARCHITECTURE.md for the map.
 
 pub mod atomic_write;
+pub mod cache;
 pub mod cancel;
 pub mod checks;
 pub mod cli;
@@ -15,9 +16,11 @@ pub mod fsmeta;
 pub mod gvmi_format;
 pub mod hasher;
 pub mod image_url;
+pub mod manifest;
 pub mod progress;
 pub mod snippet;
 pub mod sumline;
 pub mod tui;
 pub mod units;
 pub mod verify;
+pub mod watch;

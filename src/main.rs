@@ -10,6 +10,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Some(Command::Hash(args)) => commands::hash::run(&args),
         Some(Command::Check(args)) => commands::check::run(&args),
+        Some(Command::Cache(action)) => commands::cache::run(action),
         Some(Command::Completions { shell }) => commands::completions::run(shell),
         None => workbench(cli.workbench),
         Some(Command::Snippet(args)) => commands::snippet::run(&args),
@@ -33,5 +34,6 @@ fn workbench(args: WorkbenchArgs) -> anyhow::Result<ExitCode> {
         paths,
         discover: args.walk.options(),
         jobs: args.jobs,
+        no_cache: args.no_cache,
     })
 }

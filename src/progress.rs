@@ -57,7 +57,12 @@ impl Tally {
                     Err(_) => self.errors += 1,
                 }
             }
-            Event::Discovered { .. } | Event::DiscoveryDone | Event::Check(_) => {}
+            Event::Discovered { .. }
+            | Event::DiscoveryDone
+            | Event::Cache(_)
+            | Event::Sums { .. }
+            | Event::Watch(_)
+            | Event::Check(_) => {}
         }
     }
 

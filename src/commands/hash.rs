@@ -7,14 +7,17 @@ use std::time::SystemTime;
 use anyhow::Context;
 use serde::Serialize;
 
+use super::cached::CacheSession;
 use super::ordered::InOrder;
 use super::out::{warn, write_stdout};
+use super::watching::Watching;
 use crate::cancel::CancelToken;
 use crate::cli::HashArgs;
 use crate::discover::{discover, DiscoverOptions, Found};
 use crate::engine::Job;
 use crate::fsmeta::FileStamp;
 use crate::hasher::{self, Hashed};
+use crate::manifest::Manifests;
 use crate::sumline::{gnu_line, path_bytes, tag_line};
 
 /// What became of one discovered path.
@@ -43,6 +46,12 @@ pub fn run(args: &HashArgs) -> anyhow::Result<ExitCode> {
         follow: args.walk.follow,
         max_depth: args.walk.max_depth,
     };
+    let mut watching = match args.cache.watch {
+        true => Some(Watching::start(&args.paths)?),
+        false => None,
+    };
+    // Opened before discovery: its clock decides which results are too fresh to keep.
+    let mut cache = CacheSession::open(&args.cache);
     let mut found = Vec::new();
     discover(&args.paths, opts, |f| found.push(f));
     let format = match (args.tag, args.json) {
@@ -52,10 +61,19 @@ pub fn run(args: &HashArgs) -> anyhow::Result<ExitCode> {
     };
     let mut results = InOrder::new(found.len());
     let mut failures = 0usize;
+    let mut sums = Manifests::default();
     let mut emit = |results: &mut InOrder<Outcome>| -> anyhow::Result<()> {
         let mut buf = Vec::new();
         for outcome in results.drain_ready() {
             failures += usize::from(matches!(outcome, Outcome::Failed { .. }));
+            if let Outcome::Hashed { path, hashed } = &outcome {
+                if args.cache.write_sums {
+                    sums.add(path, hashed.digest);
+                }
+                if let Some(w) = watching.as_mut() {
+                    w.seen(path, hashed.stamp);
+                }
+            }
             render(&outcome, format, &mut buf)?;
         }
         Ok(write_stdout(&buf)?)
@@ -67,6 +85,10 @@ pub fn run(args: &HashArgs) -> anyhow::Result<ExitCode> {
         stamps.push(None);
         match item {
             Found::Image { path, stamp, .. } => {
+                if let Some(hashed) = cache.lookup(&path, &stamp) {
+                    results.fill(index, Outcome::Hashed { path, hashed });
+                    continue;
+                }
                 stamps[index] = Some((path.clone(), stamp));
                 jobs.push(Job {
                     id: index,
@@ -93,7 +115,10 @@ pub fn run(args: &HashArgs) -> anyhow::Result<ExitCode> {
     super::run_jobs(jobs, args.jobs, !args.quiet, |id, result| {
         let (path, stamp) = stamps[id].take().expect("each job finishes once");
         let outcome = match result {
-            Ok(hashed) => Outcome::Hashed { path, hashed },
+            Ok(hashed) => {
+                cache.learn(&path, &hashed);
+                Outcome::Hashed { path, hashed }
+            }
             Err(failure) => Outcome::Failed {
                 path,
                 stamp: Some(stamp),
@@ -110,7 +135,15 @@ pub fn run(args: &HashArgs) -> anyhow::Result<ExitCode> {
         return Err(e.context("write error"));
     }
     emit(&mut results).context("write error")?;
-    Ok(if failures == 0 {
+    let corrupted = cache.corrupted;
+    cache.finish(&args.paths);
+    if args.cache.write_sums {
+        failures += sums.write_all(args.cache.verbose);
+    }
+    if let Some(watching) = watching {
+        return watching.follow(&args.cache);
+    }
+    Ok(if failures == 0 && corrupted == 0 {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
@@ -128,6 +161,7 @@ fn hash_stdin() -> Outcome {
                     size,
                     mtime: None,
                     id: None,
+                    ctime: None,
                 },
             },
         },

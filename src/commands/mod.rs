@@ -1,5 +1,7 @@
 //! One module per subcommand; each exposes `run(args) -> Result<ExitCode>`.
 
+pub mod cache;
+mod cached;
 pub mod check;
 pub mod completions;
 pub mod hash;
@@ -9,6 +11,7 @@ mod out;
 pub mod snippet;
 pub mod verify;
 mod verify_batch;
+mod watching;
 
 use std::io::IsTerminal;
 

@@ -67,6 +67,11 @@ pub enum Effect {
     },
     /// Check that URLs serve their images (`verify`) on workers.
     Verify(Vec<super::workers::VerifyJob>),
+    /// Write `folder/SHA3SUMS` with these hashes (by file name).
+    WriteSums {
+        folder: PathBuf,
+        hashes: std::collections::BTreeMap<Vec<u8>, crate::digest::Sha3Digest>,
+    },
     Quit,
 }
 
@@ -104,6 +109,10 @@ pub struct App {
     pub(super) root_token: CancelToken,
     /// Inspection and URL verification per row (`checks.rs`).
     pub checks: super::checks::Checks,
+    pub(super) changes: super::changes::Changes,
+    /// Effects decided while applying events (inspect a hashed image, rehash a
+    /// rebuilt one); the loop takes and runs them after applying a batch.
+    pub(super) outbox: Vec<Effect>,
 }
 
 impl App {
@@ -135,6 +144,8 @@ impl App {
             ids,
             root_token,
             checks: Default::default(),
+            changes: Default::default(),
+            outbox: Vec::new(),
         }
     }
 
@@ -147,18 +158,29 @@ impl App {
         !self.discovery_done || !self.jobs.is_empty()
     }
 
+    /// Effects that events (not keys) asked for, taken by the event loop.
+    pub fn take_effects(&mut self) -> Vec<Effect> {
+        std::mem::take(&mut self.outbox)
+    }
+
     /// Folds one producer event into the state.
     pub fn apply(&mut self, event: Event) {
         let live = match &event {
             Event::Started { id, .. } | Event::Progress { id, .. } | Event::Finished { id, .. } => {
                 self.jobs.contains_key(id)
             }
-            Event::Discovered { .. } | Event::DiscoveryDone | Event::Check(_) => true,
+            Event::Cache(note) => note.id().is_none_or(|id| self.jobs.contains_key(&id)),
+            Event::Discovered { .. }
+            | Event::DiscoveryDone
+            | Event::Sums { .. }
+            | Event::Check(_)
+            | Event::Watch(_) => true,
         };
         if !live {
             return; // a job superseded by a rehash
         }
         self.tally.apply(&event);
+        let touch = self.touch_before(&event);
         match event {
             Event::Discovered { id, found } => self.add_found(id, found),
             Event::DiscoveryDone => self.discovery_done = true,
@@ -175,7 +197,11 @@ impl App {
             }
             Event::Finished { id, result } => self.finish(id, result),
             Event::Check(check) => self.apply_check(check),
+            Event::Cache(note) => self.apply_cache_note(note),
+            Event::Sums { folder, sums } => self.apply_sums(folder, sums),
+            Event::Watch(change) => self.apply_watch(change),
         }
+        self.touch_after(touch);
     }
 
     fn row_of(&mut self, id: JobId) -> Option<&mut Row> {
@@ -299,6 +325,7 @@ impl App {
                 self.jobs.remove(&old);
                 self.tally.forget(old, size);
             }
+            self.before_requeue(index);
             let id = self.ids.next();
             self.jobs.insert(id, index);
             self.tally.add_files(1, size);

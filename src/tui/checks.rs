@@ -36,16 +36,9 @@ pub struct Checks {
     /// Live check jobs → row; an event for an id not here is stale and dropped.
     jobs: HashMap<JobId, usize>,
     tokens: HashMap<usize, CancelToken>,
-    /// Effects queued by event handling, run by the loop after it applies events.
-    outbox: Vec<Effect>,
 }
 
 impl App {
-    /// Effects that events (not keys) asked for, e.g. inspecting a hashed image.
-    pub fn take_effects(&mut self) -> Vec<Effect> {
-        std::mem::take(&mut self.checks.outbox)
-    }
-
     pub fn inspection(&self, index: usize) -> Option<&Result<Box<Inspection>, String>> {
         self.checks.inspections.get(&index)
     }
@@ -72,7 +65,7 @@ impl App {
         self.checks.jobs.retain(|_, &mut row| row != index);
         self.checks.jobs.insert(id, index);
         let path = self.rows[index].path.clone();
-        self.checks.outbox.push(Effect::Inspect { id, path });
+        self.outbox.push(Effect::Inspect { id, path });
     }
 
     pub(super) fn apply_check(&mut self, event: CheckEvent) {

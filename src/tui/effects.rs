@@ -4,11 +4,13 @@
 use crossbeam_channel::{unbounded, Receiver, Sender};
 
 use super::app::{App, Effect};
+use super::keeper::Keeper;
 use super::terminal::Screen;
 use super::workers::Workers;
 use crate::clipboard::{Clipboard, CopyOutcome};
 use crate::config::{config_path, Config};
 use crate::engine::Engine;
+use crate::event::Event;
 
 pub struct Runner {
     /// One handle for the app's life: X11/Wayland content lives while its owner does.
@@ -19,10 +21,14 @@ pub struct Runner {
     notices: Receiver<String>,
     /// Inspection and URL verification threads.
     workers: Workers,
+    /// Told of every job before it is submitted (when the cache may trust its result from).
+    keeper: Keeper,
+    /// Results of background effects that change state (a re-read SHA3SUMS).
+    events: Sender<Event>,
 }
 
 impl Runner {
-    pub fn new(workers: Workers) -> Self {
+    pub fn new(workers: Workers, keeper: Keeper, events: Sender<Event>) -> Self {
         let (notices_tx, notices) = unbounded();
         Runner {
             workers,
@@ -30,6 +36,8 @@ impl Runner {
             owned: None,
             notices_tx,
             notices,
+            keeper,
+            events,
         }
     }
 
@@ -40,7 +48,11 @@ impl Runner {
 
     pub fn run(&mut self, effect: Effect, app: &mut App, engine: &Engine, screen: &mut Screen) {
         match effect {
-            Effect::Hash { jobs, token } => engine.submit(jobs, &token),
+            Effect::Hash { jobs, token } => {
+                self.keeper.queued(jobs.iter().map(|j| j.id).collect());
+                engine.submit(jobs, &token)
+            }
+            Effect::WriteSums { folder, hashes } => self.write_sums(folder, hashes),
             Effect::Copy { what, text } => self.copy(&what, text, app, screen),
             Effect::SaveConfig(config) => self.save(config),
             Effect::Inspect { id, path } => self.workers.inspect(id, path),
@@ -85,6 +97,26 @@ impl Runner {
                 },
                 None => "No config folder (set XDG_CONFIG_HOME or HOME) to save to.".to_string(),
             };
+            let _ = tx.send(message);
+        });
+    }
+
+    fn write_sums(
+        &self,
+        folder: std::path::PathBuf,
+        hashes: std::collections::BTreeMap<Vec<u8>, crate::digest::Sha3Digest>,
+    ) {
+        let tx = self.notices_tx.clone();
+        let events = self.events.clone();
+        std::thread::spawn(move || {
+            let path = folder.join(crate::manifest::FILE_NAME);
+            let message = match crate::manifest::write_folder(&folder, &hashes) {
+                Ok(n) => format!("Wrote {} ({n} entries).", path.display()),
+                Err(e) => format!("Could not write {}: {e}", path.display()),
+            };
+            if let Some(sums) = crate::manifest::read_opinions(&folder) {
+                let _ = events.send(Event::Sums { folder, sums });
+            }
             let _ = tx.send(message);
         });
     }

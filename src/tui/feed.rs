@@ -1,6 +1,9 @@
-//! The discovery thread: walks the folders, announces each find, and hands
-//! images to the engine in small batches so hashing starts at once.
+//! The discovery thread: walks the folders, announces each find, answers
+//! what it can from the hash cache, and hands the rest to the engine in
+//! small batches so hashing starts at once. Last, it reads each folder's
+//! `SHA3SUMS`, the manifests' opinions.
 
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::thread;
@@ -9,44 +12,92 @@ use std::time::{Duration, Instant};
 use crossbeam_channel::Sender;
 
 use super::app::JobIds;
+use super::keeper::Keeper;
+use crate::cache::{self, Lookup};
 use crate::cancel::CancelToken;
 use crate::discover::{discover, DiscoverOptions, Found};
 use crate::engine::{Engine, Job};
-use crate::event::Event;
+use crate::event::{CacheNote, Event};
+use crate::hasher::Hashed;
+use crate::manifest;
 
 const BATCH_FILES: usize = 64;
 const BATCH_WAIT: Duration = Duration::from_millis(50);
 
-pub fn spawn(
-    paths: Vec<PathBuf>,
-    opts: DiscoverOptions,
-    engine: Arc<Engine>,
-    ids: JobIds,
-    events: Sender<Event>,
-    token: CancelToken,
-) {
+pub struct Feed {
+    pub paths: Vec<PathBuf>,
+    pub opts: DiscoverOptions,
+    pub engine: Arc<Engine>,
+    pub ids: JobIds,
+    pub events: Sender<Event>,
+    pub token: CancelToken,
+    pub keeper: Keeper,
+}
+
+pub fn spawn(feed: Feed) {
     thread::Builder::new()
         .name("gvmi-discover".into())
-        .spawn(move || {
-            let mut batch = Vec::new();
-            let mut since = Instant::now();
-            discover(&paths, opts, |found| {
-                let id = ids.next();
-                if let Found::Image { path, stamp, .. } = &found {
-                    batch.push(Job {
-                        id,
-                        path: path.clone(),
-                        stamp: Some(*stamp),
-                    });
-                }
-                let _ = events.send(Event::Discovered { id, found });
-                if batch.len() >= BATCH_FILES || since.elapsed() >= BATCH_WAIT {
-                    engine.submit(std::mem::take(&mut batch), &token);
-                    since = Instant::now();
-                }
-            });
-            engine.submit(batch, &token);
-            let _ = events.send(Event::DiscoveryDone);
-        })
+        .spawn(move || run(feed))
         .expect("spawning the discovery thread");
+}
+
+fn run(feed: Feed) {
+    let Feed {
+        paths,
+        opts,
+        engine,
+        ids,
+        events,
+        token,
+        keeper,
+    } = feed;
+    let mut batch = Vec::new();
+    let mut since = Instant::now();
+    let mut folders = BTreeSet::new();
+    let submit = |batch: &mut Vec<Job>| {
+        keeper.queued(batch.iter().map(|j| j.id).collect());
+        engine.submit(std::mem::take(batch), &token);
+    };
+    keeper.with(|cache| {
+        discover(&paths, opts, |found| {
+            let id = ids.next();
+            let image = match &found {
+                Found::Image { path, stamp, .. } => Some((path.clone(), *stamp)),
+                _ => None,
+            };
+            let _ = events.send(Event::Discovered { id, found });
+            let Some((path, stamp)) = image else {
+                return;
+            };
+            folders.insert(manifest::folder_of(&path));
+            match cache.lookup(&cache::key(&path), &stamp) {
+                Lookup::Hit(digest) => {
+                    let _ = events.send(Event::Cache(CacheNote::Hit { id }));
+                    let result = Ok(Hashed { digest, stamp });
+                    let _ = events.send(Event::Finished { id, result });
+                    return;
+                }
+                Lookup::Stale(old) => {
+                    let _ = events.send(Event::Cache(CacheNote::Stale { id, old }));
+                }
+                Lookup::Miss => {}
+            }
+            batch.push(Job {
+                id,
+                path,
+                stamp: Some(stamp),
+            });
+            if batch.len() >= BATCH_FILES || since.elapsed() >= BATCH_WAIT {
+                submit(&mut batch);
+                since = Instant::now();
+            }
+        });
+    });
+    submit(&mut batch);
+    let _ = events.send(Event::DiscoveryDone);
+    for folder in folders {
+        if let Some(sums) = manifest::read_opinions(&folder) {
+            let _ = events.send(Event::Sums { folder, sums });
+        }
+    }
 }

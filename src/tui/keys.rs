@@ -68,6 +68,7 @@ impl App {
                 return self.verify_rows(&self.selected.into_iter().collect::<Vec<_>>())
             }
             KeyCode::Char('V') => return self.verify_rows(&self.view.clone()),
+            KeyCode::Char('w') => return self.write_sums(),
             _ => {}
         }
         None

@@ -5,9 +5,11 @@
 //! alone owns `App`: it applies events, runs effects, and draws.
 
 pub mod app;
+mod changes;
 mod checks;
 mod effects;
 mod feed;
+mod keeper;
 mod keys;
 mod publish;
 pub mod rows;
@@ -38,6 +40,8 @@ pub struct Options {
     pub paths: Vec<PathBuf>,
     pub discover: DiscoverOptions,
     pub jobs: Option<usize>,
+    /// Neither read nor update the hash cache.
+    pub no_cache: bool,
 }
 
 pub fn run(opts: Options) -> anyhow::Result<ExitCode> {
@@ -63,8 +67,21 @@ pub fn run(opts: Options) -> anyhow::Result<ExitCode> {
     app.theme = ui::theme::Theme::from_env();
     apply_user_settings(&mut app, settings);
     let workers = workers::Workers::start(tx.clone(), crate::verify::Options::default());
-    let mut effects = effects::Runner::new(workers);
-    feed::spawn(paths, opts.discover, Arc::clone(&engine), ids, tx, root);
+    let (keeper, keeper_done) = keeper::Keeper::spawn(!opts.no_cache, tx.clone());
+    let mut effects = effects::Runner::new(workers, keeper.clone(), tx.clone());
+    let watching = watch_folders(&paths, tx.clone());
+    if let Err(e) = &watching {
+        app.status = Some(format!("Not watching for changes: {e}"));
+    }
+    feed::spawn(feed::Feed {
+        paths,
+        opts: opts.discover,
+        engine: Arc::clone(&engine),
+        ids,
+        events: tx,
+        token: root,
+        keeper: keeper.clone(),
+    });
     let input = spawn_input_reader();
 
     let mut last_draw: Option<Instant> = None;
@@ -88,6 +105,9 @@ pub fn run(opts: Options) -> anyhow::Result<ExitCode> {
                 for event in events.try_iter().take(10_000) {
                     app.apply(event);
                 }
+                for (id, path, hashed) in app.take_learned() {
+                    keeper.learn(id, path, hashed);
+                }
                 for effect in app.take_effects() {
                     effects.run(effect, &mut app, &engine, &mut screen);
                 }
@@ -108,6 +128,10 @@ pub fn run(opts: Options) -> anyhow::Result<ExitCode> {
         }
     }
     engine.cancel_all();
+    drop(watching);
+    keeper.stop();
+    // Saving a large cache takes a moment; never hang the exit on it.
+    let _ = keeper_done.recv_timeout(Duration::from_secs(10));
     let farewell = effects.finish();
     drop(screen);
     if let Some(message) = farewell {
@@ -117,6 +141,35 @@ pub fn run(opts: Options) -> anyhow::Result<ExitCode> {
     Ok(match terminal::terminated(&terminated) {
         Some(signal) => ExitCode::from(128u8.saturating_add(signal)),
         None => ExitCode::SUCCESS,
+    })
+}
+
+/// Watches the folders shown: images that appear, change or go, and
+/// `SHA3SUMS` files (re-read, as the manifests' opinions).
+fn watch_folders(
+    paths: &[PathBuf],
+    events: crossbeam_channel::Sender<crate::event::Event>,
+) -> notify::Result<crate::watch::WatchHandle> {
+    use crate::event::Event;
+    use crate::watch::Change;
+    let folders: Vec<PathBuf> = paths.iter().filter(|p| p.is_dir()).cloned().collect();
+    crate::watch::spawn(folders, crate::watch::settle_time(), move |change| {
+        let is_sums = change
+            .path()
+            .file_name()
+            .is_some_and(|n| n == crate::manifest::FILE_NAME);
+        let event = match (is_sums, change) {
+            (false, change) => Event::Watch(change),
+            (true, Change::Settled { path, .. }) => {
+                let folder = crate::manifest::folder_of(&path);
+                match crate::manifest::read_opinions(&folder) {
+                    Some(sums) => Event::Sums { folder, sums },
+                    None => return true,
+                }
+            }
+            (true, _) => return true,
+        };
+        events.send(event).is_ok()
     })
 }
 

@@ -17,6 +17,8 @@ pub enum RowState {
     /// Size or mtime moved while it was read: no hash is shown.
     Changed,
     Error(String),
+    /// Still being written (size or mtime moving): hashed once it settles.
+    Writing,
 }
 
 impl RowState {
@@ -24,7 +26,7 @@ impl RowState {
     fn rank(&self) -> u8 {
         match self {
             Self::Hashing { .. } => 0,
-            Self::Queued => 1,
+            Self::Queued | Self::Writing => 1,
             Self::Error(_) => 2,
             Self::Changed => 3,
             Self::Done(_) => 4,
@@ -49,6 +51,22 @@ pub struct Row {
     pub state: RowState,
     /// A URL the user typed for this image (`e`), beating any base URL.
     pub url: Option<String>,
+    /// The hash came from the cache: the file was not read this session.
+    pub cached: bool,
+    /// The hash it had before it changed (cache entry or earlier result).
+    pub previous: Option<Sha3Digest>,
+    /// What its folder's `SHA3SUMS` says about it.
+    pub listed: Listed,
+}
+
+/// A folder manifest's opinion of one image: the third, beside cache and fresh hash.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Listed {
+    /// Its folder has no `SHA3SUMS`.
+    #[default]
+    NoManifest,
+    NotListed,
+    As(Sha3Digest),
 }
 
 impl Row {
@@ -60,6 +78,9 @@ impl Row {
             mtime: None,
             state: RowState::Queued,
             url: None,
+            cached: false,
+            previous: None,
+            listed: Listed::NoManifest,
         }
     }
 

@@ -166,7 +166,11 @@ where
     I: IntoIterator<Item = S>,
     S: AsRef<OsStr>,
 {
-    tool(bin(), args)
+    let mut run = tool(bin(), args);
+    // Each test binary gets a hash cache of its own, never the user's.
+    let cache = std::env::temp_dir().join(format!("gvmi-test-cache-{}", std::process::id()));
+    run.cmd.env("XDG_CACHE_HOME", cache);
+    run
 }
 
 /// Any program, run like [`gvmi`].

@@ -22,6 +22,7 @@ pub fn fixture(name: &str) -> PathBuf {
 pub fn gvmi(config_home: &Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_gvmi"));
     cmd.env("XDG_CONFIG_HOME", config_home)
+        .env("XDG_CACHE_HOME", config_home.join("cache"))
         .env_remove("DISPLAY")
         .env_remove("WAYLAND_DISPLAY")
         .stdin(Stdio::null());

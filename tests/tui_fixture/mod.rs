@@ -27,6 +27,7 @@ pub fn stamp(size: u64, minutes: u64) -> FileStamp {
         size,
         mtime: Some(SystemTime::UNIX_EPOCH + Duration::from_secs(MTIME_SECS + minutes * 60)),
         id: None,
+        ctime: None,
     }
 }
 

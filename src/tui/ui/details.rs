@@ -54,11 +54,15 @@ fn lines(app: &App, row: &Row) -> Vec<Line<'static>> {
         RowState::Changed => Span::styled("changed while hashed; press r to rehash", theme.warn()),
         RowState::Queued => Span::styled("queued", theme.dim()),
         RowState::Hashing { .. } => Span::styled("hashing…", theme.busy()),
+        RowState::Writing => {
+            Span::styled("being written; hashed once it holds still", theme.busy())
+        }
     };
     out.push(Line::from(vec![
         Span::styled("SHA3-224 ", theme.dim()),
         hash,
     ]));
+    out.extend(super::provenance::lines(app, row));
     let url = app
         .url_for(row)
         .unwrap_or_else(|| "not set: press e (this image) or b (its folder)".into());

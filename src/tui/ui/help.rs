@@ -25,6 +25,7 @@ pub const KEYS: &[(&str, &str)] = &[
     ("/", "filter by name, path or hash prefix (Esc clears)"),
     ("r / R", "rehash selected / all"),
     ("v / V", "verify the URL serves the image: selected / all"),
+    ("w", "write SHA3SUMS for this image's folder"),
     ("?", "this help (any key closes)"),
     ("q  Esc  Ctrl-C", "quit"),
 ];

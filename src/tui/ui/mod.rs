@@ -5,6 +5,7 @@ mod details;
 mod footer;
 pub mod help;
 pub mod layout;
+mod provenance;
 pub mod table;
 pub mod theme;
 

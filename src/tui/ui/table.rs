@@ -9,12 +9,14 @@ use ratatui::Frame;
 use super::theme::Theme;
 use super::{fit, mtime_text};
 use crate::tui::app::App;
-use crate::tui::rows::{Row, RowState};
+use crate::tui::rows::{Listed, Row, RowState};
 use crate::units::human_bytes;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Column {
     State,
+    /// The manifest's opinion (`=Σ` `≠Σ` `?Σ`) and duplicates (`≡`).
+    Marks,
     Name,
     Folder,
     Size,
@@ -26,6 +28,7 @@ impl Column {
     fn title(self) -> &'static str {
         match self {
             Self::State => "State",
+            Self::Marks => "Σ≡",
             Self::Name => "Name",
             Self::Folder => "Folder",
             Self::Size => "Size",
@@ -37,6 +40,7 @@ impl Column {
     fn constraint(self) -> Constraint {
         match self {
             Self::State => Constraint::Length(11),
+            Self::Marks => Constraint::Length(3),
             Self::Size => Constraint::Length(9),
             Self::Modified => Constraint::Length(16),
             Self::Name => Constraint::Fill(3),
@@ -46,9 +50,14 @@ impl Column {
     }
 }
 
-/// Narrow terminals drop the least needed columns first.
-fn columns(width: u16) -> Vec<Column> {
-    let mut cols = vec![Column::State, Column::Name];
+/// Narrow terminals drop the least needed columns first. The marks column
+/// is there only when a manifest or a duplicate gives it something to say.
+fn columns(width: u16, marks: bool) -> Vec<Column> {
+    let mut cols = vec![Column::State];
+    if marks {
+        cols.push(Column::Marks);
+    }
+    cols.push(Column::Name);
     if width >= 96 {
         cols.push(Column::Folder);
     }
@@ -67,7 +76,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     if app.view.is_empty() {
         return render_empty(app, frame, area);
     }
-    let cols = columns(area.width);
+    let cols = columns(area.width, app.has_marks());
     let constraints: Vec<Constraint> = cols.iter().map(|c| c.constraint()).collect();
     let widths: Vec<u16> = Layout::horizontal(constraints.clone())
         .spacing(1)
@@ -82,8 +91,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         let cells = cols.iter().zip(&widths).map(|(&c, &w)| match c {
             // Inspection and URL checks speak through the state column.
             Column::State => super::checks::state_cell(app, index, w as usize)
-                .unwrap_or_else(|| cell(row, c, w, theme)),
-            _ => cell(row, c, w, theme),
+                .unwrap_or_else(|| cell(app, row, c, w)),
+            _ => cell(app, row, c, w),
         });
         let style = if app.selected == Some(index) {
             theme.selected()
@@ -112,10 +121,12 @@ fn render_empty(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(Line::styled(text, app.theme.dim())), area);
 }
 
-fn cell(row: &Row, column: Column, width: u16, theme: &Theme) -> Cell<'static> {
+fn cell(app: &App, row: &Row, column: Column, width: u16) -> Cell<'static> {
+    let theme = &app.theme;
     let w = width as usize;
     match column {
         Column::State => state_cell(row, w, theme),
+        Column::Marks => marks_cell(app, row),
         Column::Name => Cell::from(fit(&row.name(), w)),
         Column::Folder => Cell::from(fit(&row.folder(), w)),
         Column::Size => {
@@ -136,11 +147,34 @@ fn state_cell(row: &Row, width: usize, theme: &Theme) -> Cell<'static> {
             };
             Span::styled(progress_bar(fraction, width), theme.busy())
         }
-        RowState::Done(_) => Span::styled("✓ done", theme.ok()),
+        RowState::Done(d) => match (row.cached, row.previous) {
+            (true, _) => Span::styled("✓ cached", theme.ok()),
+            (false, Some(old)) if old != *d => Span::styled("Δ new hash", theme.warn()),
+            (false, Some(_)) => Span::styled("✓ same hash", theme.ok()),
+            (false, None) => Span::styled("✓ done", theme.ok()),
+        },
+        RowState::Writing => Span::styled("✎ writing", theme.busy()),
         RowState::Changed => Span::styled("~ changed", theme.warn()),
         RowState::Error(_) => Span::styled("✗ error", theme.error()),
     };
     Cell::from(span)
+}
+
+fn marks_cell(app: &App, row: &Row) -> Cell<'static> {
+    let theme = &app.theme;
+    let digest = row.state.digest();
+    let opinion = match (row.listed, digest) {
+        (Listed::NoManifest, _) => Span::raw("  "),
+        (Listed::NotListed, _) => Span::styled("?Σ", theme.dim()),
+        (Listed::As(listed), Some(d)) if listed == *d => Span::styled("=Σ", theme.ok()),
+        (Listed::As(_), Some(_)) => Span::styled("≠Σ", theme.error()),
+        (Listed::As(_), None) => Span::styled(" Σ", theme.dim()),
+    };
+    let dup = match digest {
+        Some(d) if app.duplicates(d) > 0 => Span::styled("≡", theme.warn()),
+        _ => Span::raw(" "),
+    };
+    Cell::from(Line::from(vec![opinion, dup]))
 }
 
 fn hash_cell(state: &RowState, width: usize, theme: &Theme) -> Cell<'static> {

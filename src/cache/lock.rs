@@ -1,0 +1,54 @@
+//! An advisory lock held around read-merge-write of the cache, so two gvmi
+//! processes saving at once each keep the other's new entries.
+//!
+//! Readers take no lock: the file is only ever replaced by rename, so a
+//! reader sees the old or the new file, whole.
+
+use std::fs::{File, OpenOptions};
+use std::io;
+use std::path::Path;
+
+/// Released when dropped (closing the descriptor drops an flock).
+pub struct Lock {
+    _file: File,
+}
+
+impl Lock {
+    /// Blocks until this process holds the lock at `path` (created if needed).
+    pub fn acquire(path: &Path) -> io::Result<Lock> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        let file = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(path)?;
+        lock_exclusive(&file)?;
+        Ok(Lock { _file: file })
+    }
+}
+
+#[cfg(unix)]
+fn lock_exclusive(file: &File) -> io::Result<()> {
+    use std::os::unix::io::AsRawFd;
+    loop {
+        // flock locks the open file description, so two threads of one
+        // process exclude each other too (each opens the file itself).
+        let rc = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) };
+        if rc == 0 {
+            return Ok(());
+        }
+        let e = io::Error::last_os_error();
+        if e.kind() != io::ErrorKind::Interrupted {
+            return Err(e);
+        }
+    }
+}
+
+/// Elsewhere saves are unlocked: the rename still keeps the file whole,
+/// at worst one process's new entries are lost and rehashed next time.
+#[cfg(not(unix))]
+fn lock_exclusive(_file: &File) -> io::Result<()> {
+    Ok(())
+}

@@ -1,0 +1,44 @@
+//! `gvmi cache path|stats|clear|prune`: the hash cache, seen and managed.
+
+use std::process::ExitCode;
+
+use anyhow::{bail, Context};
+
+use crate::cache::{self, Cache};
+use crate::cli::CacheCommand;
+use crate::units::human_bytes;
+
+pub fn run(action: CacheCommand) -> anyhow::Result<ExitCode> {
+    let Some(path) = cache::default_path() else {
+        bail!("no cache folder: set XDG_CACHE_HOME or HOME");
+    };
+    match action {
+        CacheCommand::Path => println!("{}", path.display()),
+        CacheCommand::Stats => {
+            let cache = Cache::open(&path);
+            let bytes = std::fs::metadata(&path).map_or(0, |m| m.len());
+            println!("file     {}", path.display());
+            println!("entries  {}", cache.len());
+            println!("size     {} ({bytes} bytes)", human_bytes(bytes));
+            if let Some(problem) = &cache.problem {
+                println!("problem  {problem} (rebuilt on the next save)");
+            }
+        }
+        CacheCommand::Clear => {
+            let before = Cache::open(&path).len();
+            Cache::open(&path)
+                .clear()
+                .with_context(|| format!("clearing {}", path.display()))?;
+            println!("cleared {before} entries");
+        }
+        CacheCommand::Prune => {
+            let mut cache = Cache::open(&path);
+            let dropped = cache::prune_missing(&mut cache, |_| true);
+            cache
+                .save()
+                .with_context(|| format!("saving {}", path.display()))?;
+            println!("pruned {dropped} entries, {} kept", cache.len());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

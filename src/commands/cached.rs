@@ -1,0 +1,136 @@
+//! The hash cache as `gvmi hash` uses it: answer what it can, learn the
+//! rest, catch silent corruption under `--rehash`, prune, save, report.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use super::out::warn;
+use crate::cache::{self, Cache, Lookup};
+use crate::cli::HashCacheArgs;
+use crate::fsmeta::FileStamp;
+use crate::hasher::Hashed;
+
+pub struct CacheSession {
+    cache: Cache,
+    /// Files changed after this are too fresh to cache (see `cache::RACY_WINDOW`).
+    began: SystemTime,
+    rehash: bool,
+    verbose: bool,
+    hits: usize,
+    hashed: usize,
+    bytes_read: u64,
+    /// Content changed while every piece of metadata stayed: found by `--rehash`.
+    pub corrupted: usize,
+    /// Every image path met this run (absolute), so pruning skips them.
+    seen: HashSet<PathBuf>,
+}
+
+impl CacheSession {
+    pub fn open(args: &HashCacheArgs) -> CacheSession {
+        let began = SystemTime::now();
+        let cache = if args.no_cache {
+            Cache::disabled()
+        } else {
+            Cache::open_default()
+        };
+        if let (Some(problem), Some(path)) = (&cache.problem, cache.path()) {
+            warn(
+                format_args!("cache {}", path.display()),
+                format_args!("{problem}; starting a new one"),
+            );
+        }
+        CacheSession {
+            cache,
+            began,
+            rehash: args.rehash,
+            verbose: args.verbose,
+            hits: 0,
+            hashed: 0,
+            bytes_read: 0,
+            corrupted: 0,
+            seen: HashSet::new(),
+        }
+    }
+
+    /// The cached result for an unchanged file, so it need not be read.
+    pub fn lookup(&mut self, path: &Path, stamp: &FileStamp) -> Option<Hashed> {
+        let key = cache::key(path);
+        let found = self.cache.lookup(&key, stamp);
+        self.seen.insert(key);
+        match found {
+            Lookup::Hit(digest) if !self.rehash => {
+                self.hits += 1;
+                Some(Hashed {
+                    digest,
+                    stamp: *stamp,
+                })
+            }
+            _ => None,
+        }
+    }
+
+    /// Learns a fresh result. Under `--rehash`, a file whose metadata still
+    /// matches its entry but whose hash does not is reported: something
+    /// changed its bytes behind the file system's back.
+    pub fn learn(&mut self, path: &Path, hashed: &Hashed) {
+        self.hashed += 1;
+        self.bytes_read += hashed.stamp.size;
+        let key = cache::key(path);
+        if let Lookup::Hit(old) = self.cache.lookup(&key, &hashed.stamp) {
+            if self.rehash && old != hashed.digest {
+                self.corrupted += 1;
+                warn(
+                    path.display(),
+                    format_args!(
+                        "content changed but metadata did not (was {}, now {}): silent corruption?",
+                        old.to_hex(),
+                        hashed.digest.to_hex()
+                    ),
+                );
+            }
+        }
+        self.cache.record(&key, hashed, self.began);
+    }
+
+    /// Prunes entries under the folders walked (skipping files seen this
+    /// run), saves, and says what the cache did when asked to.
+    pub fn finish(mut self, roots: &[PathBuf]) {
+        let folders: Vec<PathBuf> = roots
+            .iter()
+            .filter(|r| r.is_dir())
+            .map(|r| cache::key(r))
+            .collect();
+        let seen = &self.seen;
+        let pruned = cache::prune_missing(&mut self.cache, |p| {
+            !seen.contains(p) && folders.iter().any(|f| p.starts_with(f))
+        });
+        if let Err(e) = self.cache.save() {
+            let path = self.cache.path().map(|p| p.display().to_string());
+            warn(
+                format_args!("cache {}", path.unwrap_or_default()),
+                format_args!("not saved: {}", crate::hasher::io_message(&e)),
+            );
+        }
+        if self.verbose {
+            eprintln!(
+                "gvmi: cache: {} from the cache, {} hashed ({} bytes), {pruned} pruned{}",
+                self.hits,
+                self.hashed,
+                self.bytes_read,
+                process_reads().map_or(String::new(), |n| format!(
+                    "; this process read {n} bytes in all"
+                )),
+            );
+        }
+    }
+}
+
+/// Bytes this process has read through any read call (Linux `rchar`): an
+/// independent count that lets tests prove a cache hit reads no image.
+fn process_reads() -> Option<u64> {
+    let io = std::fs::read_to_string("/proc/self/io").ok()?;
+    io.lines()
+        .find_map(|l| l.strip_prefix("rchar: "))
+        .and_then(|n| n.trim().parse().ok())
+}

@@ -1,0 +1,112 @@
+//! The workbench's hash cache, on a thread of its own: it loads the file
+//! (discovery waits for it), answers discovery's lookups, learns results
+//! the UI thread passes on, and saves every few seconds and on quit, so
+//! the UI thread never touches the file.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
+
+use crossbeam_channel::{bounded, unbounded, Receiver, RecvTimeoutError, Sender};
+
+use crate::cache::{self, Cache};
+use crate::event::{CacheNote, Event, JobId};
+use crate::hasher::Hashed;
+
+/// How often new results are saved while the workbench runs.
+const SAVE_EVERY: Duration = Duration::from_secs(3);
+
+enum Message {
+    /// These jobs are about to be submitted: results from them may be kept
+    /// only if the file was last changed before now (see `cache::RACY_WINDOW`).
+    Queued(Vec<JobId>, SystemTime),
+    Learn(JobId, PathBuf, Hashed),
+    Stop,
+}
+
+#[derive(Clone)]
+pub struct Keeper {
+    tx: Sender<Message>,
+    /// Discovery's read access; `None` until loaded.
+    cache: Arc<Mutex<Option<Cache>>>,
+    loaded: Receiver<()>,
+}
+
+impl Keeper {
+    /// Starts the thread; with `enabled` false, the cache is a no-op. The
+    /// returned receiver disconnects when the thread has saved and ended.
+    pub fn spawn(enabled: bool, events: Sender<Event>) -> (Keeper, Receiver<()>) {
+        let (tx, rx) = unbounded();
+        let (loaded_tx, loaded) = bounded(0);
+        let (done_tx, done) = bounded::<()>(0);
+        let cache = Arc::new(Mutex::new(None));
+        let shared = Arc::clone(&cache);
+        std::thread::Builder::new()
+            .name("gvmi-cache".into())
+            .spawn(move || {
+                let _done = done_tx;
+                let opened = if enabled {
+                    Cache::open_default()
+                } else {
+                    Cache::disabled()
+                };
+                if let Some(problem) = &opened.problem {
+                    let _ = events.send(Event::Cache(CacheNote::Problem(problem.clone())));
+                }
+                *shared.lock().unwrap() = Some(opened);
+                drop(loaded_tx); // wakes every waiter
+                run(&rx, &shared);
+            })
+            .expect("spawning the cache thread");
+        (Keeper { tx, cache, loaded }, done)
+    }
+
+    /// Waits until the cache is loaded, then runs `f` on it.
+    pub fn with<T>(&self, f: impl FnOnce(&Cache) -> T) -> T {
+        let _ = self.loaded.recv(); // returns when the loader drops its sender
+        f(self.cache.lock().unwrap().as_ref().expect("loaded"))
+    }
+
+    pub fn queued(&self, ids: Vec<JobId>) {
+        let _ = self.tx.send(Message::Queued(ids, SystemTime::now()));
+    }
+
+    pub fn learn(&self, id: JobId, path: PathBuf, hashed: Hashed) {
+        let _ = self.tx.send(Message::Learn(id, path, hashed));
+    }
+
+    /// Asks the thread to save and end.
+    pub fn stop(&self) {
+        let _ = self.tx.send(Message::Stop);
+    }
+}
+
+fn run(rx: &Receiver<Message>, shared: &Mutex<Option<Cache>>) {
+    let mut began: HashMap<JobId, SystemTime> = HashMap::new();
+    let mut last_save = std::time::Instant::now();
+    loop {
+        let message = rx.recv_timeout(SAVE_EVERY);
+        let mut guard = shared.lock().unwrap();
+        let cache = guard.as_mut().expect("loaded before the loop");
+        match message {
+            Ok(Message::Queued(ids, at)) => began.extend(ids.into_iter().map(|id| (id, at))),
+            Ok(Message::Learn(id, path, hashed)) => {
+                // No record of when it began (a cache hit): nothing to learn.
+                if let Some(at) = began.remove(&id) {
+                    cache.record(&cache::key(&path), &hashed, at);
+                }
+            }
+            Ok(Message::Stop) | Err(RecvTimeoutError::Disconnected) => {
+                let _ = cache.save();
+                return;
+            }
+            Err(RecvTimeoutError::Timeout) => {}
+        }
+        if last_save.elapsed() >= SAVE_EVERY {
+            // Best effort while running; a failure is retried next time.
+            let _ = cache.save();
+            last_save = std::time::Instant::now();
+        }
+    }
+}
