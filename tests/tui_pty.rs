@@ -161,6 +161,25 @@ fn noise(len: usize, seed: u64) -> Vec<u8> {
         .collect()
 }
 
+/// A valid image (inspection finds no defect): the demo image's squashfs and
+/// metadata with `len` bytes of noise between them, so each seed gives other
+/// content and another hash. Metadata may start anywhere after the squashfs.
+fn valid_image(len: usize, seed: u64) -> Vec<u8> {
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("assets/demo/golem-examples-hello-latest-a751fc0760.gvmi");
+    let demo = std::fs::read(demo).expect("demo image");
+    let end = demo.len();
+    let json_len: usize = std::str::from_utf8(&demo[end - 8..])
+        .unwrap()
+        .parse()
+        .unwrap();
+    let split = end - 8 - json_len - 4;
+    let mut out = demo[..split].to_vec();
+    out.extend(noise(len, seed));
+    out.extend_from_slice(&demo[split..]);
+    out
+}
+
 /// The payloads of every OSC 52 sequence in `raw`, decoded.
 fn osc52_payloads(raw: &[u8]) -> Vec<String> {
     use base64::Engine as _;
@@ -389,8 +408,8 @@ fn reopening_is_instant_and_the_folder_is_watched() {
     std::fs::create_dir(&images).unwrap();
     let a = images.join("a.gvmi");
     let b = images.join("b.gvmi");
-    std::fs::write(&a, noise(2_000_000, 11)).unwrap();
-    std::fs::write(&b, noise(5_000, 12)).unwrap();
+    std::fs::write(&a, valid_image(2_000_000, 11)).unwrap();
+    std::fs::write(&b, valid_image(5_000, 12)).unwrap();
     let hash_a = python_sha3(&a);
     if hash_a.is_empty() {
         eprintln!("note: python3 missing; skipping the PTY test outside CI");
@@ -408,7 +427,7 @@ fn reopening_is_instant_and_the_folder_is_watched() {
 
     // Written in pieces, slower than the settle time allows: never hashed half-way.
     let c = images.join("c.gvmi");
-    let data = noise(1_500_000, 13);
+    let data = valid_image(1_500_000, 13);
     {
         let mut f = std::fs::File::create(&c).unwrap();
         for piece in data.chunks(300_000) {
@@ -427,7 +446,7 @@ fn reopening_is_instant_and_the_folder_is_watched() {
 
     // Rebuilt by rename, as build tools do.
     let part = images.join("a.gvmi.part");
-    std::fs::write(&part, noise(2_000_000, 14)).unwrap();
+    std::fs::write(&part, valid_image(2_000_000, 14)).unwrap();
     std::fs::rename(&part, &a).unwrap();
     let new_a = python_sha3(&a);
     s.wait_for("a.gvmi rehashed", |t| {
