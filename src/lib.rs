@@ -14,6 +14,8 @@ pub mod fsmeta;
 pub mod hasher;
 pub mod image_url;
 pub mod progress;
+pub mod readahead;
+pub mod sha3_fast;
 pub mod snippet;
 pub mod sumline;
 pub mod tui;
