@@ -124,8 +124,8 @@ if has_case b; then
     done
 fi
 # Mixed: the big file plus NMIXED sizes spread over 1..MIXED_MAX_MIB MiB, not MiB-aligned
-# (37 is odd, so i*37 mod 64 visits distinct values), listed smallest first so a naive
-# in-order scheduler would start the big file last.
+# (37 is odd, so i*37 mod 64 visits distinct values), with the big file listed last, so a
+# scheduler that took files in argument order would start it last and run it alone.
 MIXED_FILES=()
 MIXED_BYTES=0
 if has_case c; then
