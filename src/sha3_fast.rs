@@ -3,10 +3,13 @@
 //! One image is hashed by one core (SHA3 is sequential), so the Keccak
 //! permutation's speed is the speed of gvmi on a big file. Three backends:
 //!
-//! - `reference`: the RustCrypto `sha3` crate, kept as the known-good path;
-//! - `portable`: our own small sponge, baseline x86-64 (or any target);
-//! - `bmi`: the same sponge compiled with BMI1 + BMI2 (`andn` for chi,
-//!   `rorx` for the rotations), entered only when the CPU has them.
+//! - `reference`: the RustCrypto `sha3` crate, the known-good path and the
+//!   default wherever `bmi` cannot run (other CPUs, other architectures);
+//! - `portable`: our own small sponge, baseline instructions: the same
+//!   source as `bmi`, kept so tests and benchmarks can tell the sponge's
+//!   correctness and speed apart from the instruction set's;
+//! - `bmi`: that sponge compiled with BMI1 + BMI2 (`andn` for chi, `rorx`
+//!   for the rotations), entered only when the CPU has them.
 //!
 //! The `sha3` crate cannot serve the fast path: `keccak` 0.2 hands its
 //! permutation out as a function pointer (`Keccak::with_f1600`), which LLVM
@@ -86,14 +89,15 @@ impl Backend {
         }
     }
 
-    /// The fastest backend this CPU supports. Without BMI, `portable` is
-    /// chosen over `reference`: it measured about 1.3 × faster here (256 MiB
-    /// in 1.37 s vs 1.86 s; `benches/hash_throughput.rs` measures all three).
+    /// The fastest backend this CPU supports. Without BMI it is the `sha3`
+    /// crate: our `portable` build measured no faster than it (within this
+    /// machine's ±20% noise, slightly slower in paired runs), so the
+    /// known-good code wins. `benches/hash_throughput.rs` measures all three.
     pub fn fastest() -> Backend {
         if Backend::Bmi.is_supported() {
             Backend::Bmi
         } else {
-            Backend::Portable
+            Backend::Reference
         }
     }
 
