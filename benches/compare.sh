@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
 # Compare `gvmi hash` against established SHA3-224 tools in one run.
 #
-#   benches/compare.sh                  # 1 GiB file + 8 x 128 MiB files, RUNS=5
-#   QUICK=1 benches/compare.sh          # 64 MiB + 8 x 8 MiB, RUNS=2 (smoke run)
+#   benches/compare.sh                  # all cases below, page cache warm, RUNS=5
+#   COLD=1 benches/compare.sh           # the same with the page cache dropped before every run
+#   QUICK=1 benches/compare.sh          # small sizes, RUNS=2 (smoke run)
+#
+# Cases: (a) one 1 GiB file; (b) 8 x 128 MiB; (c) mixed: the 1 GiB file + 40 files of
+# 1-64 MiB; (d) 10,000 tiny files (0-8 KiB). The end of the report is a PASS/MISS table
+# against the targets of issues 2 and 7.
 #
 # Environment:
 #   GVMI=path        use this binary instead of building target/release/gvmi
@@ -10,12 +15,17 @@
 #                    files that already exist with the right size are reused
 #   RUNS=n           timed repetitions per (gvmi, anchor) pair (default 5, QUICK: 2)
 #   QUICK=1          small sizes for a fast smoke run
+#   COLD=1           drop the page cache (sync; echo 3 > /proc/sys/vm/drop_caches, root
+#                    only) before every timed run: disk-bound numbers
+#   CASES="a b c d"  which cases to run (default all)
 #
 # Anchors: openssl dgst -sha3-224 (required), Perl sha3sum -a 224 (required),
-# rhash --sha3-224 (optional), and for the multi-file case
-# xargs -P$(nproc) -n1 openssl dgst -sha3-224.
+# rhash --sha3-224 (optional: reported as not installed), and for the multi-file cases
+# xargs -P$(nproc) openssl dgst -sha3-224 (-n1; for the tiny files -n in batches, since
+# one openssl process per 4 KiB file would measure process start-up, not hashing).
 # Every tool must print the same hash for every file before anything is timed.
-# Timing: wall clock, page cache warm, gvmi and each anchor run back to back in pairs
+# Timing: wall clock, page cache warm (or dropped with COLD=1), gvmi and each anchor
+# run back to back in pairs
 # (order alternating per run); the table shows medians, and the ratio column is the
 # median of the per-pair time ratios gvmi/anchor (< 1 means gvmi is faster).
 set -euo pipefail
@@ -32,13 +42,21 @@ abspath() { case "$1" in /*) printf '%s\n' "$1" ;; *) printf '%s\n' "$caller_pwd
 
 # ---- parameters -----------------------------------------------------------------------
 QUICK="${QUICK:-0}"
+COLD="${COLD:-0}"
+CASES="${CASES:-a b c d}"
 if [[ "$QUICK" == 1 ]]; then
-    BIG_MIB=64; SMALL_MIB=8; RUNS="${RUNS:-2}"
+    BIG_MIB=64; SMALL_MIB=8; MIXED_MAX_MIB=4; NTINY=1000; RUNS="${RUNS:-2}"
 else
-    BIG_MIB=1024; SMALL_MIB=128; RUNS="${RUNS:-5}"
+    BIG_MIB=1024; SMALL_MIB=128; MIXED_MAX_MIB=64; NTINY=10000; RUNS="${RUNS:-5}"
 fi
 NSMALL=8
+NMIXED=40
 [[ "$RUNS" =~ ^[1-9][0-9]*$ ]] || die "RUNS must be a positive integer (got '$RUNS')"
+for c in $CASES; do [[ $c =~ ^[abcd]$ ]] || die "CASES takes a, b, c, d (got '$c')"; done
+has_case() { [[ " $CASES " == *" $1 "* ]]; }
+if [[ "$COLD" == 1 ]]; then
+    [[ -w /proc/sys/vm/drop_caches ]] || die "COLD=1 needs root (writes /proc/sys/vm/drop_caches)"
+fi
 if [[ -n "${BENCH_DIR:-}" ]]; then BENCH_DIR="$(abspath "$BENCH_DIR")"; else BENCH_DIR="$repo_root/target/bench-data"; fi
 
 # ---- tools ----------------------------------------------------------------------------
@@ -54,7 +72,7 @@ HAVE_RHASH=0
 if command -v rhash >/dev/null && rhash --sha3-224 - </dev/null 2>/dev/null | grep -q "$EMPTY_SHA3_224"; then
     HAVE_RHASH=1
 else
-    note "optional anchor 'rhash' not installed (or lacks --sha3-224): skipped"
+    note "optional anchor 'rhash' not installed (or lacks --sha3-224): skipped (apt install rhash)"
 fi
 NPROC="$(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)"
 HAVE_GNU_TIME=0
@@ -98,11 +116,45 @@ mkdir -p "$BENCH_DIR"
 BIG_FILE="$BENCH_DIR/a-${BIG_MIB}MiB.bin"
 make_file "$BIG_FILE" $((BIG_MIB << 20))
 SMALL_FILES=()
-for ((i = 1; i <= NSMALL; i++)); do
-    f="$BENCH_DIR/b-${SMALL_MIB}MiB-$i.bin"
-    make_file "$f" $((SMALL_MIB << 20))
-    SMALL_FILES+=("$f")
-done
+if has_case b; then
+    for ((i = 1; i <= NSMALL; i++)); do
+        f="$BENCH_DIR/b-${SMALL_MIB}MiB-$i.bin"
+        make_file "$f" $((SMALL_MIB << 20))
+        SMALL_FILES+=("$f")
+    done
+fi
+# Mixed: the big file plus NMIXED sizes spread over 1..MIXED_MAX_MIB MiB, not MiB-aligned
+# (37 is odd, so i*37 mod 64 visits distinct values), with the big file listed last, so a
+# scheduler that took files in argument order would start it last and run it alone.
+MIXED_FILES=()
+MIXED_BYTES=0
+if has_case c; then
+    for ((i = 1; i <= NMIXED; i++)); do
+        n=$(( ((i * 37 % 64) * MIXED_MAX_MIB / 64 + 1) * 1048576 - i * 4099 ))
+        f="$BENCH_DIR/c-mixed-$i.bin"
+        make_file "$f" "$n"
+        MIXED_FILES+=("$f")
+        MIXED_BYTES=$((MIXED_BYTES + n))
+    done
+    MIXED_FILES+=("$BIG_FILE")
+    MIXED_BYTES=$((MIXED_BYTES + (BIG_MIB << 20)))
+fi
+# Tiny: NTINY files of 0..8191 bytes in one folder, made by one perl process.
+TINY_DIR="$BENCH_DIR/d-tiny-$NTINY"
+TINY_FILES=()
+TINY_BYTES=0
+if has_case d; then
+    if [[ "$(find "$TINY_DIR" -maxdepth 1 -name 't-*.bin' 2>/dev/null | wc -l)" != "$NTINY" ]]; then
+        note "creating $NTINY tiny files in $TINY_DIR"
+        rm -rf "$TINY_DIR"; mkdir -p "$TINY_DIR"
+        perl -e 'my ($d, $n) = @ARGV; open my $r, "<:raw", "/dev/urandom" or die;
+                 for my $i (0 .. $n - 1) { my $len = $i * 7919 % 8192; read($r, my $b, $len) == $len or die;
+                   open my $f, ">:raw", sprintf("%s/t-%05d.bin", $d, $i) or die; print $f $b; close $f or die }' \
+            "$TINY_DIR" "$NTINY" || die "could not create the tiny files"
+    fi
+    mapfile -t TINY_FILES < <(find "$TINY_DIR" -maxdepth 1 -name 't-*.bin' | sort)
+    TINY_BYTES="$(cat "${TINY_FILES[@]}" | wc -c)"
+fi
 
 TMP="$(mktemp -d)"
 trap 'rm -rf "$TMP"' EXIT
@@ -115,15 +167,18 @@ normalise() {
         | awk '{ print tolower(substr($0, 1, 56)) substr($0, 57) }' | sort
 }
 median() { sort -g "$1" | awk '{ a[NR] = $1 } END { if (NR == 0) exit 1; if (NR % 2) printf "%.6f\n", a[(NR + 1) / 2]; else printf "%.6f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+drop_caches() { sync; echo 3 >/proc/sys/vm/drop_caches; }
 run_timed() { # cmd -> REPLY = seconds
     local t0 t1
+    if [[ $COLD == 1 ]]; then drop_caches; fi
     now_us; t0=$REPLY
     eval "$1" >/dev/null || die "command failed: $1"
     now_us; t1=$REPLY
     REPLY="$(awk -v d=$((t1 - t0)) 'BEGIN { printf "%.6f", d / 1e6 }')"
 }
 
-declare -A CMD
+declare -A CMD MED RATIO RSS
+XARGS_N=1  # files per openssl process in the xargs anchor
 bench_case() { # id title bytes files...
     local id="$1" title="$2" bytes="$3"; shift 3
     local files=("$@") qf t a r
@@ -137,20 +192,25 @@ bench_case() { # id title bytes files...
     if [[ $HAVE_RHASH == 1 ]]; then tools+=(rhash); CMD[rhash]="rhash --sha3-224 $qf"; fi
     if (( ${#files[@]} > 1 )); then
         tools+=("openssl-xargs-P$NPROC")
-        CMD["openssl-xargs-P$NPROC"]="printf '%s\\0' $qf | xargs -0 -P$NPROC -n1 openssl dgst -sha3-224"
+        CMD["openssl-xargs-P$NPROC"]="printf '%s\\0' $qf | xargs -0 -P$NPROC -n$XARGS_N openssl dgst -sha3-224"
     fi
 
     echo
-    echo "=== case ($id): $title — $((bytes >> 20)) MiB total, RUNS=$RUNS ==="
+    echo "=== case ($id): $title — $((bytes >> 20)) MiB total, RUNS=$RUNS, page cache $( [[ $COLD == 1 ]] && echo 'dropped before every run' || echo warm) ==="
     echo "commands:"
-    for t in "${tools[@]}"; do printf '  %-20s %s\n' "$t" "${CMD[$t]}"; done
+    # Long file lists (the tiny files) are shown as FILES...; the command run is the full one.
+    for t in "${tools[@]}"; do
+        local shown="${CMD[$t]}"
+        if (( ${#files[@]} > 50 )); then shown="${shown//"$qf"/FILES... (${#files[@]} paths)}"; fi
+        printf '  %-20s %s\n' "$t" "$shown"
+    done
 
     local avail_kb
     avail_kb="$(awk '/^MemAvailable:/ { print $2 }' /proc/meminfo 2>/dev/null || echo 0)"
     if [[ -n "$avail_kb" && "$avail_kb" -gt 0 && $((bytes / 1024)) -gt $((avail_kb * 8 / 10)) ]]; then
         note "WARNING: data ($((bytes >> 20)) MiB) may not fit in the page cache ($((avail_kb >> 10)) MiB available)"
     fi
-    cat "${files[@]}" >/dev/null   # warm the page cache
+    cat "${files[@]}" >/dev/null   # warm the page cache (COLD=1 drops it per timed run)
 
     # Correctness first (doubles as a warm-up run of every tool).
     eval "${CMD[gvmi]}" >"$TMP/raw.gvmi" || die "gvmi failed: ${CMD[gvmi]}"
@@ -158,7 +218,11 @@ bench_case() { # id title bytes files...
     [[ "$(wc -l <"$TMP/ref")" -eq ${#files[@]} ]] && ! grep -qvE '^[0-9a-f]{56}  ' "$TMP/ref" \
         || { cat "$TMP/ref" >&2; die "gvmi did not print one '<hex>  <path>' line per file"; }
     for t in "${tools[@]}"; do
-        eval "${CMD[$t]}" >"$TMP/raw.$t" || die "$t failed: ${CMD[$t]}"
+        # Parallel openssl processes given several files each interleave their buffered
+        # output mid-line, so the check runs the xargs anchor with -P1 (same processes).
+        local check="${CMD[$t]}"
+        if [[ $t == openssl-xargs-* ]]; then check="${check/ -P$NPROC / -P1 }"; fi
+        eval "$check" >"$TMP/raw.$t" || die "$t failed: $check"
         normalise "$TMP/raw.$t" >"$TMP/norm.$t"
         if ! cmp -s "$TMP/ref" "$TMP/norm.$t"; then
             echo "HASH MISMATCH between gvmi and $t:" >&2
@@ -193,16 +257,21 @@ bench_case() { # id title bytes files...
         med="$(median "$TMP/$id.$t.times")"
         mbs="$(awk -v b="$bytes" -v s="$med" 'BEGIN { printf "%.0f", b / 1e6 / s }')"
         if [[ $t == gvmi ]]; then ratio="-"; else ratio="$(median "$TMP/$id.$t.ratio")"; ratio="$(printf '%.2f' "$ratio")"; fi
+        MED[$id.$t]=$med; RATIO[$id.$t]=$ratio
         printf '%-22s %12.3f %10s %18s\n' "$t" "$med" "$mbs" "$ratio"
     done
     echo "(MB = 10^6 bytes; gvmi/anchor < 1 means gvmi is faster; gvmi median over all its paired runs)"
 
-    if [[ $id == a && $HAVE_GNU_TIME == 1 ]]; then
+    if [[ $HAVE_GNU_TIME == 1 ]]; then
+        # Every tool on the single file; gvmi alone on the multi-file cases.
+        local rss_tools=(gvmi)
+        if [[ $id == a ]]; then rss_tools=("${tools[@]}"); fi
         echo
         echo "max RSS, one run each under /usr/bin/time -v:"
-        for t in "${tools[@]}"; do
+        for t in "${rss_tools[@]}"; do
             eval "/usr/bin/time -v -o $(printf '%q' "$TMP/rss.$t") ${CMD[$t]}" >/dev/null || die "$t failed under /usr/bin/time"
-            awk -F: -v t="$t" '/Maximum resident set size/ { printf "  %-20s %8.1f MiB\n", t, $2 / 1024 }' "$TMP/rss.$t"
+            RSS[$id.$t]="$(awk -F: '/Maximum resident set size/ { printf "%.1f", $2 / 1024 }' "$TMP/rss.$t")"
+            printf '  %-20s %8s MiB\n' "$t" "${RSS[$id.$t]}"
         done
     fi
 }
@@ -215,6 +284,64 @@ echo "openssl:  $(openssl version)"
 echo "sha3sum:  $(command -v sha3sum) (Perl Digest::SHA3 $(perl -MDigest::SHA3 -e 'print $Digest::SHA3::VERSION' 2>/dev/null || echo '?'))"
 if [[ $HAVE_RHASH == 1 ]]; then echo "rhash:    $(rhash --version)"; else echo "rhash:    not installed (skipped)"; fi
 echo "data dir: $BENCH_DIR"
+echo "mode:     page cache $( [[ $COLD == 1 ]] && echo 'dropped before every timed run (COLD=1)' || echo warm); cases: $CASES"
+echo "load:     $(uptime)"
 
-bench_case a "one ${BIG_MIB} MiB file" $((BIG_MIB << 20)) "$BIG_FILE"
-bench_case b "$NSMALL files of ${SMALL_MIB} MiB" $((NSMALL * (SMALL_MIB << 20))) "${SMALL_FILES[@]}"
+XARGS_N=1
+if has_case a; then bench_case a "one ${BIG_MIB} MiB file" $((BIG_MIB << 20)) "$BIG_FILE"; fi
+if has_case b; then bench_case b "$NSMALL files of ${SMALL_MIB} MiB" $((NSMALL * (SMALL_MIB << 20))) "${SMALL_FILES[@]}"; fi
+if has_case c; then bench_case c "mixed: one ${BIG_MIB} MiB + $NMIXED files of 1-${MIXED_MAX_MIB} MiB" "$MIXED_BYTES" "${MIXED_FILES[@]}"; fi
+if has_case d; then
+    XARGS_N=$(( (NTINY + 4 * NPROC - 1) / (4 * NPROC) ))
+    bench_case d "$NTINY tiny files (0-8 KiB)" "$TINY_BYTES" "${TINY_FILES[@]}"
+fi
+
+# ---- targets (issues 2 and 7) ----------------------------------------------------------
+# verdict LABEL VALUE LIMIT [UNIT]: PASS when VALUE <= LIMIT; "-" values print as n/a.
+verdict() {
+    local r
+    if [[ -z "$2" || "$2" == - ]]; then r="n/a (case not run)"
+    elif awk -v v="$2" -v l="$3" 'BEGIN { exit !(v <= l) }'; then r=PASS
+    else r="MISS (by $(awk -v v="$2" -v l="$3" 'BEGIN { printf "%.0f%%", (v / l - 1) * 100 }'))"; fi
+    printf '  %-58s %9s %9s  %s\n' "$1" "${2:--}${4:-}" "<= $3${4:-}" "$r"
+}
+info() { printf '  %-58s %9s %9s  %s\n' "$1" "${2:--}" "" "info"; }
+RSS_MANY=$((16 + 8 * NPROC))
+
+echo
+echo "=== targets ($( [[ $COLD == 1 ]] && echo 'cold: page cache dropped' || echo 'page-cached'), medians of paired runs; RUNS=$RUNS; load at end: $(uptime | sed 's/.*load average: //')) ==="
+printf '  %-58s %9s %9s  %s\n' target measured limit verdict
+if [[ $COLD == 1 ]]; then
+    verdict "issue 7 (a) 1 file cold: gvmi / openssl dgst" "${RATIO[a.openssl]:-}" 0.80
+    info "(a) gvmi / sha3sum (cold)" "${RATIO[a.sha3sum]:-}"
+    [[ $HAVE_RHASH == 1 ]] && info "(a) gvmi / rhash (cold)" "${RATIO[a.rhash]:-}"
+    info "(b) gvmi / sequential openssl dgst (cold)" "${RATIO[b.openssl]:-}"
+    info "(b) gvmi / xargs -P$NPROC openssl (cold)" "${RATIO[b.openssl-xargs-P$NPROC]:-}"
+    info "(c) mixed: gvmi / xargs -P$NPROC openssl (cold)" "${RATIO[c.openssl-xargs-P$NPROC]:-}"
+    info "(d) tiny: gvmi / openssl dgst (cold)" "${RATIO[d.openssl]:-}"
+else
+    verdict "issue 7 (a) 1 file: gvmi / openssl dgst" "${RATIO[a.openssl]:-}" 1.00
+    info "(a) gvmi / sha3sum" "${RATIO[a.sha3sum]:-}"
+    [[ $HAVE_RHASH == 1 ]] && info "(a) gvmi / rhash" "${RATIO[a.rhash]:-}"
+    verdict "issue 2 (b) ${NSMALL}x${SMALL_MIB} MiB: gvmi / sequential openssl" "${RATIO[b.openssl]:-}" 0.60
+    verdict "issue 7 (b) ${NSMALL}x${SMALL_MIB} MiB: gvmi / sequential openssl" "${RATIO[b.openssl]:-}" 0.52
+    verdict "issue 7 (b) ${NSMALL}x${SMALL_MIB} MiB: gvmi / xargs -P$NPROC openssl" "${RATIO[b.openssl-xargs-P$NPROC]:-}" 0.75
+    # Mixed: the tail must be the largest file, not bad scheduling. One-core rate and the
+    # largest file's time alone both come from gvmi's median in case (a) (the same file).
+    if [[ -n "${MED[c.gvmi]:-}" && -n "${MED[a.gvmi]:-}" ]]; then
+        limit="$(awk -v ta="${MED[a.gvmi]}" -v ba=$((BIG_MIB << 20)) -v bc="$MIXED_BYTES" -v n="$NPROC" \
+            'BEGIN { rate = ba / ta; t = bc / (n * rate); if (ta > t) t = ta; printf "%.3f", 1.1 * t }')"
+        echo "  (c) limit = 1.1 x max(largest file alone, total bytes / (cores x one-core rate)), from (a)"
+        verdict "issue 7 (c) mixed: gvmi wall time, seconds" "$(printf '%.2f' "${MED[c.gvmi]}")" "$(printf '%.2f' "$limit")"
+    else
+        verdict "issue 7 (c) mixed wall (needs cases a and c)" - 0
+    fi
+    info "(c) mixed: gvmi / xargs -P$NPROC openssl" "${RATIO[c.openssl-xargs-P$NPROC]:-}"
+    info "(d) tiny: gvmi / openssl dgst (one process)" "${RATIO[d.openssl]:-}"
+    info "(d) tiny: gvmi / xargs -P$NPROC -n$XARGS_N openssl" "${RATIO[d.openssl-xargs-P$NPROC]:-}"
+fi
+verdict "issues 2, 7: max RSS, one file (a)" "${RSS[a.gvmi]:-}" 16 " MiB"
+for c in b c d; do
+    has_case $c && verdict "issue 7: max RSS, many files ($c), 16 + 8 x $NPROC workers" "${RSS[$c.gvmi]:-}" "$RSS_MANY" " MiB"
+done
+echo "(ratios are gvmi time / anchor time; MISS shows how far over the limit)"

@@ -6,11 +6,11 @@ use std::fmt;
 use std::io::{self, Read};
 use std::path::Path;
 
-use sha3::{Digest, Sha3_224};
-
 use crate::cancel::CancelToken;
 use crate::digest::Sha3Digest;
 use crate::fsmeta::{self, FileStamp};
+use crate::readahead;
+use crate::sha3_fast::Sha3_224;
 
 /// Bytes read per chunk; progress and cancellation happen at this grain.
 pub const CHUNK_SIZE: usize = 1 << 20;
@@ -75,7 +75,7 @@ pub fn hash_reader<R: Read>(
             done += n as u64;
             progress(done);
         }
-        Ok((Sha3Digest(hasher.finalize().into()), done))
+        Ok((hasher.finalize(), done))
     })
 }
 
@@ -86,7 +86,9 @@ pub struct Hashed {
     pub stamp: FileStamp,
 }
 
-/// Hashes the regular file at `path`, never opening anything else.
+/// Hashes the regular file at `path`, never opening anything else. Files of
+/// [`readahead::READAHEAD_MIN`] or more are read on a second thread so
+/// reading overlaps hashing; smaller ones inline, on this thread's buffer.
 ///
 /// The file counts as changed if its size or mtime moved between open and
 /// end of read, if fewer or more bytes were read than its size, or if the
@@ -99,7 +101,11 @@ pub fn hash_file(
     let (file, meta) = fsmeta::open_regular(path)?;
     let before = FileStamp::of(&meta);
     advise_sequential(&file);
-    let (digest, read) = hash_reader(&file, cancel, progress)?;
+    let (digest, read) = if before.size >= readahead::READAHEAD_MIN {
+        readahead::hash_reader_overlapped(&file, cancel, progress)?
+    } else {
+        hash_reader(&file, cancel, progress)?
+    };
     let after = FileStamp::of(&file.metadata()?);
     let now_at_path = std::fs::metadata(path).map(|m| FileStamp::of(&m));
     let replaced = match now_at_path {

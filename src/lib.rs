@@ -18,6 +18,8 @@ pub mod hasher;
 pub mod image_url;
 pub mod manifest;
 pub mod progress;
+pub mod readahead;
+pub mod sha3_fast;
 pub mod snippet;
 pub mod sumline;
 pub mod tui;

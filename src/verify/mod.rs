@@ -11,7 +11,7 @@ pub mod failure;
 use std::io::Read;
 use std::time::Duration;
 
-use sha3::{Digest, Sha3_224};
+use crate::sha3_fast::Sha3_224;
 
 use crate::cancel::CancelToken;
 use crate::digest::Sha3Digest;
@@ -206,5 +206,5 @@ fn hash_body(
         done += n as u64;
         progress(done);
     }
-    Ok((Sha3Digest(hasher.finalize().into()), done))
+    Ok((hasher.finalize(), done))
 }
