@@ -102,8 +102,9 @@ fn gvmi_hash_under_each_forced_backend_equals_python() {
         format!("{}  ./big.gvmi", python_sha3_224(&big)),
         format!("{}  ./small.gvmi", python_sha3_224(&small)),
     ];
+    // --no-cache: every run must really hash, under its own backend.
     for b in backends() {
-        let out = gvmi(["hash", "."])
+        let out = gvmi(["hash", "--no-cache", "."])
             .env(BACKEND_ENV, b.name())
             .cwd(dir.path())
             .run();
@@ -112,7 +113,7 @@ fn gvmi_hash_under_each_forced_backend_equals_python() {
         assert_eq!(out.stdout_lines(), want, "{b:?}");
     }
     // A name gvmi does not know is said, then ignored.
-    let out = gvmi(["hash", "."])
+    let out = gvmi(["hash", "--no-cache", "."])
         .env(BACKEND_ENV, "avx9000")
         .cwd(dir.path())
         .run();
