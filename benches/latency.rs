@@ -52,6 +52,8 @@ impl Session {
             })
             .expect("openpty");
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_gvmi"));
+        // Every run hashes for real: a warm hash cache would leave nothing to measure under.
+        cmd.arg("--no-cache");
         cmd.arg(dir);
         cmd.env("TERM", "xterm-256color");
         for var in ["DISPLAY", "WAYLAND_DISPLAY", "TMUX"] {
