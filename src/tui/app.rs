@@ -230,7 +230,12 @@ impl App {
             Found::Stdin | Found::SkippedLink { .. } => return,
         };
         self.rows.push(row);
-        self.refresh_view();
+        let index = self.rows.len() - 1;
+        super::rows::insert_sorted(&mut self.view, &self.rows, self.sort, &self.filter, index);
+        if self.selected.is_none() {
+            self.selected = self.view.first().copied();
+        }
+        self.scroll_to_selection();
     }
 
     fn finish(&mut self, id: JobId, result: Result<crate::hasher::Hashed, HashFailure>) {

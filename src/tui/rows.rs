@@ -91,6 +91,12 @@ impl Row {
         }
     }
 
+    /// The file name as the OS holds it: sorting compares these, without
+    /// allocating, thousands of times per keystroke.
+    fn name_os(&self) -> &std::ffi::OsStr {
+        self.path.file_name().unwrap_or(self.path.as_os_str())
+    }
+
     /// The path below the scanned folder: what a base URL is joined with.
     pub fn relative_path(&self) -> &Path {
         match self.path.strip_prefix(&self.root) {
@@ -154,12 +160,30 @@ impl SortKey {
     pub fn compare(self, a: &Row, b: &Row) -> Ordering {
         let by_path = || a.path.cmp(&b.path);
         match self {
-            Self::Name => a.name().cmp(&b.name()).then_with(by_path),
+            Self::Name => a.name_os().cmp(b.name_os()).then_with(by_path),
             Self::Size => b.size.cmp(&a.size).then_with(by_path),
             Self::Modified => b.mtime.cmp(&a.mtime).then_with(by_path),
             Self::State => a.state.rank().cmp(&b.state.rank()).then_with(by_path),
         }
     }
+}
+
+/// Adds row `index` (just pushed) to a view already sorted by `sort`, where a
+/// stable sort would put it: rows arriving one by one cost a binary search
+/// each, not a full re-sort.
+pub fn insert_sorted(
+    view: &mut Vec<usize>,
+    rows: &[Row],
+    sort: SortKey,
+    filter: &str,
+    index: usize,
+) {
+    if !rows[index].matches(&filter.to_lowercase()) {
+        return;
+    }
+    let new = &rows[index];
+    let at = view.partition_point(|&i| sort.compare(&rows[i], new) != Ordering::Greater);
+    view.insert(at, index);
 }
 
 /// Indices of the rows to show, filtered then sorted.
