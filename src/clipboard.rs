@@ -146,11 +146,72 @@ pub fn serve_until_replaced(text: &str) -> Result<(), arboard::Error> {
     #[cfg(target_os = "linux")]
     {
         use arboard::SetExtLinux;
+        exit_when_display_gone(std::env::var("DISPLAY").ok());
         clipboard.set().wait().text(text.to_owned())
     }
     #[cfg(not(target_os = "linux"))]
     {
         clipboard.set_text(text.to_owned())
+    }
+}
+
+/// arboard's wait only ends when another program takes the selection; if the
+/// X server itself goes away (session ended, Xvfb killed) it would wait for
+/// ever. So a watchdog checks every few seconds that the display still
+/// accepts connections, and ends the server when it does not.
+#[cfg(target_os = "linux")]
+fn exit_when_display_gone(display: Option<String>) {
+    let Some(address) = display.as_deref().and_then(x_address) else {
+        return; // no way to probe it: rely on arboard alone
+    };
+    if !address.reachable() {
+        return; // reached some other way (e.g. an abstract socket): cannot judge
+    }
+    std::thread::spawn(move || loop {
+        std::thread::sleep(std::time::Duration::from_secs(3));
+        if !address.reachable() {
+            std::process::exit(0);
+        }
+    });
+}
+
+/// Where an X display listens, from `DISPLAY` (`[host]:n[.screen]`).
+#[cfg(target_os = "linux")]
+#[derive(Debug, PartialEq, Eq)]
+pub enum XAddress {
+    Local(std::path::PathBuf),
+    Tcp(String, u16),
+}
+
+#[cfg(target_os = "linux")]
+pub fn x_address(display: &str) -> Option<XAddress> {
+    let (host, rest) = display.rsplit_once(':')?;
+    let number: u16 = rest.split('.').next()?.parse().ok()?;
+    match host {
+        "" | "unix" => Some(XAddress::Local(format!("/tmp/.X11-unix/X{number}").into())),
+        host if !host.contains('/') => Some(XAddress::Tcp(
+            host.to_string(),
+            6000u16.checked_add(number)?,
+        )),
+        _ => None, // launchd-style socket paths: not probed
+    }
+}
+
+#[cfg(target_os = "linux")]
+impl XAddress {
+    fn reachable(&self) -> bool {
+        use std::net::ToSocketAddrs;
+        match self {
+            XAddress::Local(path) => std::os::unix::net::UnixStream::connect(path).is_ok(),
+            XAddress::Tcp(host, port) => (host.as_str(), *port)
+                .to_socket_addrs()
+                .ok()
+                .and_then(|mut addrs| addrs.next())
+                .is_some_and(|addr| {
+                    std::net::TcpStream::connect_timeout(&addr, std::time::Duration::from_secs(2))
+                        .is_ok()
+                }),
+        }
     }
 }
 

@@ -12,6 +12,16 @@ use std::time::{Duration, Instant};
 
 use common::*;
 
+/// Tests here run in parallel threads; two picking the same free display
+/// number at once would race, so X tests take turns.
+static X_TURN: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn x_turn() -> std::sync::MutexGuard<'static, ()> {
+    X_TURN
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 /// An Xvfb on a free display number, killed when dropped.
 struct Xvfb {
     child: Child,
@@ -98,6 +108,7 @@ fn copied_snippet_outlives_gvmi() {
     if missing("Xvfb and xclip", tools && has_program("xclip")) {
         return;
     }
+    let _turn = x_turn();
     let x = Xvfb::start();
     let config = tempfile::tempdir().unwrap();
     let url = "https://cdn.example.com/alpine.gvmi";
@@ -122,4 +133,68 @@ fn copied_snippet_outlives_gvmi() {
     assert!(wait_for(
         || clipboard(&x.display).as_deref() == Some("something else")
     ));
+}
+
+#[test]
+fn display_addresses_are_read_from_display() {
+    use gvmi::clipboard::{x_address, XAddress};
+    assert_eq!(
+        x_address(":0"),
+        Some(XAddress::Local("/tmp/.X11-unix/X0".into()))
+    );
+    assert_eq!(
+        x_address("unix:12.0"),
+        Some(XAddress::Local("/tmp/.X11-unix/X12".into()))
+    );
+    assert_eq!(
+        x_address("localhost:10.0"),
+        Some(XAddress::Tcp("localhost".into(), 6010))
+    );
+    assert_eq!(x_address("/private/tmp/launch-x/org.xquartz:0"), None);
+    assert_eq!(x_address("nonsense"), None);
+}
+
+/// The helper serving the clipboard must not outlive the X server it serves.
+#[test]
+fn clipboard_server_ends_when_its_display_goes_away() {
+    let tools = has_program("Xvfb") || Path::new("/usr/bin/Xvfb").exists();
+    if missing("Xvfb and xclip", tools && has_program("xclip")) {
+        return;
+    }
+    let _turn = x_turn();
+    let x = Xvfb::start();
+    let display = x.display.clone();
+    let mut server = Command::new(env!("CARGO_BIN_EXE_gvmi"))
+        .arg(gvmi::clipboard::SERVE_SUBCOMMAND)
+        .env("DISPLAY", &display)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    server
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"served text")
+        .unwrap();
+    assert!(wait_for(
+        || clipboard(&display).as_deref() == Some("served text")
+    ));
+    drop(x); // the X server dies; nobody takes the selection over
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let status = loop {
+        if let Some(status) = server.try_wait().unwrap() {
+            break Some(status);
+        }
+        if Instant::now() > deadline {
+            let _ = server.kill();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(
+        status.is_some(),
+        "the clipboard server outlived its display"
+    );
 }
