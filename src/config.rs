@@ -92,22 +92,7 @@ impl std::error::Error for ConfigError {}
 /// gvmi's config folder: `$XDG_CONFIG_HOME/gvmi`, else `~/.config/gvmi`
 /// (Unix); the platform's config folder elsewhere.
 pub fn config_dir() -> Option<PathBuf> {
-    #[cfg(unix)]
-    {
-        let from_env = |key: &str| {
-            std::env::var_os(key)
-                .map(PathBuf::from)
-                .filter(|p| p.is_absolute())
-        };
-        // The XDG spec says to ignore a relative XDG_CONFIG_HOME.
-        from_env("XDG_CONFIG_HOME")
-            .or_else(|| from_env("HOME").map(|h| h.join(".config")))
-            .map(|d| d.join("gvmi"))
-    }
-    #[cfg(not(unix))]
-    {
-        dirs::config_dir().map(|d| d.join("gvmi"))
-    }
+    crate::user_dirs::UserDir::Config.path()
 }
 
 /// `<config dir>/config.toml`.

@@ -24,5 +24,6 @@ pub mod snippet;
 pub mod sumline;
 pub mod tui;
 pub mod units;
+pub mod user_dirs;
 pub mod verify;
 pub mod watch;

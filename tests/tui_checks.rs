@@ -3,11 +3,11 @@
 //! workers against a real HTTP server.
 
 mod common;
-mod http_server;
 mod tui_fixture;
 
 use std::time::Duration;
 
+use common::http_server::{Route, Server};
 use crossbeam_channel::unbounded;
 use gvmi::cancel::CancelToken;
 use gvmi::checks::CheckEvent;
@@ -16,7 +16,6 @@ use gvmi::gvmi_format::inspect_bytes;
 use gvmi::tui::app::{App, Effect};
 use gvmi::tui::workers::{VerifyJob, Workers};
 use gvmi::verify::{Expected, Failure, Options, Stage, Verified};
-use http_server::{Route, Server};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use tui_fixture::*;
 

@@ -2,13 +2,12 @@
 //! published URL goes wrong gets its own message and exit code.
 
 mod common;
-mod http_server;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use common::http_server::{closed_port, Route, Server};
 use common::{fixture, gvmi, run, ALPINE_HASH};
-use http_server::{closed_port, Route, Server};
 
 const SELF_TEST_HASH: &str = "dc1bd040d36732728248deb4bdec9585a6b0b5afc7f2cfd1925ec8f1";
 

@@ -95,21 +95,9 @@ pub struct Cache {
 /// the platform's cache folder elsewhere.
 pub fn default_path() -> Option<PathBuf> {
     let name = format!("hashes.v{}.bin", format::FORMAT_VERSION);
-    #[cfg(unix)]
-    {
-        let from_env = |key: &str| {
-            std::env::var_os(key)
-                .map(PathBuf::from)
-                .filter(|p| p.is_absolute())
-        };
-        from_env("XDG_CACHE_HOME")
-            .or_else(|| from_env("HOME").map(|h| h.join(".cache")))
-            .map(|d| d.join("gvmi").join(name))
-    }
-    #[cfg(not(unix))]
-    {
-        dirs::cache_dir().map(|d| d.join("gvmi").join(name))
-    }
+    crate::user_dirs::UserDir::Cache
+        .path()
+        .map(|d| d.join(name))
 }
 
 /// The absolute form of `path`, the cache's key (no symlinks resolved:

@@ -313,23 +313,30 @@ impl App {
         self.offset = self.offset.min(self.view.len().saturating_sub(1));
     }
 
+    /// Cancels the row's job in flight, if any; its `Finished` is then ignored.
+    pub(super) fn cancel_row(&mut self, index: usize) {
+        if let Some(token) = self.tokens.remove(&index) {
+            token.cancel();
+        }
+        let size = self.rows[index].size.unwrap_or(0);
+        let ids: Vec<JobId> = (self.jobs.iter())
+            .filter(|&(_, &r)| r == index)
+            .map(|(&id, _)| id)
+            .collect();
+        for id in ids {
+            self.jobs.remove(&id);
+            self.tally.forget(id, size);
+        }
+    }
+
     /// Queues rows for hashing again, cancelling their jobs in flight.
     pub fn rehash(&mut self, indices: &[usize]) -> Option<Effect> {
         let mut jobs = Vec::new();
         let token = self.root_token.child();
         for &index in indices {
-            if let Some(old) = self.tokens.insert(index, token.clone()) {
-                old.cancel();
-            }
+            self.cancel_row(index);
+            self.tokens.insert(index, token.clone());
             let size = self.rows[index].size.unwrap_or(0);
-            let stale: Vec<JobId> = (self.jobs.iter())
-                .filter(|&(_, &row)| row == index)
-                .map(|(&id, _)| id)
-                .collect();
-            for old in stale {
-                self.jobs.remove(&old);
-                self.tally.forget(old, size);
-            }
             self.before_requeue(index);
             let id = self.ids.next();
             self.jobs.insert(id, index);

@@ -185,22 +185,6 @@ impl App {
         }
     }
 
-    /// Cancels the row's job in flight, if any; its `Finished` is then ignored.
-    fn cancel_row(&mut self, index: usize) {
-        if let Some(token) = self.tokens.remove(&index) {
-            token.cancel();
-        }
-        let size = self.rows[index].size.unwrap_or(0);
-        let ids: Vec<JobId> = (self.jobs.iter())
-            .filter(|&(_, &r)| r == index)
-            .map(|(&id, _)| id)
-            .collect();
-        for id in ids {
-            self.jobs.remove(&id);
-            self.tally.forget(id, size);
-        }
-    }
-
     /// Drops a row, renumbering everything that points at rows after it.
     fn remove_row(&mut self, index: usize) {
         self.cancel_row(index);

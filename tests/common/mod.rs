@@ -2,10 +2,13 @@
 //! external tools (required under CI=true), and a tiny HTTP server.
 #![allow(dead_code)] // each test binary uses its own subset
 
-use std::io::{BufRead, BufReader, Write};
-use std::net::{TcpListener, TcpStream};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
+
+/// The test HTTP server, shared: tests reach it as `common::http_server`.
+#[path = "../http_server/mod.rs"]
+pub mod http_server;
 
 pub const ALPINE_HASH: &str = "a3266db56780d2aef82100bae14faa74a6effca256c6d2fb9b78a897";
 
@@ -97,38 +100,7 @@ pub fn sdk_env() -> PathBuf {
 /// Serves `file` at `/img/<its name>` on 127.0.0.1 (HEAD and GET, like a
 /// static file server); every other path is 404. Returns the port.
 pub fn serve_file(file: &Path) -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
     let route = format!("/img/{}", file.file_name().unwrap().to_str().unwrap());
     let body = std::fs::read(file).unwrap();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let _ = answer(stream, &route, &body);
-        }
-    });
-    port
-}
-
-fn answer(mut stream: TcpStream, route: &str, body: &[u8]) -> std::io::Result<()> {
-    let mut reader = BufReader::new(stream.try_clone()?);
-    let mut request = String::new();
-    reader.read_line(&mut request)?;
-    let mut header = String::new();
-    while reader.read_line(&mut header)? > 2 {
-        header.clear();
-    }
-    let mut parts = request.split_whitespace();
-    let (method, path) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
-    let found = path == route;
-    let status = if found { "200 OK" } else { "404 Not Found" };
-    let length = if found { body.len() } else { 0 };
-    write!(
-        stream,
-        "HTTP/1.1 {status}\r\nContent-Length: {length}\r\n\
-         Content-Type: application/octet-stream\r\nConnection: close\r\n\r\n"
-    )?;
-    if found && method == "GET" {
-        stream.write_all(body)?;
-    }
-    stream.flush()
+    http_server::Server::start(vec![(&route, http_server::Route::Bytes(body))]).port
 }
