@@ -21,7 +21,7 @@ fn messages(i: &Inspection) -> String {
 }
 
 fn self_test() -> Vec<u8> {
-    std::fs::read(fixture("self-test.gvmi")).expect("the fixtures are in ../shared/fixtures")
+    std::fs::read(fixture("self-test.gvmi")).expect("the fixtures are in tests/fixtures")
 }
 
 /// A gvmi as gvmkit-build lays it out: squashfs padded to 4 KiB, CRC32 LE, JSON, length.

@@ -17,7 +17,7 @@ pub fn repo() -> PathBuf {
 }
 
 pub fn fixture(name: &str) -> PathBuf {
-    repo().join("../shared/fixtures").join(name)
+    repo().join("tests/fixtures").join(name)
 }
 
 /// `gvmi` with an empty config folder, so the user's config.toml and
