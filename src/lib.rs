@@ -26,4 +26,5 @@ pub mod tui;
 pub mod units;
 pub mod user_dirs;
 pub mod verify;
+pub mod visible;
 pub mod watch;

@@ -2,11 +2,9 @@
 //! `#`, spaces and unicode must stay inside their literals. The real
 //! Python and node parsers read each snippet back and must find the exact URL.
 
-mod common;
-
 use std::process::Command;
 
-use common::*;
+use crate::common::*;
 use gvmi::snippet::{render, Resources, SnippetInput, Target, Templates};
 use serde_json::Value;
 
