@@ -7,6 +7,10 @@ use clap::{Args, Parser, Subcommand};
 use crate::digest::Sha3Digest;
 use crate::snippet::{Capability, Target};
 
+mod suggest;
+
+pub use suggest::typo_error;
+
 const HASH_EXAMPLES: &str = "\
 Examples:
   gvmi hash images/                  every *.gvmi under images/, like sha3sum -a 224
@@ -30,6 +34,21 @@ Examples:
   gvmi ~/images ./build              browse, hash and copy snippets for two folders
   gvmi hash images/ > SHA3SUMS       batch-hash for scripts and manifests
   gvmi check SHA3SUMS                verify later";
+
+const COMPLETIONS_HELP: &str = "\
+Install (open a new shell afterwards; regenerate after upgrading gvmi):
+  bash        gvmi completions bash > ~/.local/share/bash-completion/completions/gvmi
+  zsh         gvmi completions zsh > ~/.zfunc/_gvmi
+              (and in ~/.zshrc, before compinit: fpath+=(~/.zfunc))
+  fish        gvmi completions fish > ~/.config/fish/completions/gvmi.fish
+  elvish      gvmi completions elvish >> ~/.config/elvish/rc.elv
+  powershell  gvmi completions powershell >> $PROFILE";
+
+const MAN_HELP: &str = "\
+Examples:
+  gvmi man | man -l -                read it now
+  gvmi man hash | man -l -           the page of one subcommand
+  gvmi man > ~/.local/share/man/man1/gvmi.1   install it for `man gvmi`";
 
 const SNIPPET_EXAMPLES: &str = "\
 Examples:
@@ -85,9 +104,17 @@ pub enum Command {
     #[command(subcommand)]
     Cache(CacheCommand),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    #[command(after_help = COMPLETIONS_HELP)]
     Completions {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff): `gvmi man | man -l -`.
+    #[command(after_help = MAN_HELP)]
+    Man {
+        /// A subcommand's own page instead (e.g. `hash` for gvmi-hash(1)).
+        #[arg(value_name = "SUBCOMMAND")]
+        page: Option<String>,
     },
     /// Check an image's structure (squashfs, metadata, CRC) and show what it runs.
     #[command(after_help = INSPECT_EXAMPLES)]
@@ -95,10 +122,9 @@ pub enum Command {
     /// Check that a URL serves the image, as yapapi, golem-core and providers will.
     #[command(after_help = VERIFY_EXAMPLES)]
     Verify(VerifyArgs),
-    /// Internal: serve standard input on the clipboard until replaced.
-    #[command(name = "__clipboard-serve", hide = true)]
-    ClipboardServe,
 }
+// The internal `gvmi __clipboard-serve` is dispatched in main.rs before clap
+// sees the arguments, so no completion script or man page can list it.
 
 /// How folders are searched for images.
 #[derive(Debug, Clone, Copy, Args)]
@@ -250,15 +276,19 @@ pub struct SnippetArgs {
 const INSPECT_EXAMPLES: &str = "\
 Examples:
   gvmi inspect my.gvmi               entrypoint, env, volumes, compressor, defects
+  gvmi inspect images/               every *.gvmi under images/
   gvmi inspect --json *.gvmi         one JSON object per image
 
-Exit status: 0 all valid, 1 an image has a defect, 2 an image could not be read.";
+Exit status: 0 all valid, 1 an image has a defect, 2 an image could not be
+read or a folder holds no image.";
 
 #[derive(Debug, Clone, Args)]
 pub struct InspectArgs {
-    /// Images to inspect.
-    #[arg(value_name = "IMAGE", required = true)]
-    pub images: Vec<PathBuf>,
+    /// Images, or folders to search for *.gvmi (any case).
+    #[arg(value_name = "PATH", required = true)]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub walk: WalkArgs,
     /// One JSON object per image: fields, defects (code and message), valid.
     #[arg(long)]
     pub json: bool,

@@ -416,3 +416,18 @@ fn check_quiet_status_strict_warn_behave_as_gnu() {
         ["good.gvmi: OK", "good.gvmi: OK", "bad.gvmi: FAILED"]
     );
 }
+
+#[test]
+fn a_folder_without_images_is_named_and_fails_the_run() {
+    let tmp = tempdir();
+    put_known(tmp.path(), "full/a.gvmi", 1);
+    put(tmp.path(), "empty/notes.txt", "not an image");
+    let out = gvmi(["hash", "empty", "full"]).cwd(tmp.path()).run();
+    // Like GNU tools given nothing to sum: the rest is done, the status is 1.
+    out.assert_code(1);
+    assert_eq!(out.stdout(), format!("{}  full/a.gvmi\n", KNOWN[1].1));
+    assert_eq!(
+        out.stderr_lines(),
+        ["gvmi: empty: no *.gvmi images found in this folder"]
+    );
+}

@@ -13,7 +13,7 @@ use super::out::{warn, write_stdout};
 use super::watching::Watching;
 use crate::cancel::CancelToken;
 use crate::cli::HashArgs;
-use crate::discover::{discover, DiscoverOptions, Found};
+use crate::discover::{DiscoverOptions, Found};
 use crate::engine::Job;
 use crate::fsmeta::FileStamp;
 use crate::hasher::{self, Hashed};
@@ -52,15 +52,15 @@ pub fn run(args: &HashArgs) -> anyhow::Result<ExitCode> {
     };
     // Opened before discovery: its clock decides which results are too fresh to keep.
     let mut cache = CacheSession::open(&args.cache);
-    let mut found = Vec::new();
-    discover(&args.paths, opts, |f| found.push(f));
+    let (found, empty_folders) = super::discover_saying_empty(&args.paths, opts);
     let format = match (args.tag, args.json) {
         (true, _) => Format::Tag,
         (_, true) => Format::Json,
         _ => Format::Gnu,
     };
     let mut results = InOrder::new(found.len());
-    let mut failures = 0usize;
+    // An empty folder fails the run, except when watching it fill up.
+    let mut failures = if args.cache.watch { 0 } else { empty_folders };
     let mut sums = Manifests::default();
     let mut emit = |results: &mut InOrder<Outcome>| -> anyhow::Result<()> {
         let mut buf = Vec::new();
