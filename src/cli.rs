@@ -7,8 +7,10 @@ use clap::{Args, Parser, Subcommand};
 use crate::digest::Sha3Digest;
 use crate::snippet::{Capability, Target};
 
+mod sha3sum;
 mod suggest;
 
+pub use sha3sum::{HashMode, Sha3sumFlags};
 pub use suggest::typo_error;
 
 const HASH_EXAMPLES: &str = "\
@@ -20,13 +22,22 @@ Examples:
   gvmi hash -L -d 1 .                follow symlinks, one folder level deep
   gvmi hash --write-sums images/     also write SHA3SUMS into each folder of images
   gvmi hash --watch images/          then a line for each new or rebuilt image
-  gvmi hash --rehash images/         ignore the cache; exit 1 on silent corruption";
+  gvmi hash --rehash images/         ignore the cache; exit 1 on silent corruption
+  gvmi hash -a 224 image.gvmi        the Golem guide's sha3sum command, as is
+  gvmi hash -a 224 -c SHA3SUMS       sha3sum -c: the same as gvmi check
+  gvmi hash -z images/ | xargs -0    NUL-terminated lines, names unescaped (GNU -z)
+
+Exit status: 0 every image hashed, 1 a file could not be hashed or a folder
+held no image (the rest are still printed), 2 usage error.";
 
 const CHECK_EXAMPLES: &str = "\
 Examples:
   gvmi check SHA3SUMS                verify every listed file, in parallel
   sha3sum -a 224 *.gvmi | gvmi check read the list from standard input
-  gvmi check --quiet --ignore-missing SHA3SUMS";
+  gvmi check --quiet --ignore-missing SHA3SUMS
+
+Exit status: 0 every listed file matched, 1 a mismatch, an unreadable or
+missing file, or a list without checksum lines, 2 usage error.";
 
 const TOP_EXAMPLES: &str = "\
 Examples:
@@ -148,8 +159,9 @@ impl WalkArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct HashArgs {
-    /// Images or folders to search for *.gvmi (any case); `-` is standard input.
-    #[arg(value_name = "PATH", default_value = ".")]
+    /// Images or folders to search for *.gvmi (any case); `-` is standard
+    /// input [default: .]. With -c: checksum lists [default: standard input].
+    #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     #[command(flatten)]
     pub walk: WalkArgs,
@@ -167,6 +179,8 @@ pub struct HashArgs {
     pub jobs: Option<usize>,
     #[command(flatten)]
     pub cache: HashCacheArgs,
+    #[command(flatten)]
+    pub sha3sum: Sha3sumFlags,
 }
 
 /// `gvmi hash` options about the cache, manifests and watching.
@@ -209,10 +223,10 @@ pub struct CheckArgs {
     #[arg(value_name = "FILE", default_value = "-")]
     pub files: Vec<PathBuf>,
     /// Don't print OK for each verified file.
-    #[arg(long)]
+    #[arg(short, long)]
     pub quiet: bool,
     /// Print nothing; the exit status tells.
-    #[arg(long)]
+    #[arg(short, long)]
     pub status: bool,
     /// Exit non-zero for improperly formatted lines.
     #[arg(long)]
@@ -223,6 +237,9 @@ pub struct CheckArgs {
     /// Don't fail or report for listed files that are missing.
     #[arg(long)]
     pub ignore_missing: bool,
+    /// Accepted for sha3sum: 224 is the only size (Golem's image hash).
+    #[arg(short = 'a', long = "algorithm", value_name = "BITS", value_parser = sha3sum::parse_algorithm)]
+    pub algorithm: Option<u32>,
     /// Files hashed at once [default: one per core].
     #[arg(short, long, value_name = "N")]
     pub jobs: Option<usize>,

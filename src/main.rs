@@ -3,7 +3,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
-use gvmi::cli::{self, Cli, Command, WorkbenchArgs};
+use gvmi::cli::{self, Cli, Command, HashMode, WorkbenchArgs};
 use gvmi::{clipboard, commands, tui};
 
 fn main() -> ExitCode {
@@ -18,7 +18,10 @@ fn main() -> ExitCode {
         }
     }
     let result = match cli.command {
-        Some(Command::Hash(args)) => commands::hash::run(&args),
+        Some(Command::Hash(args)) => match args.into_mode() {
+            HashMode::Hash(args) => commands::hash::run(&args),
+            HashMode::Check(args) => commands::check::run(&args),
+        },
         Some(Command::Check(args)) => commands::check::run(&args),
         Some(Command::Cache(action)) => commands::cache::run(action),
         Some(Command::Completions { shell }) => commands::completions::run(shell),

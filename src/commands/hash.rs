@@ -18,7 +18,7 @@ use crate::engine::Job;
 use crate::fsmeta::FileStamp;
 use crate::hasher::{self, Hashed};
 use crate::manifest::Manifests;
-use crate::sumline::{gnu_line, path_bytes, tag_line};
+use crate::sumline::{path_bytes, styled_line, LineStyle};
 
 /// What became of one discovered path.
 enum Outcome {
@@ -36,8 +36,7 @@ enum Outcome {
 
 #[derive(Clone, Copy)]
 enum Format {
-    Gnu,
-    Tag,
+    Lines(LineStyle),
     Json,
 }
 
@@ -53,10 +52,13 @@ pub fn run(args: &HashArgs) -> anyhow::Result<ExitCode> {
     // Opened before discovery: its clock decides which results are too fresh to keep.
     let mut cache = CacheSession::open(&args.cache);
     let (found, empty_folders) = super::discover_saying_empty(&args.paths, opts);
-    let format = match (args.tag, args.json) {
-        (true, _) => Format::Tag,
-        (_, true) => Format::Json,
-        _ => Format::Gnu,
+    let format = match args.json {
+        true => Format::Json,
+        false => Format::Lines(LineStyle {
+            tag: args.tag,
+            binary: args.sha3sum.binary,
+            zero: args.sha3sum.zero,
+        }),
     };
     let mut results = InOrder::new(found.len());
     // An empty folder fails the run, except when watching it fill up.
@@ -175,11 +177,8 @@ fn hash_stdin() -> Outcome {
 
 fn render(outcome: &Outcome, format: Format, buf: &mut Vec<u8>) -> anyhow::Result<()> {
     match (outcome, format) {
-        (Outcome::Hashed { path, hashed }, Format::Gnu) => {
-            buf.extend(gnu_line(&hashed.digest, &path_bytes(path)))
-        }
-        (Outcome::Hashed { path, hashed }, Format::Tag) => {
-            buf.extend(tag_line(&hashed.digest, &path_bytes(path)))
+        (Outcome::Hashed { path, hashed }, Format::Lines(style)) => {
+            buf.extend(styled_line(&hashed.digest, &path_bytes(path), style))
         }
         (Outcome::Hashed { path, hashed }, Format::Json) => {
             json_line(path, Some(&hashed.stamp), Some(hashed), None, buf)?
