@@ -161,8 +161,10 @@ pub fn python_sha3(path: &Path) -> String {
         .output();
     match out {
         Ok(o) if o.status.success() => String::from_utf8(o.stdout).unwrap().trim().to_string(),
-        _ if std::env::var("CI").as_deref() == Ok("true") => panic!("python3 is required under CI"),
-        _ => String::new(),
+        _ => {
+            crate::skip::available(false, "python3 (the hash oracle)", ".ci/run installs it");
+            String::new()
+        }
     }
 }
 
@@ -233,9 +235,10 @@ pub fn have(tool: &str) -> bool {
         .args(["-c", &format!("command -v {tool}")])
         .output()
         .is_ok_and(|o| o.status.success());
-    if !found && std::env::var("CI").as_deref() == Ok("true") {
-        panic!("{tool} is required under CI (.ci/run installs it)");
-    }
-    found
+    crate::skip::available(
+        found,
+        &format!("the external tool `{tool}`"),
+        ".ci/run installs it",
+    )
 }
 
