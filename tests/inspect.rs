@@ -156,7 +156,10 @@ fn cli_takes_folders_like_hash_and_says_when_one_is_empty() {
     std::fs::create_dir(&empty).unwrap();
     let (code, out, err) = run(gvmi(dir.path()).arg("inspect").arg(&empty));
     assert_eq!((code, out.as_str()), (2, ""));
-    let want = format!("gvmi: {}: no *.gvmi images found in this folder\n", empty.display());
+    let want = format!(
+        "gvmi: {}: no *.gvmi images found in this folder\n",
+        empty.display()
+    );
     assert_eq!(err, want);
 }
 

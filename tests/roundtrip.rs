@@ -524,7 +524,9 @@ fn binary_mode_marks_lines_as_sha3sum_b_does() {
     let out = gvmi(["hash", "-b", "-t", "a.gvmi"]).cwd(tmp.path()).run();
     assert_eq!(out.stdout(), format!("{}  a.gvmi\n", KNOWN[5].1));
     // `--tag -t` is refused by both (sha3sum exits 1; a usage error is 2 here).
-    let out = gvmi(["hash", "--tag", "-t", "a.gvmi"]).cwd(tmp.path()).run();
+    let out = gvmi(["hash", "--tag", "-t", "a.gvmi"])
+        .cwd(tmp.path())
+        .run();
     out.assert_code(2);
 }
 
@@ -534,9 +536,8 @@ fn other_sizes_are_refused_with_the_reason() {
         let out = gvmi(["hash", "-a", size, "x.gvmi"]).run();
         out.assert_code(2);
         assert!(out.stdout.is_empty());
-        let want = format!(
-            "gvmi computes SHA3-224 only (Golem's image hash); -a {size} is not supported"
-        );
+        let want =
+            format!("gvmi computes SHA3-224 only (Golem's image hash); -a {size} is not supported");
         assert!(out.stderr().contains(&want), "{}", out.stderr());
         let out = gvmi(["check", "-a", size, "SUMS"]).run();
         out.assert_code(2);

@@ -219,7 +219,10 @@ fn the_serve_subcommand_is_hidden_from_help_completions_and_man() {
         let (code, out, err) = run(gvmi(config.path()).args(["completions", shell]));
         assert_eq!(code, 0, "{shell}: {err}");
         assert!(out.contains("snippet"), "{shell}");
-        assert!(!out.contains("clipboard-serve"), "{shell} lists the hidden subcommand");
+        assert!(
+            !out.contains("clipboard-serve"),
+            "{shell} lists the hidden subcommand"
+        );
     }
     let (_, out, _) = run(gvmi(config.path()).arg("man"));
     assert!(!out.contains("clipboard"), "{out}");
@@ -245,11 +248,17 @@ fn man_prints_roff_for_gvmi_and_each_subcommand() {
     let (code, out, _) = run(gvmi(config.path()).arg("man"));
     assert_eq!(code, 0);
     assert!(out.contains(".TH gvmi 1"), "{out}");
-    assert!(out.contains("gvmi\\-hash(1)"), "subcommands are listed:\n{out}");
+    assert!(
+        out.contains("gvmi\\-hash(1)"),
+        "subcommands are listed:\n{out}"
+    );
     let (code, out, _) = run(gvmi(config.path()).args(["man", "hash"]));
     assert_eq!(code, 0);
     assert!(out.contains(".TH gvmi-hash 1"), "{out}");
-    assert!(out.contains("\\fB\\-\\-tag\\fR"), "the options are documented:\n{out}");
+    assert!(
+        out.contains("\\fB\\-\\-tag\\fR"),
+        "the options are documented:\n{out}"
+    );
     let (code, _, err) = run(gvmi(config.path()).args(["man", "nope"]));
     assert_eq!(code, 2);
     assert!(err.contains("no manual page for \"nope\""), "{err}");
@@ -264,10 +273,17 @@ fn a_mistyped_subcommand_is_an_error_with_a_suggestion() {
         err.contains("`hsah` is neither a file nor a folder; did you mean `hash`?"),
         "{err}"
     );
-    for (typo, want) in [("chekc", "check"), ("snipet", "snippet"), ("inspcet", "inspect")] {
+    for (typo, want) in [
+        ("chekc", "check"),
+        ("snipet", "snippet"),
+        ("inspcet", "inspect"),
+    ] {
         let (code, _, err) = run(gvmi(dir.path()).arg(typo).current_dir(dir.path()));
         assert_eq!(code, 2, "{typo}");
-        assert!(err.contains(&format!("did you mean `{want}`?")), "{typo}: {err}");
+        assert!(
+            err.contains(&format!("did you mean `{want}`?")),
+            "{typo}: {err}"
+        );
     }
     // A folder that exists under that name is opened, not second-guessed
     // (here the workbench then refuses a non-terminal stdout).

@@ -98,7 +98,10 @@ mod tests {
     fn only_224_is_accepted_and_the_refusal_says_why() {
         assert_eq!(parse_algorithm("224"), Ok(224));
         let err = parse_algorithm("256").unwrap_err();
-        assert!(err.contains("SHA3-224 only") && err.contains("-a 256"), "{err}");
+        assert!(
+            err.contains("SHA3-224 only") && err.contains("-a 256"),
+            "{err}"
+        );
         assert!(parse_algorithm("sha3").is_err());
     }
 }

@@ -15,10 +15,7 @@ pub fn run(page: Option<&str>) -> anyhow::Result<ExitCode> {
         Some(name) => {
             let Some(sub) = cmd.find_subcommand(name).filter(|s| !s.is_hide_set()) else {
                 let names: Vec<_> = cmd.get_subcommands().map(|s| s.get_name()).collect();
-                anyhow::bail!(
-                    "no manual page for {name:?} (one of: {})",
-                    names.join(", ")
-                );
+                anyhow::bail!("no manual page for {name:?} (one of: {})", names.join(", "));
             };
             // gvmi-hash(1), with usage lines that read `gvmi hash ...`.
             let title = format!("gvmi-{}", sub.get_name());
