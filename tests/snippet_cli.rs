@@ -358,8 +358,14 @@ fn json_is_one_object_per_image_with_the_documented_fields() {
     assert_eq!(v["url"], serde_json::Value::Null);
     assert_eq!(v["path"], serde_json::Value::Null);
     assert_eq!(v["valid"], serde_json::Value::Null);
-    assert!(v["warnings"][0].as_str().unwrap().contains("placeholder URL"));
-    assert!(v["snippet"].as_str().unwrap().contains("REPLACE-WITH-YOUR-URL"));
+    assert!(v["warnings"][0]
+        .as_str()
+        .unwrap()
+        .contains("placeholder URL"));
+    assert!(v["snippet"]
+        .as_str()
+        .unwrap()
+        .contains("REPLACE-WITH-YOUR-URL"));
 }
 
 #[test]
@@ -367,19 +373,40 @@ fn json_with_all_targets_and_a_refused_image() {
     let dir = tempfile::tempdir().unwrap();
     let cut = truncated_image(dir.path());
     let url = "https://e.com/x.gvmi";
-    let (code, out, _) = snippet(&["--hash", ALPINE_HASH, "--url", url, "--all-targets", "--json"]);
+    let (code, out, _) = snippet(&[
+        "--hash",
+        ALPINE_HASH,
+        "--url",
+        url,
+        "--all-targets",
+        "--json",
+    ]);
     assert_eq!(code, 0);
     let objects: Vec<serde_json::Value> = out
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    let targets: Vec<_> = objects.iter().map(|o| o["target"].as_str().unwrap()).collect();
+    let targets: Vec<_> = objects
+        .iter()
+        .map(|o| o["target"].as_str().unwrap())
+        .collect();
     assert_eq!(
         targets,
-        ["yapapi", "golem-core", "golem-js", "task-executor", "dapp-runner", "task-package", "ray"]
+        [
+            "yapapi",
+            "golem-core",
+            "golem-js",
+            "task-executor",
+            "dapp-runner",
+            "task-package",
+            "ray"
+        ]
     );
     assert_eq!(objects[6]["snippet"], serde_json::Value::Null);
-    assert!(objects[6]["error"].as_str().unwrap().contains("Ray on Golem"));
+    assert!(objects[6]["error"]
+        .as_str()
+        .unwrap()
+        .contains("Ray on Golem"));
 
     let (code, out, _) = snippet(&[&cut, &alpine(), "--json", "--base-url", "https://e.com/"]);
     assert_eq!(code, 1, "the invalid image fails the run");
@@ -388,7 +415,10 @@ fn json_with_all_targets_and_a_refused_image() {
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
     assert_eq!(objects.len(), 2, "{out}");
-    assert!(objects[0]["error"].as_str().unwrap().contains("not a valid gvmi image"));
+    assert!(objects[0]["error"]
+        .as_str()
+        .unwrap()
+        .contains("not a valid gvmi image"));
     assert_eq!(objects[0]["snippet"], serde_json::Value::Null);
     assert_eq!(objects[1]["hash"], ALPINE_HASH);
 }
@@ -413,7 +443,10 @@ fn several_images_get_headings_and_one_url_cannot_serve_them_all() {
 fn every_snippet_is_valid_where_pasted_or_says_where_it_goes() {
     let (_, out, _) = snippet(&["--hash", ALPINE_HASH, "--url", "https://e.com/x.gvmi"]);
     let first = out.lines().next().unwrap();
-    assert!(first.contains("inside an async def (yapapi is asyncio)"), "{first}");
+    assert!(
+        first.contains("inside an async def (yapapi is asyncio)"),
+        "{first}"
+    );
     assert!(first.contains("--full"), "{first}");
 }
 
@@ -424,7 +457,15 @@ fn full_is_a_whole_program_for_targets_that_have_one() {
     assert_eq!(code, 0);
     assert!(out.contains("asyncio.run(main())"), "{out}");
     assert!(!out.contains("inside an async def"), "{out}");
-    let (code, out, _) = snippet(&["--hash", ALPINE_HASH, "--url", url, "--full", "-t", "golem-js"]);
+    let (code, out, _) = snippet(&[
+        "--hash",
+        ALPINE_HASH,
+        "--url",
+        url,
+        "--full",
+        "-t",
+        "golem-js",
+    ]);
     assert_eq!(code, 0);
     assert!(out.contains("require(\"@golem-sdk/golem-js\")") && out.contains("main()"));
     for target in ["golem-core", "dapp-runner", "task-package"] {

@@ -147,7 +147,11 @@ mod tests {
     fn full_programs_exist_where_their_file_is_named_and_can_be_overridden() {
         for target in Target::ALL {
             let named = Form::Full.file(target).is_some();
-            assert_eq!(builtin_form(target, Form::Full).is_some(), named, "{target}");
+            assert_eq!(
+                builtin_form(target, Form::Full).is_some(),
+                named,
+                "{target}"
+            );
         }
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("golem-js.full.js"), "main()\n").unwrap();

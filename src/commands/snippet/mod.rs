@@ -110,7 +110,9 @@ fn images(args: &SnippetArgs) -> anyhow::Result<(Vec<Option<PathBuf>>, bool)> {
                 crate::visible::visible_path(&path),
                 "symbolic link not followed",
             ),
-            Found::Stdin => anyhow::bail!("an image is needed to make a snippet, not standard input"),
+            Found::Stdin => {
+                anyhow::bail!("an image is needed to make a snippet, not standard input")
+            }
         }
     }
     anyhow::ensure!(

@@ -71,7 +71,10 @@ pub fn json(p: &Prepared, layout: &Layout, out: &mut String) -> anyhow::Result<(
             Err(reason) => (None, Some(reason)),
         };
         let record = Record {
-            path: p.path.as_ref().map(|path| path.to_string_lossy().into_owned()),
+            path: p
+                .path
+                .as_ref()
+                .map(|path| path.to_string_lossy().into_owned()),
             hash: Some(p.input.hash.to_hex()),
             url: p.input.url.as_deref(),
             target: Some(target.name()),

@@ -115,9 +115,8 @@ fn identify(image: Option<&Path>, args: &SnippetArgs) -> Result<SnippetInput, Re
             (hash, size, "given with --hash")
         }
         (None, Some(path)) => {
-            let hashed = hasher::hash_file(path, &CancelToken::new(), |_| {}).map_err(|e| {
-                Refused(format!("{}: {e}", crate::visible::visible_path(path)))
-            })?;
+            let hashed = hasher::hash_file(path, &CancelToken::new(), |_| {})
+                .map_err(|e| Refused(format!("{}: {e}", crate::visible::visible_path(path))))?;
             let size = Some(hashed.stamp.size);
             (hashed.digest, size, "computed by gvmi from the file")
         }
