@@ -1,6 +1,7 @@
 //! End to end: the built binary in a real pseudo-terminal, driven by keys.
 
 mod clipboard;
+mod keys;
 mod session;
 #[path = "../skip/mod.rs"]
 mod skip;
@@ -118,4 +119,3 @@ fn reopening_is_instant_and_the_folder_is_watched() {
     assert!(sums.contains(&format!("{hash_c}  c.gvmi")), "{sums}");
     s.quit();
 }
-
