@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use crate::cli::InspectArgs;
 use crate::gvmi_format::{self, report, Inspection};
 use crate::hasher::io_message;
+use crate::visible::{visible, visible_path};
 
 use super::out::{warn, write_stdout};
 
@@ -16,7 +17,7 @@ pub fn run(args: &InspectArgs) -> anyhow::Result<ExitCode> {
     let mut invalid = false;
     let mut unreadable = false;
     for path in &args.images {
-        let shown = path.display().to_string();
+        let shown = visible_path(path);
         let inspection = match gvmi_format::inspect_file(path) {
             Ok(i) => i,
             Err(e) => {
@@ -27,7 +28,7 @@ pub fn run(args: &InspectArgs) -> anyhow::Result<ExitCode> {
         };
         invalid |= !inspection.is_valid();
         let text = if args.json {
-            json_line(&shown, &inspection)?
+            json_line(&path.to_string_lossy(), &inspection)?
         } else {
             human(&shown, &inspection)
         };
@@ -51,7 +52,8 @@ fn json_line(path: &str, inspection: &Inspection) -> anyhow::Result<String> {
     Ok(format!("{value}\n"))
 }
 
-/// The human report: a verdict line, the fields, then each defect.
+/// The human report: a verdict line, the fields, then each defect; `path`
+/// already [visible](visible_path), every value from the image made visible.
 pub fn human(path: &str, inspection: &Inspection) -> String {
     let mut out = String::new();
     let verdict = if inspection.is_valid() {
@@ -65,7 +67,7 @@ pub fn human(path: &str, inspection: &Inspection) -> String {
         let _ = writeln!(out, "  {label:<11} {value}");
     }
     for defect in &inspection.defects {
-        let _ = writeln!(out, "  ✗ {defect}");
+        let _ = writeln!(out, "  ✗ {}", visible(&defect.to_string()));
     }
     out
 }
