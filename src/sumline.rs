@@ -62,31 +62,55 @@ pub fn escape_name(name: &[u8]) -> (bool, Cow<'_, [u8]>) {
 
 /// `<hex>  <name>\n`, escaped as needed.
 pub fn gnu_line(digest: &Sha3Digest, name: &[u8]) -> Vec<u8> {
-    let (escaped, name) = escape_name(name);
-    let mut line = Vec::with_capacity(HEX_LEN + name.len() + 4);
-    if escaped {
-        line.push(b'\\');
-    }
-    line.extend_from_slice(digest.to_hex().as_bytes());
-    line.extend_from_slice(b"  ");
-    line.extend_from_slice(&name);
-    line.push(b'\n');
-    line
+    styled_line(digest, name, LineStyle::default())
 }
 
 /// `SHA3-224 (<name>) = <hex>\n`, escaped as needed.
 pub fn tag_line(digest: &Sha3Digest, name: &[u8]) -> Vec<u8> {
-    let (escaped, name) = escape_name(name);
+    styled_line(
+        digest,
+        name,
+        LineStyle {
+            tag: true,
+            ..LineStyle::default()
+        },
+    )
+}
+
+/// Which of the `sha3sum` / GNU line shapes to write.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LineStyle {
+    /// BSD style (`--tag`).
+    pub tag: bool,
+    /// `<hex> *<name>` (`-b`); the default is text mode, `<hex>  <name>`.
+    pub binary: bool,
+    /// End with NUL and never escape (GNU `-z`): a name cannot hold a NUL,
+    /// so the line cannot break.
+    pub zero: bool,
+}
+
+/// One checksum line in `style`.
+pub fn styled_line(digest: &Sha3Digest, name: &[u8], style: LineStyle) -> Vec<u8> {
+    let (escaped, name) = match style.zero {
+        true => (false, Cow::Borrowed(name)),
+        false => escape_name(name),
+    };
     let mut line = Vec::with_capacity(HEX_LEN + name.len() + 16);
     if escaped {
         line.push(b'\\');
     }
-    line.extend_from_slice(TAG.as_bytes());
-    line.extend_from_slice(b" (");
-    line.extend_from_slice(&name);
-    line.extend_from_slice(b") = ");
-    line.extend_from_slice(digest.to_hex().as_bytes());
-    line.push(b'\n');
+    if style.tag {
+        line.extend_from_slice(TAG.as_bytes());
+        line.extend_from_slice(b" (");
+        line.extend_from_slice(&name);
+        line.extend_from_slice(b") = ");
+        line.extend_from_slice(digest.to_hex().as_bytes());
+    } else {
+        line.extend_from_slice(digest.to_hex().as_bytes());
+        line.extend_from_slice(if style.binary { b" *" } else { b"  " });
+        line.extend_from_slice(&name);
+    }
+    line.push(if style.zero { b'\0' } else { b'\n' });
     line
 }
 
@@ -113,23 +137,28 @@ pub fn terminal_name(name: &[u8]) -> Option<String> {
     }
 }
 
-/// [`gnu_line`] (`tag`: [`tag_line`]), or, when `on_terminal` and the name
-/// needs it, the same line with the name as [`terminal_name`] shows it.
-pub fn shown_line(digest: &Sha3Digest, name: &[u8], tag: bool, on_terminal: bool) -> Vec<u8> {
+/// [`styled_line`], or, when `on_terminal` and the name needs it, the same
+/// line with the name as [`terminal_name`] shows it (no GNU escaping: the
+/// shown name holds no line break).
+pub fn shown_line(
+    digest: &Sha3Digest,
+    name: &[u8],
+    style: LineStyle,
+    on_terminal: bool,
+) -> Vec<u8> {
     let Some(shown) = terminal_name(name).filter(|_| on_terminal) else {
-        return if tag {
-            tag_line(digest, name)
-        } else {
-            gnu_line(digest, name)
-        };
+        return styled_line(digest, name, style);
     };
-    let hex = digest.to_hex();
-    let line = if tag {
-        format!("{TAG} ({shown}) = {hex}\n")
-    } else {
-        format!("{hex}  {shown}\n")
+    let raw = LineStyle {
+        zero: true,
+        ..style
     };
-    line.into_bytes()
+    let mut line = styled_line(digest, shown.as_bytes(), raw);
+    if !style.zero {
+        line.pop();
+        line.push(b'\n');
+    }
+    line
 }
 
 /// [`display_name`], or on a terminal [`terminal_name`] when the name needs it.
@@ -261,6 +290,23 @@ mod tests {
     }
 
     #[test]
+    fn binary_and_zero_styles_mark_and_end_lines_like_gnu() {
+        let binary = LineStyle {
+            binary: true,
+            ..LineStyle::default()
+        };
+        let line = styled_line(&digest(), b"x.gvmi", binary);
+        assert_eq!(line, format!("{HEX} *x.gvmi\n").as_bytes());
+        assert_eq!(parse_line(&line[..line.len() - 1]), entry(b"x.gvmi"));
+        let zero = LineStyle {
+            zero: true,
+            ..binary
+        };
+        let line = styled_line(&digest(), b"a\\b\nc", zero);
+        assert_eq!(line, format!("{HEX} *a\\b\nc\0").as_bytes());
+    }
+
+    #[test]
     fn status_names_are_escaped_only_when_they_would_break_the_line() {
         assert_eq!(
             display_name(b"a\\b.gvmi"),
@@ -308,9 +354,10 @@ mod tests {
             terminal_name(b"a\x1b]0;x\x07.gvmi").unwrap(),
             "a\\e]0;x\\x07.gvmi"
         );
-        let line = shown_line(&digest(), b"x\ny\xff.gvmi", false, true);
+        let text = LineStyle::default();
+        let line = shown_line(&digest(), b"x\ny\xff.gvmi", text, true);
         assert_eq!(line, format!("{HEX}  x\\ny\\xff.gvmi\n").as_bytes());
-        let piped = shown_line(&digest(), b"x\ny.gvmi", false, false);
+        let piped = shown_line(&digest(), b"x\ny.gvmi", text, false);
         assert_eq!(piped, gnu_line(&digest(), b"x\ny.gvmi"));
     }
 }
