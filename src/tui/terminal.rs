@@ -1,11 +1,14 @@
-//! Entering and leaving full-screen mode, so that no exit path (quit, error,
+//! Entering and leaving full-screen mode (with mouse reporting and
+//! bracketed paste), so that no exit path (quit, error,
 //! panic, SIGTERM) leaves the terminal raw or on the alternate screen.
 
 use std::io::{self, Write};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use ratatui::crossterm::event::{DisableMouseCapture, EnableMouseCapture};
+use ratatui::crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+};
 use ratatui::crossterm::execute;
 use ratatui::DefaultTerminal;
 
@@ -21,10 +24,11 @@ impl Screen {
         let terminal = ratatui::try_init()?;
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
-            let _ = execute!(io::stdout(), DisableMouseCapture);
+            let _ = execute!(io::stdout(), DisableMouseCapture, DisableBracketedPaste);
             previous(info);
         }));
-        execute!(io::stdout(), EnableMouseCapture)?;
+        // Bracketed paste: a paste arrives as one event, not thousands of keys.
+        execute!(io::stdout(), EnableMouseCapture, EnableBracketedPaste)?;
         Ok(Screen { terminal })
     }
 
@@ -38,7 +42,7 @@ impl Screen {
 
 impl Drop for Screen {
     fn drop(&mut self) {
-        let _ = execute!(io::stdout(), DisableMouseCapture);
+        let _ = execute!(io::stdout(), DisableMouseCapture, DisableBracketedPaste);
         ratatui::restore();
     }
 }
