@@ -11,6 +11,7 @@ mod out;
 pub mod snippet;
 pub mod verify;
 mod verify_batch;
+mod verify_report;
 mod watching;
 
 use std::io::IsTerminal;
