@@ -305,12 +305,20 @@ impl fmt::Display for Failure {
                 url,
                 timeout,
                 during,
-            } => write!(
-                f,
-                "timed out {during} {}: nothing arrived for {}s (change with --timeout)",
-                visible(url),
-                timeout.as_secs_f64()
-            ),
+            } => {
+                // While waiting for an answer, bytes may drip in yet never make one.
+                let what = if during.starts_with("waiting") {
+                    "no complete answer within"
+                } else {
+                    "nothing arrived for"
+                };
+                write!(
+                    f,
+                    "timed out {during} {}: {what} {}s (change with --timeout)",
+                    visible(url),
+                    timeout.as_secs_f64()
+                )
+            }
             Self::Deadline {
                 url,
                 limit,
