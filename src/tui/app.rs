@@ -57,6 +57,8 @@ pub enum Effect {
     Copy {
         what: String,
         text: String,
+        /// Said before where the copy went (e.g. the image failed inspection).
+        warning: Option<String>,
     },
     /// Write the config file (it now holds a base URL the user chose to keep).
     SaveConfig(Config),

@@ -144,6 +144,7 @@ impl App {
             RowState::Done(d) => Some(Effect::Copy {
                 what: "hash".into(),
                 text: d.to_hex(),
+                warning: None,
             }),
             _ => {
                 self.status = Some("No hash yet for this image.".into());

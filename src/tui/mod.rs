@@ -121,7 +121,9 @@ pub fn run(opts: Options) -> anyhow::Result<ExitCode> {
                 last_draw = None; // answer a key at once
             }
             recv(effects.notices()) -> notice => {
-                app.status = notice.ok();
+                if let Ok(notice) = notice {
+                    effects.on_notice(notice, &mut app, &mut screen);
+                }
                 dirty = true;
             }
             default(wait) => dirty |= app.busy(),

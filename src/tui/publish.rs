@@ -112,7 +112,22 @@ impl App {
         Some(Effect::Copy {
             what: "URL".into(),
             text,
+            warning: None,
         })
+    }
+
+    /// What is wrong with the snippet for the selected row, in one line:
+    /// an image that failed inspection, or a placeholder URL.
+    pub fn snippet_warning(&self) -> Option<String> {
+        let index = self.selected?;
+        let mut warnings = Vec::new();
+        if self.is_invalid(index) {
+            warnings.push("this image failed inspection (✗ invalid; see details)");
+        }
+        if self.url_for(&self.rows[index]).is_none() {
+            warnings.push("placeholder URL: set one with e or b");
+        }
+        (!warnings.is_empty()).then(|| warnings.join("; "))
     }
 
     pub(super) fn copy_snippet(&mut self) -> Option<Effect> {
@@ -121,6 +136,7 @@ impl App {
             Ok(text) => Some(Effect::Copy {
                 what: format!("{} snippet", self.target_name()),
                 text,
+                warning: self.snippet_warning(),
             }),
             Err(why) => {
                 self.status = Some(format!("No snippet: {why}"));

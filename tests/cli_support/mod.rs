@@ -3,9 +3,12 @@
 //! oracles (python3, openssl, Perl `sha3sum`) for the expected hashes.
 //!
 //! A test needing an external tool calls [`require_tool`]: when the tool is
-//! missing it fails under `CI=true` and otherwise prints a note and skips.
+//! missing it fails under `CI=true` and otherwise skips with a visible SKIPPED line.
 
 #![allow(dead_code)] // each test crate uses a different subset
+
+#[path = "../skip/mod.rs"]
+mod skip;
 
 use std::ffi::{OsStr, OsString};
 use std::fs;
@@ -69,20 +72,13 @@ pub fn bin() -> &'static str {
 }
 
 pub fn in_ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| v == "true")
+    skip::in_ci()
 }
 
-/// Skips (or, under `CI=true`, fails) a test whose prerequisite is missing.
-/// Returns true when the test may go on.
+/// Skips (visibly) or, under `CI=true`, fails a test whose prerequisite is
+/// missing. Returns true when the test may go on.
 pub fn prerequisite(ok: bool, what: &str) -> bool {
-    if ok {
-        return true;
-    }
-    if in_ci() {
-        panic!("{what} is required when CI=true");
-    }
-    eprintln!("note: {what} is missing; skipping this test (it would fail under CI=true)");
-    false
+    skip::available(ok, what, "install it (see README, \"Running the tests\")")
 }
 
 /// True when `name` is an executable on PATH.

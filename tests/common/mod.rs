@@ -9,6 +9,8 @@ use std::process::{Command, Output, Stdio};
 /// The test HTTP server, shared: tests reach it as `common::http_server`.
 #[path = "../http_server/mod.rs"]
 pub mod http_server;
+#[path = "../skip/mod.rs"]
+pub mod skip;
 
 pub const ALPINE_HASH: &str = "a3266db56780d2aef82100bae14faa74a6effca256c6d2fb9b78a897";
 
@@ -68,17 +70,10 @@ pub fn pipe(cmd: &mut Command, input: &str) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
-/// True when `what` is missing and the test should skip. Under `CI=true`
-/// a missing tool is a failure, never a skip.
+/// True when `what` is missing and the test should skip: visibly, and
+/// never under `CI=true` (see `tests/skip`).
 pub fn missing(what: &str, present: bool) -> bool {
-    if present {
-        return false;
-    }
-    if std::env::var("CI").as_deref() == Ok("true") {
-        panic!("{what} is missing, and CI=true requires it (see tests/sdk/setup.sh)");
-    }
-    eprintln!("note: skipping: {what} is missing (run tests/sdk/setup.sh)");
-    true
+    !skip::available(present, what, "run tests/sdk/setup.sh")
 }
 
 pub fn has_program(name: &str) -> bool {

@@ -72,6 +72,13 @@ fn summary(app: &App) -> Line<'static> {
     Line::from(spans)
 }
 
+/// A status message, wrapped over the status area (one or two lines).
+fn render_message(msg: &str, frame: &mut Frame, area: Rect) {
+    let text = super::text::shown(&format!(" {msg}"));
+    let wrapped = Paragraph::new(text).wrap(ratatui::widgets::Wrap { trim: false });
+    frame.render_widget(wrapped, area);
+}
+
 pub fn render_status(app: &App, frame: &mut Frame, area: Rect) {
     let theme = &app.theme;
     let width = area.width as usize;
@@ -92,7 +99,7 @@ pub fn render_status(app: &App, frame: &mut Frame, area: Rect) {
             ])
         }
         _ => match (&app.status, &app.last_copied) {
-            (Some(msg), _) => Line::raw(fit(&format!(" {msg}"), width)),
+            (Some(msg), _) => return render_message(msg, frame, area),
             (None, Some(copied)) => Line::from(vec![
                 Span::styled(" last copied: ", theme.dim()),
                 Span::raw(fit(&copied.replace('\n', " ⏎ "), width.saturating_sub(15))),

@@ -21,7 +21,7 @@ pub fn areas(app: &App, screen: Rect) -> Areas {
         Constraint::Length(1),
         Constraint::Min(3),
         Constraint::Length(1),
-        Constraint::Length(1),
+        Constraint::Length(status_height(app, screen.width)),
     ])
     .areas(screen);
     let (table, details) = if !app.show_details {
@@ -39,6 +39,20 @@ pub fn areas(app: &App, screen: Rect) -> Areas {
         details,
         progress,
         status,
+    }
+}
+
+/// A status message longer than the screen is wide gets a second line:
+/// where a copy went, and its warning, must not be cut off.
+fn status_height(app: &App, width: u16) -> u16 {
+    let long = app
+        .status
+        .as_ref()
+        .is_some_and(|s| s.chars().count() + 1 > width as usize);
+    if long && app.mode == crate::tui::app::Mode::Normal {
+        2
+    } else {
+        1
     }
 }
 
