@@ -27,6 +27,17 @@ pub fn is_catching() -> bool {
     CATCHING.with(|c| c.get() > 0)
 }
 
+/// A panic forced by the tests at a named point (`GVMI_TEST_PANIC=point`),
+/// in debug builds only: release builds never read the variable.
+pub fn test_panic(point: &str) {
+    #[cfg(debug_assertions)]
+    if std::env::var("GVMI_TEST_PANIC").as_deref() == Ok(point) {
+        panic!("forced by GVMI_TEST_PANIC={point}");
+    }
+    #[cfg(not(debug_assertions))]
+    let _ = point;
+}
+
 /// The text a panic was raised with (`panic!("…")` gives a `&str` or a `String`).
 pub fn message(payload: &(dyn Any + Send)) -> String {
     if let Some(s) = payload.downcast_ref::<&str>() {

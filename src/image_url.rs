@@ -210,7 +210,8 @@ pub fn has_scheme(url: &str) -> bool {
 
 fn is_scheme(s: &str) -> bool {
     s.starts_with(|c: char| c.is_ascii_alphabetic())
-        && s.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
 }
 
 /// The pieces of `scheme://[userinfo@]host[:port]/path?query#fragment`.

@@ -166,7 +166,11 @@ impl Clipboard {
 /// X11 (Wayland through XWayland), which needs `DISPLAY`. Without this,
 /// the user would read arboard's "connection timed out".
 fn no_display() -> Option<&'static str> {
-    if cfg!(any(target_os = "macos", target_os = "windows", target_os = "ios")) {
+    if cfg!(any(
+        target_os = "macos",
+        target_os = "windows",
+        target_os = "ios"
+    )) {
         return None;
     }
     let set = |var: &str| std::env::var_os(var).is_some_and(|v| !v.is_empty());
@@ -185,7 +189,10 @@ pub enum Delivery {
     TmuxBuffer,
     /// An OSC 52 sequence for the caller to write to the terminal; `why`
     /// says why the better ways failed.
-    Osc52 { sequence: String, why: Option<String> },
+    Osc52 {
+        sequence: String,
+        why: Option<String>,
+    },
 }
 
 impl Delivery {

@@ -259,6 +259,7 @@ impl fmt::Display for Failure {
                     404 | 410 => "not found",
                     401 | 403 => "access denied (is the file public?)",
                     405 | 501 => "the server does not allow HEAD requests",
+                    300..=399 => "a redirect without a usable Location header",
                     _ => "not 200 OK",
                 };
                 write!(

@@ -25,7 +25,10 @@ pub(super) enum Msg {
     /// An answer announced this Content-Length (the default deadline uses it).
     Length(u64),
     /// Body bytes hashed so far.
-    Body { done: u64, total: Option<u64> },
+    Body {
+        done: u64,
+        total: Option<u64>,
+    },
     /// The failure to report if the rest (the GET after a HEAD 405) runs out of time.
     Pending(Failure),
     Done(Result<Verified, Failure>),
@@ -291,7 +294,10 @@ mod tests {
         let to = |l| redirect_target("http://127.0.0.1:8/a/b.gvmi", l).unwrap();
         assert_eq!(to("/x.gvmi"), "http://127.0.0.1:8/x.gvmi");
         assert_eq!(to("c.gvmi"), "http://127.0.0.1:8/a/c.gvmi");
-        assert_eq!(to("https://cdn.example/i.gvmi"), "https://cdn.example/i.gvmi");
+        assert_eq!(
+            to("https://cdn.example/i.gvmi"),
+            "https://cdn.example/i.gvmi"
+        );
         assert_eq!(to("//cdn.example/i.gvmi"), "http://cdn.example/i.gvmi");
     }
 

@@ -200,7 +200,12 @@ fn serve_hostile(
 
 /// Writes `bytes` one at a time, `pause` apart, at most `max` of them
 /// (the client hanging up ends it sooner).
-pub fn drip(stream: &mut TcpStream, bytes: &[u8], pause: Duration, max: usize) -> std::io::Result<()> {
+pub fn drip(
+    stream: &mut TcpStream,
+    bytes: &[u8],
+    pause: Duration,
+    max: usize,
+) -> std::io::Result<()> {
     for b in bytes.iter().cycle().take(max) {
         stream.write_all(&[*b])?;
         stream.flush()?;

@@ -160,7 +160,6 @@ fn x11_clipboard_holds_the_snippet_while_running_and_after_quit() {
     assert!(after.contains(&hash), "after quit: {after:?}");
 }
 
-
 /// A private tmux server (its own socket folder and name, config `conf`)
 /// whose attached client runs gvmi in our PTY; killed when dropped.
 struct Tmux {

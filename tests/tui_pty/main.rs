@@ -4,6 +4,7 @@ mod clipboard;
 mod session;
 #[path = "../skip/mod.rs"]
 mod skip;
+mod worker_panic;
 
 use std::io::Write;
 use std::process::Command;
@@ -118,4 +119,3 @@ fn reopening_is_instant_and_the_folder_is_watched() {
     assert!(sums.contains(&format!("{hash_c}  c.gvmi")), "{sums}");
     s.quit();
 }
-

@@ -241,4 +241,3 @@ pub fn have(tool: &str) -> bool {
         ".ci/run installs it",
     )
 }
-

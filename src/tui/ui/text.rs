@@ -58,7 +58,10 @@ pub fn wrap(value: &str, width: usize) -> Vec<String> {
     let mut out = Vec::new();
     let mut rest: &str = &value;
     while rest.chars().count() > width {
-        let hard = rest.char_indices().nth(width).map_or(rest.len(), |(i, _)| i);
+        let hard = rest
+            .char_indices()
+            .nth(width)
+            .map_or(rest.len(), |(i, _)| i);
         // Break after the last space that keeps the piece within width.
         let at = match rest[..hard].rfind(' ') {
             Some(space) if space > 0 => space + 1,
