@@ -62,31 +62,55 @@ pub fn escape_name(name: &[u8]) -> (bool, Cow<'_, [u8]>) {
 
 /// `<hex>  <name>\n`, escaped as needed.
 pub fn gnu_line(digest: &Sha3Digest, name: &[u8]) -> Vec<u8> {
-    let (escaped, name) = escape_name(name);
-    let mut line = Vec::with_capacity(HEX_LEN + name.len() + 4);
-    if escaped {
-        line.push(b'\\');
-    }
-    line.extend_from_slice(digest.to_hex().as_bytes());
-    line.extend_from_slice(b"  ");
-    line.extend_from_slice(&name);
-    line.push(b'\n');
-    line
+    styled_line(digest, name, LineStyle::default())
 }
 
 /// `SHA3-224 (<name>) = <hex>\n`, escaped as needed.
 pub fn tag_line(digest: &Sha3Digest, name: &[u8]) -> Vec<u8> {
-    let (escaped, name) = escape_name(name);
+    styled_line(
+        digest,
+        name,
+        LineStyle {
+            tag: true,
+            ..LineStyle::default()
+        },
+    )
+}
+
+/// Which of the `sha3sum` / GNU line shapes to write.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LineStyle {
+    /// BSD style (`--tag`).
+    pub tag: bool,
+    /// `<hex> *<name>` (`-b`); the default is text mode, `<hex>  <name>`.
+    pub binary: bool,
+    /// End with NUL and never escape (GNU `-z`): a name cannot hold a NUL,
+    /// so the line cannot break.
+    pub zero: bool,
+}
+
+/// One checksum line in `style`.
+pub fn styled_line(digest: &Sha3Digest, name: &[u8], style: LineStyle) -> Vec<u8> {
+    let (escaped, name) = match style.zero {
+        true => (false, Cow::Borrowed(name)),
+        false => escape_name(name),
+    };
     let mut line = Vec::with_capacity(HEX_LEN + name.len() + 16);
     if escaped {
         line.push(b'\\');
     }
-    line.extend_from_slice(TAG.as_bytes());
-    line.extend_from_slice(b" (");
-    line.extend_from_slice(&name);
-    line.extend_from_slice(b") = ");
-    line.extend_from_slice(digest.to_hex().as_bytes());
-    line.push(b'\n');
+    if style.tag {
+        line.extend_from_slice(TAG.as_bytes());
+        line.extend_from_slice(b" (");
+        line.extend_from_slice(&name);
+        line.extend_from_slice(b") = ");
+        line.extend_from_slice(digest.to_hex().as_bytes());
+    } else {
+        line.extend_from_slice(digest.to_hex().as_bytes());
+        line.extend_from_slice(if style.binary { b" *" } else { b"  " });
+        line.extend_from_slice(&name);
+    }
+    line.push(if style.zero { b'\0' } else { b'\n' });
     line
 }
 
@@ -220,6 +244,23 @@ mod tests {
         assert_eq!(parse_line(&line[..line.len() - 1]), entry(name));
         let tag = tag_line(&digest(), name);
         assert_eq!(parse_line(&tag[..tag.len() - 1]), entry(name));
+    }
+
+    #[test]
+    fn binary_and_zero_styles_mark_and_end_lines_like_gnu() {
+        let binary = LineStyle {
+            binary: true,
+            ..LineStyle::default()
+        };
+        let line = styled_line(&digest(), b"x.gvmi", binary);
+        assert_eq!(line, format!("{HEX} *x.gvmi\n").as_bytes());
+        assert_eq!(parse_line(&line[..line.len() - 1]), entry(b"x.gvmi"));
+        let zero = LineStyle {
+            zero: true,
+            ..binary
+        };
+        let line = styled_line(&digest(), b"a\\b\nc", zero);
+        assert_eq!(line, format!("{HEX} *a\\b\nc\0").as_bytes());
     }
 
     #[test]

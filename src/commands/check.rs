@@ -194,13 +194,12 @@ fn tell(name: &[u8], verdict: &Verdict, args: &CheckArgs, counts: &mut Counts, o
         }
         Verdict::Missing | Verdict::Unreadable(_) => {
             counts.unreadable += 1;
-            if !args.status {
-                let reason = match verdict {
-                    Verdict::Unreadable(r) => r.as_str(),
-                    _ => "No such file or directory",
-                };
-                warn(bytes_path(name).display(), reason);
-            }
+            // Said even with --status, as GNU and Perl's sha3sum do.
+            let reason = match verdict {
+                Verdict::Unreadable(r) => r.as_str(),
+                _ => "No such file or directory",
+            };
+            warn(bytes_path(name).display(), reason);
             Some("FAILED open or read")
         }
     };

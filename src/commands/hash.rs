@@ -13,12 +13,12 @@ use super::out::{warn, write_stdout};
 use super::watching::Watching;
 use crate::cancel::CancelToken;
 use crate::cli::HashArgs;
-use crate::discover::{discover, DiscoverOptions, Found};
+use crate::discover::{DiscoverOptions, Found};
 use crate::engine::Job;
 use crate::fsmeta::FileStamp;
 use crate::hasher::{self, Hashed};
 use crate::manifest::Manifests;
-use crate::sumline::{gnu_line, path_bytes, tag_line};
+use crate::sumline::{path_bytes, styled_line, LineStyle};
 
 /// What became of one discovered path.
 enum Outcome {
@@ -36,8 +36,7 @@ enum Outcome {
 
 #[derive(Clone, Copy)]
 enum Format {
-    Gnu,
-    Tag,
+    Lines(LineStyle),
     Json,
 }
 
@@ -52,15 +51,18 @@ pub fn run(args: &HashArgs) -> anyhow::Result<ExitCode> {
     };
     // Opened before discovery: its clock decides which results are too fresh to keep.
     let mut cache = CacheSession::open(&args.cache);
-    let mut found = Vec::new();
-    discover(&args.paths, opts, |f| found.push(f));
-    let format = match (args.tag, args.json) {
-        (true, _) => Format::Tag,
-        (_, true) => Format::Json,
-        _ => Format::Gnu,
+    let (found, empty_folders) = super::discover_saying_empty(&args.paths, opts);
+    let format = match args.json {
+        true => Format::Json,
+        false => Format::Lines(LineStyle {
+            tag: args.tag,
+            binary: args.sha3sum.binary,
+            zero: args.sha3sum.zero,
+        }),
     };
     let mut results = InOrder::new(found.len());
-    let mut failures = 0usize;
+    // An empty folder fails the run, except when watching it fill up.
+    let mut failures = if args.cache.watch { 0 } else { empty_folders };
     let mut sums = Manifests::default();
     let mut emit = |results: &mut InOrder<Outcome>| -> anyhow::Result<()> {
         let mut buf = Vec::new();
@@ -175,11 +177,8 @@ fn hash_stdin() -> Outcome {
 
 fn render(outcome: &Outcome, format: Format, buf: &mut Vec<u8>) -> anyhow::Result<()> {
     match (outcome, format) {
-        (Outcome::Hashed { path, hashed }, Format::Gnu) => {
-            buf.extend(gnu_line(&hashed.digest, &path_bytes(path)))
-        }
-        (Outcome::Hashed { path, hashed }, Format::Tag) => {
-            buf.extend(tag_line(&hashed.digest, &path_bytes(path)))
+        (Outcome::Hashed { path, hashed }, Format::Lines(style)) => {
+            buf.extend(styled_line(&hashed.digest, &path_bytes(path), style))
         }
         (Outcome::Hashed { path, hashed }, Format::Json) => {
             json_line(path, Some(&hashed.stamp), Some(hashed), None, buf)?

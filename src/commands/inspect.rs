@@ -1,12 +1,14 @@
-//! `gvmi inspect IMAGE... [--json]`: the image's structure and every defect.
+//! `gvmi inspect PATH... [--json]`: each image's structure and every defect;
+//! folders are searched for images as `gvmi hash` does.
 //!
 //! Exit status: 0 every image valid, 1 any image has a defect, 2 any could
-//! not be read (or usage error).
+//! not be read, a folder held none (or usage error).
 
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
 use crate::cli::InspectArgs;
+use crate::discover::Found;
 use crate::gvmi_format::{self, report, Inspection};
 use crate::hasher::io_message;
 
@@ -14,8 +16,30 @@ use super::out::{warn, write_stdout};
 
 pub fn run(args: &InspectArgs) -> anyhow::Result<ExitCode> {
     let mut invalid = false;
-    let mut unreadable = false;
-    for path in &args.images {
+    let (found, empty_folders) = super::discover_saying_empty(&args.paths, args.walk.options());
+    let mut unreadable = empty_folders > 0;
+    for item in found {
+        let path = match item {
+            Found::Image { path, .. } => path,
+            Found::Problem { path, reason } => {
+                warn(path.display(), reason);
+                unreadable = true;
+                continue;
+            }
+            Found::SkippedLink { path } => {
+                warn(
+                    path.display(),
+                    "symbolic link not followed (use --follow to inspect its target)",
+                );
+                continue;
+            }
+            Found::Stdin => {
+                warn("-", "cannot inspect standard input: name the image file");
+                unreadable = true;
+                continue;
+            }
+        };
+        let path = &path;
         let shown = path.display().to_string();
         let inspection = match gvmi_format::inspect_file(path) {
             Ok(i) => i,
