@@ -369,7 +369,13 @@ fn json_is_one_object_per_image_with_the_documented_fields() {
     assert_eq!(objects[2]["exit_code"], 5);
 
     // No local file: path is null, the hash is the one given.
-    let (code, out, _) = verify(&["--hash", ALPINE_HASH, "--url", &s.url("/base/a.gvmi"), "--json"]);
+    let (code, out, _) = verify(&[
+        "--hash",
+        ALPINE_HASH,
+        "--url",
+        &s.url("/base/a.gvmi"),
+        "--json",
+    ]);
     assert_eq!(code, 1);
     let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
     assert_eq!(v["path"], serde_json::Value::Null);
