@@ -56,7 +56,7 @@ fn self_test() -> Vec<u8> {
 
 #[test]
 fn invalid_images_are_marked_in_the_table_and_explained_in_details() {
-    let mut app = app(120, 30);
+    let mut app = app(120, 60);
     let good = hashed_and_inspected(&mut app, "good.gvmi", 1, &self_test());
     let bad = hashed_and_inspected(&mut app, "raw.gvmi", 2, &self_test()[..4096]);
     assert!(!app.is_invalid(good));
@@ -82,7 +82,7 @@ fn invalid_images_are_marked_in_the_table_and_explained_in_details() {
 
 #[test]
 fn v_needs_a_url_then_shows_progress_and_the_result_per_row() {
-    let mut app = app(120, 30);
+    let mut app = app(120, 60);
     let index = hashed_and_inspected(&mut app, "a.gvmi", 3, &self_test());
     assert!(press(&mut app, KeyCode::Char('v')).is_none());
     assert!(app
@@ -140,7 +140,7 @@ fn v_needs_a_url_then_shows_progress_and_the_result_per_row() {
 
 #[test]
 fn shift_v_verifies_every_row_with_a_hash_and_url() {
-    let mut app = app(120, 30);
+    let mut app = app(120, 60);
     for (i, name) in ["a.gvmi", "b.gvmi", "c.gvmi"].iter().enumerate() {
         hashed_and_inspected(&mut app, name, i as u8, &self_test());
     }
@@ -166,7 +166,7 @@ fn shift_v_verifies_every_row_with_a_hash_and_url() {
 
 #[test]
 fn stale_and_superseded_check_events_are_ignored() {
-    let mut app = app(120, 30);
+    let mut app = app(120, 60);
     let index = hashed_and_inspected(&mut app, "a.gvmi", 3, &self_test());
     app.rows[index].url = Some("https://cdn.example.com/a.gvmi".into());
     let first = verify_jobs(press(&mut app, KeyCode::Char('v'))).remove(0);

@@ -36,9 +36,17 @@ pub enum Mode {
     /// Editing the selected image's URL (`e`) or its folder's base URL (`b`).
     Edit {
         field: EditField,
-        text: String,
+        editor: super::line_edit::LineEdit,
     },
     Help,
+}
+
+/// Which pane the scrolling keys talk to (`Tab` switches while details show).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Focus {
+    #[default]
+    Table,
+    Details,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,6 +70,8 @@ pub enum Effect {
     },
     /// Write the config file (it now holds a base URL the user chose to keep).
     SaveConfig(Config),
+    /// Keep a URL set with `e` or `b` for the next session.
+    RememberUrl(super::saved_urls::UrlChange),
     /// Read an image's structure (`gvmi_format`) on a worker.
     Inspect {
         id: JobId,
@@ -93,8 +103,15 @@ pub struct App {
     pub discovery_done: bool,
     pub status: Option<String>,
     pub last_copied: Option<String>,
-    /// Base URLs set this session, per scanned folder.
+    /// Base URLs set with `b` (this session or an earlier one), per scanned folder.
     pub base_urls: HashMap<PathBuf, String>,
+    /// Image URLs set with `e` in earlier sessions, for rows not yet found.
+    pub(super) saved_image_urls: HashMap<PathBuf, String>,
+    pub focus: Focus,
+    /// The details pane's scroll: lines down, characters right (code
+    /// only), for the row `details_row`; another row starts at the top.
+    pub details_scroll: (u16, u16),
+    pub details_row: Option<usize>,
     /// Terminal size in cells, known from resize events.
     pub size: (u16, u16),
     /// The frame clock: rates and ETAs are computed against it.
@@ -133,6 +150,10 @@ impl App {
             status: None,
             last_copied: None,
             base_urls: HashMap::new(),
+            saved_image_urls: HashMap::new(),
+            focus: Focus::Table,
+            details_scroll: (0, 0),
+            details_row: None,
             size,
             now: Instant::now(),
             quit: false,
@@ -218,6 +239,7 @@ impl App {
                 self.jobs.insert(id, index);
                 self.tally.add_files(1, stamp.size);
                 let mut row = Row::new(path, root);
+                row.url = self.saved_image_urls.get(&row.path).cloned();
                 row.size = Some(stamp.size);
                 row.mtime = stamp.mtime;
                 row

@@ -5,6 +5,7 @@ use crossbeam_channel::{unbounded, Receiver, Sender};
 
 use super::app::{App, Effect};
 use super::keeper::Keeper;
+use super::saved_urls::{self, SavedUrls, UrlChange};
 use super::terminal::Screen;
 use super::workers::Workers;
 use crate::clipboard::{self, Clipboard, CopyOutcome, Delivery};
@@ -25,12 +26,21 @@ pub struct Runner {
     keeper: Keeper,
     /// Results of background effects that change state (a re-read SHA3SUMS).
     events: Sender<Event>,
+    /// The thread that keeps URLs set with `e` and `b` for the next session.
+    urls: Sender<UrlChange>,
 }
 
 impl Runner {
     pub fn new(workers: Workers, keeper: Keeper, events: Sender<Event>) -> Self {
         let (notices_tx, notices) = unbounded();
+        let (loaded, failed) = (notices_tx.clone(), notices_tx.clone());
+        let urls = saved_urls::spawn(
+            saved_urls::default_path(),
+            move |saved| drop(loaded.send(Notice::Urls(saved))),
+            move |why| drop(failed.send(Notice::Status(why))),
+        );
         Runner {
+            urls,
             workers,
             clipboard: Clipboard::new(),
             owned: None,
@@ -55,6 +65,10 @@ impl Runner {
                 warning,
                 delivery,
             } => self.delivered(&what, warning, delivery, app, screen),
+            Notice::Urls(Ok(saved)) => app.restore_urls(&saved),
+            Notice::Urls(Err(why)) => {
+                app.status = Some(format!("Saved URLs not read: {why}"));
+            }
         }
     }
 
@@ -71,6 +85,9 @@ impl Runner {
                 warning,
             } => self.copy(what, text, warning, app, screen),
             Effect::SaveConfig(config) => self.save(config),
+            Effect::RememberUrl(change) => {
+                let _ = self.urls.send(change);
+            }
             Effect::Inspect { id, path } => self.workers.inspect(id, path),
             Effect::Verify(jobs) => jobs.into_iter().for_each(|j| self.workers.verify(j)),
             Effect::Quit => {}
@@ -192,6 +209,8 @@ impl Runner {
 /// What a background effect reports to the UI thread.
 pub enum Notice {
     Status(String),
+    /// The URLs kept from earlier sessions (`saved_urls`), or why not.
+    Urls(Result<SavedUrls, String>),
     /// A copy made off the UI thread (through tmux) and where it went.
     Copied {
         what: String,

@@ -11,8 +11,10 @@ mod effects;
 mod feed;
 mod keeper;
 mod keys;
+pub mod line_edit;
 mod publish;
 pub mod rows;
+pub mod saved_urls;
 mod terminal;
 pub mod ui;
 pub mod workers;
@@ -113,9 +115,13 @@ pub fn run(opts: Options) -> anyhow::Result<ExitCode> {
                 }
                 dirty = true;
             }
-            recv(input) -> input => {
-                if let Some(effect) = on_input(&mut app, input?) {
-                    effects.run(effect, &mut app, &engine, &mut screen);
+            recv(input) -> first => {
+                // Keys that arrived together (a paste without bracketed
+                // paste) are handled before the next frame, not one frame each.
+                for event in std::iter::once(first?).chain(input.try_iter().take(4096)) {
+                    if let Some(effect) = on_input(&mut app, event) {
+                        effects.run(effect, &mut app, &engine, &mut screen);
+                    }
                 }
                 dirty = true;
                 last_draw = None; // answer a key at once
@@ -209,6 +215,11 @@ fn on_input(app: &mut App, input: TermEvent) -> Option<app::Effect> {
         }
         TermEvent::Mouse(mouse) => {
             app.on_mouse(mouse);
+            None
+        }
+        TermEvent::Paste(text) => {
+            app.status = None;
+            app.on_paste(&text);
             None
         }
         TermEvent::Resize(w, h) => {

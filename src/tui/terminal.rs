@@ -1,4 +1,5 @@
-//! Entering and leaving full-screen mode, so that no exit path (quit, error,
+//! Entering and leaving full-screen mode (with mouse reporting and
+//! bracketed paste), so that no exit path (quit, error,
 //! panic, SIGTERM) leaves the terminal raw or on the alternate screen.
 //! Panics: one caught at a worker's boundary (`crate::caught`) becomes a row
 //! error and leaves the screen alone; any other restores the terminal and
@@ -8,7 +9,9 @@ use std::io::{self, Write};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use ratatui::crossterm::event::{DisableMouseCapture, EnableMouseCapture};
+use ratatui::crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+};
 use ratatui::crossterm::execute;
 use ratatui::DefaultTerminal;
 
@@ -29,7 +32,7 @@ impl Screen {
                 // program goes on, so the screen must stay as it is.
                 return;
             }
-            let _ = execute!(io::stdout(), DisableMouseCapture);
+            let _ = execute!(io::stdout(), DisableMouseCapture, DisableBracketedPaste);
             previous(info);
             if std::thread::current().name() != Some("main") {
                 // Any other thread (discovery, the cache keeper, a hash worker):
@@ -37,7 +40,8 @@ impl Screen {
                 std::process::exit(101);
             }
         }));
-        execute!(io::stdout(), EnableMouseCapture)?;
+        // Bracketed paste: a paste arrives as one event, not thousands of keys.
+        execute!(io::stdout(), EnableMouseCapture, EnableBracketedPaste)?;
         Ok(Screen { terminal })
     }
 
@@ -51,7 +55,7 @@ impl Screen {
 
 impl Drop for Screen {
     fn drop(&mut self) {
-        let _ = execute!(io::stdout(), DisableMouseCapture);
+        let _ = execute!(io::stdout(), DisableMouseCapture, DisableBracketedPaste);
         ratatui::restore();
     }
 }
