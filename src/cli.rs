@@ -10,7 +10,7 @@ use crate::snippet::{Capability, Target};
 mod sha3sum;
 mod suggest;
 
-pub use sha3sum::{HashMode, Sha3sumFlags};
+pub use sha3sum::{route as route_sha3sum, HashMode, Sha3sumFlags};
 pub use suggest::typo_error;
 
 const HASH_EXAMPLES: &str = "\

@@ -11,7 +11,8 @@ fn main() -> ExitCode {
     if std::env::args_os().nth(1).as_deref() == Some(OsStr::new(clipboard::SERVE_SUBCOMMAND)) {
         return finish(commands::snippet::serve_clipboard());
     }
-    let cli = Cli::parse();
+    // `gvmi -a 224 image.gvmi`, a sha3sum command line, is `gvmi hash ...`.
+    let cli = Cli::parse_from(cli::route_sha3sum(std::env::args_os().collect()));
     if let (None, Some(first)) = (&cli.command, cli.workbench.paths.first()) {
         if let Some(typo) = cli::typo_error(first) {
             typo.exit();

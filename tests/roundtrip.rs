@@ -472,6 +472,23 @@ fn hash_a_224_is_sha3sum_a_224_for_the_golem_guides_command() {
 }
 
 #[test]
+fn gvmi_in_place_of_sha3sum_is_gvmi_hash() {
+    if !require_tool("sha3sum") {
+        return;
+    }
+    let tmp = tempdir();
+    let hex = put_known(tmp.path(), "image.gvmi", 7);
+    fs::write(tmp.path().join("SUMS"), format!("{hex}  image.gvmi\n")).unwrap();
+    // The Golem guide's command with the program's name swapped, and its -c.
+    for args in [&["-a", "224", "image.gvmi"][..], &["-a", "224", "-c", "SUMS"]] {
+        let ours = gvmi(args).cwd(tmp.path()).run();
+        let perl = tool("sha3sum", args).cwd(tmp.path()).run();
+        ours.assert_code(0);
+        assert_eq!(ours.stdout(), perl.stdout(), "{args:?}");
+    }
+}
+
+#[test]
 fn hash_c_is_sha3sum_c_with_good_bad_and_missing_entries() {
     if !require_tool("sha3sum") {
         return;

@@ -2,11 +2,12 @@
 //! written for `sha3sum -a 224` (the Golem guide's) runs with `gvmi` in its
 //! place: `-a 224`, `-b`/`-t`, `-z`, and `-c` with its check-only options.
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 
-use clap::Args;
+use clap::{Args, CommandFactory};
 
-use super::{CheckArgs, HashArgs};
+use super::{CheckArgs, Cli, HashArgs};
 
 /// The SHA-3 size gvmi computes: Golem's image hash is SHA3-224.
 pub const BITS: u32 = 224;
@@ -43,6 +44,45 @@ pub struct Sha3sumFlags {
     /// With -c: don't fail or report for listed files that are missing.
     #[arg(long, requires = "check")]
     pub ignore_missing: bool,
+}
+
+/// The arguments with `hash` put in front when they are a `sha3sum` command
+/// line with `gvmi` as the program: `gvmi -a 224 image.gvmi` is then
+/// `gvmi hash -a 224 image.gvmi`. Only flags the workbench does not have
+/// trigger this (they would be a usage error otherwise), and only when no
+/// subcommand is named.
+pub fn route(args: Vec<OsString>) -> Vec<OsString> {
+    let Some(first) = args.get(1).and_then(|a| a.to_str()) else {
+        return args;
+    };
+    let subcommand = Cli::command().find_subcommand(first).is_some();
+    let operands_start = args.iter().position(|a| a == "--").unwrap_or(args.len());
+    let sha3sum = args[1..operands_start]
+        .iter()
+        .filter_map(|a| a.to_str())
+        .any(is_sha3sum_flag);
+    if subcommand || !sha3sum {
+        return args;
+    }
+    let mut routed = args;
+    routed.insert(1, OsString::from("hash"));
+    routed
+}
+
+/// A flag of `sha3sum`/GNU `*sum` that `gvmi [PATH]...` does not take.
+fn is_sha3sum_flag(arg: &str) -> bool {
+    const LONG: [&str; 6] = ["--algorithm", "--binary", "--text", "--check", "--zero", "--tag"];
+    if let Some(long) = arg.strip_prefix("--") {
+        let name = long.split('=').next().unwrap_or(long);
+        return LONG.iter().any(|l| &l[2..] == name);
+    }
+    // Short flags, bundled or not (`-a224`, `-bc`).
+    arg.strip_prefix('-').is_some_and(|short| {
+        short
+            .chars()
+            .next()
+            .is_some_and(|c| matches!(c, 'a' | 'b' | 't' | 'c' | 'z'))
+    })
 }
 
 /// `-a 224` (or `--algorithm 224`); any other size is refused by name.
@@ -93,6 +133,33 @@ impl HashArgs {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn routed(args: &[&str]) -> Vec<String> {
+        let args = args.iter().map(OsString::from).collect();
+        route(args)
+            .into_iter()
+            .map(|a| a.into_string().unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn a_sha3sum_command_line_becomes_gvmi_hash() {
+        assert_eq!(routed(&["gvmi", "-a", "224", "x"]), ["gvmi", "hash", "-a", "224", "x"]);
+        assert_eq!(routed(&["gvmi", "-a224", "-c", "S"])[1], "hash");
+        assert_eq!(routed(&["gvmi", "--algorithm=224", "x"])[1], "hash");
+        assert_eq!(routed(&["gvmi", "-L", "--tag", "x"])[1], "hash");
+        assert_eq!(routed(&["gvmi", "x.gvmi", "-b"])[1], "hash");
+        // Workbench flags, subcommands and operands after `--` are left alone.
+        for args in [
+            &["gvmi", "-L", "-d", "1", "images"][..],
+            &["gvmi", "check", "-a", "224", "S"],
+            &["gvmi", "images"],
+            &["gvmi", "--", "-a"],
+            &["gvmi"],
+        ] {
+            assert_eq!(routed(args), args, "{args:?}");
+        }
+    }
 
     #[test]
     fn only_224_is_accepted_and_the_refusal_says_why() {
