@@ -71,7 +71,14 @@ pub fn route(args: Vec<OsString>) -> Vec<OsString> {
 
 /// A flag of `sha3sum`/GNU `*sum` that `gvmi [PATH]...` does not take.
 fn is_sha3sum_flag(arg: &str) -> bool {
-    const LONG: [&str; 6] = ["--algorithm", "--binary", "--text", "--check", "--zero", "--tag"];
+    const LONG: [&str; 6] = [
+        "--algorithm",
+        "--binary",
+        "--text",
+        "--check",
+        "--zero",
+        "--tag",
+    ];
     if let Some(long) = arg.strip_prefix("--") {
         let name = long.split('=').next().unwrap_or(long);
         return LONG.iter().any(|l| &l[2..] == name);
@@ -144,7 +151,10 @@ mod tests {
 
     #[test]
     fn a_sha3sum_command_line_becomes_gvmi_hash() {
-        assert_eq!(routed(&["gvmi", "-a", "224", "x"]), ["gvmi", "hash", "-a", "224", "x"]);
+        assert_eq!(
+            routed(&["gvmi", "-a", "224", "x"]),
+            ["gvmi", "hash", "-a", "224", "x"]
+        );
         assert_eq!(routed(&["gvmi", "-a224", "-c", "S"])[1], "hash");
         assert_eq!(routed(&["gvmi", "--algorithm=224", "x"])[1], "hash");
         assert_eq!(routed(&["gvmi", "-L", "--tag", "x"])[1], "hash");
