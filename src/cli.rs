@@ -196,6 +196,10 @@ pub struct HashCacheArgs {
     /// Also write a SHA3SUMS file in each folder holding images.
     #[arg(long)]
     pub write_sums: bool,
+    /// With --write-sums: replace a SHA3SUMS that cannot be read (a FIFO,
+    /// a device, too large, no permission) instead of refusing to touch it.
+    #[arg(long, requires = "write_sums")]
+    pub replace_sums: bool,
     /// Keep running: print a line for each new or changed image under the paths.
     #[arg(long, conflicts_with_all = ["tag", "json"])]
     pub watch: bool,

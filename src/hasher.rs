@@ -20,7 +20,7 @@ pub const CHUNK_SIZE: usize = 1 << 20;
 pub enum HashFailure {
     /// Opening or reading failed; the OS's words.
     Io(String),
-    /// Size or mtime moved while hashing: no single version was read.
+    /// Size, mtime, ctime or inode moved while hashing: no single version was read.
     Changed,
     Cancelled,
 }
@@ -29,9 +29,7 @@ impl fmt::Display for HashFailure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Io(msg) => f.write_str(msg),
-            Self::Changed => {
-                f.write_str("changed while being hashed (size or mtime moved); no hash given")
-            }
+            Self::Changed => f.write_str("changed while being hashed; no hash given"),
             Self::Cancelled => f.write_str("cancelled"),
         }
     }
@@ -90,9 +88,10 @@ pub struct Hashed {
 /// [`readahead::READAHEAD_MIN`] or more are read on a second thread so
 /// reading overlaps hashing; smaller ones inline, on this thread's buffer.
 ///
-/// The file counts as changed if its size or mtime moved between open and
-/// end of read, if fewer or more bytes were read than its size, or if the
-/// path now names another file (replaced by rename while we read).
+/// The file counts as changed if its stamp (size, mtime, ctime, inode: the
+/// cache's rule) moved between open and end of read, if fewer or more bytes
+/// were read than its size, or if the path now names another file (replaced
+/// by rename while we read).
 pub fn hash_file(
     path: &Path,
     cancel: &CancelToken,
@@ -109,7 +108,7 @@ pub fn hash_file(
     let after = FileStamp::of(&file.metadata()?);
     let now_at_path = std::fs::metadata(path).map(|m| FileStamp::of(&m));
     let replaced = match now_at_path {
-        Ok(s) => s.id != before.id || before.content_moved(&s),
+        Ok(s) => before.content_moved(&s),
         Err(_) => true,
     };
     if before.content_moved(&after) || read != before.size || replaced {

@@ -126,6 +126,49 @@ pub fn display_name(name: &[u8]) -> (&'static str, Cow<'_, [u8]>) {
     ("\\", name)
 }
 
+/// How a name looks on a terminal: `None` when it is shown as is (the
+/// `sha3sum` bytes); otherwise its control, format and non-UTF-8 bytes
+/// escaped (`\e`, `\n`, `\u{202e}`, `\xff`), as `ls` escapes names on a
+/// terminal, so no file name can type into the user's terminal.
+pub fn terminal_name(name: &[u8]) -> Option<String> {
+    match std::str::from_utf8(name) {
+        Ok(text) if !text.chars().any(crate::visible::is_unsafe) => None,
+        _ => Some(crate::visible::visible_path(&bytes_path(name)).into_owned()),
+    }
+}
+
+/// [`styled_line`], or, when `on_terminal` and the name needs it, the same
+/// line with the name as [`terminal_name`] shows it (no GNU escaping: the
+/// shown name holds no line break).
+pub fn shown_line(
+    digest: &Sha3Digest,
+    name: &[u8],
+    style: LineStyle,
+    on_terminal: bool,
+) -> Vec<u8> {
+    let Some(shown) = terminal_name(name).filter(|_| on_terminal) else {
+        return styled_line(digest, name, style);
+    };
+    let raw = LineStyle {
+        zero: true,
+        ..style
+    };
+    let mut line = styled_line(digest, shown.as_bytes(), raw);
+    if !style.zero {
+        line.pop();
+        line.push(b'\n');
+    }
+    line
+}
+
+/// [`display_name`], or on a terminal [`terminal_name`] when the name needs it.
+pub fn shown_status_name(name: &[u8], on_terminal: bool) -> (&'static str, Cow<'_, [u8]>) {
+    match terminal_name(name).filter(|_| on_terminal) {
+        Some(shown) => ("", Cow::Owned(shown.into_bytes())),
+        None => display_name(name),
+    }
+}
+
 /// What one line of a checksum file says.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Line {
@@ -301,5 +344,20 @@ mod tests {
     fn blank_and_comment_lines_are_skipped() {
         assert_eq!(parse_line(b""), Line::Skip);
         assert_eq!(parse_line(b"# made by gvmi"), Line::Skip);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn terminal_names_escape_controls_and_leave_plain_names_alone() {
+        assert_eq!(terminal_name(b"a b\\c.gvmi"), None);
+        assert_eq!(
+            terminal_name(b"a\x1b]0;x\x07.gvmi").unwrap(),
+            "a\\e]0;x\\x07.gvmi"
+        );
+        let text = LineStyle::default();
+        let line = shown_line(&digest(), b"x\ny\xff.gvmi", text, true);
+        assert_eq!(line, format!("{HEX}  x\\ny\\xff.gvmi\n").as_bytes());
+        let piped = shown_line(&digest(), b"x\ny.gvmi", text, false);
+        assert_eq!(piped, gnu_line(&digest(), b"x\ny.gvmi"));
     }
 }

@@ -11,6 +11,7 @@ use crate::cli::InspectArgs;
 use crate::discover::Found;
 use crate::gvmi_format::{self, report, Inspection};
 use crate::hasher::io_message;
+use crate::visible::{visible, visible_path};
 
 use super::out::{warn, write_stdout};
 
@@ -22,13 +23,13 @@ pub fn run(args: &InspectArgs) -> anyhow::Result<ExitCode> {
         let path = match item {
             Found::Image { path, .. } => path,
             Found::Problem { path, reason } => {
-                warn(path.display(), reason);
+                warn(visible_path(&path), reason);
                 unreadable = true;
                 continue;
             }
             Found::SkippedLink { path } => {
                 warn(
-                    path.display(),
+                    visible_path(&path),
                     "symbolic link not followed (use --follow to inspect its target)",
                 );
                 continue;
@@ -40,7 +41,7 @@ pub fn run(args: &InspectArgs) -> anyhow::Result<ExitCode> {
             }
         };
         let path = &path;
-        let shown = path.display().to_string();
+        let shown = visible_path(path);
         let inspection = match gvmi_format::inspect_file(path) {
             Ok(i) => i,
             Err(e) => {
@@ -51,7 +52,7 @@ pub fn run(args: &InspectArgs) -> anyhow::Result<ExitCode> {
         };
         invalid |= !inspection.is_valid();
         let text = if args.json {
-            json_line(&shown, &inspection)?
+            json_line(&path.to_string_lossy(), &inspection)?
         } else {
             human(&shown, &inspection)
         };
@@ -75,7 +76,8 @@ fn json_line(path: &str, inspection: &Inspection) -> anyhow::Result<String> {
     Ok(format!("{value}\n"))
 }
 
-/// The human report: a verdict line, the fields, then each defect.
+/// The human report: a verdict line, the fields, then each defect; `path`
+/// already [visible](visible_path), every value from the image made visible.
 pub fn human(path: &str, inspection: &Inspection) -> String {
     let mut out = String::new();
     let verdict = if inspection.is_valid() {
@@ -89,7 +91,7 @@ pub fn human(path: &str, inspection: &Inspection) -> String {
         let _ = writeln!(out, "  {label:<11} {value}");
     }
     for defect in &inspection.defects {
-        let _ = writeln!(out, "  ✗ {defect}");
+        let _ = writeln!(out, "  ✗ {}", visible(&defect.to_string()));
     }
     out
 }

@@ -114,7 +114,7 @@ fn identify(args: &SnippetArgs) -> Result<SnippetInput, Refused> {
         }
         (None, Some(path)) => {
             let hashed = hasher::hash_file(path, &CancelToken::new(), |_| {})
-                .map_err(|e| Refused(format!("{}: {e}", path.display())))?;
+                .map_err(|e| Refused(format!("{}: {e}", crate::visible::visible_path(path))))?;
             let size = Some(hashed.stamp.size);
             (hashed.digest, size, "computed by gvmi from the file")
         }

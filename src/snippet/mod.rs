@@ -77,7 +77,9 @@ impl fmt::Display for SnippetError {
                 "the {target} template uses an unknown placeholder {{{{{name}}}}} (known: {})",
                 PLACEHOLDERS.join(", ")
             ),
-            Self::Template { path, error } => write!(f, "{}: {error}", path.display()),
+            Self::Template { path, error } => {
+                write!(f, "{}: {error}", crate::visible::visible_path(path))
+            }
         }
     }
 }

@@ -28,7 +28,8 @@ impl Templates {
                 continue;
             };
             let path = dir.join(name);
-            match std::fs::read_to_string(&path) {
+            // Regular files of at most 1 MiB: a FIFO here must not hang `snippet`.
+            match crate::config::read_text(&path) {
                 Ok(text) => templates.set(target, text),
                 Err(e) if e.kind() == io::ErrorKind::NotFound => {}
                 Err(error) => return Err(SnippetError::Template { path, error }),
