@@ -324,8 +324,9 @@ Examples:
 Steps: HEAD (redirects followed; yapapi and golem-core refuse anything but 200),
 Content-Length against the local size, then GET and SHA3-224 of the body.
 Exit status: 0 OK, 1 hash mismatch, 2 usage or unreadable image, 3 size
-mismatch, 4 truncated body, 5 not found, 6 forbidden, 7 HEAD not allowed,
-8 other HTTP status, 9 too many redirects, 10 timeout, 11 DNS failure,
+mismatch or body too long, 4 truncated body, 5 not found, 6 forbidden,
+7 HEAD not allowed, 8 other HTTP status, 9 too many redirects or a redirect
+to a non-http(s) URL, 10 timeout or deadline, 11 DNS failure,
 12 connection refused, 13 TLS error, 14 invalid URL, 15 other network error.";
 
 #[derive(Debug, Clone, Args)]
@@ -346,6 +347,12 @@ pub struct VerifyArgs {
     /// Seconds to wait for a connection or for the next bytes [default: 10 to connect, 30 to read].
     #[arg(long, value_name = "SECS", value_parser = parse_timeout)]
     pub timeout: Option<f64>,
+    /// Seconds one URL's whole check may take [default: 4 read timeouts + 1 s per 256 KiB of image].
+    #[arg(long, value_name = "SECS", value_parser = parse_timeout)]
+    pub deadline: Option<f64>,
+    /// One JSON object per image: path, url, final_url, sha3_224, ok, outcome, status, exit_code, message.
+    #[arg(long)]
+    pub json: bool,
     /// Redirects to follow before giving up.
     #[arg(long, value_name = "N", default_value_t = 10)]
     pub max_redirects: u32,

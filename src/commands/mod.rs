@@ -12,6 +12,7 @@ mod out;
 pub mod snippet;
 pub mod verify;
 mod verify_batch;
+mod verify_report;
 mod watching;
 
 use std::io::IsTerminal;

@@ -1,6 +1,9 @@
 //! Entering and leaving full-screen mode (with mouse reporting and
 //! bracketed paste), so that no exit path (quit, error,
 //! panic, SIGTERM) leaves the terminal raw or on the alternate screen.
+//! Panics: one caught at a worker's boundary (`crate::caught`) becomes a row
+//! error and leaves the screen alone; any other restores the terminal and
+//! ends the program, so a running gvmi never draws on a restored terminal.
 
 use std::io::{self, Write};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -24,8 +27,18 @@ impl Screen {
         let terminal = ratatui::try_init()?;
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
+            if crate::caught::is_catching() {
+                // Caught at its thread's boundary and shown as a row error: the
+                // program goes on, so the screen must stay as it is.
+                return;
+            }
             let _ = execute!(io::stdout(), DisableMouseCapture, DisableBracketedPaste);
             previous(info);
+            if std::thread::current().name() != Some("main") {
+                // Any other thread (discovery, the cache keeper, a hash worker):
+                // never leave a running program on a restored terminal.
+                std::process::exit(101);
+            }
         }));
         // Bracketed paste: a paste arrives as one event, not thousands of keys.
         execute!(io::stdout(), EnableMouseCapture, EnableBracketedPaste)?;

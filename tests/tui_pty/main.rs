@@ -5,6 +5,7 @@ mod keys;
 mod session;
 #[path = "../skip/mod.rs"]
 mod skip;
+mod worker_panic;
 
 use std::io::Write;
 use std::process::Command;

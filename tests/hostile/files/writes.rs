@@ -86,6 +86,7 @@ fn item_10_killed_writes_leave_no_temp_file_after_the_next_run() {
     }
     let cache_dir = home.path().join("cache/gvmi");
     let mut seed = 0x9e37_79b9_u64;
+    let mut left_behind = 0; // summed after each kill: a later write may clean them
     for _ in 0..40 {
         seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
         let _ = fs::remove_file(cache_dir.join("hashes.v1.bin")); // so every run saves
@@ -95,10 +96,14 @@ fn item_10_killed_writes_leave_no_temp_file_after_the_next_run() {
                 .arg(&images),
             None,
         );
-        std::thread::sleep(Duration::from_millis(seed >> 58)); // 0..63 ms
+        std::thread::sleep(Duration::from_millis(seed >> 57)); // 0..127 ms: a whole run
         let _ = child.kill(); // SIGKILL
         let _ = child.wait();
+        if cache_dir.is_dir() {
+            left_behind += temp_files(&images).len() + temp_files(&cache_dir).len();
+        }
     }
+    eprintln!("40 SIGKILLs: {left_behind} temp files seen after the kills");
     // However the kills fell, the next run's writes remove what they left,
     // and temp files of processes that are gone for sure.
     let mut gone = std::process::Command::new("true").spawn().unwrap();
