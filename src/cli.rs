@@ -67,6 +67,11 @@ Examples:
   gvmi snippet my.gvmi --url https://example.com/my.gvmi --target golem-js --copy
   gvmi snippet --hash 8edadf4a...a9 --url https://example.com/my.gvmi --all-targets
   gvmi snippet my.gvmi --min-mem-gib 4 --capability vpn --target task-executor
+  gvmi snippet my.gvmi --url https://example.com/my.gvmi --full > run.py
+  gvmi snippet images/ --base-url https://cdn.example.com/ --json
+
+Exit status: 0 success, 1 an image failed inspection (unless --allow-invalid),
+could not be read, or its URL was refused, or --target ray; 2 usage error.
 
 Targets: yapapi (default), golem-core, golem-js, task-executor, dapp-runner,
 task-package, ray. Defaults and per-folder base URLs: ~/.config/gvmi/config.toml.";
@@ -252,9 +257,10 @@ pub struct CheckArgs {
 #[derive(Debug, Clone, Args)]
 #[command(group(clap::ArgGroup::new("where").args(["url", "base_url"])))]
 pub struct SnippetArgs {
-    /// The image to hash and name (optional with --hash).
+    /// The images to hash and name, or folders of them (optional with --hash,
+    /// which names at most one).
     #[arg(value_name = "IMAGE", required_unless_present = "hash")]
-    pub image: Option<PathBuf>,
+    pub images: Vec<PathBuf>,
     /// The SDK or format [default: config's default_target, else yapapi].
     #[arg(
         short,
@@ -292,6 +298,17 @@ pub struct SnippetArgs {
     /// Also put the output on the clipboard (it stays there after gvmi exits).
     #[arg(short, long)]
     pub copy: bool,
+    /// A whole program that runs as saved, instead of lines to paste
+    /// (yapapi and golem-js).
+    #[arg(long, conflicts_with = "all_targets")]
+    pub full: bool,
+    /// One JSON object per image (and target): path, hash, url, target,
+    /// snippet, warnings, valid.
+    #[arg(long)]
+    pub json: bool,
+    /// Print the snippet even for an image that fails inspection (still warned).
+    #[arg(long)]
+    pub allow_invalid: bool,
 }
 
 const INSPECT_EXAMPLES: &str = "\
