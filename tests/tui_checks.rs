@@ -248,3 +248,44 @@ fn workers_inspect_and_verify_off_the_ui_thread() {
     assert!(verified[0].1.is_ok(), "{:?}", verified[0]);
     assert_eq!(verified[1].1.as_ref().unwrap_err().exit_code(), 7);
 }
+
+fn copy_warning(app: &mut App) -> Option<String> {
+    match press(app, KeyCode::Char('c')) {
+        Some(Effect::Copy { warning, text, .. }) => {
+            assert!(!text.is_empty());
+            warning
+        }
+        other => panic!("c must copy, got {other:?}"),
+    }
+}
+
+/// `c` still copies for an invalid image or a placeholder URL, but says
+/// what is wrong; the details pane flags it above the snippet.
+#[test]
+fn copying_a_snippet_warns_about_an_invalid_image_or_a_placeholder_url() {
+    let mut app = app(120, 60);
+    let good = hashed_and_inspected(&mut app, "good.gvmi", 1, &self_test());
+    let bad = hashed_and_inspected(&mut app, "raw.gvmi", 2, &self_test()[..4096]);
+    app.rows[good].url = Some("https://cdn.example.com/good.gvmi".into());
+    app.rows[bad].url = Some("https://cdn.example.com/raw.gvmi".into());
+    let select = |app: &mut App, index: usize| {
+        let position = app.view.iter().position(|&i| i == index).unwrap();
+        app.select_view_position(position);
+    };
+    select(&mut app, good);
+    assert_eq!(copy_warning(&mut app), None);
+    select(&mut app, bad);
+    let warning = copy_warning(&mut app).expect("a warning for an invalid image");
+    assert!(warning.contains("failed inspection"), "{warning}");
+    assert!(!warning.contains("placeholder"), "{warning}");
+    app.rows[bad].url = None;
+    let warning = copy_warning(&mut app).unwrap();
+    assert!(warning.contains("failed inspection") && warning.contains("placeholder URL"));
+    press(&mut app, KeyCode::Enter);
+    let text = screen(&app);
+    assert!(text.contains("⚠ this image failed inspection"), "{text}");
+    assert!(
+        text.contains("placeholder URL: set one with e or b"),
+        "{text}"
+    );
+}

@@ -228,3 +228,34 @@ fn unsafe_characters_in_names_and_urls_are_shown_escaped() {
         "{text}"
     );
 }
+
+/// Two folder arguments holding images of the same name: the Folder
+/// column names each row's root, so the rows can be told apart.
+#[test]
+fn two_roots_with_same_named_images_are_told_apart() {
+    use gvmi::discover::Found;
+    let mut app = app(120, 9);
+    for (n, root) in ["/srv/alpha", "/srv/beta"].into_iter().enumerate() {
+        for (m, rel) in ["app.gvmi", "tools/app.gvmi"].into_iter().enumerate() {
+            let root = std::path::PathBuf::from(root);
+            let id = 100 + n * 10 + m;
+            let found = Found::Image {
+                path: root.join(rel),
+                root,
+                stamp: stamp(10, 1),
+            };
+            app.apply(Event::Discovered { id, found });
+            finish(&mut app, id, 10, 1, (n * 10 + m) as u8);
+        }
+    }
+    app.apply(Event::DiscoveryDone);
+    let text = screen(&app);
+    for folder in ["alpha ", "alpha/tools", "beta ", "beta/tools"] {
+        assert!(
+            text.lines()
+                .any(|l| l.contains("app.gvmi") && l.contains(folder)),
+            "no row in {folder:?}:\n{text}"
+        );
+    }
+    insta::assert_snapshot!(text);
+}

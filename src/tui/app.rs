@@ -129,6 +129,8 @@ pub struct App {
     /// Inspection and URL verification per row (`checks.rs`).
     pub checks: super::checks::Checks,
     pub(super) changes: super::changes::Changes,
+    /// The roots rows were found under, for the Folder column.
+    pub(super) places: super::places::Places,
     /// Effects decided while applying events (inspect a hashed image, rehash a
     /// rebuilt one); the loop takes and runs them after applying a batch.
     pub(super) outbox: Vec<Effect>,
@@ -168,6 +170,7 @@ impl App {
             root_token,
             checks: Default::default(),
             changes: Default::default(),
+            places: Default::default(),
             outbox: Vec::new(),
         }
     }
@@ -240,6 +243,7 @@ impl App {
                 self.tally.add_files(1, stamp.size);
                 let mut row = Row::new(path, root);
                 row.url = self.saved_image_urls.get(&row.path).cloned();
+                self.places.note(&row); // problems have no root: not noted
                 row.size = Some(stamp.size);
                 row.mtime = stamp.mtime;
                 row

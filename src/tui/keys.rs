@@ -76,9 +76,11 @@ impl App {
                 self.refresh_view();
             }
             KeyCode::Char('r') => {
-                return self.rehash(&self.selected.into_iter().collect::<Vec<_>>())
+                return self.rehash_asked(&self.selected.into_iter().collect::<Vec<_>>())
             }
-            KeyCode::Char('R') => return self.rehash(&(0..self.rows.len()).collect::<Vec<_>>()),
+            KeyCode::Char('R') => {
+                return self.rehash_asked(&(0..self.rows.len()).collect::<Vec<_>>())
+            }
             KeyCode::Char('y') => return self.copy_hash(),
             KeyCode::Char('u') => return self.copy_url(),
             KeyCode::Char('c') => return self.copy_snippet(),
@@ -231,6 +233,15 @@ impl App {
             }
             _ => {}
         }
+    }
+
+    /// `r` / `R`: a rehash the user asked for, told apart from a rebuild.
+    fn rehash_asked(&mut self, indices: &[usize]) -> Option<Effect> {
+        let effect = self.rehash(indices);
+        for &i in indices {
+            self.rows[i].asked = true;
+        }
+        effect
     }
 
     fn copy_hash(&mut self) -> Option<Effect> {

@@ -12,6 +12,7 @@ mod feed;
 mod keeper;
 mod keys;
 pub mod line_edit;
+mod places;
 mod publish;
 pub mod rows;
 pub mod saved_urls;
@@ -139,11 +140,14 @@ pub fn run(opts: Options) -> anyhow::Result<ExitCode> {
     drop(watching);
     keeper.stop();
     // Saving a large cache takes a moment; never hang the exit on it.
-    let _ = keeper_done.recv_timeout(Duration::from_secs(10));
+    let not_saved = keeper_done.recv_timeout(Duration::from_secs(10)).ok();
     let farewell = effects.finish();
     drop(screen);
     if let Some(message) = farewell {
         eprintln!("gvmi: {message}");
+    }
+    if let Some(why) = not_saved {
+        eprintln!("gvmi: hash cache {why}");
     }
     // Killed by a signal: say so in the status, as a shell expects (128 + n).
     Ok(match terminal::terminated(&terminated) {

@@ -7,7 +7,6 @@
 //! other's URLs. All of it runs on the keeper's own thread, never the UI's.
 
 use std::collections::{BTreeMap, HashMap};
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use crossbeam_channel::{unbounded, Sender};
@@ -95,19 +94,7 @@ fn by_path(map: &BTreeMap<String, String>) -> HashMap<PathBuf, String> {
 
 /// Opened like an image (never blocks on a FIFO), read once, bounded.
 fn read_capped(path: &Path) -> std::io::Result<Vec<u8>> {
-    let (file, meta) = crate::fsmeta::open_regular(path)?;
-    if meta.len() > MAX_BYTES {
-        return Err(std::io::Error::other(format!(
-            "larger than {} MiB",
-            MAX_BYTES >> 20
-        )));
-    }
-    let mut bytes = Vec::new();
-    file.take(MAX_BYTES + 1).read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > MAX_BYTES {
-        return Err(std::io::Error::other("grew while read"));
-    }
-    Ok(bytes)
+    crate::fsmeta::read_regular(path, MAX_BYTES).map(|(bytes, _)| bytes)
 }
 
 /// Where the file lives: gvmi's cache folder (state, not configuration).
@@ -215,6 +202,6 @@ mod tests {
         let big = dir.path().join("big.json");
         let f = std::fs::File::create(&big).unwrap();
         f.set_len(MAX_BYTES + 1).unwrap();
-        assert!(SavedUrls::load(&big).unwrap_err().contains("larger than"));
+        assert!(SavedUrls::load(&big).unwrap_err().contains("too large"));
     }
 }

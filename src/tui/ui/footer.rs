@@ -51,11 +51,20 @@ pub fn render_progress(app: &App, frame: &mut Frame, area: Rect) {
 fn summary(app: &App) -> Line<'static> {
     let count = |f: fn(&RowState) -> bool| app.rows.iter().filter(|r| f(&r.state)).count();
     let done = count(|s| matches!(s, RowState::Done(_)));
+    let cached = (app.rows.iter())
+        .filter(|r| r.cached && matches!(r.state, RowState::Done(_)))
+        .count();
     let errors = count(|s| matches!(s, RowState::Error(_)));
     let changed = count(|s| matches!(s, RowState::Changed));
     let bytes: u64 = app.rows.iter().filter_map(|r| r.size).sum();
+    // Hashes from the cache were not computed now: say so, not "hashed".
+    let what = match (done - cached, cached) {
+        (_, 0) => format!("{done} hashed"),
+        (0, _) => format!("{cached} from cache"),
+        (fresh, _) => format!("{fresh} hashed, {cached} from cache"),
+    };
     let mut spans = vec![Span::styled(
-        format!(" ✓ {done} hashed ({})", crate::units::human_bytes(bytes)),
+        format!(" ✓ {what} ({})", crate::units::human_bytes(bytes)),
         app.theme.ok(),
     )];
     if errors > 0 {
