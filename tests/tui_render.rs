@@ -227,6 +227,12 @@ fn unsafe_characters_in_names_and_urls_are_shown_escaped() {
         text.contains("https://cdn.example.com/\\u{202e}a.gvmi"),
         "{text}"
     );
+    // What the user types into the filter is shown the same way.
+    press(&mut app, KeyCode::Char('/'));
+    press(&mut app, KeyCode::Char('\u{202e}'));
+    let text = screen(&app);
+    assert!(!text.contains('\u{202e}'), "{text}");
+    assert!(text.contains("filter: \\u{202e}"), "{text}");
 }
 
 /// Two folder arguments holding images of the same name: the Folder
