@@ -164,6 +164,20 @@ fn the_details_pane_scrolls_by_keys_and_wheel() {
     assert!(text.contains(&format!("of {}", app.details_offset().0 + 14)));
     press(&mut app, KeyCode::PageUp);
     assert_eq!(app.details_offset().0, 0);
+    // Sideways, code only: the cut URL line shows its end.
+    press(&mut app, KeyCode::Right);
+    press(&mut app, KeyCode::Right);
+    let text = screen(&app);
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with('←') && l.ends_with("9a0d.gvmi\",")),
+        "{text}"
+    );
+    assert!(
+        text.contains("Snippet (yapapi)"),
+        "text lines do not scroll"
+    );
+    press(&mut app, KeyCode::Home);
     // The wheel over the pane scrolls it, not the table.
     let area = gvmi::tui::ui::layout::details_area(&app).unwrap();
     let selected = app.selected;
@@ -227,6 +241,12 @@ fn unsafe_characters_in_names_and_urls_are_shown_escaped() {
         text.contains("https://cdn.example.com/\\u{202e}a.gvmi"),
         "{text}"
     );
+    // What the user types into the filter is shown the same way.
+    press(&mut app, KeyCode::Char('/'));
+    press(&mut app, KeyCode::Char('\u{202e}'));
+    let text = screen(&app);
+    assert!(!text.contains('\u{202e}'), "{text}");
+    assert!(text.contains("filter: \\u{202e}"), "{text}");
 }
 
 /// Two folder arguments holding images of the same name: the Folder

@@ -20,7 +20,10 @@ pub fn render_header(app: &App, frame: &mut Frame, area: Rect) {
         Span::raw(format!(" · target: {}", app.target_name())),
     ];
     if !app.filter.is_empty() || app.mode == Mode::Filter {
-        spans.push(Span::raw(format!(" · filter: {}", app.filter)));
+        spans.push(Span::raw(format!(
+            " · filter: {}",
+            super::text::shown(&app.filter)
+        )));
     }
     spans.push(Span::styled("  ? help", theme.dim()));
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
@@ -120,7 +123,7 @@ pub fn render_status(app: &App, frame: &mut Frame, area: Rect) {
     let line = match &app.mode {
         Mode::Filter => Line::from(vec![
             Span::styled(" / ", theme.key()),
-            Span::raw(format!("{}▏", app.filter)),
+            Span::raw(format!("{}▏", super::text::shown(&app.filter))),
             Span::styled("  Enter keeps · Esc clears", theme.dim()),
         ]),
         Mode::Edit { field, editor } => {

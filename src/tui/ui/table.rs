@@ -111,7 +111,7 @@ fn render_empty(app: &App, frame: &mut Frame, area: Rect) {
     let text = if !app.filter.is_empty() {
         format!(
             "No image matches the filter \"{}\" (Esc clears it).",
-            app.filter
+            super::text::shown(&app.filter)
         )
     } else if app.discovery_done {
         "No .gvmi images here. Point gvmi at a folder of images: gvmi DIR".to_string()
