@@ -178,6 +178,21 @@ fn full_is_a_whole_program_for_targets_that_have_one() {
     ]);
     assert_eq!(code, 0);
     assert!(out.contains("require(\"@golem-sdk/golem-js\")") && out.contains("main()"));
+    let args = [
+        "--hash",
+        ALPINE_HASH,
+        "--url",
+        url,
+        "--full",
+        "-t",
+        "task-executor",
+    ];
+    let (code, out, _) = snippet(&args);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("TaskExecutor.create(executorOptions)"),
+        "{out}"
+    );
     for target in ["golem-core", "dapp-runner", "task-package"] {
         let (code, out, err) = snippet(&["--hash", ALPINE_HASH, "--full", "-t", target]);
         assert_eq!((code, out.as_str()), (2, ""), "{target}");
