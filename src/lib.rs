@@ -19,6 +19,7 @@ pub mod hasher;
 pub mod image_url;
 pub mod manifest;
 pub mod progress;
+pub mod publish;
 pub mod readahead;
 pub mod sha3_fast;
 pub mod snippet;

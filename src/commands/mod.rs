@@ -9,6 +9,7 @@ pub mod inspect;
 pub mod man;
 mod ordered;
 mod out;
+pub mod publish;
 pub mod snippet;
 pub mod verify;
 mod verify_batch;
