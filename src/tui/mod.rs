@@ -13,7 +13,7 @@ mod keeper;
 mod keys;
 pub mod line_edit;
 mod places;
-mod publish;
+mod serving;
 pub mod rows;
 pub mod saved_urls;
 mod terminal;
