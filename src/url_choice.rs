@@ -130,7 +130,10 @@ mod tests {
         let c = choice.choose(rel, &abs).unwrap();
         assert_eq!(c.source, UrlSource::Config);
         assert_eq!(c.url, "https://cfg.example/sub/a.gvmi");
-        assert_eq!(choice.choose(rel, &[PathBuf::from("/elsewhere/a.gvmi")]), None);
+        assert_eq!(
+            choice.choose(rel, &[PathBuf::from("/elsewhere/a.gvmi")]),
+            None
+        );
     }
 
     #[test]
@@ -151,8 +154,17 @@ mod tests {
     #[test]
     fn relative_below_falls_back_to_the_file_name() {
         let root = Path::new("/srv/images");
-        assert_eq!(relative_below(Path::new("/srv/images/x/a.gvmi"), root), Path::new("x/a.gvmi"));
-        assert_eq!(relative_below(Path::new("/srv/images"), root), Path::new("images"));
-        assert_eq!(relative_below(Path::new("/other/b.gvmi"), root), Path::new("b.gvmi"));
+        assert_eq!(
+            relative_below(Path::new("/srv/images/x/a.gvmi"), root),
+            Path::new("x/a.gvmi")
+        );
+        assert_eq!(
+            relative_below(Path::new("/srv/images"), root),
+            Path::new("images")
+        );
+        assert_eq!(
+            relative_below(Path::new("/other/b.gvmi"), root),
+            Path::new("b.gvmi")
+        );
     }
 }

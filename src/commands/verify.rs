@@ -12,8 +12,8 @@ use crate::cancel::CancelToken;
 use crate::cli::VerifyArgs;
 use crate::config::Config;
 use crate::hasher;
-use crate::url_choice::{self, UrlChoice};
 use crate::units::human_bytes;
+use crate::url_choice::{self, UrlChoice};
 use crate::verify::{self, exit, Expected, Options, Stage};
 use crate::visible::{visible, visible_path};
 

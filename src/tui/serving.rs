@@ -6,8 +6,8 @@ use super::app::{App, EditField, Effect};
 use super::rows::Row;
 use super::saved_urls::{SavedUrls, UrlChange};
 use crate::image_url;
-use crate::url_choice::{self, UrlChoice};
 use crate::snippet::{self, SnippetInput};
+use crate::url_choice::{self, UrlChoice};
 
 impl App {
     pub fn target_name(&self) -> &'static str {

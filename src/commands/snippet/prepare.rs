@@ -11,8 +11,8 @@ use crate::config::Config;
 use crate::gvmi_format;
 use crate::hasher;
 use crate::image_url;
-use crate::url_choice::{self, UrlChoice};
 use crate::snippet::{caveat, Resources, SnippetInput, Target};
+use crate::url_choice::{self, UrlChoice};
 
 /// An image ready to render, with what to tell the user about it.
 pub struct Prepared {
@@ -150,6 +150,8 @@ fn choose_url(
         run_base: args.base_url.as_deref(),
         config,
     };
-    let absolute = image.map_or_else(Vec::new, |image| url_choice::absolute_spellings(image, true));
+    let absolute = image.map_or_else(Vec::new, |image| {
+        url_choice::absolute_spellings(image, true)
+    });
     choice.url(Path::new(&raw_name), &absolute)
 }
