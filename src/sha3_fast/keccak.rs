@@ -9,7 +9,7 @@ pub(crate) const RATE: usize = 144;
 const RATE_LANES: usize = RATE / 8;
 
 /// Iota's round constants (FIPS 202, 3.2.5).
-const RC: [u64; 24] = [
+pub(crate) const RC: [u64; 24] = [
     0x0000_0000_0000_0001,
     0x0000_0000_0000_8082,
     0x8000_0000_0000_808a,
