@@ -5,7 +5,7 @@
 //! gets baseline x86-64 code. Nothing here is ever called on its own.
 
 /// SHA3-224's rate: 1600 − 2 × 224 bits, in bytes.
-pub(crate) const RATE: usize = 144;
+pub const RATE: usize = 144;
 const RATE_LANES: usize = RATE / 8;
 
 /// Iota's round constants (FIPS 202, 3.2.5).

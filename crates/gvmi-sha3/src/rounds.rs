@@ -15,7 +15,7 @@
 /// reference for the order of every step.
 macro_rules! keccak_f1600_wide {
     ($a:ident, $xor:ident, $xor3:ident, $rol:ident, $chi:ident, $splat:ident) => {
-        for rc in $crate::sha3_fast::keccak::RC {
+        for rc in $crate::keccak::RC {
             let c0 = $xor($xor3($a[0], $a[5], $a[10]), $xor($a[15], $a[20]));
             let c1 = $xor($xor3($a[1], $a[6], $a[11]), $xor($a[16], $a[21]));
             let c2 = $xor($xor3($a[2], $a[7], $a[12]), $xor($a[17], $a[22]));

@@ -152,7 +152,7 @@ pub fn hash_lanes(backend: Backend, messages: &[&[u8]]) -> Option<Vec<crate::dig
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sha3_fast::hash_with;
+    use crate::hash_with;
 
     fn wide_backends() -> impl Iterator<Item = Backend> {
         [Backend::Avx2, Backend::Avx512]
