@@ -7,6 +7,12 @@ use clap::{Args, Parser, Subcommand};
 use crate::digest::Sha3Digest;
 use crate::snippet::{Capability, Target};
 
+mod sha3sum;
+mod suggest;
+
+pub use sha3sum::{route as route_sha3sum, HashMode, Sha3sumFlags};
+pub use suggest::typo_error;
+
 const HASH_EXAMPLES: &str = "\
 Examples:
   gvmi hash images/                  every *.gvmi under images/, like sha3sum -a 224
@@ -16,13 +22,22 @@ Examples:
   gvmi hash -L -d 1 .                follow symlinks, one folder level deep
   gvmi hash --write-sums images/     also write SHA3SUMS into each folder of images
   gvmi hash --watch images/          then a line for each new or rebuilt image
-  gvmi hash --rehash images/         ignore the cache; exit 1 on silent corruption";
+  gvmi hash --rehash images/         ignore the cache; exit 1 on silent corruption
+  gvmi hash -a 224 image.gvmi        the Golem guide's sha3sum command, as is
+  gvmi hash -a 224 -c SHA3SUMS       sha3sum -c: the same as gvmi check
+  gvmi hash -z images/ | xargs -0    NUL-terminated lines, names unescaped (GNU -z)
+
+Exit status: 0 every image hashed, 1 a file could not be hashed or a folder
+held no image (the rest are still printed), 2 usage error.";
 
 const CHECK_EXAMPLES: &str = "\
 Examples:
   gvmi check SHA3SUMS                verify every listed file, in parallel
   sha3sum -a 224 *.gvmi | gvmi check read the list from standard input
-  gvmi check --quiet --ignore-missing SHA3SUMS";
+  gvmi check --quiet --ignore-missing SHA3SUMS
+
+Exit status: 0 every listed file matched, 1 a mismatch, an unreadable or
+missing file, or a list without checksum lines, 2 usage error.";
 
 const TOP_EXAMPLES: &str = "\
 Examples:
@@ -31,12 +46,32 @@ Examples:
   gvmi hash images/ > SHA3SUMS       batch-hash for scripts and manifests
   gvmi check SHA3SUMS                verify later";
 
+const COMPLETIONS_HELP: &str = "\
+Install (open a new shell afterwards; regenerate after upgrading gvmi):
+  bash        gvmi completions bash > ~/.local/share/bash-completion/completions/gvmi
+  zsh         gvmi completions zsh > ~/.zfunc/_gvmi
+              (and in ~/.zshrc, before compinit: fpath+=(~/.zfunc))
+  fish        gvmi completions fish > ~/.config/fish/completions/gvmi.fish
+  elvish      gvmi completions elvish >> ~/.config/elvish/rc.elv
+  powershell  gvmi completions powershell >> $PROFILE";
+
+const MAN_HELP: &str = "\
+Examples:
+  gvmi man | man -l -                read it now
+  gvmi man hash | man -l -           the page of one subcommand
+  gvmi man > ~/.local/share/man/man1/gvmi.1   install it for `man gvmi`";
+
 const SNIPPET_EXAMPLES: &str = "\
 Examples:
   gvmi snippet my.gvmi --base-url https://cdn.example.com/images/
   gvmi snippet my.gvmi --url https://example.com/my.gvmi --target golem-js --copy
   gvmi snippet --hash 8edadf4a...a9 --url https://example.com/my.gvmi --all-targets
   gvmi snippet my.gvmi --min-mem-gib 4 --capability vpn --target task-executor
+  gvmi snippet my.gvmi --url https://example.com/my.gvmi --full > run.py
+  gvmi snippet images/ --base-url https://cdn.example.com/ --json
+
+Exit status: 0 success, 1 an image failed inspection (unless --allow-invalid),
+could not be read, or its URL was refused, or --target ray; 2 usage error.
 
 Targets: yapapi (default), golem-core, golem-js, task-executor, dapp-runner,
 task-package, ray. Defaults and per-folder base URLs: ~/.config/gvmi/config.toml.";
@@ -85,9 +120,17 @@ pub enum Command {
     #[command(subcommand)]
     Cache(CacheCommand),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    #[command(after_help = COMPLETIONS_HELP)]
     Completions {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff): `gvmi man | man -l -`.
+    #[command(after_help = MAN_HELP)]
+    Man {
+        /// A subcommand's own page instead (e.g. `hash` for gvmi-hash(1)).
+        #[arg(value_name = "SUBCOMMAND")]
+        page: Option<String>,
     },
     /// Check an image's structure (squashfs, metadata, CRC) and show what it runs.
     #[command(after_help = INSPECT_EXAMPLES)]
@@ -95,10 +138,9 @@ pub enum Command {
     /// Check that a URL serves the image, as yapapi, golem-core and providers will.
     #[command(after_help = VERIFY_EXAMPLES)]
     Verify(VerifyArgs),
-    /// Internal: serve standard input on the clipboard until replaced.
-    #[command(name = "__clipboard-serve", hide = true)]
-    ClipboardServe,
 }
+// The internal `gvmi __clipboard-serve` is dispatched in main.rs before clap
+// sees the arguments, so no completion script or man page can list it.
 
 /// How folders are searched for images.
 #[derive(Debug, Clone, Copy, Args)]
@@ -122,8 +164,9 @@ impl WalkArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct HashArgs {
-    /// Images or folders to search for *.gvmi (any case); `-` is standard input.
-    #[arg(value_name = "PATH", default_value = ".")]
+    /// Images or folders to search for *.gvmi (any case); `-` is standard
+    /// input [default: .]. With -c: checksum lists [default: standard input].
+    #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     #[command(flatten)]
     pub walk: WalkArgs,
@@ -141,6 +184,8 @@ pub struct HashArgs {
     pub jobs: Option<usize>,
     #[command(flatten)]
     pub cache: HashCacheArgs,
+    #[command(flatten)]
+    pub sha3sum: Sha3sumFlags,
 }
 
 /// `gvmi hash` options about the cache, manifests and watching.
@@ -156,6 +201,10 @@ pub struct HashCacheArgs {
     /// Also write a SHA3SUMS file in each folder holding images.
     #[arg(long)]
     pub write_sums: bool,
+    /// With --write-sums: replace a SHA3SUMS that cannot be read (a FIFO,
+    /// a device, too large, no permission) instead of refusing to touch it.
+    #[arg(long, requires = "write_sums")]
+    pub replace_sums: bool,
     /// Keep running: print a line for each new or changed image under the paths.
     #[arg(long, conflicts_with_all = ["tag", "json"])]
     pub watch: bool,
@@ -183,10 +232,10 @@ pub struct CheckArgs {
     #[arg(value_name = "FILE", default_value = "-")]
     pub files: Vec<PathBuf>,
     /// Don't print OK for each verified file.
-    #[arg(long)]
+    #[arg(short, long)]
     pub quiet: bool,
     /// Print nothing; the exit status tells.
-    #[arg(long)]
+    #[arg(short, long)]
     pub status: bool,
     /// Exit non-zero for improperly formatted lines.
     #[arg(long)]
@@ -197,6 +246,9 @@ pub struct CheckArgs {
     /// Don't fail or report for listed files that are missing.
     #[arg(long)]
     pub ignore_missing: bool,
+    /// Accepted for sha3sum: 224 is the only size (Golem's image hash).
+    #[arg(short = 'a', long = "algorithm", value_name = "BITS", value_parser = sha3sum::parse_algorithm)]
+    pub algorithm: Option<u32>,
     /// Files hashed at once [default: one per core].
     #[arg(short, long, value_name = "N")]
     pub jobs: Option<usize>,
@@ -205,9 +257,10 @@ pub struct CheckArgs {
 #[derive(Debug, Clone, Args)]
 #[command(group(clap::ArgGroup::new("where").args(["url", "base_url"])))]
 pub struct SnippetArgs {
-    /// The image to hash and name (optional with --hash).
+    /// The images to hash and name, or folders of them (optional with --hash,
+    /// which names at most one).
     #[arg(value_name = "IMAGE", required_unless_present = "hash")]
-    pub image: Option<PathBuf>,
+    pub images: Vec<PathBuf>,
     /// The SDK or format [default: config's default_target, else yapapi].
     #[arg(
         short,
@@ -245,20 +298,35 @@ pub struct SnippetArgs {
     /// Also put the output on the clipboard (it stays there after gvmi exits).
     #[arg(short, long)]
     pub copy: bool,
+    /// A whole program that runs as saved, instead of lines to paste
+    /// (yapapi and golem-js).
+    #[arg(long, conflicts_with = "all_targets")]
+    pub full: bool,
+    /// One JSON object per image (and target): path, hash, url, target,
+    /// snippet, warnings, valid.
+    #[arg(long)]
+    pub json: bool,
+    /// Print the snippet even for an image that fails inspection (still warned).
+    #[arg(long)]
+    pub allow_invalid: bool,
 }
 
 const INSPECT_EXAMPLES: &str = "\
 Examples:
   gvmi inspect my.gvmi               entrypoint, env, volumes, compressor, defects
+  gvmi inspect images/               every *.gvmi under images/
   gvmi inspect --json *.gvmi         one JSON object per image
 
-Exit status: 0 all valid, 1 an image has a defect, 2 an image could not be read.";
+Exit status: 0 all valid, 1 an image has a defect, 2 an image could not be
+read or a folder holds no image.";
 
 #[derive(Debug, Clone, Args)]
 pub struct InspectArgs {
-    /// Images to inspect.
-    #[arg(value_name = "IMAGE", required = true)]
-    pub images: Vec<PathBuf>,
+    /// Images, or folders to search for *.gvmi (any case).
+    #[arg(value_name = "PATH", required = true)]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub walk: WalkArgs,
     /// One JSON object per image: fields, defects (code and message), valid.
     #[arg(long)]
     pub json: bool,
@@ -273,8 +341,9 @@ Examples:
 Steps: HEAD (redirects followed; yapapi and golem-core refuse anything but 200),
 Content-Length against the local size, then GET and SHA3-224 of the body.
 Exit status: 0 OK, 1 hash mismatch, 2 usage or unreadable image, 3 size
-mismatch, 4 truncated body, 5 not found, 6 forbidden, 7 HEAD not allowed,
-8 other HTTP status, 9 too many redirects, 10 timeout, 11 DNS failure,
+mismatch or body too long, 4 truncated body, 5 not found, 6 forbidden,
+7 HEAD not allowed, 8 other HTTP status, 9 too many redirects or a redirect
+to a non-http(s) URL, 10 timeout or deadline, 11 DNS failure,
 12 connection refused, 13 TLS error, 14 invalid URL, 15 other network error.";
 
 #[derive(Debug, Clone, Args)]
@@ -295,6 +364,12 @@ pub struct VerifyArgs {
     /// Seconds to wait for a connection or for the next bytes [default: 10 to connect, 30 to read].
     #[arg(long, value_name = "SECS", value_parser = parse_timeout)]
     pub timeout: Option<f64>,
+    /// Seconds one URL's whole check may take [default: 4 read timeouts + 1 s per 256 KiB of image].
+    #[arg(long, value_name = "SECS", value_parser = parse_timeout)]
+    pub deadline: Option<f64>,
+    /// One JSON object per image: path, url, final_url, sha3_224, ok, outcome, status, exit_code, message.
+    #[arg(long)]
+    pub json: bool,
     /// Redirects to follow before giving up.
     #[arg(long, value_name = "N", default_value_t = 10)]
     pub max_redirects: u32,

@@ -16,7 +16,10 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::atomic_write::atomic_write;
+use crate::fsmeta::cap;
+use crate::hasher::io_message;
 use crate::snippet::{Capability, Resources, Target};
+use crate::visible::visible_path;
 
 /// The whole file. Unknown keys are errors, so a typo does not go unnoticed.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -75,14 +78,19 @@ pub enum ConfigError {
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Read(p, e) => write!(f, "{}: cannot read: {e}", p.display()),
-            Self::Write(p, e) => write!(f, "{}: cannot write: {e}", p.display()),
+            Self::Read(p, e) => write!(f, "{}: cannot read: {}", visible_path(p), io_message(e)),
+            Self::Write(p, e) => write!(f, "{}: cannot write: {}", visible_path(p), io_message(e)),
             Self::Parse {
                 path,
                 line,
                 column,
                 message,
-            } => write!(f, "{}:{line}:{column}: {message}", path.display()),
+            } => write!(
+                f,
+                "{}:{line}:{column}: {}",
+                visible_path(path),
+                crate::visible::visible(message)
+            ),
         }
     }
 }
@@ -109,9 +117,11 @@ impl Config {
         }
     }
 
-    /// Reads `path`; a missing file is the empty config.
+    /// Reads `path`; a missing file is the empty config. A FIFO, device or
+    /// file over [`cap::CONFIG`] is refused at once (an error, so a later
+    /// save cannot replace what could not be read).
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        match std::fs::read_to_string(path) {
+        match read_text(path) {
             Ok(text) => Config::parse(&text, path),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
             Err(e) => Err(ConfigError::Read(path.to_path_buf(), e)),
@@ -209,6 +219,14 @@ impl Config {
             .map_err(|e| ConfigError::Write(path.to_path_buf(), std::io::Error::other(e)))?;
         atomic_write(path, text.as_bytes()).map_err(|e| ConfigError::Write(path.to_path_buf(), e))
     }
+}
+
+/// A small text file the user edits (config, templates): regular only, at
+/// most [`cap::CONFIG`] bytes, UTF-8.
+pub fn read_text(path: &Path) -> std::io::Result<String> {
+    let (bytes, _) = crate::fsmeta::read_regular(path, cap::CONFIG)?;
+    String::from_utf8(bytes)
+        .map_err(|_| std::io::Error::new(std::io::ErrorKind::InvalidData, "not UTF-8 text"))
 }
 
 /// 1-based line and column of byte `offset` in `text`.

@@ -1,7 +1,8 @@
 //! Finding images: explicit arguments as given, folders walked for `*.gvmi`.
 //!
 //! Discovery only stats; it never opens a file, so a FIFO or device named
-//! `x.gvmi` is reported here and never reaches a worker.
+//! `x.gvmi` is reported here and never reaches a worker. Temporary files
+//! (`.NAME.tmp-PID`, see `atomic_write`) are never taken for images.
 
 use std::ffi::OsStr;
 use std::fs;
@@ -10,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
+use crate::atomic_write::is_temp_name;
 use crate::fsmeta::{not_regular, FileKind, FileStamp};
 use crate::hasher::io_message;
 
@@ -76,7 +78,10 @@ fn walk(root: &Path, opts: DiscoverOptions, sink: &mut impl FnMut(Found)) {
     for entry in walker {
         match entry {
             Ok(entry) => {
-                if entry.depth() == 0 || !is_image_name(entry.path()) {
+                if entry.depth() == 0
+                    || !is_image_name(entry.path())
+                    || is_temp_name(entry.file_name())
+                {
                     continue;
                 }
                 if entry.path_is_symlink() && !opts.follow {
@@ -121,14 +126,18 @@ fn problem(path: &Path, e: &io::Error, is_link: bool) -> Found {
     }
 }
 
-/// Loops and unreadable folders always matter; a broken link only if it looks like an image.
+/// Every error matters (loops, unreadable folders, a tree deeper than a
+/// path can name) except a name that vanished or a dangling link that does
+/// not look like an image: a folder left unwalked is never skipped silently.
 fn worth_reporting(e: &walkdir::Error) -> bool {
-    if e.loop_ancestor().is_some() {
-        return true;
-    }
+    let gone = e
+        .io_error()
+        .is_some_and(|io| io.kind() == io::ErrorKind::NotFound);
     match e.path() {
-        Some(p) => is_image_name(p) || fs::symlink_metadata(p).is_ok_and(|m| m.is_dir()),
-        None => true,
+        Some(p) if gone && e.loop_ancestor().is_none() => {
+            is_image_name(p) || fs::symlink_metadata(p).is_ok_and(|m| m.is_dir())
+        }
+        _ => true,
     }
 }
 
@@ -144,6 +153,13 @@ fn walk_problem(e: &walkdir::Error) -> Found {
         };
     }
     match e.io_error() {
+        Some(io) if crate::fsmeta::is_name_too_long(io) => Found::Problem {
+            path,
+            reason: format!(
+                "{}: the folder is nested too deep for its path to be opened; not walked",
+                io_message(io)
+            ),
+        },
         Some(io) => problem(&path, io, fs::symlink_metadata(&path).is_ok()),
         None => Found::Problem {
             path,

@@ -48,13 +48,15 @@ pub enum CacheNote {
     Stale { id: JobId, old: Sha3Digest },
     /// The cache file could not be used (said once; it is rebuilt).
     Problem(String),
+    /// Saving the cache failed (said once per different reason; retried).
+    NotSaved(String),
 }
 
 impl CacheNote {
     pub fn id(&self) -> Option<JobId> {
         match self {
             Self::Hit { id } | Self::Stale { id, .. } => Some(*id),
-            Self::Problem(_) => None,
+            Self::Problem(_) | Self::NotSaved(_) => None,
         }
     }
 }

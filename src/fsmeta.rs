@@ -5,7 +5,7 @@
 //! protection (no hard-link dedupe).
 
 use std::fs::{File, Metadata};
-use std::io;
+use std::io::{self, Read};
 use std::path::Path;
 use std::time::SystemTime;
 
@@ -101,9 +101,11 @@ impl FileStamp {
         }
     }
 
-    /// Size or mtime moved: the content cannot be trusted to be one version.
+    /// Size, mtime, ctime or identity moved: the content cannot be trusted
+    /// to be one version. ctime catches a rewrite in place whose mtime was
+    /// set back (`touch -r`), exactly as the cache's rule does.
     pub fn content_moved(&self, later: &FileStamp) -> bool {
-        self.size != later.size || self.mtime != later.mtime
+        self != later
     }
 }
 
@@ -154,6 +156,47 @@ pub fn open_regular(path: &Path) -> io::Result<(File, Metadata)> {
     Ok((file, meta))
 }
 
+/// Size caps for the files gvmi reads besides images, one per purpose: far
+/// above any real file, far below what would hurt (a link to `/dev/zero` is
+/// refused as a device; a huge regular file by its size, before any read).
+pub mod cap {
+    /// `config.toml` and snippet templates.
+    pub const CONFIG: u64 = 1 << 20;
+    /// A folder's `SHA3SUMS` (about 300,000 lines of 200 bytes).
+    pub const MANIFEST: u64 = 64 << 20;
+    /// The hash cache (millions of entries; decoding costs about twice this).
+    pub const CACHE: u64 = 256 << 20;
+}
+
+/// The whole regular file at `path`, read once: anything else (FIFO, device,
+/// folder) is refused without blocking, and so is a file over `cap` bytes.
+/// Also returns the metadata it had when opened.
+pub fn read_regular(path: &Path, cap: u64) -> io::Result<(Vec<u8>, Metadata)> {
+    let (file, meta) = open_regular(path)?;
+    if meta.len() > cap {
+        return Err(too_large(meta.len(), cap));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    // It may grow while read: never take more than the cap.
+    file.take(cap + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > cap {
+        return Err(too_large(bytes.len() as u64, cap));
+    }
+    Ok((bytes, meta))
+}
+
+fn too_large(size: u64, cap: u64) -> io::Error {
+    use crate::units::human_bytes;
+    io::Error::new(
+        io::ErrorKind::FileTooLarge,
+        format!(
+            "too large ({}; gvmi reads at most {} here)",
+            human_bytes(size),
+            human_bytes(cap)
+        ),
+    )
+}
+
 /// The error for a path that is not a regular file.
 pub fn not_regular(kind: FileKind) -> io::Error {
     let msg = match kind {
@@ -161,6 +204,68 @@ pub fn not_regular(kind: FileKind) -> io::Error {
         other => format!("not a regular file ({})", other.describe()),
     };
     io::Error::other(msg)
+}
+
+/// Opens (creating it if missing) a file gvmi only writes to or locks,
+/// never reads: like [`open_regular`], a FIFO, device or folder in its place
+/// is refused without blocking.
+pub fn open_regular_for_write(path: &Path) -> io::Result<File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.create(true).truncate(false).write(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = match options.open(path) {
+        Err(e) if std::fs::metadata(path).is_ok_and(|m| m.is_dir()) => {
+            return Err(io::Error::new(e.kind(), "Is a directory"))
+        }
+        // A FIFO with no reader: ENXIO, whose words ("No such device or
+        // address") would say nothing useful.
+        Err(e) => match std::fs::metadata(path) {
+            Ok(m) if FileKind::of(&m) != FileKind::Regular => {
+                return Err(not_regular(FileKind::of(&m)))
+            }
+            _ => return Err(e),
+        },
+        Ok(f) => f,
+    };
+    let kind = FileKind::of(&file.metadata()?);
+    if kind != FileKind::Regular {
+        return Err(not_regular(kind));
+    }
+    Ok(file)
+}
+
+/// Whether process `pid` is gone for sure: `kill(pid, 0)` says no such
+/// process (a live one, even another user's, is not gone). `None` where
+/// there is no such check.
+#[cfg(unix)]
+pub fn process_gone(pid: u32) -> Option<bool> {
+    let Ok(pid) = libc::pid_t::try_from(pid) else {
+        return Some(true);
+    };
+    // SAFETY: signal 0 sends nothing; it only checks that the process exists.
+    let rc = unsafe { libc::kill(pid, 0) };
+    Some(rc != 0 && io::Error::last_os_error().raw_os_error() == Some(libc::ESRCH))
+}
+
+#[cfg(not(unix))]
+pub fn process_gone(_pid: u32) -> Option<bool> {
+    None
+}
+
+/// The path was longer than the system can open (ENAMETOOLONG): a folder
+/// nested deeper than `PATH_MAX` allows.
+#[cfg(unix)]
+pub fn is_name_too_long(e: &io::Error) -> bool {
+    e.raw_os_error() == Some(libc::ENAMETOOLONG)
+}
+
+#[cfg(not(unix))]
+pub fn is_name_too_long(_e: &io::Error) -> bool {
+    false
 }
 
 #[cfg(unix)]

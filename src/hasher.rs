@@ -20,7 +20,7 @@ pub const CHUNK_SIZE: usize = 1 << 20;
 pub enum HashFailure {
     /// Opening or reading failed; the OS's words.
     Io(String),
-    /// Size or mtime moved while hashing: no single version was read.
+    /// Size, mtime, ctime or inode moved while hashing: no single version was read.
     Changed,
     Cancelled,
 }
@@ -29,9 +29,7 @@ impl fmt::Display for HashFailure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Io(msg) => f.write_str(msg),
-            Self::Changed => {
-                f.write_str("changed while being hashed (size or mtime moved); no hash given")
-            }
+            Self::Changed => f.write_str("changed while being hashed; no hash given"),
             Self::Cancelled => f.write_str("cancelled"),
         }
     }
@@ -113,9 +111,10 @@ pub fn open(path: &Path) -> Result<Opened, HashFailure> {
 }
 
 /// The hash of `opened` stands only if the file did not move while `read`
-/// bytes were read: its size or mtime moved between open and end of read,
-/// fewer or more bytes were read than its size, or the path now names
-/// another file (replaced by rename while we read) all make it `Changed`.
+/// bytes were read: its stamp (size, mtime, ctime, inode: the cache's rule)
+/// moved between open and end of read, fewer or more bytes were read than
+/// its size, or the path now names another file (replaced by rename while
+/// we read) all make it `Changed`.
 /// Every hashing path (one file, or many in SIMD lanes) ends here.
 pub fn confirm(
     path: &Path,
@@ -127,7 +126,7 @@ pub fn confirm(
     let after = FileStamp::of(&opened.file.metadata()?);
     let now_at_path = std::fs::metadata(path).map(|m| FileStamp::of(&m));
     let replaced = match now_at_path {
-        Ok(s) => s.id != before.id || before.content_moved(&s),
+        Ok(s) => before.content_moved(&s),
         Err(_) => true,
     };
     if before.content_moved(&after) || read != before.size || replaced {

@@ -176,6 +176,44 @@ pub fn check(url: &str, file_name: &str, allow_file: bool) -> Result<Vec<UrlWarn
     Ok(warnings)
 }
 
+/// Whether gvmi may fetch `url`: http or https with a host, and no control
+/// character. Used for the URL given and for every redirect target before
+/// it is followed (`file:`, `data:`, `mailto:` and `http:///x` are refused).
+pub fn check_http(url: &str) -> Result<(), UrlError> {
+    if url.is_empty() {
+        return Err(UrlError::Empty);
+    }
+    if url.chars().any(char::is_control) {
+        return Err(UrlError::ControlCharacter);
+    }
+    let Some(parts) = split(url) else {
+        // `data:,x` and `mailto:a@b` have a scheme but no `//`.
+        return Err(match url.split_once(':') {
+            Some((scheme, _)) if is_scheme(scheme) => UrlError::Scheme(scheme.to_string()),
+            _ => UrlError::NotAbsolute,
+        });
+    };
+    match parts.scheme.to_ascii_lowercase().as_str() {
+        "http" | "https" if parts.host.is_empty() => Err(UrlError::NoHost),
+        "http" | "https" => Ok(()),
+        _ => Err(UrlError::Scheme(parts.scheme.to_string())),
+    }
+}
+
+/// Whether `url` starts with a scheme (`x:`), i.e. is not a relative reference.
+pub fn has_scheme(url: &str) -> bool {
+    let end = url.find(['/', '?', '#']).unwrap_or(url.len());
+    url[..end]
+        .split_once(':')
+        .is_some_and(|(scheme, _)| is_scheme(scheme))
+}
+
+fn is_scheme(s: &str) -> bool {
+    s.starts_with(|c: char| c.is_ascii_alphabetic())
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+}
+
 /// The pieces of `scheme://[userinfo@]host[:port]/path?query#fragment`.
 struct Parts<'a> {
     scheme: &'a str,
@@ -186,11 +224,7 @@ struct Parts<'a> {
 
 fn split(url: &str) -> Option<Parts<'_>> {
     let (scheme, rest) = url.split_once("://")?;
-    let valid_scheme = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-        && scheme
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
-    if !valid_scheme {
+    if !is_scheme(scheme) {
         return None;
     }
     let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());

@@ -3,6 +3,7 @@
 pub mod atomic_write;
 pub mod cache;
 pub mod cancel;
+pub mod caught;
 pub mod checks;
 pub mod cli;
 pub mod clipboard;

@@ -1,23 +1,42 @@
+use std::ffi::OsStr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
-use gvmi::cli::{Cli, Command, WorkbenchArgs};
-use gvmi::{commands, tui};
+use gvmi::cli::{self, Cli, Command, HashMode, WorkbenchArgs};
+use gvmi::{clipboard, commands, tui};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // Internal, and outside clap so that completions and the man page never list it.
+    if std::env::args_os().nth(1).as_deref() == Some(OsStr::new(clipboard::SERVE_SUBCOMMAND)) {
+        return finish(commands::snippet::serve_clipboard());
+    }
+    // `gvmi -a 224 image.gvmi`, a sha3sum command line, is `gvmi hash ...`.
+    let cli = Cli::parse_from(cli::route_sha3sum(std::env::args_os().collect()));
+    if let (None, Some(first)) = (&cli.command, cli.workbench.paths.first()) {
+        if let Some(typo) = cli::typo_error(first) {
+            typo.exit();
+        }
+    }
     let result = match cli.command {
-        Some(Command::Hash(args)) => commands::hash::run(&args),
+        Some(Command::Hash(args)) => match args.into_mode() {
+            HashMode::Hash(args) => commands::hash::run(&args),
+            HashMode::Check(args) => commands::check::run(&args),
+        },
         Some(Command::Check(args)) => commands::check::run(&args),
         Some(Command::Cache(action)) => commands::cache::run(action),
         Some(Command::Completions { shell }) => commands::completions::run(shell),
+        Some(Command::Man { page }) => commands::man::run(page.as_deref()),
         None => workbench(cli.workbench),
         Some(Command::Snippet(args)) => commands::snippet::run(&args),
         Some(Command::Inspect(args)) => commands::inspect::run(&args),
         Some(Command::Verify(args)) => commands::verify::run(&args),
-        Some(Command::ClipboardServe) => commands::snippet::serve_clipboard(),
     };
+    finish(result)
+}
+
+/// The exit status; an error is printed as `gvmi: <error>` with status 2.
+fn finish(result: anyhow::Result<ExitCode>) -> ExitCode {
     result.unwrap_or_else(|e| {
         eprintln!("gvmi: {e:#}");
         ExitCode::from(2)

@@ -2,13 +2,15 @@
 //! that folder, in the `sha3sum -a 224` format `gvmi check` and
 //! `sha3sum -a 224 -c` read (run from inside the folder).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io;
 use std::path::{Path, PathBuf};
 
 use crate::atomic_write::atomic_write;
 use crate::digest::Sha3Digest;
+use crate::fsmeta::{cap, read_regular};
 use crate::sumline::{bytes_path, gnu_line, parse_line, path_bytes, Line};
+use crate::visible::visible_path;
 
 /// The manifest's file name, the one release folders use for other hashes.
 pub const FILE_NAME: &str = "SHA3SUMS";
@@ -40,19 +42,20 @@ impl Manifests {
     }
 
     /// Writes every folder's manifest; returns how many could not be written
-    /// (each named on stderr).
-    pub fn write_all(&self, verbose: bool) -> usize {
+    /// (each named on stderr). `replace`: an existing manifest that cannot be
+    /// read is replaced instead of kept (see [`write_folder_with`]).
+    pub fn write_all(&self, verbose: bool, replace: bool) -> usize {
         let mut failed = 0;
         for (folder, hashes) in &self.folders {
             let path = folder.join(FILE_NAME);
-            match write_folder(folder, hashes) {
-                Ok(n) if verbose => eprintln!("gvmi: wrote {} ({n} entries)", path.display()),
+            match write_folder_with(folder, hashes, replace) {
+                Ok(n) if verbose => eprintln!("gvmi: wrote {} ({n} entries)", visible_path(&path)),
                 Ok(_) => {}
                 Err(e) => {
                     failed += 1;
                     eprintln!(
                         "gvmi: {}: not written: {}",
-                        path.display(),
+                        visible_path(&path),
                         crate::hasher::io_message(&e)
                     );
                 }
@@ -62,27 +65,84 @@ impl Manifests {
     }
 }
 
-/// Writes `folder/SHA3SUMS` with `hashes`, keeping the lines of an existing
-/// manifest for other files that still exist (hashed by someone else, or
-/// not images). Returns the number of entries written.
+/// [`write_folder_with`], never replacing a manifest it cannot read.
 pub fn write_folder(folder: &Path, hashes: &BTreeMap<Vec<u8>, Sha3Digest>) -> io::Result<usize> {
-    let mut all = hashes.clone();
-    for (name, digest) in read_entries(&folder.join(FILE_NAME)).unwrap_or_default() {
-        if !all.contains_key(&name) && folder.join(bytes_path(&name)).is_file() {
-            all.insert(name, digest);
-        }
-    }
-    let mut text = Vec::new();
-    for (name, digest) in &all {
-        text.extend(gnu_line(digest, name));
-    }
-    atomic_write(&folder.join(FILE_NAME), &text)?;
-    Ok(all.len())
+    write_folder_with(folder, hashes, false)
 }
 
-/// The entries of a checksum file, by name as written (improper lines skipped).
+/// Writes `folder/SHA3SUMS` with `hashes`. The existing manifest's lines are
+/// kept in their order: an entry for a name in `hashes` gets its new hash in
+/// place, entries for other files that still exist, comments, blank lines
+/// and lines for other algorithms stay as they were; entries for files gone
+/// from the folder are dropped. New names follow, sorted. Returns the number
+/// of entries written.
+///
+/// An existing manifest that cannot be read (a FIFO, a device, over
+/// [`cap::MANIFEST`], no permission) is left untouched and this fails,
+/// unless `replace` says to write a new one in its place.
+pub fn write_folder_with(
+    folder: &Path,
+    hashes: &BTreeMap<Vec<u8>, Sha3Digest>,
+    replace: bool,
+) -> io::Result<usize> {
+    let path = folder.join(FILE_NAME);
+    let old = match read_regular(&path, cap::MANIFEST) {
+        Ok((bytes, _)) => bytes,
+        Err(e) if e.kind() == io::ErrorKind::NotFound || replace => Vec::new(),
+        Err(e) => {
+            let why = crate::hasher::io_message(&e);
+            return Err(io::Error::new(
+                e.kind(),
+                format!(
+                    "the existing file cannot be read ({why}); left untouched so none of its \
+                     lines is lost (--replace-sums writes a new one)"
+                ),
+            ));
+        }
+    };
+    let (text, entries) = merge(folder, &old, hashes);
+    atomic_write(&path, &text)?;
+    Ok(entries)
+}
+
+/// The new manifest's bytes and its entry count (see [`write_folder_with`]).
+fn merge(folder: &Path, old: &[u8], hashes: &BTreeMap<Vec<u8>, Sha3Digest>) -> (Vec<u8>, usize) {
+    let mut text = Vec::with_capacity(old.len() + hashes.len() * 100);
+    let mut written = BTreeSet::new();
+    let mut entries = 0;
+    let lines = old.strip_suffix(b"\n").unwrap_or(old);
+    for raw in lines.split(|&b| b == b'\n').filter(|_| !old.is_empty()) {
+        match parse_line(raw) {
+            Line::Entry { name, .. } => {
+                if let Some(digest) = hashes.get(&name) {
+                    // A second line for the same name would only repeat it.
+                    if written.insert(name.clone()) {
+                        text.extend(gnu_line(digest, &name));
+                        entries += 1;
+                    }
+                    continue;
+                }
+                if !folder.join(bytes_path(&name)).is_file() {
+                    continue;
+                }
+                entries += 1;
+            }
+            Line::Skip | Line::Malformed => {}
+        }
+        text.extend_from_slice(raw);
+        text.push(b'\n');
+    }
+    for (name, digest) in hashes.iter().filter(|(n, _)| !written.contains(*n)) {
+        text.extend(gnu_line(digest, name));
+        entries += 1;
+    }
+    (text, entries)
+}
+
+/// The entries of a checksum file, by name as written (improper lines
+/// skipped). Regular files of at most [`cap::MANIFEST`] bytes only.
 pub fn read_entries(path: &Path) -> io::Result<Vec<(Vec<u8>, Sha3Digest)>> {
-    let bytes = std::fs::read(path)?;
+    let (bytes, _) = read_regular(path, cap::MANIFEST)?;
     Ok(bytes
         .split(|&b| b == b'\n')
         .filter_map(|raw| match parse_line(raw) {
@@ -124,11 +184,49 @@ mod tests {
         .unwrap();
         let mut m = Manifests::default();
         m.add(&dir.path().join("a\nb.gvmi"), Sha3Digest([1; 28]));
-        assert_eq!(m.write_all(false), 0);
+        assert_eq!(m.write_all(false, false), 0);
         let entries = read_entries(&dir.path().join(FILE_NAME)).unwrap();
         let names: Vec<&[u8]> = entries.iter().map(|(n, _)| n.as_slice()).collect();
-        assert_eq!(names, [&b"a\nb.gvmi"[..], b"notes.txt"]);
+        assert_eq!(names, [&b"notes.txt"[..], b"a\nb.gvmi"]);
         let opinions = read_opinions(dir.path()).unwrap();
         assert_eq!(opinions[&dir.path().join("a\nb.gvmi")], Sha3Digest([1; 28]));
+    }
+
+    #[test]
+    fn comments_other_algorithms_and_order_are_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["b.gvmi", "a.gvmi"] {
+            std::fs::write(dir.path().join(name), "x").unwrap();
+        }
+        let old = Sha3Digest([3; 28]);
+        let mut text = b"# release 1.2\n".to_vec();
+        text.extend(gnu_line(&old, b"b.gvmi"));
+        text.extend_from_slice(b"SHA3-256 (b.gvmi) = 00ff\n\n");
+        text.extend(gnu_line(&old, b"a.gvmi"));
+        std::fs::write(dir.path().join(FILE_NAME), &text).unwrap();
+        let new = Sha3Digest([4; 28]);
+        let hashes = BTreeMap::from([(b"a.gvmi".to_vec(), new), (b"c.gvmi".to_vec(), new)]);
+        assert_eq!(write_folder(dir.path(), &hashes).unwrap(), 3);
+        let mut want = b"# release 1.2\n".to_vec();
+        want.extend(gnu_line(&old, b"b.gvmi"));
+        want.extend_from_slice(b"SHA3-256 (b.gvmi) = 00ff\n\n");
+        want.extend(gnu_line(&new, b"a.gvmi"));
+        want.extend(gnu_line(&new, b"c.gvmi"));
+        assert_eq!(std::fs::read(dir.path().join(FILE_NAME)).unwrap(), want);
+    }
+
+    #[test]
+    fn an_unreadable_manifest_is_kept_unless_replacing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(FILE_NAME);
+        std::fs::create_dir(&path).unwrap(); // unreadable as a file
+        let hashes = BTreeMap::from([(b"a.gvmi".to_vec(), Sha3Digest([1; 28]))]);
+        let err = write_folder(dir.path(), &hashes).unwrap_err();
+        assert!(err.to_string().contains("left untouched"), "{err}");
+        assert!(path.is_dir());
+        std::fs::remove_dir(&path).unwrap();
+        std::fs::write(&path, vec![b'#'; cap::MANIFEST as usize + 1]).unwrap();
+        assert!(write_folder(dir.path(), &hashes).is_err());
+        assert_eq!(write_folder_with(dir.path(), &hashes, true).unwrap(), 1);
     }
 }

@@ -62,31 +62,55 @@ pub fn escape_name(name: &[u8]) -> (bool, Cow<'_, [u8]>) {
 
 /// `<hex>  <name>\n`, escaped as needed.
 pub fn gnu_line(digest: &Sha3Digest, name: &[u8]) -> Vec<u8> {
-    let (escaped, name) = escape_name(name);
-    let mut line = Vec::with_capacity(HEX_LEN + name.len() + 4);
-    if escaped {
-        line.push(b'\\');
-    }
-    line.extend_from_slice(digest.to_hex().as_bytes());
-    line.extend_from_slice(b"  ");
-    line.extend_from_slice(&name);
-    line.push(b'\n');
-    line
+    styled_line(digest, name, LineStyle::default())
 }
 
 /// `SHA3-224 (<name>) = <hex>\n`, escaped as needed.
 pub fn tag_line(digest: &Sha3Digest, name: &[u8]) -> Vec<u8> {
-    let (escaped, name) = escape_name(name);
+    styled_line(
+        digest,
+        name,
+        LineStyle {
+            tag: true,
+            ..LineStyle::default()
+        },
+    )
+}
+
+/// Which of the `sha3sum` / GNU line shapes to write.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LineStyle {
+    /// BSD style (`--tag`).
+    pub tag: bool,
+    /// `<hex> *<name>` (`-b`); the default is text mode, `<hex>  <name>`.
+    pub binary: bool,
+    /// End with NUL and never escape (GNU `-z`): a name cannot hold a NUL,
+    /// so the line cannot break.
+    pub zero: bool,
+}
+
+/// One checksum line in `style`.
+pub fn styled_line(digest: &Sha3Digest, name: &[u8], style: LineStyle) -> Vec<u8> {
+    let (escaped, name) = match style.zero {
+        true => (false, Cow::Borrowed(name)),
+        false => escape_name(name),
+    };
     let mut line = Vec::with_capacity(HEX_LEN + name.len() + 16);
     if escaped {
         line.push(b'\\');
     }
-    line.extend_from_slice(TAG.as_bytes());
-    line.extend_from_slice(b" (");
-    line.extend_from_slice(&name);
-    line.extend_from_slice(b") = ");
-    line.extend_from_slice(digest.to_hex().as_bytes());
-    line.push(b'\n');
+    if style.tag {
+        line.extend_from_slice(TAG.as_bytes());
+        line.extend_from_slice(b" (");
+        line.extend_from_slice(&name);
+        line.extend_from_slice(b") = ");
+        line.extend_from_slice(digest.to_hex().as_bytes());
+    } else {
+        line.extend_from_slice(digest.to_hex().as_bytes());
+        line.extend_from_slice(if style.binary { b" *" } else { b"  " });
+        line.extend_from_slice(&name);
+    }
+    line.push(if style.zero { b'\0' } else { b'\n' });
     line
 }
 
@@ -100,6 +124,49 @@ pub fn display_name(name: &[u8]) -> (&'static str, Cow<'_, [u8]>) {
     }
     let (_, name) = escape_name(name);
     ("\\", name)
+}
+
+/// How a name looks on a terminal: `None` when it is shown as is (the
+/// `sha3sum` bytes); otherwise its control, format and non-UTF-8 bytes
+/// escaped (`\e`, `\n`, `\u{202e}`, `\xff`), as `ls` escapes names on a
+/// terminal, so no file name can type into the user's terminal.
+pub fn terminal_name(name: &[u8]) -> Option<String> {
+    match std::str::from_utf8(name) {
+        Ok(text) if !text.chars().any(crate::visible::is_unsafe) => None,
+        _ => Some(crate::visible::visible_path(&bytes_path(name)).into_owned()),
+    }
+}
+
+/// [`styled_line`], or, when `on_terminal` and the name needs it, the same
+/// line with the name as [`terminal_name`] shows it (no GNU escaping: the
+/// shown name holds no line break).
+pub fn shown_line(
+    digest: &Sha3Digest,
+    name: &[u8],
+    style: LineStyle,
+    on_terminal: bool,
+) -> Vec<u8> {
+    let Some(shown) = terminal_name(name).filter(|_| on_terminal) else {
+        return styled_line(digest, name, style);
+    };
+    let raw = LineStyle {
+        zero: true,
+        ..style
+    };
+    let mut line = styled_line(digest, shown.as_bytes(), raw);
+    if !style.zero {
+        line.pop();
+        line.push(b'\n');
+    }
+    line
+}
+
+/// [`display_name`], or on a terminal [`terminal_name`] when the name needs it.
+pub fn shown_status_name(name: &[u8], on_terminal: bool) -> (&'static str, Cow<'_, [u8]>) {
+    match terminal_name(name).filter(|_| on_terminal) {
+        Some(shown) => ("", Cow::Owned(shown.into_bytes())),
+        None => display_name(name),
+    }
 }
 
 /// What one line of a checksum file says.
@@ -223,6 +290,23 @@ mod tests {
     }
 
     #[test]
+    fn binary_and_zero_styles_mark_and_end_lines_like_gnu() {
+        let binary = LineStyle {
+            binary: true,
+            ..LineStyle::default()
+        };
+        let line = styled_line(&digest(), b"x.gvmi", binary);
+        assert_eq!(line, format!("{HEX} *x.gvmi\n").as_bytes());
+        assert_eq!(parse_line(&line[..line.len() - 1]), entry(b"x.gvmi"));
+        let zero = LineStyle {
+            zero: true,
+            ..binary
+        };
+        let line = styled_line(&digest(), b"a\\b\nc", zero);
+        assert_eq!(line, format!("{HEX} *a\\b\nc\0").as_bytes());
+    }
+
+    #[test]
     fn status_names_are_escaped_only_when_they_would_break_the_line() {
         assert_eq!(
             display_name(b"a\\b.gvmi"),
@@ -260,5 +344,20 @@ mod tests {
     fn blank_and_comment_lines_are_skipped() {
         assert_eq!(parse_line(b""), Line::Skip);
         assert_eq!(parse_line(b"# made by gvmi"), Line::Skip);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn terminal_names_escape_controls_and_leave_plain_names_alone() {
+        assert_eq!(terminal_name(b"a b\\c.gvmi"), None);
+        assert_eq!(
+            terminal_name(b"a\x1b]0;x\x07.gvmi").unwrap(),
+            "a\\e]0;x\\x07.gvmi"
+        );
+        let text = LineStyle::default();
+        let line = shown_line(&digest(), b"x\ny\xff.gvmi", text, true);
+        assert_eq!(line, format!("{HEX}  x\\ny\\xff.gvmi\n").as_bytes());
+        let piped = shown_line(&digest(), b"x\ny.gvmi", text, false);
+        assert_eq!(piped, gnu_line(&digest(), b"x\ny.gvmi"));
     }
 }

@@ -227,3 +227,26 @@ fn no_cache_touches_nothing_and_cache_commands_manage_it() {
     let (_, _, err) = s.run(&["hash", "-v", img.to_str().unwrap()]);
     assert_eq!(counts(&err), (0, 1));
 }
+
+#[test]
+fn a_broken_cache_is_read_once_then_replaced() {
+    let s = Sandbox::new();
+    let img = s.image("a.gvmi", 1000, 7);
+    settle();
+    let garbage = 48 * MIB;
+    fs::create_dir_all(s.cache_file().parent().unwrap()).unwrap();
+    fs::write(s.cache_file(), vec![0x5a; garbage]).unwrap();
+    let (code, _, err) = s.run(&["hash", "-v", img.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("not a gvmi hash cache; starting a new one"),
+        "{err}"
+    );
+    // Read at start; the save finds it unchanged and does not read it again.
+    if cfg!(target_os = "linux") {
+        let read = process_read(&err).expect("rchar on Linux");
+        assert!(read < (garbage + garbage / 2) as u64, "read {read} bytes");
+    }
+    let (_, _, err) = s.run(&["hash", "-v", img.to_str().unwrap()]);
+    assert_eq!(counts(&err), (1, 0), "{err}");
+}

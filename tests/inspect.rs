@@ -132,8 +132,35 @@ fn cli_json_names_defects_and_exits_1_for_invalid_2_for_unreadable() {
         .arg(dir.path().join("missing.gvmi")));
     assert_eq!(code, 2);
     assert!(err.contains("No such file"), "{err}");
-    let (code, _, err) = run(gvmi(dir.path()).arg("inspect").arg(dir.path()));
-    assert_eq!(code, 2, "a folder is unreadable as an image: {err}");
+}
+
+#[test]
+fn cli_takes_folders_like_hash_and_says_when_one_is_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    let images = dir.path().join("images");
+    std::fs::create_dir_all(images.join("sub")).unwrap();
+    std::fs::copy(fixture("self-test.gvmi"), images.join("sub/b.GVMI")).unwrap();
+    std::fs::copy(fixture("ubuntu-poc.gvmi"), images.join("a.gvmi")).unwrap();
+    std::fs::write(images.join("notes.txt"), "not an image").unwrap();
+    let (code, out, err) = run(gvmi(dir.path()).arg("inspect").arg(&images));
+    assert_eq!(code, 0, "{err}");
+    let verdicts: Vec<_> = out.lines().filter(|l| !l.starts_with(' ')).collect();
+    let a = format!("{}: valid gvmi image", images.join("a.gvmi").display());
+    let b = format!("{}: valid gvmi image", images.join("sub/b.GVMI").display());
+    assert_eq!(verdicts, [a, b], "folder order, images only:\n{out}");
+    // -d 0: only the folder's own files.
+    let (code, out, _) = run(gvmi(dir.path()).args(["inspect", "-d", "0"]).arg(&images));
+    assert_eq!((code, out.matches("valid gvmi image").count()), (0, 1));
+    // A folder without images is named on stderr, exit 2 (nothing could be checked).
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let (code, out, err) = run(gvmi(dir.path()).arg("inspect").arg(&empty));
+    assert_eq!((code, out.as_str()), (2, ""));
+    let want = format!(
+        "gvmi: {}: no *.gvmi images found in this folder\n",
+        empty.display()
+    );
+    assert_eq!(err, want);
 }
 
 #[test]

@@ -157,3 +157,46 @@ fn task_package_is_the_provider_string() {
     let (code, expected) = snippet("task-package", &[]);
     assert_eq!(code.trim_end(), expected);
 }
+
+/// `gvmi snippet --full` saved as `file` and run by `program`: it must run
+/// with no yagna (YAGNA_APPKEY unset) and print the task package.
+fn run_full_program(program: &mut Command, file: &str, target: &str) {
+    let (code, expected) = snippet(target, &["--full"]);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(file);
+    std::fs::write(&path, &code).unwrap();
+    let out = program
+        .arg(&path)
+        .env_remove("YAGNA_APPKEY")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stdout}\n{stderr}\n{code}");
+    assert!(
+        stdout.starts_with(&format!("task package: {expected}\n")),
+        "{stdout}"
+    );
+    assert!(stdout.contains("YAGNA_APPKEY is not set"), "{stdout}");
+}
+
+#[test]
+fn yapapi_full_program_runs_and_prints_the_task_package() {
+    let Some(python) = python("py") else {
+        return;
+    };
+    // yapapi resolves the package itself: vm.repo sends a HEAD to the URL.
+    run_full_program(&mut Command::new(python), "run.py", "yapapi");
+}
+
+#[test]
+fn golem_js_full_program_runs_in_node() {
+    let modules = sdk_env().join("js/node_modules");
+    let ready = has_program("node") && modules.join("@golem-sdk/golem-js").exists();
+    if missing("node with @golem-sdk/golem-js 3", ready) {
+        return;
+    }
+    let mut node = Command::new("node");
+    node.env("NODE_PATH", modules);
+    run_full_program(&mut node, "run.js", "golem-js");
+}

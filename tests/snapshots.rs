@@ -4,7 +4,9 @@
 mod common;
 
 use common::ALPINE_HASH;
-use gvmi::snippet::{render, Capability, Resources, SnippetInput, Target, Templates};
+use gvmi::snippet::{
+    render, render_form, Capability, Form, Resources, SnippetInput, Target, Templates,
+};
 
 fn alpine(url: Option<&str>, resources: Resources) -> SnippetInput {
     SnippetInput {
@@ -57,4 +59,21 @@ fn placeholder_url_when_none_given() {
     input.size = None;
     let text = render(Target::Yapapi, &input, &Templates::builtin()).unwrap();
     insta::assert_snapshot!("placeholder-yapapi", text);
+}
+
+#[test]
+fn whole_programs_for_targets_that_have_one() {
+    let input = alpine(
+        Some("https://cdn.example.com/images/alpine.gvmi"),
+        Resources::default(),
+    );
+    for target in Target::ALL {
+        match render_form(target, Form::Full, &input, &Templates::builtin()) {
+            Ok(program) => insta::assert_snapshot!(format!("full-{target}"), program),
+            Err(e) => assert!(
+                Form::Full.file(target).is_none(),
+                "{target} has a full template but: {e}"
+            ),
+        }
+    }
 }

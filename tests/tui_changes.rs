@@ -194,3 +194,54 @@ fn w_writes_the_selected_folders_hashes_only() {
     assert_eq!(hashes.keys().collect::<Vec<_>>(), [b"a.gvmi"]);
     assert!(app.status.as_deref().unwrap().contains("1 image(s)"));
 }
+
+/// `r` on a file nobody touched: rehashed, and said so truthfully (not "rebuilt").
+#[test]
+fn r_on_an_untouched_image_says_rehashed_unchanged() {
+    let mut app = app(150, 60);
+    let a = discover(&mut app, "a.gvmi", 100, 1);
+    finish(&mut app, a, 100, 1, 4);
+    let Some(Effect::Hash { jobs, .. }) =
+        app.on_key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::NONE))
+    else {
+        panic!("r must rehash");
+    };
+    finish(&mut app, jobs[0].id, 100, 1, 4);
+    app.show_details = true;
+    let text = screen(&app);
+    assert!(text.contains("✓ rehashed"), "{text}");
+    assert!(text.contains("rehashed: unchanged"), "{text}");
+    assert!(!text.contains("rebuilt"), "{text}");
+}
+
+#[test]
+fn the_summary_tells_cached_from_hashed() {
+    let mut app = app(120, 12);
+    let ids: Vec<_> = ["a.gvmi", "b.gvmi", "c.gvmi"]
+        .iter()
+        .map(|n| discover(&mut app, n, 10, 1))
+        .collect();
+    for (i, &id) in ids.iter().enumerate() {
+        app.apply(Event::Cache(CacheNote::Hit { id }));
+        finish(&mut app, id, 10, 1, i as u8);
+    }
+    app.apply(Event::DiscoveryDone);
+    let text = screen(&app);
+    assert!(text.contains("✓ 3 from cache"), "{text}");
+    assert!(!text.contains("hashed"), "{text}");
+    let d = discover(&mut app, "d.gvmi", 10, 1);
+    finish(&mut app, d, 10, 1, 9);
+    assert!(screen(&app).contains("✓ 1 hashed, 3 from cache"));
+}
+
+#[test]
+fn a_failed_cache_save_is_reported() {
+    let mut app = app(120, 12);
+    let why = "/home/u/.cache/gvmi/hashes.v1.bin not saved: No space left on device";
+    app.apply(Event::Cache(CacheNote::NotSaved(why.into())));
+    let text = screen(&app);
+    assert!(
+        text.contains("Hash cache /home/u/.cache/gvmi/hashes.v1.bin not saved"),
+        "{text}"
+    );
+}

@@ -56,7 +56,7 @@ fn self_test() -> Vec<u8> {
 
 #[test]
 fn invalid_images_are_marked_in_the_table_and_explained_in_details() {
-    let mut app = app(120, 30);
+    let mut app = app(120, 60);
     let good = hashed_and_inspected(&mut app, "good.gvmi", 1, &self_test());
     let bad = hashed_and_inspected(&mut app, "raw.gvmi", 2, &self_test()[..4096]);
     assert!(!app.is_invalid(good));
@@ -82,7 +82,7 @@ fn invalid_images_are_marked_in_the_table_and_explained_in_details() {
 
 #[test]
 fn v_needs_a_url_then_shows_progress_and_the_result_per_row() {
-    let mut app = app(120, 30);
+    let mut app = app(120, 60);
     let index = hashed_and_inspected(&mut app, "a.gvmi", 3, &self_test());
     assert!(press(&mut app, KeyCode::Char('v')).is_none());
     assert!(app
@@ -140,7 +140,7 @@ fn v_needs_a_url_then_shows_progress_and_the_result_per_row() {
 
 #[test]
 fn shift_v_verifies_every_row_with_a_hash_and_url() {
-    let mut app = app(120, 30);
+    let mut app = app(120, 60);
     for (i, name) in ["a.gvmi", "b.gvmi", "c.gvmi"].iter().enumerate() {
         hashed_and_inspected(&mut app, name, i as u8, &self_test());
     }
@@ -166,7 +166,7 @@ fn shift_v_verifies_every_row_with_a_hash_and_url() {
 
 #[test]
 fn stale_and_superseded_check_events_are_ignored() {
-    let mut app = app(120, 30);
+    let mut app = app(120, 60);
     let index = hashed_and_inspected(&mut app, "a.gvmi", 3, &self_test());
     app.rows[index].url = Some("https://cdn.example.com/a.gvmi".into());
     let first = verify_jobs(press(&mut app, KeyCode::Char('v'))).remove(0);
@@ -247,4 +247,45 @@ fn workers_inspect_and_verify_off_the_ui_thread() {
     verified.sort_by_key(|(id, _)| *id);
     assert!(verified[0].1.is_ok(), "{:?}", verified[0]);
     assert_eq!(verified[1].1.as_ref().unwrap_err().exit_code(), 7);
+}
+
+fn copy_warning(app: &mut App) -> Option<String> {
+    match press(app, KeyCode::Char('c')) {
+        Some(Effect::Copy { warning, text, .. }) => {
+            assert!(!text.is_empty());
+            warning
+        }
+        other => panic!("c must copy, got {other:?}"),
+    }
+}
+
+/// `c` still copies for an invalid image or a placeholder URL, but says
+/// what is wrong; the details pane flags it above the snippet.
+#[test]
+fn copying_a_snippet_warns_about_an_invalid_image_or_a_placeholder_url() {
+    let mut app = app(120, 60);
+    let good = hashed_and_inspected(&mut app, "good.gvmi", 1, &self_test());
+    let bad = hashed_and_inspected(&mut app, "raw.gvmi", 2, &self_test()[..4096]);
+    app.rows[good].url = Some("https://cdn.example.com/good.gvmi".into());
+    app.rows[bad].url = Some("https://cdn.example.com/raw.gvmi".into());
+    let select = |app: &mut App, index: usize| {
+        let position = app.view.iter().position(|&i| i == index).unwrap();
+        app.select_view_position(position);
+    };
+    select(&mut app, good);
+    assert_eq!(copy_warning(&mut app), None);
+    select(&mut app, bad);
+    let warning = copy_warning(&mut app).expect("a warning for an invalid image");
+    assert!(warning.contains("failed inspection"), "{warning}");
+    assert!(!warning.contains("placeholder"), "{warning}");
+    app.rows[bad].url = None;
+    let warning = copy_warning(&mut app).unwrap();
+    assert!(warning.contains("failed inspection") && warning.contains("placeholder URL"));
+    press(&mut app, KeyCode::Enter);
+    let text = screen(&app);
+    assert!(text.contains("⚠ this image failed inspection"), "{text}");
+    assert!(
+        text.contains("placeholder URL: set one with e or b"),
+        "{text}"
+    );
 }

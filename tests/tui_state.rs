@@ -3,7 +3,7 @@
 mod tui_fixture;
 
 use gvmi::event::Event;
-use gvmi::tui::app::{App, Effect};
+use gvmi::tui::app::{App, Effect, Mode};
 use gvmi::tui::rows::{RowState, SortKey};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use tui_fixture::*;
@@ -206,4 +206,135 @@ fn rows_arriving_land_where_a_full_sort_puts_them() {
         }
         assert!(app.selected.is_some_and(|s| app.view.contains(&s)) || app.view.is_empty());
     }
+}
+
+fn typed(app: &mut App, text: &str) {
+    for c in text.chars() {
+        press(app, KeyCode::Char(c));
+    }
+}
+
+#[test]
+fn esc_closes_the_topmost_thing_and_never_quits() {
+    let mut app = app(100, 20);
+    discover(&mut app, "alpine.gvmi", 10, 1);
+    discover(&mut app, "ubuntu.gvmi", 10, 1);
+    // A kept filter and the details pane: Esc closes the pane first.
+    press(&mut app, KeyCode::Char('/'));
+    typed(&mut app, "alp");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Enter);
+    assert!(app.show_details);
+    assert!(press(&mut app, KeyCode::Esc).is_none());
+    assert!(!app.show_details && app.filter == "alp");
+    assert!(press(&mut app, KeyCode::Esc).is_none());
+    assert_eq!(app.filter, "");
+    assert_eq!(names(&app).len(), 2);
+    // Help open: Esc closes it.
+    press(&mut app, KeyCode::Char('?'));
+    assert_eq!(app.mode, Mode::Help);
+    assert!(press(&mut app, KeyCode::Esc).is_none());
+    assert_eq!(app.mode, Mode::Normal);
+    // The editor open: Esc cancels it, the URL unchanged.
+    press(&mut app, KeyCode::Char('e'));
+    typed(&mut app, "https://x/");
+    assert!(press(&mut app, KeyCode::Esc).is_none());
+    assert_eq!(app.mode, Mode::Normal);
+    assert_eq!(app.url_for(app.selected_row().unwrap()), None);
+    // Nothing left to close: still running, and it says how to quit.
+    assert!(press(&mut app, KeyCode::Esc).is_none());
+    assert!(!app.quit);
+    assert!(app.status.as_deref().unwrap().contains("q quits"));
+    assert!(matches!(
+        press(&mut app, KeyCode::Char('q')),
+        Some(Effect::Quit)
+    ));
+    assert!(app.quit);
+}
+
+#[test]
+fn ctrl_c_quits_from_any_mode() {
+    let mut app = app(100, 20);
+    discover(&mut app, "a.gvmi", 10, 1);
+    press(&mut app, KeyCode::Char('e'));
+    let effect = app.on_key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
+    assert!(matches!(effect, Some(Effect::Quit)) && app.quit);
+}
+
+#[test]
+fn the_url_editor_moves_its_cursor_and_kills_words() {
+    let mut app = app(100, 20);
+    discover(&mut app, "a.gvmi", 10, 1);
+    press(&mut app, KeyCode::Char('e'));
+    typed(&mut app, "https://cdn/img/a.gvmi");
+    let ctrl = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL);
+    app.on_key(ctrl('w'));
+    press(&mut app, KeyCode::Home);
+    for _ in 0..5 {
+        press(&mut app, KeyCode::Right);
+    }
+    press(&mut app, KeyCode::Char('s'));
+    press(&mut app, KeyCode::End);
+    typed(&mut app, "a.gvmi");
+    let effect = press(&mut app, KeyCode::Enter);
+    let url = app.url_for(app.selected_row().unwrap());
+    assert_eq!(url.as_deref(), Some("httpss://cdn/img/a.gvmi"));
+    assert!(matches!(effect, Some(Effect::RememberUrl(_))), "{effect:?}");
+}
+
+#[test]
+fn a_huge_paste_is_refused_at_once_and_a_url_paste_lands() {
+    let mut app = app(100, 20);
+    discover(&mut app, "a.gvmi", 10, 1);
+    press(&mut app, KeyCode::Char('e'));
+    let started = std::time::Instant::now();
+    app.on_paste(&"x".repeat(200 * 1024));
+    assert!(started.elapsed() < std::time::Duration::from_millis(200));
+    assert!(
+        app.status.as_deref().unwrap().contains("refused"),
+        "{:?}",
+        app.status
+    );
+    app.on_paste("https://cdn.example.com/a.gvmi\n");
+    press(&mut app, KeyCode::Enter);
+    let url = app.url_for(app.selected_row().unwrap());
+    assert_eq!(url.as_deref(), Some("https://cdn.example.com/a.gvmi"));
+}
+
+/// URLs set with `e` and `b` in one session are there in the next: the
+/// effects go through the saved-URLs file the workbench keeps.
+#[test]
+fn urls_set_with_e_and_b_survive_a_restart() {
+    use gvmi::tui::saved_urls::SavedUrls;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("gvmi/workbench-urls.v1.json");
+    let mut first = app(100, 20);
+    discover(&mut first, "a.gvmi", 10, 1);
+    discover(&mut first, "b.gvmi", 10, 1);
+    let mut saved = SavedUrls::default();
+    let mut keep = |effect: Option<Effect>| match effect {
+        Some(Effect::RememberUrl(change)) => saved.apply(&change),
+        other => panic!("expected RememberUrl, got {other:?}"),
+    };
+    press(&mut first, KeyCode::Char('e'));
+    typed(&mut first, "https://one.example/a.gvmi");
+    keep(press(&mut first, KeyCode::Enter));
+    press(&mut first, KeyCode::Down);
+    press(&mut first, KeyCode::Char('b'));
+    typed(&mut first, "https://base.example/");
+    keep(press(&mut first, KeyCode::Enter));
+    saved.save(&file).unwrap();
+
+    let mut second = app(100, 20);
+    second.restore_urls(&SavedUrls::load(&file).unwrap());
+    discover(&mut second, "a.gvmi", 10, 1);
+    discover(&mut second, "b.gvmi", 10, 1);
+    let urls: Vec<Option<String>> = second.rows.iter().map(|r| second.url_for(r)).collect();
+    assert_eq!(
+        urls,
+        [
+            Some("https://one.example/a.gvmi".to_string()),
+            Some("https://base.example/b.gvmi".to_string())
+        ]
+    );
 }

@@ -326,3 +326,65 @@ fn config_base_url_is_used_when_no_url_is_given() {
     assert_eq!(code, 0, "{err}");
     assert_eq!(out.lines().count(), 1, "{out}");
 }
+
+#[test]
+fn json_is_one_object_per_image_with_the_documented_fields() {
+    let b = bytes();
+    let s = Server::start(vec![
+        ("/base/a.gvmi", Route::Bytes(b.clone())),
+        ("/base/b.gvmi", Route::Bytes(one_byte_different())),
+    ]);
+    let dir = tempfile::tempdir().unwrap();
+    for rel in ["a.gvmi", "b.gvmi", "c.gvmi"] {
+        write(dir.path(), rel, &b);
+    }
+    let base = s.url("/base/");
+    let (code, out, err) = verify(&[dir.path().to_str().unwrap(), "--base-url", &base, "--json"]);
+    assert_eq!(code, 1, "the first failure's code: {err}");
+    assert!(err.is_empty(), "{err}");
+    let objects: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(objects.len(), 3, "{out}");
+    let a = &objects[0];
+    assert!(a["path"].as_str().unwrap().ends_with("a.gvmi"), "{a}");
+    assert_eq!(a["url"], s.url("/base/a.gvmi").as_str());
+    assert_eq!(a["final_url"], s.url("/base/a.gvmi").as_str());
+    assert_eq!(a["sha3_224"], SELF_TEST_HASH);
+    assert_eq!(a["ok"], true);
+    assert_eq!(a["bytes"], 4741);
+    assert_eq!(a["outcome"], "ok");
+    assert_eq!(a["status"], serde_json::Value::Null);
+    assert_eq!(a["exit_code"], 0);
+    assert_eq!(a["message"], serde_json::Value::Null);
+    assert_eq!(objects[1]["outcome"], "hash_mismatch");
+    assert_eq!(objects[1]["exit_code"], 1);
+    assert!(objects[1]["message"]
+        .as_str()
+        .unwrap()
+        .contains("the URL serves different bytes"));
+    assert_eq!(objects[2]["outcome"], "head_status");
+    assert_eq!(objects[2]["status"], 404);
+    assert_eq!(objects[2]["exit_code"], 5);
+
+    // No local file: path is null, the hash is the one given.
+    let (code, out, _) = verify(&[
+        "--hash",
+        ALPINE_HASH,
+        "--url",
+        &s.url("/base/a.gvmi"),
+        "--json",
+    ]);
+    assert_eq!(code, 1);
+    let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(v["path"], serde_json::Value::Null);
+    assert_eq!(v["sha3_224"], ALPINE_HASH);
+    assert_eq!(v["outcome"], "hash_mismatch");
+    // An image with no URL is an object too (exit 2).
+    let (code, out, _) = verify(&[image().to_str().unwrap(), "--json"]);
+    assert_eq!(code, 2);
+    let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(v["outcome"], "no_url");
+    assert!(v["message"].as_str().unwrap().contains("no URL"));
+}

@@ -1,5 +1,6 @@
 // {{about}}
 // Use with @golem-sdk/golem-js 3.x: const rental = await glm.oneOf({ order });
+// gvmi snippet --full --target golem-js prints a whole program.
 const order = {
   demand: {
     workload: {

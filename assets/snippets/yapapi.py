@@ -1,3 +1,4 @@
+# inside an async def (yapapi is asyncio); a whole program: gvmi snippet --full
 # {{about}}
 from yapapi.payload import vm
 

@@ -4,7 +4,7 @@
 //! Readers take no lock: the file is only ever replaced by rename, so a
 //! reader sees the old or the new file, whole.
 
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io;
 use std::path::Path;
 
@@ -14,17 +14,22 @@ pub struct Lock {
 }
 
 impl Lock {
-    /// Blocks until this process holds the lock at `path` (created if needed).
+    /// Blocks until this process holds the lock at `path` (created if
+    /// needed). The file is never read; a FIFO, device or folder in its
+    /// place is refused at once, and the error names the lock file.
     pub fn acquire(path: &Path) -> io::Result<Lock> {
+        let named = |e: io::Error| {
+            let why = crate::hasher::io_message(&e);
+            io::Error::new(
+                e.kind(),
+                format!("lock file {}: {why}", crate::visible::visible_path(path)),
+            )
+        };
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)?;
         }
-        let file = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(path)?;
-        lock_exclusive(&file)?;
+        let file = crate::fsmeta::open_regular_for_write(path).map_err(named)?;
+        lock_exclusive(&file).map_err(named)?;
         Ok(Lock { _file: file })
     }
 }

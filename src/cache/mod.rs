@@ -89,6 +89,9 @@ pub struct Cache {
     changes: HashMap<PathBuf, Option<Entry>>,
     /// Why the file on disk could not be used, said once by whoever opened it.
     pub problem: Option<String>,
+    /// The file's stamp when it was read: if it still holds at save, no other
+    /// process saved since, and the file is not read a second time.
+    loaded: Option<FileStamp>,
 }
 
 /// `$XDG_CACHE_HOME/gvmi/hashes.v1.bin`, else `~/.cache/gvmi/…` (Unix);
@@ -124,15 +127,16 @@ impl Cache {
     /// unreadable or corrupt one is empty too, with `problem` saying why
     /// (it is replaced whole on the next save).
     pub fn open(path: &Path) -> Cache {
-        let (entries, problem) = match read(path) {
-            Ok(entries) => (entries, None),
-            Err(why) => (HashMap::new(), Some(why)),
+        let (entries, problem, loaded) = match read(path) {
+            Ok((entries, stamp)) => (entries, None, stamp),
+            Err((why, stamp)) => (HashMap::new(), Some(why), stamp),
         };
         Cache {
             file: Some(path.to_path_buf()),
             entries,
             changes: HashMap::new(),
             problem,
+            loaded,
         }
     }
 
@@ -218,17 +222,26 @@ impl Cache {
         }
         let file = self.file.clone().expect("is_dirty implies a file");
         let _lock = lock::Lock::acquire(&lock_path(&file))?;
-        // Unusable now: already reported at open, or broken since; rebuilt either way.
-        let mut merged = read(&file).unwrap_or_default();
+        let unchanged =
+            std::fs::metadata(&file).is_ok_and(|m| self.loaded == Some(FileStamp::of(&m)));
+        let mut merged = if unchanged {
+            // Nobody saved since we read it: what we hold is the file plus our changes.
+            std::mem::take(&mut self.entries)
+        } else {
+            // Unusable now: already reported at open, or broken since; rebuilt either way.
+            read(&file).map(|(entries, _)| entries).unwrap_or_default()
+        };
         for (path, change) in self.changes.drain() {
             match change {
                 Some(entry) => merged.insert(path, entry),
                 None => merged.remove(&path),
             };
         }
-        atomic_write(&file, &format::encode(&merged))?;
+        let written = atomic_write(&file, &format::encode(&merged));
         self.entries = merged;
+        written?;
         self.problem = None;
+        self.loaded = std::fs::metadata(&file).ok().map(|m| FileStamp::of(&m));
         Ok(())
     }
 }
@@ -237,12 +250,22 @@ fn lock_path(file: &Path) -> PathBuf {
     file.with_extension("lock")
 }
 
-/// The entries in the file at `path`; a missing file is empty.
-fn read(path: &Path) -> Result<HashMap<PathBuf, Entry>, String> {
-    match std::fs::read(path) {
-        Ok(bytes) => format::decode(&bytes).map_err(|e| e.to_string()),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(HashMap::new()),
-        Err(e) => Err(crate::hasher::io_message(&e)),
+type Stamped<T> = (T, Option<FileStamp>);
+
+/// The entries in the file at `path` (a missing file is empty), and the
+/// stamp of the file read. Read once, regular files only, at most
+/// [`cap::CACHE`](crate::fsmeta::cap::CACHE) bytes.
+fn read(path: &Path) -> Result<Stamped<HashMap<PathBuf, Entry>>, Stamped<String>> {
+    match crate::fsmeta::read_regular(path, crate::fsmeta::cap::CACHE) {
+        Ok((bytes, meta)) => {
+            let stamp = Some(FileStamp::of(&meta));
+            match format::decode(&bytes) {
+                Ok(entries) => Ok((entries, stamp)),
+                Err(e) => Err((e.to_string(), stamp)),
+            }
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok((HashMap::new(), None)),
+        Err(e) => Err((crate::hasher::io_message(&e), None)),
     }
 }
 

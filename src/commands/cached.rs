@@ -10,6 +10,7 @@ use crate::cache::{self, Cache, Lookup};
 use crate::cli::HashCacheArgs;
 use crate::fsmeta::FileStamp;
 use crate::hasher::Hashed;
+use crate::visible::visible_path;
 
 pub struct CacheSession {
     cache: Cache,
@@ -36,7 +37,7 @@ impl CacheSession {
         };
         if let (Some(problem), Some(path)) = (&cache.problem, cache.path()) {
             warn(
-                format_args!("cache {}", path.display()),
+                format_args!("cache {}", visible_path(path)),
                 format_args!("{problem}; starting a new one"),
             );
         }
@@ -81,7 +82,7 @@ impl CacheSession {
             if self.rehash && old != hashed.digest {
                 self.corrupted += 1;
                 warn(
-                    path.display(),
+                    visible_path(path),
                     format_args!(
                         "content changed but metadata did not (was {}, now {}): silent corruption?",
                         old.to_hex(),
@@ -106,7 +107,7 @@ impl CacheSession {
             !seen.contains(p) && folders.iter().any(|f| p.starts_with(f))
         });
         if let Err(e) = self.cache.save() {
-            let path = self.cache.path().map(|p| p.display().to_string());
+            let path = self.cache.path().map(|p| visible_path(p).into_owned());
             warn(
                 format_args!("cache {}", path.unwrap_or_default()),
                 format_args!("not saved: {}", crate::hasher::io_message(&e)),

@@ -1,7 +1,7 @@
 //! `gvmi check`: `sha3sum -a 224 -c`, with the listed files hashed in parallel.
 
 use std::fs;
-use std::io::{self, Read};
+use std::io::{self, BufRead, BufReader, IsTerminal};
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -14,7 +14,8 @@ use crate::digest::Sha3Digest;
 use crate::engine::Job;
 use crate::fsmeta::{not_regular, FileKind, FileStamp};
 use crate::hasher::{io_message, HashFailure};
-use crate::sumline::{bytes_path, display_name, parse_line, Line};
+use crate::sumline::{bytes_path, parse_line, shown_status_name, Line};
+use crate::visible::visible_path;
 
 /// One properly formatted line of a list.
 struct Entry {
@@ -56,56 +57,80 @@ fn list_label(list: &Path) -> String {
     if list.as_os_str() == "-" {
         "standard input".to_string()
     } else {
-        list.display().to_string()
+        visible_path(list).into_owned()
     }
 }
 
-fn read_list(list: &Path) -> io::Result<Vec<u8>> {
-    let mut bytes = Vec::new();
+/// Entries verified at a time: the list is streamed, so memory stays at one
+/// batch however long the list (GNU reads a line at a time too).
+const BATCH: usize = 4096;
+
+/// A longer line cannot be a checksum line (names stop at PATH_MAX, 4096
+/// bytes, at most doubled by escapes): it is skipped unbuffered as malformed.
+const MAX_LINE: usize = 64 * 1024;
+
+/// The list as a stream. Named lists are operands, read like standard input:
+/// a pipe (`gvmi check <(…)`) works, and nothing is held whole.
+fn open_list(list: &Path) -> io::Result<Box<dyn BufRead>> {
     if list.as_os_str() == "-" {
-        io::stdin().lock().read_to_end(&mut bytes)?;
-    } else {
-        bytes = fs::read(list)?;
+        return Ok(Box::new(io::stdin().lock()));
     }
-    Ok(bytes)
+    let file = fs::File::open(list)?;
+    if file.metadata()?.is_dir() {
+        return Err(not_regular(FileKind::Directory));
+    }
+    Ok(Box::new(BufReader::with_capacity(64 * 1024, file)))
+}
+
+/// Reads one line (without its `\n`) into `line`, keeping at most
+/// [`MAX_LINE`] bytes; `Ok(None)` at the end, `Ok(Some(false))` for a line
+/// that was longer (its rest is skipped without being kept).
+fn next_line(reader: &mut dyn BufRead, line: &mut Vec<u8>) -> io::Result<Option<bool>> {
+    line.clear();
+    let (mut any, mut whole) = (false, true);
+    loop {
+        let chunk = match reader.fill_buf() {
+            Ok(c) => c,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if chunk.is_empty() {
+            return Ok(any.then_some(whole));
+        }
+        any = true;
+        let (part, used, end) = match chunk.iter().position(|&b| b == b'\n') {
+            Some(i) => (&chunk[..i], i + 1, true),
+            None => (chunk, chunk.len(), false),
+        };
+        let room = MAX_LINE.saturating_sub(line.len());
+        whole &= part.len() <= room;
+        line.extend_from_slice(&part[..part.len().min(room)]);
+        reader.consume(used);
+        if end {
+            return Ok(Some(whole));
+        }
+    }
 }
 
 /// Verifies one list; false when it must make the exit status non-zero.
 fn check_list(list: &Path, args: &CheckArgs) -> anyhow::Result<bool> {
     let label = list_label(list);
-    let bytes = match read_list(list) {
-        Ok(b) => b,
-        Err(e) => {
+    let mut counts = Counts::default();
+    match stream_list(list, &label, args, &mut counts) {
+        Ok(0) => {
+            warn(
+                &label,
+                "no properly formatted SHA3-224 checksum lines found",
+            );
+            return Ok(false);
+        }
+        Ok(_) => {}
+        Err(ListError::Read(e)) => {
             warn(&label, io_message(&e));
             return Ok(false);
         }
-    };
-    let mut counts = Counts::default();
-    let mut entries = Vec::new();
-    for (number, raw) in bytes.split(|&b| b == b'\n').enumerate() {
-        match parse_line(raw) {
-            Line::Entry { digest, name } => entries.push(Entry { digest, name }),
-            Line::Skip => {}
-            Line::Malformed => {
-                counts.malformed += 1;
-                if args.warn {
-                    let n = number + 1;
-                    warn(
-                        format_args!("{label}: {n}"),
-                        "improperly formatted SHA3-224 checksum line",
-                    );
-                }
-            }
-        }
+        Err(ListError::Output(e)) => return Err(e),
     }
-    if entries.is_empty() {
-        warn(
-            &label,
-            "no properly formatted SHA3-224 checksum lines found",
-        );
-        return Ok(false);
-    }
-    verify_entries(&entries, args, &mut counts)?;
     if !args.status {
         summarize(&counts);
     }
@@ -117,6 +142,56 @@ fn check_list(list: &Path, args: &CheckArgs) -> anyhow::Result<bool> {
     }
     let clean = counts.mismatched == 0 && counts.unreadable == 0;
     Ok(clean && !(args.strict && counts.malformed > 0))
+}
+
+enum ListError {
+    /// The list itself could not be read.
+    Read(io::Error),
+    /// Writing the verdicts failed.
+    Output(anyhow::Error),
+}
+
+/// Reads the list a line at a time, verifying every [`BATCH`] entries;
+/// returns how many entries it held.
+fn stream_list(
+    list: &Path,
+    label: &str,
+    args: &CheckArgs,
+    counts: &mut Counts,
+) -> Result<usize, ListError> {
+    let mut reader = open_list(list).map_err(ListError::Read)?;
+    let (mut line, mut batch, mut total) = (Vec::new(), Vec::new(), 0);
+    let mut number = 0usize;
+    while let Some(whole) = next_line(&mut *reader, &mut line).map_err(ListError::Read)? {
+        number += 1;
+        let parsed = match parse_line(&line) {
+            // Cut short: still a comment if it began as one, else no entry.
+            Line::Entry { .. } if !whole => Line::Malformed,
+            parsed => parsed,
+        };
+        match parsed {
+            Line::Entry { digest, name } => batch.push(Entry { digest, name }),
+            Line::Skip => {}
+            Line::Malformed => {
+                counts.malformed += 1;
+                if args.warn {
+                    warn(
+                        format_args!("{label}: {number}"),
+                        "improperly formatted SHA3-224 checksum line",
+                    );
+                }
+            }
+        }
+        if batch.len() == BATCH {
+            total += batch.len();
+            verify_entries(&std::mem::take(&mut batch), args, counts).map_err(ListError::Output)?;
+        }
+    }
+    total += batch.len();
+    if !batch.is_empty() {
+        verify_entries(&batch, args, counts).map_err(ListError::Output)?;
+    }
+    Ok(total)
 }
 
 fn verify_entries(entries: &[Entry], args: &CheckArgs, counts: &mut Counts) -> anyhow::Result<()> {
@@ -194,18 +269,17 @@ fn tell(name: &[u8], verdict: &Verdict, args: &CheckArgs, counts: &mut Counts, o
         }
         Verdict::Missing | Verdict::Unreadable(_) => {
             counts.unreadable += 1;
-            if !args.status {
-                let reason = match verdict {
-                    Verdict::Unreadable(r) => r.as_str(),
-                    _ => "No such file or directory",
-                };
-                warn(bytes_path(name).display(), reason);
-            }
+            // Said even with --status, as GNU and Perl's sha3sum do.
+            let reason = match verdict {
+                Verdict::Unreadable(r) => r.as_str(),
+                _ => "No such file or directory",
+            };
+            warn(visible_path(&bytes_path(name)), reason);
             Some("FAILED open or read")
         }
     };
     if let (Some(status), false) = (status, args.status) {
-        let (prefix, shown) = display_name(name);
+        let (prefix, shown) = shown_status_name(name, io::stdout().is_terminal());
         out.extend_from_slice(prefix.as_bytes());
         out.extend_from_slice(&shown);
         out.extend_from_slice(b": ");

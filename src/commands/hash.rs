@@ -1,5 +1,6 @@
 //! `gvmi hash`: a parallel, folder-walking `sha3sum -a 224`.
 
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::SystemTime;
@@ -13,12 +14,13 @@ use super::out::{warn, write_stdout};
 use super::watching::Watching;
 use crate::cancel::CancelToken;
 use crate::cli::HashArgs;
-use crate::discover::{discover, DiscoverOptions, Found};
+use crate::discover::{DiscoverOptions, Found};
 use crate::engine::Job;
 use crate::fsmeta::FileStamp;
 use crate::hasher::{self, Hashed};
 use crate::manifest::Manifests;
-use crate::sumline::{gnu_line, path_bytes, tag_line};
+use crate::sumline::{path_bytes, shown_line, LineStyle};
+use crate::visible::visible_path;
 
 /// What became of one discovered path.
 enum Outcome {
@@ -36,8 +38,7 @@ enum Outcome {
 
 #[derive(Clone, Copy)]
 enum Format {
-    Gnu,
-    Tag,
+    Lines(LineStyle),
     Json,
 }
 
@@ -52,29 +53,40 @@ pub fn run(args: &HashArgs) -> anyhow::Result<ExitCode> {
     };
     // Opened before discovery: its clock decides which results are too fresh to keep.
     let mut cache = CacheSession::open(&args.cache);
-    let mut found = Vec::new();
-    discover(&args.paths, opts, |f| found.push(f));
-    let format = match (args.tag, args.json) {
-        (true, _) => Format::Tag,
-        (_, true) => Format::Json,
-        _ => Format::Gnu,
+    let (found, empty_folders) = super::discover_saying_empty(&args.paths, opts);
+    let format = match args.json {
+        true => Format::Json,
+        false => Format::Lines(LineStyle {
+            tag: args.tag,
+            binary: args.sha3sum.binary,
+            zero: args.sha3sum.zero,
+        }),
     };
     let mut results = InOrder::new(found.len());
-    let mut failures = 0usize;
+    // An empty folder fails the run, except when watching it fill up.
+    let mut failures = if args.cache.watch { 0 } else { empty_folders };
     let mut sums = Manifests::default();
+    let on_terminal = std::io::stdout().is_terminal();
     let mut emit = |results: &mut InOrder<Outcome>| -> anyhow::Result<()> {
         let mut buf = Vec::new();
         for outcome in results.drain_ready() {
             failures += usize::from(matches!(outcome, Outcome::Failed { .. }));
             if let Outcome::Hashed { path, hashed } = &outcome {
-                if args.cache.write_sums {
+                if args.cache.write_sums && path.as_os_str() == "-" {
+                    // Not a file in any folder: no manifest can list it.
+                    warn(
+                        "-",
+                        "standard input has no file name; not written to any SHA3SUMS",
+                    );
+                    failures += 1;
+                } else if args.cache.write_sums {
                     sums.add(path, hashed.digest);
                 }
                 if let Some(w) = watching.as_mut() {
                     w.seen(path, hashed.stamp);
                 }
             }
-            render(&outcome, format, &mut buf)?;
+            render(&outcome, format, on_terminal, &mut buf)?;
         }
         Ok(write_stdout(&buf)?)
     };
@@ -138,7 +150,7 @@ pub fn run(args: &HashArgs) -> anyhow::Result<ExitCode> {
     let corrupted = cache.corrupted;
     cache.finish(&args.paths);
     if args.cache.write_sums {
-        failures += sums.write_all(args.cache.verbose);
+        failures += sums.write_all(args.cache.verbose, args.cache.replace_sums);
     }
     if let Some(watching) = watching {
         return watching.follow(&args.cache);
@@ -173,14 +185,21 @@ fn hash_stdin() -> Outcome {
     }
 }
 
-fn render(outcome: &Outcome, format: Format, buf: &mut Vec<u8>) -> anyhow::Result<()> {
+/// `on_terminal`: names with control characters are shown escaped (piped,
+/// the lines are byte for byte `sha3sum`'s).
+fn render(
+    outcome: &Outcome,
+    format: Format,
+    on_terminal: bool,
+    buf: &mut Vec<u8>,
+) -> anyhow::Result<()> {
     match (outcome, format) {
-        (Outcome::Hashed { path, hashed }, Format::Gnu) => {
-            buf.extend(gnu_line(&hashed.digest, &path_bytes(path)))
-        }
-        (Outcome::Hashed { path, hashed }, Format::Tag) => {
-            buf.extend(tag_line(&hashed.digest, &path_bytes(path)))
-        }
+        (Outcome::Hashed { path, hashed }, Format::Lines(style)) => buf.extend(shown_line(
+            &hashed.digest,
+            &path_bytes(path),
+            style,
+            on_terminal,
+        )),
         (Outcome::Hashed { path, hashed }, Format::Json) => {
             json_line(path, Some(&hashed.stamp), Some(hashed), None, buf)?
         }
@@ -192,13 +211,13 @@ fn render(outcome: &Outcome, format: Format, buf: &mut Vec<u8>) -> anyhow::Resul
             },
             format,
         ) => {
-            warn(path.display(), reason);
+            warn(visible_path(path), reason);
             if let Format::Json = format {
                 json_line(path, stamp.as_ref(), None, Some(reason), buf)?;
             }
         }
         (Outcome::SkippedLink(path), _) => warn(
-            path.display(),
+            visible_path(path),
             "symbolic link not followed (use --follow to hash its target)",
         ),
     }
@@ -207,7 +226,11 @@ fn render(outcome: &Outcome, format: Format, buf: &mut Vec<u8>) -> anyhow::Resul
 
 #[derive(Serialize)]
 struct JsonRecord<'a> {
+    /// The name as text; bytes that are not UTF-8 become U+FFFD...
     path: String,
+    /// ...so then the exact bytes are here too, base64 (standard, padded).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    path_bytes: Option<String>,
     size: Option<u64>,
     mtime: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -225,6 +248,7 @@ fn json_line(
 ) -> anyhow::Result<()> {
     let record = JsonRecord {
         path: path.to_string_lossy().into_owned(),
+        path_bytes: lossless_bytes(path),
         size: stamp.map(|s| s.size),
         mtime: stamp.and_then(|s| s.mtime).map(rfc3339),
         sha3_224: hashed.map(|h| h.digest.to_hex()),
@@ -233,6 +257,16 @@ fn json_line(
     serde_json::to_writer(&mut *buf, &record)?;
     buf.push(b'\n');
     Ok(())
+}
+
+/// The path's bytes in base64 when its text form is lossy (not UTF-8), so
+/// two different names never become the same record.
+fn lossless_bytes(path: &Path) -> Option<String> {
+    use base64::Engine as _;
+    let bytes = path_bytes(path);
+    std::str::from_utf8(&bytes)
+        .is_err()
+        .then(|| base64::engine::general_purpose::STANDARD.encode(&bytes))
 }
 
 fn rfc3339(t: SystemTime) -> String {

@@ -1,22 +1,47 @@
-//! `gvmi inspect IMAGE... [--json]`: the image's structure and every defect.
+//! `gvmi inspect PATH... [--json]`: each image's structure and every defect;
+//! folders are searched for images as `gvmi hash` does.
 //!
 //! Exit status: 0 every image valid, 1 any image has a defect, 2 any could
-//! not be read (or usage error).
+//! not be read, a folder held none (or usage error).
 
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
 use crate::cli::InspectArgs;
+use crate::discover::Found;
 use crate::gvmi_format::{self, report, Inspection};
 use crate::hasher::io_message;
+use crate::visible::{visible, visible_path};
 
 use super::out::{warn, write_stdout};
 
 pub fn run(args: &InspectArgs) -> anyhow::Result<ExitCode> {
     let mut invalid = false;
-    let mut unreadable = false;
-    for path in &args.images {
-        let shown = path.display().to_string();
+    let (found, empty_folders) = super::discover_saying_empty(&args.paths, args.walk.options());
+    let mut unreadable = empty_folders > 0;
+    for item in found {
+        let path = match item {
+            Found::Image { path, .. } => path,
+            Found::Problem { path, reason } => {
+                warn(visible_path(&path), reason);
+                unreadable = true;
+                continue;
+            }
+            Found::SkippedLink { path } => {
+                warn(
+                    visible_path(&path),
+                    "symbolic link not followed (use --follow to inspect its target)",
+                );
+                continue;
+            }
+            Found::Stdin => {
+                warn("-", "cannot inspect standard input: name the image file");
+                unreadable = true;
+                continue;
+            }
+        };
+        let path = &path;
+        let shown = visible_path(path);
         let inspection = match gvmi_format::inspect_file(path) {
             Ok(i) => i,
             Err(e) => {
@@ -27,7 +52,7 @@ pub fn run(args: &InspectArgs) -> anyhow::Result<ExitCode> {
         };
         invalid |= !inspection.is_valid();
         let text = if args.json {
-            json_line(&shown, &inspection)?
+            json_line(&path.to_string_lossy(), &inspection)?
         } else {
             human(&shown, &inspection)
         };
@@ -51,7 +76,8 @@ fn json_line(path: &str, inspection: &Inspection) -> anyhow::Result<String> {
     Ok(format!("{value}\n"))
 }
 
-/// The human report: a verdict line, the fields, then each defect.
+/// The human report: a verdict line, the fields, then each defect; `path`
+/// already [visible](visible_path), every value from the image made visible.
 pub fn human(path: &str, inspection: &Inspection) -> String {
     let mut out = String::new();
     let verdict = if inspection.is_valid() {
@@ -65,7 +91,7 @@ pub fn human(path: &str, inspection: &Inspection) -> String {
         let _ = writeln!(out, "  {label:<11} {value}");
     }
     for defect in &inspection.defects {
-        let _ = writeln!(out, "  ✗ {defect}");
+        let _ = writeln!(out, "  ✗ {}", visible(&defect.to_string()));
     }
     out
 }

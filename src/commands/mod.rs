@@ -6,17 +6,21 @@ pub mod check;
 pub mod completions;
 pub mod hash;
 pub mod inspect;
+pub mod man;
 mod ordered;
 mod out;
 pub mod snippet;
 pub mod verify;
 mod verify_batch;
+mod verify_report;
 mod watching;
 
 use std::io::IsTerminal;
+use std::path::PathBuf;
 
 use crossbeam_channel::{unbounded, Receiver};
 
+use crate::discover::{discover, DiscoverOptions, Found};
 use crate::engine::{Engine, Job};
 use crate::event::{Event, JobId};
 use crate::hasher::{HashFailure, Hashed};
@@ -50,4 +54,25 @@ fn run_jobs(
     }
     line.clear();
     Ok(())
+}
+
+/// Discovers `roots` in order, saying on stderr for each folder that holds
+/// no image (`gvmi hash DIR` must not succeed silently on nothing). Returns
+/// what was found and how many folders were empty.
+fn discover_saying_empty(roots: &[PathBuf], opts: DiscoverOptions) -> (Vec<Found>, usize) {
+    let mut found = Vec::new();
+    let mut empty = 0;
+    for root in roots {
+        let before = found.len();
+        discover(std::slice::from_ref(root), opts, |f| found.push(f));
+        // Any other argument always yields one item: an image, stdin or a problem.
+        if found.len() == before {
+            empty += 1;
+            out::warn(
+                crate::visible::visible_path(root),
+                "no *.gvmi images found in this folder",
+            );
+        }
+    }
+    (found, empty)
 }

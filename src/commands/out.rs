@@ -16,6 +16,11 @@ pub fn write_stdout(bytes: &[u8]) -> io::Result<()> {
 }
 
 /// `gvmi: <what>: <reason>` on stderr, the way GNU tools name a problem.
+/// Give paths as [`visible_path`](crate::visible::visible_path) (exact for
+/// non-UTF-8 names); the whole line passes through
+/// [`visible`](crate::visible::visible) as well, so nothing from a file name
+/// or a file's contents reaches the terminal raw.
 pub fn warn(what: impl std::fmt::Display, reason: impl std::fmt::Display) {
-    eprintln!("gvmi: {what}: {reason}");
+    let line = format!("{what}: {reason}");
+    eprintln!("gvmi: {}", crate::visible::visible(&line));
 }

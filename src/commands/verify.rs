@@ -15,26 +15,47 @@ use crate::hasher::{self, io_message};
 use crate::image_url;
 use crate::units::human_bytes;
 use crate::verify::{self, exit, Expected, Options, Stage};
+use crate::visible::{visible, visible_path};
+
+pub use super::verify_report::{Local, Outcome};
 
 pub fn run(args: &VerifyArgs) -> anyhow::Result<ExitCode> {
     let opts = options(args);
     let config = Config::load_user()?;
-    match (&args.path, args.hash) {
-        (Some(path), _) if path.is_dir() => super::verify_batch::run(args, path, &opts, &config),
+    let outcome = match (&args.path, args.hash) {
+        (Some(path), _) if path.is_dir() => {
+            return super::verify_batch::run(args, path, &opts, &config)
+        }
         (Some(path), _) => single_image(args, path, &opts, &config),
         (None, Some(digest)) => {
             let Some(url) = &args.url else {
                 return usage("--hash needs --url (there is no file to name)");
             };
             let expected = Expected { digest, size: None };
-            Ok(check_url(url, expected, &opts, args.quiet))
+            Outcome {
+                path: None,
+                url: Some(url.clone()),
+                digest: Some(digest),
+                result: check_url(url, expected, &opts, args.quiet || args.json).map_err(Ok),
+            }
         }
-        (None, None) => usage("name an IMAGE, a folder with --base-url, or --hash with --url"),
+        (None, None) => {
+            return usage("name an IMAGE, a folder with --base-url, or --hash with --url")
+        }
+    };
+    if args.json {
+        let _ = write_stdout(outcome.json().as_bytes());
+    } else {
+        let (out, err) = outcome.single_text();
+        // A closed stdout is not a failed verification.
+        let _ = write_stdout(out.as_bytes());
+        eprint!("{err}");
     }
+    Ok(ExitCode::from(outcome.exit_code()))
 }
 
 fn usage(message: &str) -> anyhow::Result<ExitCode> {
-    eprintln!("gvmi: {message}");
+    eprintln!("gvmi: {}", visible(message));
     Ok(ExitCode::from(exit::USAGE))
 }
 
@@ -45,6 +66,7 @@ pub fn options(args: &VerifyArgs) -> Options {
         opts.connect_timeout = t;
         opts.read_timeout = t;
     }
+    opts.deadline = args.deadline.map(Duration::from_secs_f64);
     opts.max_redirects = args.max_redirects;
     opts
 }
@@ -75,72 +97,78 @@ pub fn url_for(
         Some((base, rel)) => Ok(image_url::join(&base.url, &rel)),
         None => Err(format!(
             "{}: no URL: give --url or --base-url (or a [[base_url]] for its folder in config.toml)",
-            image.display()
+            visible_path(image)
         )),
     }
 }
 
-fn single_image(
+/// Hashes the local image, then checks its URL.
+pub fn check_image(
     args: &VerifyArgs,
-    path: &Path,
-    opts: &Options,
     config: &Config,
-) -> anyhow::Result<ExitCode> {
-    let root = path.parent().unwrap_or(Path::new(""));
-    let url = match url_for(args, config, path, root) {
-        Ok(url) => url,
-        Err(message) => return usage(&message),
+    opts: &Options,
+    root: &Path,
+    image: &Path,
+    quiet: bool,
+) -> Outcome {
+    let mut outcome = Outcome {
+        path: Some(image.to_path_buf()),
+        url: None,
+        digest: None,
+        result: Err(Err(Local::NoUrl(String::new()))),
     };
-    let mut line = Line::new(!args.quiet);
-    line.show(&format!("hashing {}", path.display()));
-    let hashed = hasher::hash_file(path, &CancelToken::new(), |_| {});
+    let url = match url_for(args, config, image, root) {
+        Ok(url) => url,
+        Err(message) => {
+            outcome.result = Err(Err(Local::NoUrl(message)));
+            return outcome;
+        }
+    };
+    outcome.url = Some(url.clone());
+    let mut line = Line::new(!quiet);
+    line.show(&format!("hashing {}", visible_path(image)));
+    let hashed = hasher::hash_file(image, &CancelToken::new(), |_| {});
     line.clear();
     let hashed = match hashed {
         Ok(h) => h,
         Err(e) => {
-            eprintln!("gvmi: {}: {e}", path.display());
-            return Ok(ExitCode::from(exit::USAGE));
+            let message = format!("{}: {e}", visible_path(image));
+            outcome.result = Err(Err(Local::Unreadable(message)));
+            return outcome;
         }
     };
+    outcome.digest = Some(hashed.digest);
     let expected = Expected {
         digest: hashed.digest,
         size: Some(hashed.stamp.size),
     };
-    Ok(check_url(&url, expected, opts, args.quiet))
+    outcome.result = check_url(&url, expected, opts, quiet).map_err(Ok);
+    outcome
 }
 
-/// Verifies one URL with a progress line; prints the verdict; the exit code.
-fn check_url(url: &str, expected: Expected, opts: &Options, quiet: bool) -> ExitCode {
+fn single_image(args: &VerifyArgs, path: &Path, opts: &Options, config: &Config) -> Outcome {
+    let root = path.parent().unwrap_or(Path::new(""));
+    check_image(args, config, opts, root, path, args.quiet || args.json)
+}
+
+/// Verifies one URL with a progress line (unless `quiet`).
+fn check_url(
+    url: &str,
+    expected: Expected,
+    opts: &Options,
+    quiet: bool,
+) -> Result<verify::Verified, verify::Failure> {
     let mut line = Line::new(!quiet);
     let result = verify::verify(url, expected, opts, &CancelToken::new(), |stage| {
         line.show(&stage_text(url, stage));
     });
     line.clear();
-    match result {
-        Ok(ok) => {
-            let via = if ok.final_url != url {
-                format!(" (redirected to {})", ok.final_url)
-            } else {
-                String::new()
-            };
-            let text = format!(
-                "{url}: OK: serves the image ({} bytes, SHA3-224 {}){via}\n",
-                ok.bytes, expected.digest
-            );
-            // A closed stdout is not a failed verification.
-            let _ = write_stdout(text.as_bytes());
-            ExitCode::SUCCESS
-        }
-        Err(failure) => {
-            eprintln!("gvmi: {failure}");
-            ExitCode::from(failure.exit_code())
-        }
-    }
+    result
 }
 
 fn stage_text(url: &str, stage: Stage) -> String {
     match stage {
-        Stage::Head => format!("HEAD {url}"),
+        Stage::Head => format!("HEAD {}", visible(url)),
         Stage::Get {
             done,
             total: Some(total),

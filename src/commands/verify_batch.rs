@@ -10,20 +10,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use crossbeam_channel::unbounded;
 
 use super::out::write_stdout;
-use super::verify::url_for;
-use crate::cancel::CancelToken;
+use super::verify::check_image;
 use crate::cli::VerifyArgs;
 use crate::config::Config;
 use crate::discover::{discover, Found};
-use crate::hasher;
-use crate::verify::{self, exit, Expected, Options};
-
-/// One image's verdict: the stdout line, details for stderr, the exit code.
-struct Verdict {
-    line: String,
-    detail: Option<String>,
-    code: u8,
-}
+use crate::verify::{exit, Options};
+use crate::visible::{visible, visible_path};
 
 pub fn run(
     args: &VerifyArgs,
@@ -47,10 +39,10 @@ pub fn run(
         },
     );
     for (path, reason) in &problems {
-        eprintln!("gvmi: {}: {reason}", path.display());
+        eprintln!("gvmi: {}: {}", visible_path(path), visible(reason));
     }
     if images.is_empty() {
-        eprintln!("gvmi: no .gvmi images under {}", dir.display());
+        eprintln!("gvmi: no .gvmi images under {}", visible_path(dir));
         return Ok(ExitCode::from(exit::USAGE));
     }
     let next = AtomicUsize::new(0);
@@ -64,7 +56,7 @@ pub fn run(
             scope.spawn(move || loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some(image) = images.get(i) else { break };
-                let verdict = check_one(args, config, opts, dir, image);
+                let verdict = check_image(args, config, opts, dir, image, true);
                 if tx.send((i, verdict)).is_err() {
                     break;
                 }
@@ -77,66 +69,21 @@ pub fn run(
         for (i, verdict) in rx {
             waiting.insert(i, verdict);
             while let Some(v) = waiting.remove(&printed) {
-                let _ = write_stdout(v.line.as_bytes());
-                if let Some(detail) = &v.detail {
-                    eprintln!("gvmi: {detail}");
+                if args.json {
+                    let _ = write_stdout(v.json().as_bytes());
+                } else {
+                    let image = v.path.as_deref().unwrap_or(dir);
+                    let (line, detail) = v.batch_text(image.strip_prefix(dir).unwrap_or(image));
+                    let _ = write_stdout(line.as_bytes());
+                    eprint!("{detail}");
                 }
-                if v.code != 0 && first_failure.is_none() {
-                    first_failure = Some(v.code);
+                let code = v.exit_code();
+                if code != 0 && first_failure.is_none() {
+                    first_failure = Some(code);
                 }
                 printed += 1;
             }
         }
     });
     Ok(ExitCode::from(first_failure.unwrap_or(exit::OK)))
-}
-
-fn check_one(
-    args: &VerifyArgs,
-    config: &Config,
-    opts: &Options,
-    dir: &Path,
-    image: &Path,
-) -> Verdict {
-    let shown = image
-        .strip_prefix(dir)
-        .unwrap_or(image)
-        .display()
-        .to_string();
-    let url = match url_for(args, config, image, dir) {
-        Ok(url) => url,
-        Err(message) => {
-            return Verdict {
-                line: format!("{shown}: FAILED (no URL)\n"),
-                detail: Some(message),
-                code: exit::USAGE,
-            }
-        }
-    };
-    let hashed = match hasher::hash_file(image, &CancelToken::new(), |_| {}) {
-        Ok(h) => h,
-        Err(e) => {
-            return Verdict {
-                line: format!("{shown}: FAILED (unreadable)\n"),
-                detail: Some(format!("{}: {e}", image.display())),
-                code: exit::USAGE,
-            }
-        }
-    };
-    let expected = Expected {
-        digest: hashed.digest,
-        size: Some(hashed.stamp.size),
-    };
-    match verify::verify(&url, expected, opts, &CancelToken::new(), |_| {}) {
-        Ok(_) => Verdict {
-            line: format!("{shown}: OK {url}\n"),
-            detail: None,
-            code: exit::OK,
-        },
-        Err(failure) => Verdict {
-            line: format!("{shown}: FAILED ({}) {url}\n", failure.short()),
-            detail: Some(format!("{shown}: {failure}")),
-            code: failure.exit_code(),
-        },
-    }
 }

@@ -86,7 +86,7 @@ impl Watching {
                         }
                         // It moved again: the watcher reports it once it settles.
                         Err(HashFailure::Changed) => {}
-                        Err(e) => warn(path.display(), e),
+                        Err(e) => warn(crate::visible::visible_path(&path), e),
                     }
                 }
                 Change::Removed { path } if is_image_name(&path) => {

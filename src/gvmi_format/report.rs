@@ -5,7 +5,19 @@ use super::Inspection;
 use crate::units::human_bytes;
 
 /// `(label, value)` pairs in display order; defects are not included.
+/// Every value is [visible](crate::visible::visible): the image is from the
+/// internet, and its Cmd, Env, labels... may hold escape sequences.
 pub fn fields(i: &Inspection) -> Vec<(&'static str, String)> {
+    raw_fields(i)
+        .into_iter()
+        .map(|(label, value)| match crate::visible::visible(&value) {
+            std::borrow::Cow::Borrowed(_) => (label, value),
+            std::borrow::Cow::Owned(shown) => (label, shown),
+        })
+        .collect()
+}
+
+fn raw_fields(i: &Inspection) -> Vec<(&'static str, String)> {
     let mut out = Vec::new();
     out.push((
         "size",

@@ -4,6 +4,7 @@
 //! URL and resources of a [`SnippetInput`]; every value is escaped for the
 //! target language first ([`escape`]).
 
+pub mod caveat;
 pub mod escape;
 mod render;
 mod resources;
@@ -13,10 +14,10 @@ mod templates;
 use std::fmt;
 use std::path::PathBuf;
 
-pub use render::{render, substitute, PLACEHOLDERS};
+pub use render::{render, render_form, substitute, PLACEHOLDERS};
 pub use resources::{float_literal, Capability, Resources};
 pub use target::{Lang, Target, UnknownTarget};
-pub use templates::{builtin, Templates};
+pub use templates::{builtin, builtin_form, Form, Templates};
 
 use crate::digest::Sha3Digest;
 
@@ -57,6 +58,8 @@ pub enum SnippetError {
     Resources(String),
     /// A control character in the URL (refused for every target).
     ControlCharacter,
+    /// `--full` for a target that has no whole-program template.
+    NoFullProgram { target: Target },
     /// A (user) template names a placeholder that does not exist.
     UnknownPlaceholder { target: Target, name: String },
     /// A user template exists but could not be read.
@@ -72,12 +75,27 @@ impl fmt::Display for SnippetError {
             Self::Unsupported { reason, .. } => f.write_str(reason),
             Self::Resources(problem) => f.write_str(problem),
             Self::ControlCharacter => f.write_str("the URL contains a control character"),
+            Self::NoFullProgram { target } => {
+                let with: Vec<_> = Target::ALL
+                    .into_iter()
+                    .filter(|t| Form::Full.file(*t).is_some())
+                    .map(Target::name)
+                    .collect();
+                write!(
+                    f,
+                    "{target} has no whole-program form (--full is for {}); \
+                     without --full its snippet is complete as it is",
+                    with.join(", ")
+                )
+            }
             Self::UnknownPlaceholder { target, name } => write!(
                 f,
                 "the {target} template uses an unknown placeholder {{{{{name}}}}} (known: {})",
                 PLACEHOLDERS.join(", ")
             ),
-            Self::Template { path, error } => write!(f, "{}: {error}", path.display()),
+            Self::Template { path, error } => {
+                write!(f, "{}: {error}", crate::visible::visible_path(path))
+            }
         }
     }
 }

@@ -4,7 +4,7 @@
 use super::escape::{comment_text, js_str, python_str, yaml_str};
 use super::resources::float_literal;
 use super::target::Lang;
-use super::{SnippetError, SnippetInput, Target, Templates};
+use super::{Form, SnippetError, SnippetInput, Target, Templates};
 use crate::units::human_bytes;
 
 /// The snippet for `target`, or why there is none.
@@ -13,9 +13,22 @@ pub fn render(
     input: &SnippetInput,
     templates: &Templates,
 ) -> Result<String, SnippetError> {
+    render_form(target, Form::Paste, input, templates)
+}
+
+/// The snippet (`Form::Paste`) or whole program (`Form::Full`) for `target`.
+pub fn render_form(
+    target: Target,
+    form: Form,
+    input: &SnippetInput,
+    templates: &Templates,
+) -> Result<String, SnippetError> {
     if let Some(reason) = target.unsupported_reason() {
         return Err(SnippetError::Unsupported { target, reason });
     }
+    let Some(template) = templates.source_form(target, form) else {
+        return Err(SnippetError::NoFullProgram { target });
+    };
     if let Some(problem) = input.resources.problem() {
         return Err(SnippetError::Resources(problem));
     }
@@ -24,9 +37,6 @@ pub fn render(
     if url.chars().any(char::is_control) {
         return Err(SnippetError::ControlCharacter);
     }
-    let template = templates
-        .source(target)
-        .expect("supported targets have one");
     substitute(template, |name| value(name, target.lang(), input, &url)).map_err(|name| {
         SnippetError::UnknownPlaceholder {
             target,

@@ -1,5 +1,6 @@
 //! The snippet templates: built in from `assets/snippets/`, each one
 //! replaceable by a file of the same name in the user's config folder.
+//! A target has a paste-in snippet and may have a whole program (`--full`).
 
 use std::collections::BTreeMap;
 use std::io;
@@ -7,10 +8,33 @@ use std::path::{Path, PathBuf};
 
 use super::{SnippetError, Target};
 
+/// Which text of a target: the lines to paste into your code, or a complete
+/// program that runs as saved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Form {
+    Paste,
+    Full,
+}
+
+impl Form {
+    /// The template's file name for `target`, both under `assets/snippets/`
+    /// and in the user's override folder; `None` when there is none.
+    pub fn file(self, target: Target) -> Option<&'static str> {
+        match self {
+            Form::Paste => target.template_file(),
+            Form::Full => match target {
+                Target::Yapapi => Some("yapapi.full.py"),
+                Target::GolemJs => Some("golem-js.full.js"),
+                _ => None,
+            },
+        }
+    }
+}
+
 /// The template text for every target, after user overrides.
 #[derive(Debug, Clone, Default)]
 pub struct Templates {
-    overrides: BTreeMap<Target, String>,
+    overrides: BTreeMap<(Target, Form), String>,
 }
 
 impl Templates {
@@ -24,14 +48,17 @@ impl Templates {
     pub fn with_overrides_from(dir: &Path) -> Result<Self, SnippetError> {
         let mut templates = Self::default();
         for target in Target::ALL {
-            let Some(name) = target.template_file() else {
-                continue;
-            };
-            let path = dir.join(name);
-            match std::fs::read_to_string(&path) {
-                Ok(text) => templates.set(target, text),
-                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-                Err(error) => return Err(SnippetError::Template { path, error }),
+            for form in [Form::Paste, Form::Full] {
+                let Some(name) = form.file(target) else {
+                    continue;
+                };
+                let path = dir.join(name);
+                // Regular files of at most 1 MiB: a FIFO here must not hang `snippet`.
+                match crate::config::read_text(&path) {
+                    Ok(text) => templates.set_form(target, form, text),
+                    Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                    Err(error) => return Err(SnippetError::Template { path, error }),
+                }
             }
         }
         Ok(templates)
@@ -52,18 +79,27 @@ impl Templates {
     }
 
     pub fn set(&mut self, target: Target, text: String) {
-        self.overrides.insert(target, text);
+        self.set_form(target, Form::Paste, text);
+    }
+
+    pub fn set_form(&mut self, target: Target, form: Form, text: String) {
+        self.overrides.insert((target, form), text);
     }
 
     pub fn is_overridden(&self, target: Target) -> bool {
-        self.overrides.contains_key(&target)
+        self.overrides.contains_key(&(target, Form::Paste))
     }
 
     /// The text `render` will use for `target`; `None` for Ray.
     pub fn source(&self, target: Target) -> Option<&str> {
-        match self.overrides.get(&target) {
+        self.source_form(target, Form::Paste)
+    }
+
+    /// The text of `target` in `form`; `None` when the target has no such form.
+    pub fn source_form(&self, target: Target, form: Form) -> Option<&str> {
+        match self.overrides.get(&(target, form)) {
             Some(text) => Some(text),
-            None => builtin(target),
+            None => builtin_form(target, form),
         }
     }
 }
@@ -81,6 +117,18 @@ pub fn builtin(target: Target) -> Option<&'static str> {
     }
 }
 
+/// The template of `target` in `form` compiled into the binary.
+pub fn builtin_form(target: Target, form: Form) -> Option<&'static str> {
+    match (form, target) {
+        (Form::Paste, _) => builtin(target),
+        (Form::Full, Target::Yapapi) => Some(include_str!("../../assets/snippets/yapapi.full.py")),
+        (Form::Full, Target::GolemJs) => {
+            Some(include_str!("../../assets/snippets/golem-js.full.js"))
+        }
+        (Form::Full, _) => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -94,6 +142,23 @@ mod tests {
         assert!(t.is_overridden(Target::Yapapi));
         assert_eq!(t.source(Target::GolemJs), builtin(Target::GolemJs));
         assert_eq!(t.source(Target::Ray), None);
+    }
+
+    #[test]
+    fn full_programs_exist_where_their_file_is_named_and_can_be_overridden() {
+        for target in Target::ALL {
+            let named = Form::Full.file(target).is_some();
+            assert_eq!(
+                builtin_form(target, Form::Full).is_some(),
+                named,
+                "{target}"
+            );
+        }
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("golem-js.full.js"), "main()\n").unwrap();
+        let t = Templates::with_overrides_from(dir.path()).unwrap();
+        assert_eq!(t.source_form(Target::GolemJs, Form::Full), Some("main()\n"));
+        assert_eq!(t.source(Target::GolemJs), builtin(Target::GolemJs));
     }
 
     #[test]

@@ -36,9 +36,17 @@ pub enum Mode {
     /// Editing the selected image's URL (`e`) or its folder's base URL (`b`).
     Edit {
         field: EditField,
-        text: String,
+        editor: super::line_edit::LineEdit,
     },
     Help,
+}
+
+/// Which pane the scrolling keys talk to (`Tab` switches while details show).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Focus {
+    #[default]
+    Table,
+    Details,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,9 +65,13 @@ pub enum Effect {
     Copy {
         what: String,
         text: String,
+        /// Said before where the copy went (e.g. the image failed inspection).
+        warning: Option<String>,
     },
     /// Write the config file (it now holds a base URL the user chose to keep).
     SaveConfig(Config),
+    /// Keep a URL set with `e` or `b` for the next session.
+    RememberUrl(super::saved_urls::UrlChange),
     /// Read an image's structure (`gvmi_format`) on a worker.
     Inspect {
         id: JobId,
@@ -91,8 +103,15 @@ pub struct App {
     pub discovery_done: bool,
     pub status: Option<String>,
     pub last_copied: Option<String>,
-    /// Base URLs set this session, per scanned folder.
+    /// Base URLs set with `b` (this session or an earlier one), per scanned folder.
     pub base_urls: HashMap<PathBuf, String>,
+    /// Image URLs set with `e` in earlier sessions, for rows not yet found.
+    pub(super) saved_image_urls: HashMap<PathBuf, String>,
+    pub focus: Focus,
+    /// The details pane's scroll: lines down, characters right (code
+    /// only), for the row `details_row`; another row starts at the top.
+    pub details_scroll: (u16, u16),
+    pub details_row: Option<usize>,
     /// Terminal size in cells, known from resize events.
     pub size: (u16, u16),
     /// The frame clock: rates and ETAs are computed against it.
@@ -110,6 +129,8 @@ pub struct App {
     /// Inspection and URL verification per row (`checks.rs`).
     pub checks: super::checks::Checks,
     pub(super) changes: super::changes::Changes,
+    /// The roots rows were found under, for the Folder column.
+    pub(super) places: super::places::Places,
     /// Effects decided while applying events (inspect a hashed image, rehash a
     /// rebuilt one); the loop takes and runs them after applying a batch.
     pub(super) outbox: Vec<Effect>,
@@ -131,6 +152,10 @@ impl App {
             status: None,
             last_copied: None,
             base_urls: HashMap::new(),
+            saved_image_urls: HashMap::new(),
+            focus: Focus::Table,
+            details_scroll: (0, 0),
+            details_row: None,
             size,
             now: Instant::now(),
             quit: false,
@@ -145,6 +170,7 @@ impl App {
             root_token,
             checks: Default::default(),
             changes: Default::default(),
+            places: Default::default(),
             outbox: Vec::new(),
         }
     }
@@ -216,6 +242,8 @@ impl App {
                 self.jobs.insert(id, index);
                 self.tally.add_files(1, stamp.size);
                 let mut row = Row::new(path, root);
+                row.url = self.saved_image_urls.get(&row.path).cloned();
+                self.places.note(&row); // problems have no root: not noted
                 row.size = Some(stamp.size);
                 row.mtime = stamp.mtime;
                 row

@@ -96,6 +96,7 @@ impl App {
         let row = &mut self.rows[index];
         let old = row.state.digest().copied();
         row.cached = false;
+        row.asked = false;
         if old.is_some() {
             row.previous = old;
         }
@@ -110,6 +111,7 @@ impl App {
             (CacheNote::Problem(why), _) => {
                 self.status = Some(format!("Hash cache: {why}; starting a new one."))
             }
+            (CacheNote::NotSaved(why), _) => self.status = Some(format!("Hash cache {why}")),
             _ => {}
         }
     }
@@ -142,6 +144,7 @@ impl App {
                 }
                 row.state = RowState::Writing;
                 row.cached = false;
+                row.asked = false;
             }
             (Change::Writing { path, root }, None) => {
                 let mut row = super::rows::Row::new(path, root);

@@ -5,9 +5,10 @@ use crossbeam_channel::{unbounded, Receiver, Sender};
 
 use super::app::{App, Effect};
 use super::keeper::Keeper;
+use super::saved_urls::{self, SavedUrls, UrlChange};
 use super::terminal::Screen;
 use super::workers::Workers;
-use crate::clipboard::{Clipboard, CopyOutcome};
+use crate::clipboard::{self, Clipboard, CopyOutcome, Delivery};
 use crate::config::{config_path, Config};
 use crate::engine::Engine;
 use crate::event::Event;
@@ -17,20 +18,29 @@ pub struct Runner {
     clipboard: Clipboard,
     /// What the system clipboard holds from us, to hand over on quit.
     owned: Option<String>,
-    notices_tx: Sender<String>,
-    notices: Receiver<String>,
+    notices_tx: Sender<Notice>,
+    notices: Receiver<Notice>,
     /// Inspection and URL verification threads.
     workers: Workers,
     /// Told of every job before it is submitted (when the cache may trust its result from).
     keeper: Keeper,
     /// Results of background effects that change state (a re-read SHA3SUMS).
     events: Sender<Event>,
+    /// The thread that keeps URLs set with `e` and `b` for the next session.
+    urls: Sender<UrlChange>,
 }
 
 impl Runner {
     pub fn new(workers: Workers, keeper: Keeper, events: Sender<Event>) -> Self {
         let (notices_tx, notices) = unbounded();
+        let (loaded, failed) = (notices_tx.clone(), notices_tx.clone());
+        let urls = saved_urls::spawn(
+            saved_urls::default_path(),
+            move |saved| drop(loaded.send(Notice::Urls(saved))),
+            move |why| drop(failed.send(Notice::Status(why))),
+        );
         Runner {
+            urls,
             workers,
             clipboard: Clipboard::new(),
             owned: None,
@@ -41,9 +51,25 @@ impl Runner {
         }
     }
 
-    /// Status messages from background effects (e.g. "config saved").
-    pub fn notices(&self) -> &Receiver<String> {
+    /// What background effects report (e.g. "config saved", a copy through tmux).
+    pub fn notices(&self) -> &Receiver<Notice> {
         &self.notices
+    }
+
+    /// Takes in what a background effect reported.
+    pub fn on_notice(&mut self, notice: Notice, app: &mut App, screen: &mut Screen) {
+        match notice {
+            Notice::Status(message) => app.status = Some(message),
+            Notice::Copied {
+                what,
+                warning,
+                delivery,
+            } => self.delivered(&what, warning, delivery, app, screen),
+            Notice::Urls(Ok(saved)) => app.restore_urls(&saved),
+            Notice::Urls(Err(why)) => {
+                app.status = Some(format!("Saved URLs not read: {why}"));
+            }
+        }
     }
 
     pub fn run(&mut self, effect: Effect, app: &mut App, engine: &Engine, screen: &mut Screen) {
@@ -53,38 +79,83 @@ impl Runner {
                 engine.submit(jobs, &token)
             }
             Effect::WriteSums { folder, hashes } => self.write_sums(folder, hashes),
-            Effect::Copy { what, text } => self.copy(&what, text, app, screen),
+            Effect::Copy {
+                what,
+                text,
+                warning,
+            } => self.copy(what, text, warning, app, screen),
             Effect::SaveConfig(config) => self.save(config),
+            Effect::RememberUrl(change) => {
+                let _ = self.urls.send(change);
+            }
             Effect::Inspect { id, path } => self.workers.inspect(id, path),
             Effect::Verify(jobs) => jobs.into_iter().for_each(|j| self.workers.verify(j)),
             Effect::Quit => {}
         }
     }
 
-    fn copy(&mut self, what: &str, text: String, app: &mut App, screen: &mut Screen) {
-        app.status = Some(match self.clipboard.copy(&text) {
+    /// Inside tmux, the copy runs `tmux` on a short-lived thread (bounded
+    /// wait) and reports back as a notice; elsewhere it is immediate.
+    fn copy(
+        &mut self,
+        what: String,
+        text: String,
+        warning: Option<String>,
+        app: &mut App,
+        screen: &mut Screen,
+    ) {
+        app.last_copied = Some(text.clone());
+        if self.clipboard.in_tmux() {
+            self.owned = None;
+            app.status = Some(format!("Copying the {what} through tmux…"));
+            let tx = self.notices_tx.clone();
+            std::thread::spawn(move || {
+                let delivery = clipboard::copy_via_tmux(&text);
+                let _ = tx.send(Notice::Copied {
+                    what,
+                    warning,
+                    delivery,
+                });
+            });
+            return;
+        }
+        let delivery = match self.clipboard.copy(&text) {
             CopyOutcome::System => {
-                self.owned = Some(text.clone());
-                format!("Copied the {what} to the system clipboard.")
+                self.owned = Some(text);
+                Delivery::System
             }
             CopyOutcome::Osc52(sequence) => {
                 self.owned = None;
-                match screen.write_raw(sequence.as_bytes()) {
-                    Ok(()) => format!(
-                        "Copied the {what} via OSC 52 (your terminal's clipboard; {}).",
-                        self.clipboard
-                            .unavailable_reason()
-                            .map_or("no system clipboard".into(), |r| format!(
-                                "no system clipboard: {r}"
-                            ))
-                    ),
-                    Err(e) => format!(
-                        "Could not copy the {what}: {e}. It is shown below to select by hand."
-                    ),
-                }
+                let why = self.clipboard.unavailable_reason().map(str::to_string);
+                Delivery::Osc52 { sequence, why }
             }
-        });
-        app.last_copied = Some(text);
+        };
+        self.delivered(&what, warning, delivery, app, screen);
+    }
+
+    /// The status line says where the copy went, and any warning first.
+    fn delivered(
+        &mut self,
+        what: &str,
+        warning: Option<String>,
+        delivery: Delivery,
+        app: &mut App,
+        screen: &mut Screen,
+    ) {
+        let mut message = match &delivery {
+            Delivery::Osc52 { sequence, why } => match screen.write_raw(sequence.as_bytes()) {
+                Ok(()) => match why {
+                    Some(why) => format!("{what}: {} ({why})", delivery.describe()),
+                    None => format!("{what}: {}", delivery.describe()),
+                },
+                Err(e) => format!("Could not copy the {what}: {e}. Press Enter to see it."),
+            },
+            _ => format!("{what}: {}", delivery.describe()),
+        };
+        if let Some(warning) = warning {
+            message = format!("⚠ {warning} · {message}");
+        }
+        app.status = Some(message);
     }
 
     fn save(&self, config: Config) {
@@ -97,7 +168,7 @@ impl Runner {
                 },
                 None => "No config folder (set XDG_CONFIG_HOME or HOME) to save to.".to_string(),
             };
-            let _ = tx.send(message);
+            let _ = tx.send(Notice::Status(message));
         });
     }
 
@@ -117,7 +188,7 @@ impl Runner {
             if let Some(sums) = crate::manifest::read_opinions(&folder) {
                 let _ = events.send(Event::Sums { folder, sums });
             }
-            let _ = tx.send(message);
+            let _ = tx.send(Notice::Status(message));
         });
     }
 
@@ -133,4 +204,17 @@ impl Runner {
             CopyOutcome::Osc52(_) => Some("the clipboard could not be kept after exit; copy again with your terminal open".into()),
         }
     }
+}
+
+/// What a background effect reports to the UI thread.
+pub enum Notice {
+    Status(String),
+    /// The URLs kept from earlier sessions (`saved_urls`), or why not.
+    Urls(Result<SavedUrls, String>),
+    /// A copy made off the UI thread (through tmux) and where it went.
+    Copied {
+        what: String,
+        warning: Option<String>,
+        delivery: Delivery,
+    },
 }

@@ -35,17 +35,18 @@ pub struct Keeper {
 
 impl Keeper {
     /// Starts the thread; with `enabled` false, the cache is a no-op. The
-    /// returned receiver disconnects when the thread has saved and ended.
-    pub fn spawn(enabled: bool, events: Sender<Event>) -> (Keeper, Receiver<()>) {
+    /// returned receiver disconnects when the thread has saved and ended;
+    /// it carries why, if that final save failed.
+    pub fn spawn(enabled: bool, events: Sender<Event>) -> (Keeper, Receiver<String>) {
         let (tx, rx) = unbounded();
         let (loaded_tx, loaded) = bounded(0);
-        let (done_tx, done) = bounded::<()>(0);
+        let (done_tx, done) = bounded::<String>(1);
         let cache = Arc::new(Mutex::new(None));
         let shared = Arc::clone(&cache);
         std::thread::Builder::new()
             .name("gvmi-cache".into())
             .spawn(move || {
-                let _done = done_tx;
+                let done = done_tx;
                 let opened = if enabled {
                     Cache::open_default()
                 } else {
@@ -56,7 +57,9 @@ impl Keeper {
                 }
                 *shared.lock().unwrap() = Some(opened);
                 drop(loaded_tx); // wakes every waiter
-                run(&rx, &shared);
+                if let Some(why) = run(&rx, &shared, &events) {
+                    let _ = done.send(why);
+                }
             })
             .expect("spawning the cache thread");
         (Keeper { tx, cache, loaded }, done)
@@ -82,8 +85,14 @@ impl Keeper {
     }
 }
 
-fn run(rx: &Receiver<Message>, shared: &Mutex<Option<Cache>>) {
+/// Serves until told to stop; returns why the final save failed, if it did.
+fn run(
+    rx: &Receiver<Message>,
+    shared: &Mutex<Option<Cache>>,
+    events: &Sender<Event>,
+) -> Option<String> {
     let mut began: HashMap<JobId, SystemTime> = HashMap::new();
+    let mut said: Option<String> = None;
     let mut last_save = std::time::Instant::now();
     loop {
         let message = rx.recv_timeout(SAVE_EVERY);
@@ -98,15 +107,32 @@ fn run(rx: &Receiver<Message>, shared: &Mutex<Option<Cache>>) {
                 }
             }
             Ok(Message::Stop) | Err(RecvTimeoutError::Disconnected) => {
-                let _ = cache.save();
-                return;
+                return save(cache).err();
             }
             Err(RecvTimeoutError::Timeout) => {}
         }
         if last_save.elapsed() >= SAVE_EVERY {
-            // Best effort while running; a failure is retried next time.
-            let _ = cache.save();
+            // A failure is retried next time, and said once per reason.
+            match save(cache) {
+                Ok(()) => said = None,
+                Err(why) if said.as_ref() != Some(&why) => {
+                    let _ = events.send(Event::Cache(CacheNote::NotSaved(why.clone())));
+                    said = Some(why);
+                }
+                Err(_) => {}
+            }
             last_save = std::time::Instant::now();
         }
     }
+}
+
+/// Saves, with the failure in words: "<path> not saved: <reason>".
+fn save(cache: &mut Cache) -> Result<(), String> {
+    cache.save().map_err(|e| {
+        let path = cache
+            .path()
+            .map(|p| crate::visible::visible_path(p).into_owned())
+            .unwrap_or_default();
+        format!("{path} not saved: {}", crate::hasher::io_message(&e))
+    })
 }

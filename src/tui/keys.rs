@@ -1,10 +1,11 @@
-//! Keyboard and mouse: each input becomes a state change and maybe an effect.
+//! Keyboard, mouse and paste: each input becomes a state change and maybe an effect.
 
 use ratatui::crossterm::event::{
     KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
 };
 
-use super::app::{App, EditField, Effect, Mode};
+use super::app::{App, EditField, Effect, Focus, Mode};
+use super::line_edit::{Edited, LineEdit, MAX_CHARS};
 use super::rows::RowState;
 use super::ui::layout;
 
@@ -13,19 +14,19 @@ impl App {
         if key.kind == KeyEventKind::Release {
             return None;
         }
-        if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        if key.code == KeyCode::Char('c') && ctrl {
             return Some(self.quit_now());
         }
-        match self.mode.clone() {
-            Mode::Help => {
-                self.mode = Mode::Normal;
-                None
-            }
+        // Taken out, not cloned: a long URL is not copied on every key.
+        match std::mem::replace(&mut self.mode, Mode::Normal) {
+            Mode::Help => None, // any key closes it
             Mode::Filter => {
+                self.mode = Mode::Filter;
                 self.on_filter_key(key);
                 None
             }
-            Mode::Edit { field, text } => self.on_edit_key(key, field, text),
+            Mode::Edit { field, editor } => self.on_edit_key(key, field, editor),
             Mode::Normal => self.on_normal_key(key),
         }
     }
@@ -36,17 +37,37 @@ impl App {
         Effect::Quit
     }
 
+    /// `Esc` closes the topmost thing on screen, and never quits.
+    fn close_topmost(&mut self) {
+        if self.show_details {
+            self.show_details = false;
+            self.focus = Focus::Table;
+        } else if !self.filter.is_empty() {
+            self.filter.clear();
+            self.refresh_view();
+        } else {
+            self.status = Some("Nothing to close. q quits.".into());
+        }
+    }
+
     fn on_normal_key(&mut self, key: KeyEvent) -> Option<Effect> {
+        if self.show_details && self.on_details_key(key) {
+            return None;
+        }
         let page = self.page_rows() as isize;
         match key.code {
-            KeyCode::Char('q') | KeyCode::Esc => return Some(self.quit_now()),
+            KeyCode::Char('q') => return Some(self.quit_now()),
+            KeyCode::Esc => self.close_topmost(),
             KeyCode::Down | KeyCode::Char('j') => self.move_selection(1),
             KeyCode::Up | KeyCode::Char('k') => self.move_selection(-1),
             KeyCode::PageDown => self.move_selection(page),
             KeyCode::PageUp => self.move_selection(-page),
             KeyCode::Home | KeyCode::Char('g') => self.move_selection(isize::MIN / 2),
             KeyCode::End | KeyCode::Char('G') => self.move_selection(isize::MAX / 2),
-            KeyCode::Enter => self.show_details = !self.show_details,
+            KeyCode::Enter => {
+                self.show_details = !self.show_details;
+                self.focus = Focus::Table;
+            }
             KeyCode::Char('?') => self.mode = Mode::Help,
             KeyCode::Char('/') => self.mode = Mode::Filter,
             KeyCode::Char('t') => self.cycle_target(),
@@ -55,9 +76,11 @@ impl App {
                 self.refresh_view();
             }
             KeyCode::Char('r') => {
-                return self.rehash(&self.selected.into_iter().collect::<Vec<_>>())
+                return self.rehash_asked(&self.selected.into_iter().collect::<Vec<_>>())
             }
-            KeyCode::Char('R') => return self.rehash(&(0..self.rows.len()).collect::<Vec<_>>()),
+            KeyCode::Char('R') => {
+                return self.rehash_asked(&(0..self.rows.len()).collect::<Vec<_>>())
+            }
             KeyCode::Char('y') => return self.copy_hash(),
             KeyCode::Char('u') => return self.copy_url(),
             KeyCode::Char('c') => return self.copy_snippet(),
@@ -74,6 +97,57 @@ impl App {
         None
     }
 
+    /// Keys for the details pane while it shows: `Tab` moves the focus;
+    /// `Shift-↑/↓` always scroll it; with the focus, so do the arrows,
+    /// `PgUp`/`PgDn`, `Home`/`End`, and `←`/`→` scroll code sideways.
+    /// True when the key was the pane's.
+    fn on_details_key(&mut self, key: KeyEvent) -> bool {
+        let shift = key.modifiers.contains(KeyModifiers::SHIFT);
+        let focused = self.focus == Focus::Details;
+        let page = layout::details_inner_height(self).max(1) as isize;
+        match key.code {
+            KeyCode::Tab | KeyCode::BackTab => {
+                self.focus = match self.focus {
+                    Focus::Table => Focus::Details,
+                    Focus::Details => Focus::Table,
+                };
+            }
+            KeyCode::Down if shift || focused => self.scroll_details(1, 0),
+            KeyCode::Up if shift || focused => self.scroll_details(-1, 0),
+            KeyCode::Char('j') if focused => self.scroll_details(1, 0),
+            KeyCode::Char('k') if focused => self.scroll_details(-1, 0),
+            KeyCode::PageDown if focused => self.scroll_details(page, 0),
+            KeyCode::PageUp if focused => self.scroll_details(-page, 0),
+            KeyCode::Home if focused => self.scroll_details(isize::MIN / 2, isize::MIN / 2),
+            KeyCode::End if focused => self.scroll_details(isize::MAX / 2, 0),
+            KeyCode::Right if focused => self.scroll_details(0, 8),
+            KeyCode::Left if focused => self.scroll_details(0, -8),
+            _ => return false,
+        }
+        true
+    }
+
+    /// Scrolls the details pane, clamped to its content.
+    pub fn scroll_details(&mut self, down: isize, right: isize) {
+        let (y, x) = self.details_offset();
+        let max_y = super::ui::details::max_scroll(self);
+        let y = (y as isize).saturating_add(down).clamp(0, max_y as isize);
+        let x = (x as isize)
+            .saturating_add(right)
+            .clamp(0, u16::MAX as isize);
+        self.details_scroll = (y as u16, x as u16);
+        self.details_row = self.selected;
+    }
+
+    /// The scroll for the selected row: a newly selected row starts at the top.
+    pub fn details_offset(&self) -> (u16, u16) {
+        if self.details_row.is_some() && self.details_row == self.selected {
+            self.details_scroll
+        } else {
+            (0, 0)
+        }
+    }
+
     fn on_filter_key(&mut self, key: KeyEvent) {
         match key.code {
             KeyCode::Esc => {
@@ -86,7 +160,7 @@ impl App {
             }
             KeyCode::Down => self.move_selection(1),
             KeyCode::Up => self.move_selection(-1),
-            KeyCode::Char(c) => self.filter.push(c),
+            KeyCode::Char(c) if self.filter.chars().count() < MAX_CHARS => self.filter.push(c),
             _ => return,
         }
         self.refresh_view();
@@ -100,33 +174,56 @@ impl App {
             EditField::Url => self.url_for(row).unwrap_or_default(),
             EditField::BaseUrl => self.base_url_for(row).unwrap_or_default(),
         };
-        self.mode = Mode::Edit { field, text };
+        let editor = LineEdit::new(text);
+        self.mode = Mode::Edit { field, editor };
     }
 
-    fn on_edit_key(&mut self, key: KeyEvent, field: EditField, mut text: String) -> Option<Effect> {
+    fn on_edit_key(
+        &mut self,
+        key: KeyEvent,
+        field: EditField,
+        mut editor: LineEdit,
+    ) -> Option<Effect> {
         match key.code {
-            KeyCode::Esc => {
-                self.mode = Mode::Normal;
-                return None;
+            KeyCode::Esc => return None, // cancelled: the mode is already Normal
+            KeyCode::Enter => return self.commit_edit(field, editor.text().trim().to_string()),
+            _ => {
+                if editor.on_key(key) == Edited::TooLong {
+                    self.status = Some(too_long());
+                }
             }
-            KeyCode::Enter => {
-                self.mode = Mode::Normal;
-                self.commit_edit(field, text.trim().to_string());
-                return None;
-            }
-            KeyCode::Backspace => {
-                text.pop();
-            }
-            KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => text.clear(),
-            KeyCode::Char(c) => text.push(c),
-            _ => {}
         }
-        self.mode = Mode::Edit { field, text };
+        self.mode = Mode::Edit { field, editor };
         None
     }
 
+    /// Pasted text (the terminal's bracketed paste): into the URL editor or
+    /// the filter, refused whole when it is longer than any URL.
+    pub fn on_paste(&mut self, text: &str) {
+        match &mut self.mode {
+            Mode::Edit { editor, .. } => {
+                if editor.insert(text) == Edited::TooLong {
+                    self.status = Some(format!(
+                        "Paste of {} refused: {}",
+                        crate::units::human_bytes(text.len() as u64),
+                        too_long()
+                    ));
+                }
+            }
+            Mode::Filter if self.filter.len() + text.len() <= MAX_CHARS => {
+                self.filter.extend(text.chars().filter(|c| !c.is_control()));
+                self.refresh_view();
+            }
+            _ => self.status = Some("Paste ignored: press e or b to edit a URL first.".into()),
+        }
+    }
+
     pub fn on_mouse(&mut self, mouse: MouseEvent) {
+        let over_details = layout::details_area(self)
+            .is_some_and(|a| a.contains((mouse.column, mouse.row).into()));
         match mouse.kind {
+            MouseEventKind::ScrollDown if over_details => self.scroll_details(3, 0),
+            MouseEventKind::ScrollUp if over_details => self.scroll_details(-3, 0),
             MouseEventKind::ScrollDown => self.move_selection(3),
             MouseEventKind::ScrollUp => self.move_selection(-3),
             MouseEventKind::Down(MouseButton::Left) => {
@@ -138,12 +235,22 @@ impl App {
         }
     }
 
+    /// `r` / `R`: a rehash the user asked for, told apart from a rebuild.
+    fn rehash_asked(&mut self, indices: &[usize]) -> Option<Effect> {
+        let effect = self.rehash(indices);
+        for &i in indices {
+            self.rows[i].asked = true;
+        }
+        effect
+    }
+
     fn copy_hash(&mut self) -> Option<Effect> {
         let row = self.selected_row()?;
         match &row.state {
             RowState::Done(d) => Some(Effect::Copy {
                 what: "hash".into(),
                 text: d.to_hex(),
+                warning: None,
             }),
             _ => {
                 self.status = Some("No hash yet for this image.".into());
@@ -151,4 +258,8 @@ impl App {
             }
         }
     }
+}
+
+fn too_long() -> String {
+    format!("a URL here is at most {} KiB.", MAX_CHARS / 1024)
 }

@@ -11,8 +11,11 @@ mod effects;
 mod feed;
 mod keeper;
 mod keys;
+pub mod line_edit;
+mod places;
 mod publish;
 pub mod rows;
+pub mod saved_urls;
 mod terminal;
 pub mod ui;
 pub mod workers;
@@ -113,15 +116,21 @@ pub fn run(opts: Options) -> anyhow::Result<ExitCode> {
                 }
                 dirty = true;
             }
-            recv(input) -> input => {
-                if let Some(effect) = on_input(&mut app, input?) {
-                    effects.run(effect, &mut app, &engine, &mut screen);
+            recv(input) -> first => {
+                // Keys that arrived together (a paste without bracketed
+                // paste) are handled before the next frame, not one frame each.
+                for event in std::iter::once(first?).chain(input.try_iter().take(4096)) {
+                    if let Some(effect) = on_input(&mut app, event) {
+                        effects.run(effect, &mut app, &engine, &mut screen);
+                    }
                 }
                 dirty = true;
                 last_draw = None; // answer a key at once
             }
             recv(effects.notices()) -> notice => {
-                app.status = notice.ok();
+                if let Ok(notice) = notice {
+                    effects.on_notice(notice, &mut app, &mut screen);
+                }
                 dirty = true;
             }
             default(wait) => dirty |= app.busy(),
@@ -131,11 +140,14 @@ pub fn run(opts: Options) -> anyhow::Result<ExitCode> {
     drop(watching);
     keeper.stop();
     // Saving a large cache takes a moment; never hang the exit on it.
-    let _ = keeper_done.recv_timeout(Duration::from_secs(10));
+    let not_saved = keeper_done.recv_timeout(Duration::from_secs(10)).ok();
     let farewell = effects.finish();
     drop(screen);
     if let Some(message) = farewell {
         eprintln!("gvmi: {message}");
+    }
+    if let Some(why) = not_saved {
+        eprintln!("gvmi: hash cache {why}");
     }
     // Killed by a signal: say so in the status, as a shell expects (128 + n).
     Ok(match terminal::terminated(&terminated) {
@@ -207,6 +219,11 @@ fn on_input(app: &mut App, input: TermEvent) -> Option<app::Effect> {
         }
         TermEvent::Mouse(mouse) => {
             app.on_mouse(mouse);
+            None
+        }
+        TermEvent::Paste(text) => {
+            app.status = None;
+            app.on_paste(&text);
             None
         }
         TermEvent::Resize(w, h) => {

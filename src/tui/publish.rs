@@ -3,6 +3,7 @@
 
 use super::app::{App, EditField, Effect};
 use super::rows::Row;
+use super::saved_urls::{SavedUrls, UrlChange};
 use crate::image_url;
 use crate::snippet::{self, SnippetInput};
 
@@ -24,7 +25,7 @@ impl App {
         self.target = all[i];
     }
 
-    /// The folder's base URL: set this session (`b`), else from the config file.
+    /// The folder's base URL: set with `b`, else from the config file.
     pub fn base_url_for(&self, row: &Row) -> Option<String> {
         if let Some(base) = self.base_urls.get(&row.root) {
             return Some(base.clone());
@@ -74,20 +75,45 @@ impl App {
         snippet::render(self.target, &input, &self.templates).map_err(|e| e.to_string())
     }
 
-    pub(super) fn commit_edit(&mut self, field: EditField, text: String) {
-        let Some(index) = self.selected else { return };
-        match field {
-            EditField::Url => self.rows[index].url = (!text.is_empty()).then_some(text),
+    /// Sets (or, when empty, clears) the URL, and asks for it to be kept
+    /// for the next session.
+    pub(super) fn commit_edit(&mut self, field: EditField, text: String) -> Option<Effect> {
+        let index = self.selected?;
+        let url = (!text.is_empty()).then_some(text);
+        let change = match field {
+            EditField::Url => {
+                self.rows[index].url = url.clone();
+                UrlChange::Image(self.rows[index].path.clone(), url)
+            }
             EditField::BaseUrl => {
                 let root = self.rows[index].root.clone();
-                if text.is_empty() {
-                    self.base_urls.remove(&root);
-                } else {
-                    self.base_urls.insert(root, text);
-                    self.status = Some(
-                        "Base URL set for this session; S saves it to the config file.".into(),
-                    );
+                match &url {
+                    Some(url) => {
+                        self.base_urls.insert(root.clone(), url.clone());
+                        self.status = Some(
+                            "Base URL set (kept for next time); S also writes it to config.toml."
+                                .into(),
+                        );
+                    }
+                    None => {
+                        self.base_urls.remove(&root);
+                    }
                 }
+                UrlChange::Folder(root, url)
+            }
+        };
+        Some(Effect::RememberUrl(change))
+    }
+
+    /// URLs kept from earlier sessions; those set in this one win.
+    pub fn restore_urls(&mut self, saved: &SavedUrls) {
+        for (folder, url) in saved.folders() {
+            self.base_urls.entry(folder).or_insert(url);
+        }
+        self.saved_image_urls = saved.images();
+        for row in &mut self.rows {
+            if row.url.is_none() {
+                row.url = self.saved_image_urls.get(&row.path).cloned();
             }
         }
     }
@@ -112,7 +138,22 @@ impl App {
         Some(Effect::Copy {
             what: "URL".into(),
             text,
+            warning: None,
         })
+    }
+
+    /// What is wrong with the snippet for the selected row, in one line:
+    /// an image that failed inspection, or a placeholder URL.
+    pub fn snippet_warning(&self) -> Option<String> {
+        let index = self.selected?;
+        let mut warnings = Vec::new();
+        if self.is_invalid(index) {
+            warnings.push("this image failed inspection (✗ invalid; see details)");
+        }
+        if self.url_for(&self.rows[index]).is_none() {
+            warnings.push("placeholder URL: set one with e or b");
+        }
+        (!warnings.is_empty()).then(|| warnings.join("; "))
     }
 
     pub(super) fn copy_snippet(&mut self) -> Option<Effect> {
@@ -121,6 +162,7 @@ impl App {
             Ok(text) => Some(Effect::Copy {
                 what: format!("{} snippet", self.target_name()),
                 text,
+                warning: self.snippet_warning(),
             }),
             Err(why) => {
                 self.status = Some(format!("No snippet: {why}"));

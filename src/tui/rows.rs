@@ -55,6 +55,8 @@ pub struct Row {
     pub cached: bool,
     /// The hash it had before it changed (cache entry or earlier result).
     pub previous: Option<Sha3Digest>,
+    /// The last rehash was asked for (`r`, `R`), not caused by a change on disk.
+    pub asked: bool,
     /// What its folder's `SHA3SUMS` says about it.
     pub listed: Listed,
 }
@@ -80,6 +82,7 @@ impl Row {
             url: None,
             cached: false,
             previous: None,
+            asked: false,
             listed: Listed::NoManifest,
         }
     }

@@ -1,11 +1,17 @@
-//! Entering and leaving full-screen mode, so that no exit path (quit, error,
+//! Entering and leaving full-screen mode (with mouse reporting and
+//! bracketed paste), so that no exit path (quit, error,
 //! panic, SIGTERM) leaves the terminal raw or on the alternate screen.
+//! Panics: one caught at a worker's boundary (`crate::caught`) becomes a row
+//! error and leaves the screen alone; any other restores the terminal and
+//! ends the program, so a running gvmi never draws on a restored terminal.
 
 use std::io::{self, Write};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use ratatui::crossterm::event::{DisableMouseCapture, EnableMouseCapture};
+use ratatui::crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+};
 use ratatui::crossterm::execute;
 use ratatui::DefaultTerminal;
 
@@ -21,10 +27,21 @@ impl Screen {
         let terminal = ratatui::try_init()?;
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
-            let _ = execute!(io::stdout(), DisableMouseCapture);
+            if crate::caught::is_catching() {
+                // Caught at its thread's boundary and shown as a row error: the
+                // program goes on, so the screen must stay as it is.
+                return;
+            }
+            let _ = execute!(io::stdout(), DisableMouseCapture, DisableBracketedPaste);
             previous(info);
+            if std::thread::current().name() != Some("main") {
+                // Any other thread (discovery, the cache keeper, a hash worker):
+                // never leave a running program on a restored terminal.
+                std::process::exit(101);
+            }
         }));
-        execute!(io::stdout(), EnableMouseCapture)?;
+        // Bracketed paste: a paste arrives as one event, not thousands of keys.
+        execute!(io::stdout(), EnableMouseCapture, EnableBracketedPaste)?;
         Ok(Screen { terminal })
     }
 
@@ -38,7 +55,7 @@ impl Screen {
 
 impl Drop for Screen {
     fn drop(&mut self) {
-        let _ = execute!(io::stdout(), DisableMouseCapture);
+        let _ = execute!(io::stdout(), DisableMouseCapture, DisableBracketedPaste);
         ratatui::restore();
     }
 }

@@ -8,11 +8,12 @@ use std::time::{Duration, Instant};
 use crossbeam_channel::{unbounded, Receiver, Sender};
 
 use crate::cancel::CancelToken;
+use crate::caught;
 use crate::checks::CheckEvent;
 use crate::event::{Event, JobId};
 use crate::gvmi_format;
 use crate::hasher::io_message;
-use crate::verify::{self, Expected, Options, Stage};
+use crate::verify::{self, Expected, Failure, Options, Stage};
 
 /// URLs verified at once: enough to overlap latency, few enough to be polite.
 const VERIFIERS: usize = 3;
@@ -39,9 +40,10 @@ impl Workers {
         let tx = events.clone();
         spawn("gvmi-inspect", move || {
             for (id, path) in inspect_rx {
-                let result = gvmi_format::inspect_file(&path)
-                    .map(Box::new)
-                    .map_err(|e| io_message(&e));
+                // A bug on a hostile image becomes this row's error.
+                let result = caught::catch(|| gvmi_format::inspect_file(&path))
+                    .map_err(|panic| format!("internal error (a bug in gvmi): {panic}"))
+                    .and_then(|r| r.map(Box::new).map_err(|e| io_message(&e)));
                 let event = CheckEvent::Inspected { id, result };
                 if tx.send(Event::Check(event)).is_err() {
                     break;
@@ -56,6 +58,8 @@ impl Workers {
                     if job.token.is_cancelled() {
                         continue;
                     }
+                    // Uncaught: the panic hook must end the program (tests).
+                    caught::test_panic("verify-uncaught");
                     run_verify(&job, &options, &tx);
                 }
             });
@@ -82,13 +86,24 @@ fn spawn(name: &str, body: impl FnOnce() + Send + 'static) {
 fn run_verify(job: &VerifyJob, options: &Options, tx: &Sender<Event>) {
     let id = job.id;
     let mut last: Option<Instant> = None;
-    let result = verify::verify(&job.url, job.expected, options, &job.token, |stage| {
-        // A 3 GB image would otherwise send thousands of events a second.
-        let due = last.is_none_or(|t| t.elapsed() >= PROGRESS_EVERY);
-        if due || stage == Stage::Head {
-            last = Some(Instant::now());
-            let _ = tx.send(Event::Check(CheckEvent::Verifying { id, stage }));
-        }
+    // A panic here becomes the row's error; the workbench keeps running
+    // on its full screen (the panic hook leaves caught panics alone).
+    let result = caught::catch(|| {
+        caught::test_panic("verify");
+        verify::verify(&job.url, job.expected, options, &job.token, |stage| {
+            // A 3 GB image would otherwise send thousands of events a second.
+            let due = last.is_none_or(|t| t.elapsed() >= PROGRESS_EVERY);
+            if due || stage == Stage::Head {
+                last = Some(Instant::now());
+                let _ = tx.send(Event::Check(CheckEvent::Verifying { id, stage }));
+            }
+        })
+    })
+    .unwrap_or_else(|panic| {
+        Err(Failure::Internal {
+            url: job.url.clone(),
+            detail: panic,
+        })
     });
     let _ = tx.send(Event::Check(CheckEvent::Verified { id, result }));
 }

@@ -5,6 +5,7 @@ use std::fmt;
 use std::time::Duration;
 
 use crate::digest::Sha3Digest;
+use crate::visible::visible;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Failure {
@@ -18,6 +19,11 @@ pub enum Failure {
     SizeMismatch {
         served: u64,
         local: u64,
+    },
+    /// The body went on past the size expected (the local file's, or
+    /// `Content-Length`); reading stopped one byte after it.
+    Oversized {
+        expected: u64,
     },
     /// The body ended before `Content-Length` bytes arrived.
     Truncated {
@@ -42,10 +48,24 @@ pub enum Failure {
         url: String,
         limit: u32,
     },
+    /// A redirect to something that is not an http(s) URL with a host.
+    BadRedirect {
+        from: String,
+        location: String,
+        reason: String,
+    },
+    /// Nothing arrived for `timeout` (connecting, the answer, the next body bytes).
     Timeout {
         url: String,
         timeout: Duration,
         during: &'static str,
+    },
+    /// The whole check of the URL took longer than its deadline (a drip).
+    Deadline {
+        url: String,
+        limit: Duration,
+        during: &'static str,
+        received: u64,
     },
     Dns {
         host: String,
@@ -64,6 +84,11 @@ pub enum Failure {
     },
     /// Anything else on the wire (bad status line, reset connection, …).
     Network {
+        url: String,
+        detail: String,
+    },
+    /// A bug in gvmi (a panic while checking), caught at the thread boundary.
+    Internal {
         url: String,
         detail: String,
     },
@@ -94,7 +119,7 @@ impl Failure {
     pub fn exit_code(&self) -> u8 {
         match self {
             Self::HashMismatch { .. } => exit::HASH_MISMATCH,
-            Self::SizeMismatch { .. } => exit::SIZE_MISMATCH,
+            Self::SizeMismatch { .. } | Self::Oversized { .. } => exit::SIZE_MISMATCH,
             Self::Truncated { .. } => exit::TRUNCATED,
             Self::HeadStatus { status, .. } | Self::GetStatus { status, .. } => match status {
                 404 | 410 => exit::NOT_FOUND,
@@ -102,13 +127,43 @@ impl Failure {
                 405 | 501 if matches!(self, Self::HeadStatus { .. }) => exit::HEAD_NOT_ALLOWED,
                 _ => exit::OTHER_STATUS,
             },
-            Self::TooManyRedirects { .. } => exit::REDIRECTS,
-            Self::Timeout { .. } => exit::TIMEOUT,
+            Self::TooManyRedirects { .. } | Self::BadRedirect { .. } => exit::REDIRECTS,
+            Self::Timeout { .. } | Self::Deadline { .. } => exit::TIMEOUT,
             Self::Dns { .. } => exit::DNS,
             Self::Refused { .. } => exit::REFUSED,
             Self::Tls { .. } => exit::TLS,
             Self::InvalidUrl { .. } => exit::INVALID_URL,
-            Self::Network { .. } => exit::NETWORK,
+            Self::Network { .. } | Self::Internal { .. } => exit::NETWORK,
+        }
+    }
+
+    /// A stable name for `--json`'s `outcome`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::HashMismatch { .. } => "hash_mismatch",
+            Self::SizeMismatch { .. } => "size_mismatch",
+            Self::Oversized { .. } => "oversized",
+            Self::Truncated { .. } => "truncated",
+            Self::HeadStatus { .. } => "head_status",
+            Self::GetStatus { .. } => "get_status",
+            Self::TooManyRedirects { .. } => "too_many_redirects",
+            Self::BadRedirect { .. } => "bad_redirect",
+            Self::Timeout { .. } => "timeout",
+            Self::Deadline { .. } => "deadline",
+            Self::Dns { .. } => "dns",
+            Self::Refused { .. } => "refused",
+            Self::Tls { .. } => "tls",
+            Self::InvalidUrl { .. } => "invalid_url",
+            Self::Network { .. } => "network",
+            Self::Internal { .. } => "internal",
+        }
+    }
+
+    /// The HTTP status the server answered, when that is the failure.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::HeadStatus { status, .. } | Self::GetStatus { status, .. } => Some(*status),
+            _ => None,
         }
     }
 
@@ -116,19 +171,20 @@ impl Failure {
     pub fn tag(&self) -> String {
         match self {
             Self::HashMismatch { .. } => "mismatch".into(),
-            Self::SizeMismatch { .. } => "size".into(),
+            Self::SizeMismatch { .. } | Self::Oversized { .. } => "size".into(),
             Self::Truncated { .. } => "truncated".into(),
             Self::HeadStatus { status, .. } if *status == 405 => "HEAD 405".into(),
             Self::HeadStatus { status, .. } | Self::GetStatus { status, .. } => {
                 format!("HTTP {status}")
             }
-            Self::TooManyRedirects { .. } => "redirects".into(),
-            Self::Timeout { .. } => "timeout".into(),
+            Self::TooManyRedirects { .. } | Self::BadRedirect { .. } => "redirects".into(),
+            Self::Timeout { .. } | Self::Deadline { .. } => "timeout".into(),
             Self::Dns { .. } => "DNS".into(),
             Self::Refused { .. } => "refused".into(),
             Self::Tls { .. } => "TLS".into(),
             Self::InvalidUrl { .. } => "bad URL".into(),
             Self::Network { .. } => "network".into(),
+            Self::Internal { .. } => "bug".into(),
         }
     }
 
@@ -137,16 +193,20 @@ impl Failure {
         match self {
             Self::HashMismatch { .. } => "hash mismatch".into(),
             Self::SizeMismatch { .. } => "size mismatch".into(),
+            Self::Oversized { .. } => "body too long".into(),
             Self::Truncated { .. } => "truncated body".into(),
             Self::HeadStatus { status, .. } => format!("HEAD {status}"),
             Self::GetStatus { status, .. } => format!("GET {status}"),
             Self::TooManyRedirects { .. } => "too many redirects".into(),
+            Self::BadRedirect { .. } => "bad redirect".into(),
             Self::Timeout { .. } => "timeout".into(),
+            Self::Deadline { .. } => "deadline".into(),
             Self::Dns { .. } => "DNS failure".into(),
             Self::Refused { .. } => "connection refused".into(),
             Self::Tls { .. } => "TLS error".into(),
             Self::InvalidUrl { .. } => "invalid URL".into(),
             Self::Network { .. } => "network error".into(),
+            Self::Internal { .. } => "internal error".into(),
         }
     }
 }
@@ -155,6 +215,8 @@ const SDKS_REFUSE: &str =
     "yapapi and golem-core send this HEAD request before using an image URL and will \
      refuse this URL (golem-js does not check)";
 
+/// Every string a server or a URL provides (URLs, reason phrases, error
+/// details) goes through `visible`: a reason phrase may hold escape sequences.
 impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -177,6 +239,11 @@ impl fmt::Display for Failure {
                  {local} bytes: the URL serves a different file (a stale or partial upload?); \
                  providers would fail with a hash mismatch"
             ),
+            Self::Oversized { expected } => write!(
+                f,
+                "the URL serves more than the {expected} bytes expected (reading stopped there): \
+                 it is a different or endless file; providers would fail with a hash mismatch"
+            ),
             Self::Truncated { received, expected } => write!(
                 f,
                 "truncated body: the connection closed after {received} of {expected} bytes \
@@ -192,11 +259,14 @@ impl fmt::Display for Failure {
                     404 | 410 => "not found",
                     401 | 403 => "access denied (is the file public?)",
                     405 | 501 => "the server does not allow HEAD requests",
+                    300..=399 => "a redirect without a usable Location header",
                     _ => "not 200 OK",
                 };
                 write!(
                     f,
-                    "HEAD {url} answered {status} {text}: {what}; {SDKS_REFUSE}"
+                    "HEAD {} answered {status} {}: {what}; {SDKS_REFUSE}",
+                    visible(url),
+                    visible(text)
                 )?;
                 match get_serves_image {
                     Some(true) => f.write_str(
@@ -209,36 +279,86 @@ impl fmt::Display for Failure {
             }
             Self::GetStatus { url, status, text } => write!(
                 f,
-                "GET {url} answered {status} {text} although HEAD answered 200: \
-                 providers will fail to download the image"
+                "GET {} answered {status} {} although HEAD answered 200: \
+                 providers will fail to download the image",
+                visible(url),
+                visible(text)
             ),
             Self::TooManyRedirects { url, limit } => write!(
                 f,
-                "more than {limit} redirects starting at {url} (a redirect loop?); \
-                 yapapi's HEAD request and providers' downloads will fail too"
+                "more than {limit} redirects starting at {} (a redirect loop?); \
+                 yapapi's HEAD request and providers' downloads will fail too",
+                visible(url)
+            ),
+            Self::BadRedirect {
+                from,
+                location,
+                reason,
+            } => write!(
+                f,
+                "{} redirects to \"{}\", which gvmi does not follow: {}; \
+                 providers need an http or https URL with a host",
+                visible(from),
+                visible(location),
+                visible(reason)
             ),
             Self::Timeout {
                 url,
                 timeout,
                 during,
+            } => {
+                // While waiting for an answer, bytes may drip in yet never make one.
+                let what = if during.starts_with("waiting") {
+                    "no complete answer within"
+                } else {
+                    "nothing arrived for"
+                };
+                write!(
+                    f,
+                    "timed out {during} {}: {what} {}s (change with --timeout)",
+                    visible(url),
+                    timeout.as_secs_f64()
+                )
+            }
+            Self::Deadline {
+                url,
+                limit,
+                during,
+                received,
             } => write!(
                 f,
-                "timed out {during} {url}: nothing arrived for {}s (change with --timeout)",
-                timeout.as_secs_f64()
+                "timed out {during} {}: the check did not finish within its deadline of {:.1}s \
+                 ({received} body bytes had arrived; a server dripping bytes?) \
+                 (change with --deadline)",
+                visible(url),
+                limit.as_secs_f64()
             ),
             Self::Dns { host } => write!(
                 f,
-                "DNS failure: the host name {host} does not resolve; providers cannot reach it either"
+                "DNS failure: the host name {} does not resolve; providers cannot reach it either",
+                visible(host)
             ),
             Self::Refused { url, detail } => {
-                write!(f, "could not connect to {url}: {detail}")
+                write!(f, "could not connect to {}: {}", visible(url), visible(detail))
             }
             Self::Tls { url, detail } => write!(
                 f,
-                "TLS error talking to {url}: {detail}; providers check certificates too"
+                "TLS error talking to {}: {}; providers check certificates too",
+                visible(url),
+                visible(detail)
             ),
-            Self::InvalidUrl { url, detail } => write!(f, "invalid URL {url:?}: {detail}"),
-            Self::Network { url, detail } => write!(f, "network error with {url}: {detail}"),
+            Self::InvalidUrl { url, detail } => {
+                write!(f, "invalid URL \"{}\": {}", visible(url), visible(detail))
+            }
+            Self::Network { url, detail } => {
+                write!(f, "network error with {}: {}", visible(url), visible(detail))
+            }
+            Self::Internal { url, detail } => write!(
+                f,
+                "internal error while checking {}: {} (a bug in gvmi: please report it)",
+                visible(url),
+                visible(detail)
+            ),
         }
     }
 }

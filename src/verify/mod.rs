@@ -3,15 +3,23 @@
 //! to yapapi and golem-core), compare Content-Length with the local size,
 //! then GET and SHA3-224 the body as it streams (never held in memory).
 //!
-//! Blocking (ureq): it runs on a CLI thread or a workbench worker thread.
+//! Every wait is bounded: connecting (`connect_timeout`), each silence while
+//! waiting for an answer or for body bytes (`read_timeout`), and the whole
+//! check of one URL (its deadline, see [`Options::deadline_for`]), which ends
+//! servers that drip a byte a second. The body is never read past the size
+//! expected plus one byte. Redirects are followed here, each target checked
+//! first (`image_url::check_http`), so no URL can reach ureq's panics.
+//!
+//! Blocking: it runs on a CLI thread or a workbench worker thread. The
+//! requests themselves run on a helper thread (`fetch`) watched by this one
+//! (`watch`): ureq cannot bound both each read and the whole request.
 
 mod classify;
 pub mod failure;
+mod fetch;
+mod watch;
 
-use std::io::Read;
-use std::time::Duration;
-
-use crate::sha3_fast::Sha3_224;
+use std::time::{Duration, Instant};
 
 use crate::cancel::CancelToken;
 use crate::digest::Sha3Digest;
@@ -21,8 +29,10 @@ pub use failure::{exit, Failure};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Options {
     pub connect_timeout: Duration,
-    /// Longest silence while waiting for headers or body bytes.
+    /// Longest silence while waiting for an answer or for body bytes.
     pub read_timeout: Duration,
+    /// The whole check of one URL; `None`: [`Options::deadline_for`]'s default.
+    pub deadline: Option<Duration>,
     pub max_redirects: u32,
 }
 
@@ -31,8 +41,30 @@ impl Default for Options {
         Options {
             connect_timeout: Duration::from_secs(10),
             read_timeout: Duration::from_secs(30),
+            deadline: None,
             max_redirects: 10,
         }
+    }
+}
+
+/// The slowest link the default deadline allows for: 256 KiB/s (2 Mbit/s).
+pub const SLOW_LINK_BYTES_PER_SEC: u64 = 256 * 1024;
+/// The default deadline's allowance when the size is not known at all.
+pub const UNKNOWN_SIZE_ALLOWANCE: Duration = Duration::from_secs(3600);
+
+impl Options {
+    /// How long checking one URL may take: `deadline` if set, else four read
+    /// timeouts (HEAD, GET, redirects, slow starts) plus the time `size` bytes
+    /// take at [`SLOW_LINK_BYTES_PER_SEC`] (an hour when the size is unknown).
+    pub fn deadline_for(&self, size: Option<u64>) -> Duration {
+        if let Some(deadline) = self.deadline {
+            return deadline;
+        }
+        let transfer = match size {
+            Some(bytes) => Duration::from_secs_f64(bytes as f64 / SLOW_LINK_BYTES_PER_SEC as f64),
+            None => UNKNOWN_SIZE_ALLOWANCE,
+        };
+        self.read_timeout.saturating_mul(4).saturating_add(transfer)
     }
 }
 
@@ -63,148 +95,45 @@ pub enum Stage {
     },
 }
 
-/// Bytes read from the body per call; bounds memory whatever the image size.
-const BUFFER: usize = 64 * 1024;
-
-pub fn agent(opts: &Options) -> ureq::Agent {
-    ureq::AgentBuilder::new()
-        .timeout_connect(opts.connect_timeout)
-        .timeout_read(opts.read_timeout)
-        .redirects(opts.max_redirects)
-        .user_agent(concat!("gvmi/", env!("CARGO_PKG_VERSION")))
-        .build()
-}
-
-/// Runs the three checks against `url`. Cancellation is seen between body
-/// chunks and reported as a network failure (callers drop the result).
+/// Runs the three checks against `url`. Cancellation is seen within a
+/// fraction of a second and reported as a network failure (callers drop
+/// the result).
 pub fn verify(
     url: &str,
     expected: Expected,
     opts: &Options,
     cancel: &CancelToken,
-    mut progress: impl FnMut(Stage),
+    progress: impl FnMut(Stage),
 ) -> Result<Verified, Failure> {
-    let agent = agent(opts);
-    progress(Stage::Head);
-    let head = match agent.head(url).call() {
-        Ok(head) => head,
-        Err(e) => {
-            let mut failure = classify::error(e, url, opts, "HEAD");
-            if let Failure::HeadStatus {
-                status: 405 | 501,
-                get_serves_image,
-                ..
-            } = &mut failure
-            {
-                // Tell the user whether fixing HEAD is all it takes.
-                let get = get_and_hash(&agent, url, expected, opts, cancel, &mut progress);
-                *get_serves_image = Some(get.is_ok());
-            }
-            return Err(failure);
-        }
+    if let Err(e) = crate::image_url::check_http(url) {
+        return Err(Failure::InvalidUrl {
+            url: url.to_string(),
+            detail: e.to_string(),
+        });
+    }
+    let started = Instant::now();
+    let (tx, rx) = crossbeam_channel::unbounded();
+    let job = fetch::Job {
+        url: url.to_string(),
+        expected,
+        opts: *opts,
+        started,
+        cancel: cancel.child(),
     };
-    if head.status() != 200 {
-        // ureq returns 2xx and unfollowed 3xx here; yapapi wants exactly 200.
-        return Err(Failure::HeadStatus {
+    let stop = job.cancel.clone();
+    let spawned = std::thread::Builder::new()
+        .name("gvmi-fetch".into())
+        .spawn(move || fetch::run(job, &tx));
+    if let Err(e) = spawned {
+        return Err(Failure::Internal {
             url: url.to_string(),
-            status: head.status(),
-            text: head.status_text().to_string(),
-            get_serves_image: None,
+            detail: format!("cannot start a thread: {e}"),
         });
     }
-    if let (Some(served), Some(local)) = (content_length(&head), expected.size) {
-        if served != local {
-            return Err(Failure::SizeMismatch { served, local });
-        }
-    }
-    get_and_hash(&agent, url, expected, opts, cancel, &mut progress)
-}
-
-/// Steps 2 (on GET's Content-Length) and 3: download, hash, compare.
-fn get_and_hash(
-    agent: &ureq::Agent,
-    url: &str,
-    expected: Expected,
-    opts: &Options,
-    cancel: &CancelToken,
-    progress: &mut dyn FnMut(Stage),
-) -> Result<Verified, Failure> {
-    let get = agent
-        .get(url)
-        .call()
-        .map_err(|e| classify::error(e, url, opts, "GET"))?;
-    if get.status() != 200 {
-        return Err(Failure::GetStatus {
-            url: url.to_string(),
-            status: get.status(),
-            text: get.status_text().to_string(),
-        });
-    }
-    let final_url = get.get_url().to_string();
-    let total = content_length(&get);
-    if let (Some(served), Some(local)) = (total, expected.size) {
-        if served != local {
-            return Err(Failure::SizeMismatch { served, local });
-        }
-    }
-    let (served, bytes) = hash_body(get.into_reader(), url, opts, total, cancel, |done| {
-        progress(Stage::Get { done, total })
-    })?;
-    if let Some(expected_len) = total.filter(|&t| bytes < t) {
-        return Err(Failure::Truncated {
-            received: bytes,
-            expected: expected_len,
-        });
-    }
-    if served != expected.digest {
-        return Err(Failure::HashMismatch {
-            expected: expected.digest,
-            served,
-            bytes,
-        });
-    }
-    Ok(Verified { final_url, bytes })
-}
-
-fn content_length(response: &ureq::Response) -> Option<u64> {
-    response.header("content-length")?.trim().parse().ok()
-}
-
-/// SHA3-224 of the body as it arrives, with a fixed buffer.
-fn hash_body(
-    mut body: impl Read,
-    url: &str,
-    opts: &Options,
-    total: Option<u64>,
-    cancel: &CancelToken,
-    mut progress: impl FnMut(u64),
-) -> Result<(Sha3Digest, u64), Failure> {
-    let mut hasher = Sha3_224::new();
-    let mut buf = vec![0u8; BUFFER];
-    let mut done = 0u64;
-    loop {
-        if cancel.is_cancelled() {
-            return Err(Failure::Network {
-                url: url.to_string(),
-                detail: "cancelled".into(),
-            });
-        }
-        let n = match body.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
-                // ureq's body reader says so when fewer than Content-Length bytes came.
-                return Err(Failure::Truncated {
-                    received: done,
-                    expected: total.unwrap_or(done),
-                });
-            }
-            Err(e) => return Err(classify::body_error(&e, url, opts)),
-        };
-        hasher.update(&buf[..n]);
-        done += n as u64;
-        progress(done);
-    }
-    Ok((hasher.finalize(), done))
+    let watch = watch::Watch::new(url, expected, opts, started, cancel);
+    let result = watch.run(&rx, progress);
+    // A stalled helper sees this at its next read and ends by the deadline
+    // at the latest (its socket waits are bounded by it).
+    stop.cancel();
+    result
 }

@@ -142,3 +142,74 @@ fn answer(mut stream: TcpStream, routes: &HashMap<String, Route>) -> std::io::Re
     }
     stream.flush()
 }
+
+/// What a hostile handler is asked for.
+pub struct Request {
+    pub method: String,
+    pub path: String,
+}
+
+/// A server whose answers are written byte by byte by `handler` (raw status
+/// lines, drips, endless bodies). Bounded: it accepts for `lifetime` only,
+/// then its thread ends; handlers must bound their own loops.
+pub fn hostile(
+    lifetime: Duration,
+    handler: fn(&Request, &mut TcpStream) -> std::io::Result<()>,
+) -> Server {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    listener.set_nonblocking(true).unwrap();
+    std::thread::spawn(move || {
+        let end = std::time::Instant::now() + lifetime;
+        while std::time::Instant::now() < end {
+            match listener.accept() {
+                Ok((stream, _)) => {
+                    std::thread::spawn(move || {
+                        let _ = serve_hostile(stream, handler);
+                    });
+                }
+                Err(_) => std::thread::sleep(Duration::from_millis(10)),
+            }
+        }
+    });
+    Server { port }
+}
+
+fn serve_hostile(
+    mut stream: TcpStream,
+    handler: fn(&Request, &mut TcpStream) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    stream.set_nonblocking(false)?;
+    // A client that never sends its request cannot hold this thread.
+    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
+    let mut reader = BufReader::new(stream.try_clone()?);
+    let mut line = String::new();
+    reader.read_line(&mut line)?;
+    let mut header = String::new();
+    while reader.read_line(&mut header)? > 2 {
+        header.clear();
+    }
+    let mut parts = line.split_whitespace();
+    let request = Request {
+        method: parts.next().unwrap_or("").to_string(),
+        path: parts.next().unwrap_or("").to_string(),
+    };
+    handler(&request, &mut stream)?;
+    stream.flush()
+}
+
+/// Writes `bytes` one at a time, `pause` apart, at most `max` of them
+/// (the client hanging up ends it sooner).
+pub fn drip(
+    stream: &mut TcpStream,
+    bytes: &[u8],
+    pause: Duration,
+    max: usize,
+) -> std::io::Result<()> {
+    for b in bytes.iter().cycle().take(max) {
+        stream.write_all(&[*b])?;
+        stream.flush()?;
+        std::thread::sleep(pause);
+    }
+    Ok(())
+}

@@ -8,6 +8,7 @@ use ratatui::Frame;
 use super::fit;
 use super::table::progress_bar;
 use crate::tui::app::{App, EditField, Mode};
+use crate::tui::line_edit::LineEdit;
 use crate::tui::rows::RowState;
 
 pub fn render_header(app: &App, frame: &mut Frame, area: Rect) {
@@ -19,7 +20,10 @@ pub fn render_header(app: &App, frame: &mut Frame, area: Rect) {
         Span::raw(format!(" · target: {}", app.target_name())),
     ];
     if !app.filter.is_empty() || app.mode == Mode::Filter {
-        spans.push(Span::raw(format!(" · filter: {}", app.filter)));
+        spans.push(Span::raw(format!(
+            " · filter: {}",
+            super::text::shown(&app.filter)
+        )));
     }
     spans.push(Span::styled("  ? help", theme.dim()));
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
@@ -50,11 +54,20 @@ pub fn render_progress(app: &App, frame: &mut Frame, area: Rect) {
 fn summary(app: &App) -> Line<'static> {
     let count = |f: fn(&RowState) -> bool| app.rows.iter().filter(|r| f(&r.state)).count();
     let done = count(|s| matches!(s, RowState::Done(_)));
+    let cached = (app.rows.iter())
+        .filter(|r| r.cached && matches!(r.state, RowState::Done(_)))
+        .count();
     let errors = count(|s| matches!(s, RowState::Error(_)));
     let changed = count(|s| matches!(s, RowState::Changed));
     let bytes: u64 = app.rows.iter().filter_map(|r| r.size).sum();
+    // Hashes from the cache were not computed now: say so, not "hashed".
+    let what = match (done - cached, cached) {
+        (_, 0) => format!("{done} hashed"),
+        (0, _) => format!("{cached} from cache"),
+        (fresh, _) => format!("{fresh} hashed, {cached} from cache"),
+    };
     let mut spans = vec![Span::styled(
-        format!(" ✓ {done} hashed ({})", crate::units::human_bytes(bytes)),
+        format!(" ✓ {what} ({})", crate::units::human_bytes(bytes)),
         app.theme.ok(),
     )];
     if errors > 0 {
@@ -72,27 +85,64 @@ fn summary(app: &App) -> Line<'static> {
     Line::from(spans)
 }
 
+/// The text being edited, scrolled so the cursor shows, the cursor cell reversed.
+fn edit_spans(editor: &LineEdit, room: usize, app: &App) -> Vec<Span<'static>> {
+    // Each character made visible on its own, so the cursor stays on it.
+    let cells: Vec<String> = editor
+        .text()
+        .chars()
+        .map(|c| super::text::shown(c.encode_utf8(&mut [0; 4])))
+        .collect();
+    let cursor = editor.cursor_chars();
+    let first = (cursor + 1).saturating_sub(room.max(1));
+    let before: String = cells[first..cursor].concat();
+    let at = cells.get(cursor).cloned().unwrap_or_else(|| " ".into());
+    let after: String = cells
+        .iter()
+        .skip(cursor + 1)
+        .take(room.saturating_sub(cursor - first + 1))
+        .map(String::as_str)
+        .collect();
+    vec![
+        Span::raw(before),
+        Span::styled(at, app.theme.selected()),
+        Span::raw(after),
+    ]
+}
+
+/// A status message, wrapped over the status area (one or two lines).
+fn render_message(msg: &str, frame: &mut Frame, area: Rect) {
+    let text = super::text::shown(&format!(" {msg}"));
+    let wrapped = Paragraph::new(text).wrap(ratatui::widgets::Wrap { trim: false });
+    frame.render_widget(wrapped, area);
+}
+
 pub fn render_status(app: &App, frame: &mut Frame, area: Rect) {
     let theme = &app.theme;
     let width = area.width as usize;
     let line = match &app.mode {
         Mode::Filter => Line::from(vec![
             Span::styled(" / ", theme.key()),
-            Span::raw(format!("{}▏", app.filter)),
+            Span::raw(format!("{}▏", super::text::shown(&app.filter))),
             Span::styled("  Enter keeps · Esc clears", theme.dim()),
         ]),
-        Mode::Edit { field, text } => {
+        Mode::Edit { field, editor } => {
             let label = match field {
                 EditField::Url => " URL: ",
                 EditField::BaseUrl => " Base URL for this folder: ",
             };
-            Line::from(vec![
-                Span::styled(label, theme.key()),
-                Span::raw(format!("{text}▏")),
-            ])
+            let hint = match &app.status {
+                Some(msg) => Span::styled(format!("  {msg}"), theme.warn()),
+                None => Span::styled("  Enter sets · Esc cancels", theme.dim()),
+            };
+            let room = width.saturating_sub(label.chars().count() + 1);
+            let mut spans = vec![Span::styled(label, theme.key())];
+            spans.extend(edit_spans(editor, room, app));
+            spans.push(hint);
+            Line::from(spans)
         }
         _ => match (&app.status, &app.last_copied) {
-            (Some(msg), _) => Line::raw(fit(&format!(" {msg}"), width)),
+            (Some(msg), _) => return render_message(msg, frame, area),
             (None, Some(copied)) => Line::from(vec![
                 Span::styled(" last copied: ", theme.dim()),
                 Span::raw(fit(&copied.replace('\n', " ⏎ "), width.saturating_sub(15))),

@@ -9,25 +9,40 @@ use crate::tui::app::App;
 
 /// Every key the workbench knows, as the README lists them too.
 pub const KEYS: &[(&str, &str)] = &[
-    ("↑ ↓  j k", "select image"),
-    ("PgUp PgDn", "page up / down"),
+    ("↑ ↓ j k PgUp PgDn", "select image; page up / down"),
     ("Home End", "first / last image"),
-    ("mouse", "wheel scrolls, click selects"),
+    ("mouse", "wheel scrolls the table or details; click selects"),
     ("Enter", "details pane on / off"),
+    (
+        "Tab",
+        "focus the details pane: ↑ ↓ PgUp PgDn Home End scroll it",
+    ),
+    (
+        "Shift-↑ Shift-↓",
+        "scroll the details pane (← → code sideways, focused)",
+    ),
     ("c", "copy the snippet for the current target"),
-    ("y", "copy the hash"),
-    ("u", "copy the URL"),
+    ("y / u", "copy the hash / the URL"),
     ("t", "next snippet target"),
-    ("e", "edit this image's URL"),
-    ("b", "set the base URL for this image's folder"),
+    ("e", "edit this image's URL (kept for next time)"),
+    ("b", "set the base URL for this image's folder (kept too)"),
     ("S", "save that base URL to the config file"),
     ("s", "sort by name / size / modified / state"),
-    ("/", "filter by name, path or hash prefix (Esc clears)"),
+    ("/", "filter by name, path or hash prefix"),
     ("r / R", "rehash selected / all"),
     ("v / V", "verify the URL serves the image: selected / all"),
     ("w", "write SHA3SUMS for this image's folder"),
+    (
+        "← → Home End",
+        "URL editor: move the cursor (Ctrl-A, Ctrl-E too)",
+    ),
+    (
+        "Ctrl-U / W / K",
+        "URL editor: delete to start / word / to end",
+    ),
     ("?", "this help (any key closes)"),
-    ("q  Esc  Ctrl-C", "quit"),
+    ("Esc", "close help, editor, details or filter; never quits"),
+    ("q  Ctrl-C", "quit"),
 ];
 
 pub fn render(app: &App, frame: &mut Frame, screen: Rect) {
@@ -36,13 +51,13 @@ pub fn render(app: &App, frame: &mut Frame, screen: Rect) {
         .iter()
         .map(|(key, what)| {
             Line::from(vec![
-                Span::styled(format!(" {key:<16}"), theme.key()),
+                Span::styled(format!(" {key:<18}"), theme.key()),
                 Span::raw(*what),
             ])
         })
         .collect();
     let height = (lines.len() as u16 + 2).min(screen.height);
-    let width = 66.min(screen.width);
+    let width = 78.min(screen.width);
     let [area] = Layout::vertical([Constraint::Length(height)])
         .flex(Flex::Center)
         .areas(screen);

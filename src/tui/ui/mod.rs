@@ -1,13 +1,16 @@
 //! Drawing: a pure function of the state. Nothing here mutates `App` or does I/O.
 
 pub mod checks;
-mod details;
+pub mod details;
 mod footer;
 pub mod help;
 pub mod layout;
 mod provenance;
 pub mod table;
+pub mod text;
 pub mod theme;
+
+pub use text::fit;
 
 use std::time::SystemTime;
 
@@ -28,19 +31,6 @@ pub fn render(app: &App, frame: &mut Frame) {
     if app.mode == Mode::Help {
         help::render(app, frame, frame.area());
     }
-}
-
-/// `s` cut to `width` display cells, with `…` when something was cut.
-pub fn fit(s: &str, width: usize) -> String {
-    if s.chars().count() <= width {
-        return s.to_string();
-    }
-    if width == 0 {
-        return String::new();
-    }
-    let mut out: String = s.chars().take(width - 1).collect();
-    out.push('…');
-    out
 }
 
 /// `2026-11-26 16:20`, in UTC: no time-zone database needed, and unambiguous.

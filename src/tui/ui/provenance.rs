@@ -31,7 +31,14 @@ pub fn lines(app: &App, row: &Row) -> Vec<Line<'static>> {
     if let Some(old) = row.previous {
         out.push(line(app, "Before", Span::raw(old.to_hex())));
         let verdict = match (&row.state, digest) {
+            (_, Some(d)) if *d == old && row.asked => {
+                Span::styled("rehashed: unchanged", theme.ok())
+            }
             (_, Some(d)) if *d == old => Span::styled("rebuilt, hash unchanged", theme.ok()),
+            (_, Some(_)) if row.asked => Span::styled(
+                "rehashed: the hash above is new (the file changed)",
+                theme.warn(),
+            ),
             (_, Some(_)) => Span::styled("rebuilt: the hash above is new", theme.warn()),
             (RowState::Writing, None) => Span::styled("changed: being written", theme.busy()),
             _ => Span::styled("changed: being rehashed", theme.busy()),

@@ -111,7 +111,7 @@ fn render_empty(app: &App, frame: &mut Frame, area: Rect) {
     let text = if !app.filter.is_empty() {
         format!(
             "No image matches the filter \"{}\" (Esc clears it).",
-            app.filter
+            super::text::shown(&app.filter)
         )
     } else if app.discovery_done {
         "No .gvmi images here. Point gvmi at a folder of images: gvmi DIR".to_string()
@@ -128,7 +128,7 @@ fn cell(app: &App, row: &Row, column: Column, width: u16) -> Cell<'static> {
         Column::State => state_cell(row, w, theme),
         Column::Marks => marks_cell(app, row),
         Column::Name => Cell::from(fit(&row.name(), w)),
-        Column::Folder => Cell::from(fit(&row.folder(), w)),
+        Column::Folder => Cell::from(fit(&app.folder_text(row), w)),
         Column::Size => {
             Cell::from(Line::from(row.size.map(human_bytes).unwrap_or_default()).right_aligned())
         }
@@ -150,6 +150,7 @@ fn state_cell(row: &Row, width: usize, theme: &Theme) -> Cell<'static> {
         RowState::Done(d) => match (row.cached, row.previous) {
             (true, _) => Span::styled("✓ cached", theme.ok()),
             (false, Some(old)) if old != *d => Span::styled("Δ new hash", theme.warn()),
+            (false, Some(_)) if row.asked => Span::styled("✓ rehashed", theme.ok()),
             (false, Some(_)) => Span::styled("✓ same hash", theme.ok()),
             (false, None) => Span::styled("✓ done", theme.ok()),
         },

@@ -5,6 +5,11 @@
 //! and it vanishes when that process exits, so a short-lived `gvmi` hands
 //! the text to a detached copy of itself ([`SERVE_SUBCOMMAND`]) that keeps
 //! serving it until another program takes the clipboard over.
+//!
+//! Inside tmux the text goes through tmux itself (`tmux`), which works
+//! with tmux's default settings and reaches the outer terminal.
+
+pub mod tmux;
 
 use std::io::Write;
 
@@ -40,16 +45,24 @@ impl Default for Clipboard {
 
 impl Clipboard {
     pub fn new() -> Self {
-        let (system, unavailable) = match arboard::Clipboard::new() {
-            Ok(c) => (Some(c), None),
-            Err(e) => (None, Some(e.to_string())),
+        let (system, unavailable) = match no_display() {
+            Some(why) => (None, Some(why.to_string())),
+            None => match arboard::Clipboard::new() {
+                Ok(c) => (Some(c), None),
+                Err(e) => (None, Some(e.to_string())),
+            },
         };
         Clipboard {
             system,
             unavailable,
-            in_tmux: std::env::var_os("TMUX").is_some(),
+            in_tmux: tmux::inside(),
             servers: Vec::new(),
         }
+    }
+
+    /// True inside tmux, where copies go through tmux ([`copy_via_tmux`]).
+    pub fn in_tmux(&self) -> bool {
+        self.in_tmux
     }
 
     /// Why the system clipboard cannot be used, if it cannot.
@@ -65,7 +78,17 @@ impl Clipboard {
                 return CopyOutcome::System;
             }
         }
-        CopyOutcome::Osc52(osc52_sequence(text, self.in_tmux))
+        CopyOutcome::Osc52(self.fallback_sequence(text))
+    }
+
+    /// OSC 52 for the terminal; inside tmux, its passthrough form only
+    /// when tmux lets it through (it drops it otherwise).
+    fn fallback_sequence(&self, text: &str) -> String {
+        if self.in_tmux {
+            tmux::fallback_sequence(text, tmux::allows_passthrough(tmux::WAIT))
+        } else {
+            osc52_sequence(text, false)
+        }
     }
 
     /// Copies `text` so that it stays on the clipboard after this process
@@ -75,7 +98,7 @@ impl Clipboard {
     pub fn keep_serving_after_exit(&mut self, text: &str) -> CopyOutcome {
         self.reap_servers();
         if self.system.is_none() {
-            return CopyOutcome::Osc52(osc52_sequence(text, self.in_tmux));
+            return CopyOutcome::Osc52(self.fallback_sequence(text));
         }
         #[cfg(target_os = "linux")]
         {
@@ -136,6 +159,64 @@ impl Clipboard {
     fn reap_servers(&mut self) {
         self.servers
             .retain_mut(|c| matches!(c.try_wait(), Ok(None)));
+    }
+}
+
+/// Why there can be no system clipboard before even trying: arboard speaks
+/// X11 (Wayland through XWayland), which needs `DISPLAY`. Without this,
+/// the user would read arboard's "connection timed out".
+fn no_display() -> Option<&'static str> {
+    if cfg!(any(
+        target_os = "macos",
+        target_os = "windows",
+        target_os = "ios"
+    )) {
+        return None;
+    }
+    let set = |var: &str| std::env::var_os(var).is_some_and(|v| !v.is_empty());
+    match (set("DISPLAY"), set("WAYLAND_DISPLAY")) {
+        (true, _) => None,
+        (false, true) => Some("WAYLAND_DISPLAY set but no DISPLAY (gvmi needs XWayland)"),
+        (false, false) => Some("no DISPLAY or WAYLAND_DISPLAY set"),
+    }
+}
+
+/// Where a copy went, in the words the user reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Delivery {
+    System,
+    /// tmux's paste buffer; tmux forwards it to the outer terminal.
+    TmuxBuffer,
+    /// An OSC 52 sequence for the caller to write to the terminal; `why`
+    /// says why the better ways failed.
+    Osc52 {
+        sequence: String,
+        why: Option<String>,
+    },
+}
+
+impl Delivery {
+    /// "copied to …" / "sent to …": exactly what happened, nothing more.
+    pub fn describe(&self) -> &'static str {
+        match self {
+            Self::System => "copied to the system clipboard",
+            Self::TmuxBuffer => "copied to tmux's buffer (tmux forwards it to your terminal)",
+            Self::Osc52 { .. } => {
+                "sent to your terminal as OSC 52 — it cannot confirm; if paste is empty, see README"
+            }
+        }
+    }
+}
+
+/// Copies inside tmux: its buffer, else OSC 52 (passthrough only where
+/// allowed). Runs `tmux` with a bounded wait: call it off the UI thread.
+pub fn copy_via_tmux(text: &str) -> Delivery {
+    match tmux::load_buffer(text, tmux::WAIT) {
+        Ok(()) => Delivery::TmuxBuffer,
+        Err(why) => Delivery::Osc52 {
+            sequence: tmux::fallback_sequence(text, tmux::allows_passthrough(tmux::WAIT)),
+            why: Some(why),
+        },
     }
 }
 
@@ -215,9 +296,9 @@ impl XAddress {
     }
 }
 
-/// The OSC 52 "set clipboard" sequence for `text`. Inside tmux it is wrapped
-/// in tmux's passthrough (`ESC P tmux; ... ESC \`, inner ESCs doubled) so it
-/// reaches the outer terminal.
+/// The OSC 52 "set clipboard" sequence for `text`. With `in_tmux` it is
+/// wrapped in tmux's passthrough (`ESC P tmux; ... ESC \`, inner ESCs
+/// doubled), which tmux forwards only with `allow-passthrough on`.
 pub fn osc52_sequence(text: &str, in_tmux: bool) -> String {
     let payload = base64::engine::general_purpose::STANDARD.encode(text);
     let seq = format!("\x1b]52;c;{payload}\x07");

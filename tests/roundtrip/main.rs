@@ -1,7 +1,9 @@
 //! `gvmi hash` and `gvmi check` speak the `sha3sum -a 224` / GNU `*sum`
 //! formats both ways: with Perl's `sha3sum`, with themselves, with odd names.
 
+#[path = "../cli_support/mod.rs"]
 mod cli_support;
+mod sha3sum_flags;
 
 use std::fs;
 use std::path::Path;
@@ -9,7 +11,7 @@ use std::path::Path;
 use cli_support::*;
 
 /// Writes `KNOWN[i]` contents under `dir/name`; returns the expected hex.
-fn put_known(dir: &Path, name: impl AsRef<Path>, i: usize) -> &'static str {
+pub(crate) fn put_known(dir: &Path, name: impl AsRef<Path>, i: usize) -> &'static str {
     put(dir, name, KNOWN[i].0);
     KNOWN[i].1
 }
@@ -414,5 +416,20 @@ fn check_quiet_status_strict_warn_behave_as_gnu() {
     assert_eq!(
         out.stdout_lines(),
         ["good.gvmi: OK", "good.gvmi: OK", "bad.gvmi: FAILED"]
+    );
+}
+
+#[test]
+fn a_folder_without_images_is_named_and_fails_the_run() {
+    let tmp = tempdir();
+    put_known(tmp.path(), "full/a.gvmi", 1);
+    put(tmp.path(), "empty/notes.txt", "not an image");
+    let out = gvmi(["hash", "empty", "full"]).cwd(tmp.path()).run();
+    // Like GNU tools given nothing to sum: the rest is done, the status is 1.
+    out.assert_code(1);
+    assert_eq!(out.stdout(), format!("{}  full/a.gvmi\n", KNOWN[1].1));
+    assert_eq!(
+        out.stderr_lines(),
+        ["gvmi: empty: no *.gvmi images found in this folder"]
     );
 }

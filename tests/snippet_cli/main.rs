@@ -1,16 +1,19 @@
 //! `gvmi snippet` end to end: sources of the URL, warnings on stderr and
 //! exit codes (0 ok, 1 refused URL or hashing failure, 2 usage error).
 
+#[path = "../common/mod.rs"]
 mod common;
+mod manners;
+mod refusals_json_full;
 
 use common::*;
 
-fn snippet(args: &[&str]) -> (i32, String, String) {
+pub(crate) fn snippet(args: &[&str]) -> (i32, String, String) {
     let config = tempfile::tempdir().unwrap();
     run(gvmi(config.path()).arg("snippet").args(args))
 }
 
-fn alpine() -> String {
+pub(crate) fn alpine() -> String {
     fixture("alpine.gvmi").to_str().unwrap().to_string()
 }
 
@@ -207,12 +210,4 @@ fn copy_without_a_clipboard_says_so_and_still_prints() {
             && err.trim_end().ends_with("the snippet is only printed"),
         "{err}"
     );
-}
-
-#[test]
-fn the_serve_subcommand_is_hidden() {
-    let config = tempfile::tempdir().unwrap();
-    let (_, out, _) = run(gvmi(config.path()).arg("--help"));
-    assert!(out.contains("snippet"));
-    assert!(!out.contains("__clipboard-serve"));
 }

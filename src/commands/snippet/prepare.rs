@@ -1,0 +1,160 @@
+//! One image made ready for its snippet: hashed (or `--hash`), inspected,
+//! its URL chosen and checked, and every warning worth saying collected.
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+
+use super::Refused;
+use crate::cancel::CancelToken;
+use crate::cli::SnippetArgs;
+use crate::config::Config;
+use crate::gvmi_format;
+use crate::hasher;
+use crate::image_url;
+use crate::snippet::{caveat, Resources, SnippetInput, Target};
+
+/// An image ready to render, with what to tell the user about it.
+pub struct Prepared {
+    /// The image's path; `None` for a bare `--hash`.
+    pub path: Option<PathBuf>,
+    pub input: SnippetInput,
+    /// Whether the image passed inspection; `None` when there was no file.
+    pub valid: Option<bool>,
+    pub warnings: Vec<String>,
+}
+
+/// SDK defaults, then config.toml's `[resources]`, then the flags.
+pub fn resources(args: &SnippetArgs, config: &Config) -> anyhow::Result<Resources> {
+    let mut r = config.resources().map_err(anyhow::Error::msg)?;
+    r.min_mem_gib = args.min_mem_gib.unwrap_or(r.min_mem_gib);
+    r.min_storage_gib = args.min_storage_gib.unwrap_or(r.min_storage_gib);
+    r.min_cpu_threads = args.min_cpu_threads.unwrap_or(r.min_cpu_threads);
+    if !args.capabilities.is_empty() {
+        r.capabilities = args.capabilities.clone();
+    }
+    match r.problem() {
+        Some(problem) => anyhow::bail!("{problem}"),
+        None => Ok(r),
+    }
+}
+
+/// Everything about `image` (or the bare `--hash` when `None`) a snippet needs.
+pub fn prepare(
+    image: Option<&Path>,
+    args: &SnippetArgs,
+    config: &Config,
+    targets: &[Target],
+    resources: &Resources,
+) -> Result<Prepared, Refused> {
+    let mut warnings = Vec::new();
+    let valid = match image {
+        Some(path) => inspect(path, args.allow_invalid, &mut warnings)?,
+        None => None,
+    };
+    let mut input = identify(image, args)?;
+    input.resources = resources.clone();
+    input.url = choose_url(image, args, config, &input.file_name);
+    match &input.url {
+        Some(url) => {
+            let allow_file = matches!(targets, [t] if t.accepts_file_urls());
+            let url_warnings = image_url::check(url, &input.file_name, allow_file)
+                .map_err(|e| Refused(format!("{url}: refused: {e}")))?;
+            warnings.extend(url_warnings.iter().map(ToString::to_string));
+        }
+        None => warnings.push(format!(
+            "no URL given (--url or --base-url, or a [[base_url]] in config.toml): {}",
+            caveat::PLACEHOLDER_URL
+        )),
+    }
+    Ok(Prepared {
+        path: image.map(Path::to_path_buf),
+        input,
+        valid,
+        warnings,
+    })
+}
+
+/// Inspects the file, if there is one: an invalid image is refused, or with
+/// `--allow-invalid` only warned about. An unreadable one is left to hashing,
+/// which names the reason.
+fn inspect(path: &Path, allow: bool, warnings: &mut Vec<String>) -> Result<Option<bool>, Refused> {
+    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        return Ok(None);
+    }
+    let Ok(inspection) = gvmi_format::inspect_file(path) else {
+        return Ok(None);
+    };
+    let Some(problem) = caveat::invalid_image(&inspection) else {
+        return Ok(Some(true));
+    };
+    if !allow {
+        let shown = crate::visible::visible_path(path);
+        return Err(Refused(format!(
+            "{shown}: {problem} (gvmi inspect names every defect; \
+             --allow-invalid prints the snippet anyway)"
+        )));
+    }
+    warnings.push(problem);
+    Ok(Some(false))
+}
+
+/// The image's name, size and hash: hashed here, or taken from `--hash`.
+fn identify(image: Option<&Path>, args: &SnippetArgs) -> Result<SnippetInput, Refused> {
+    let from_url = args.url.as_deref().and_then(image_url::file_name);
+    let file_name = image
+        .and_then(Path::file_name)
+        .map(|n| n.to_string_lossy().into_owned())
+        .or(from_url)
+        .unwrap_or_else(|| "image.gvmi".to_string());
+    let (hash, size, hash_source) = match (args.hash, image) {
+        (Some(hash), image) => {
+            let size = image
+                .and_then(|p| std::fs::metadata(p).ok())
+                .filter(|m| m.is_file())
+                .map(|m| m.len());
+            (hash, size, "given with --hash")
+        }
+        (None, Some(path)) => {
+            let hashed = hasher::hash_file(path, &CancelToken::new(), |_| {})
+                .map_err(|e| Refused(format!("{}: {e}", crate::visible::visible_path(path))))?;
+            let size = Some(hashed.stamp.size);
+            (hashed.digest, size, "computed by gvmi from the file")
+        }
+        (None, None) => unreachable!("clap requires IMAGE or --hash"),
+    };
+    Ok(SnippetInput {
+        file_name,
+        size,
+        hash,
+        hash_source: hash_source.into(),
+        url: None,
+        resources: Resources::default(),
+    })
+}
+
+/// `--url`, else `--base-url` + file name, else the config's base URL for
+/// the image's folder, else none (placeholder).
+fn choose_url(
+    image: Option<&Path>,
+    args: &SnippetArgs,
+    config: &Config,
+    file_name: &str,
+) -> Option<String> {
+    if let Some(url) = &args.url {
+        return Some(url.clone());
+    }
+    let raw_name: OsString = image
+        .and_then(Path::file_name)
+        .map_or_else(|| file_name.into(), OsString::from);
+    if let Some(base) = &args.base_url {
+        return Some(image_url::join(base, Path::new(&raw_name)));
+    }
+    let image = image?;
+    // Config folders may be written with or without symlinks resolved.
+    let candidates = [std::path::absolute(image).ok(), image.canonicalize().ok()];
+    candidates
+        .iter()
+        .flatten()
+        .find_map(|path| config.base_url_for(path))
+        .map(|(base, relative)| image_url::join(&base.url, &relative))
+}

@@ -1,0 +1,34 @@
+//! Why a snippet may not work as it is: the words `gvmi snippet` prints on
+//! stderr and the workbench can show when it copies one.
+
+use crate::gvmi_format::Inspection;
+
+/// The image failed inspection: its first defect, how many more, and what
+/// that means for a deployment. `None` for a valid image.
+pub fn invalid_image(inspection: &Inspection) -> Option<String> {
+    let first = inspection.defects.first()?;
+    let more = match inspection.defects.len() - 1 {
+        0 => String::new(),
+        1 => " (and 1 more defect)".to_string(),
+        n => format!(" (and {n} more defects)"),
+    };
+    Some(format!(
+        "not a valid gvmi image: {first}{more}; providers will refuse it"
+    ))
+}
+
+/// The snippet carries `image_url::placeholder` instead of a real URL.
+pub const PLACEHOLDER_URL: &str = "the snippet carries a placeholder URL to replace";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gvmi_format::inspect_bytes;
+
+    #[test]
+    fn a_broken_image_is_named_with_its_first_defect() {
+        let text = invalid_image(&inspect_bytes(b"not an image at all")).unwrap();
+        assert!(text.starts_with("not a valid gvmi image: "), "{text}");
+        assert!(text.ends_with("providers will refuse it"), "{text}");
+    }
+}

@@ -1,0 +1,97 @@
+//! Telling rows from different root arguments apart: with several roots,
+//! the Folder column names the root each row was found under, by the
+//! shortest path suffix that no other root shares (`beta`, or `a/images`
+//! beside `b/images`).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use super::app::App;
+use super::rows::Row;
+
+/// The roots seen so far and, when there are several, their labels.
+#[derive(Debug, Default)]
+pub struct Places {
+    seen: BTreeSet<PathBuf>,
+    labels: BTreeMap<PathBuf, String>,
+}
+
+/// Where a row was found, as the user named it: its folder argument, or
+/// for a file argument, that file's folder.
+fn place(row: &Row) -> &Path {
+    if row.root == row.path {
+        row.path.parent().unwrap_or(&row.path)
+    } else {
+        &row.root
+    }
+}
+
+impl Places {
+    /// Notes a row's place; labels are recomputed only when it is new.
+    pub fn note(&mut self, row: &Row) {
+        if self.seen.insert(place(row).to_path_buf()) && self.seen.len() > 1 {
+            self.labels = labels(&self.seen);
+        }
+    }
+}
+
+/// The shortest distinguishing suffix of each path.
+fn labels(places: &BTreeSet<PathBuf>) -> BTreeMap<PathBuf, String> {
+    let parts = |p: &Path| -> Vec<String> {
+        p.components()
+            .rev()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect()
+    };
+    let all: Vec<Vec<String>> = places.iter().map(|p| parts(p)).collect();
+    places
+        .iter()
+        .zip(&all)
+        .map(|(place, mine)| {
+            let unique_at = (1..=mine.len())
+                .find(|&n| {
+                    all.iter()
+                        .filter(|other| other.len() >= n && other[..n] == mine[..n])
+                        .count()
+                        == 1
+                })
+                .unwrap_or(mine.len());
+            let suffix: Vec<&str> = mine[..unique_at].iter().rev().map(String::as_str).collect();
+            (place.clone(), suffix.join("/").replace("//", "/"))
+        })
+        .collect()
+}
+
+impl App {
+    /// The Folder column: the folder below the root, prefixed with the
+    /// root's label when several roots are shown.
+    pub fn folder_text(&self, row: &Row) -> String {
+        let below = row.folder();
+        match self.places.labels.get(place(row)) {
+            None => below,
+            Some(label) if below == "." => label.clone(),
+            Some(label) => format!("{label}/{below}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn labelled(paths: &[&str]) -> Vec<String> {
+        let set: BTreeSet<PathBuf> = paths.iter().map(PathBuf::from).collect();
+        let labels = labels(&set);
+        paths.iter().map(|p| labels[Path::new(p)].clone()).collect()
+    }
+
+    #[test]
+    fn the_last_component_when_it_differs_else_more() {
+        assert_eq!(labelled(&["/srv/alpha", "/srv/beta"]), ["alpha", "beta"]);
+        assert_eq!(
+            labelled(&["/a/images", "/b/images", "/c/other"]),
+            ["a/images", "b/images", "other"]
+        );
+        assert_eq!(labelled(&["/x", "/y/x"]), ["/x", "y/x"]);
+    }
+}

@@ -1,0 +1,207 @@
+//! URLs set in the workbench (`e` per image, `b` per folder), kept across
+//! restarts in gvmi's state folder, beside the hash cache.
+//!
+//! A small versioned JSON file, read through a regular-file-only open with
+//! a size cap and written atomically. Each save re-reads the file and
+//! applies this session's changes, so two workbenches do not undo each
+//! other's URLs. All of it runs on the keeper's own thread, never the UI's.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use crossbeam_channel::{unbounded, Sender};
+use serde::{Deserialize, Serialize};
+
+pub const FILE_NAME: &str = "workbench-urls.v1.json";
+const VERSION: u32 = 1;
+/// Thousands of URLs fit; a file larger than this is not ours to read.
+const MAX_BYTES: u64 = 4 << 20;
+
+/// The file's contents: URLs by absolute path (paths that are not UTF-8
+/// are not kept: JSON keys are text).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedUrls {
+    version: u32,
+    #[serde(default)]
+    images: BTreeMap<String, String>,
+    #[serde(default)]
+    folders: BTreeMap<String, String>,
+}
+
+/// One URL set (`Some`) or cleared (`None`) in the workbench.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UrlChange {
+    Image(PathBuf, Option<String>),
+    Folder(PathBuf, Option<String>),
+}
+
+impl SavedUrls {
+    /// The file at `path`; a missing file is empty. Anything else that
+    /// goes wrong (not a regular file, too big, not ours) is an error.
+    pub fn load(path: &Path) -> Result<SavedUrls, String> {
+        let bytes = match read_capped(path) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Self::default()),
+            Err(e) => return Err(format!("{}: {e}", path.display())),
+        };
+        let saved: SavedUrls = serde_json::from_slice(&bytes)
+            .map_err(|e| format!("{}: not a saved-URLs file ({e})", path.display()))?;
+        if saved.version != VERSION {
+            return Err(format!(
+                "{}: version {} (this gvmi reads {VERSION})",
+                path.display(),
+                saved.version
+            ));
+        }
+        Ok(saved)
+    }
+
+    pub fn save(&self, path: &Path) -> std::io::Result<()> {
+        let mut json = serde_json::to_vec_pretty(&Self {
+            version: VERSION,
+            ..self.clone()
+        })?;
+        json.push(b'\n');
+        crate::atomic_write::atomic_write(path, &json)
+    }
+
+    pub fn apply(&mut self, change: &UrlChange) {
+        let (map, path, url) = match change {
+            UrlChange::Image(p, u) => (&mut self.images, p, u),
+            UrlChange::Folder(p, u) => (&mut self.folders, p, u),
+        };
+        let Some(key) = path.to_str() else { return };
+        match url {
+            Some(url) => map.insert(key.to_string(), url.clone()),
+            None => map.remove(key),
+        };
+    }
+
+    pub fn images(&self) -> HashMap<PathBuf, String> {
+        by_path(&self.images)
+    }
+
+    pub fn folders(&self) -> HashMap<PathBuf, String> {
+        by_path(&self.folders)
+    }
+}
+
+fn by_path(map: &BTreeMap<String, String>) -> HashMap<PathBuf, String> {
+    map.iter()
+        .map(|(p, u)| (PathBuf::from(p), u.clone()))
+        .collect()
+}
+
+/// Opened like an image (never blocks on a FIFO), read once, bounded.
+fn read_capped(path: &Path) -> std::io::Result<Vec<u8>> {
+    crate::fsmeta::read_regular(path, MAX_BYTES).map(|(bytes, _)| bytes)
+}
+
+/// Where the file lives: gvmi's cache folder (state, not configuration).
+pub fn default_path() -> Option<PathBuf> {
+    crate::user_dirs::UserDir::Cache
+        .path()
+        .map(|d| d.join(FILE_NAME))
+}
+
+/// Starts the thread that loads the file (reported through `loaded`) and
+/// then writes each change sent on the returned channel.
+pub fn spawn(
+    path: Option<PathBuf>,
+    loaded: impl FnOnce(Result<SavedUrls, String>) + Send + 'static,
+    failed: impl Fn(String) + Send + 'static,
+) -> Sender<UrlChange> {
+    let (tx, rx) = unbounded::<UrlChange>();
+    std::thread::Builder::new()
+        .name("gvmi-urls".into())
+        .spawn(move || {
+            let Some(path) = path else {
+                loaded(Err("no state folder (set XDG_CACHE_HOME or HOME)".into()));
+                return;
+            };
+            loaded(SavedUrls::load(&path));
+            while let Ok(change) = rx.recv() {
+                let mut changes = vec![change];
+                changes.extend(rx.try_iter());
+                if let Err(why) = save_changes(&path, &changes) {
+                    failed(why);
+                }
+            }
+        })
+        .expect("spawning the URL keeper thread");
+    tx
+}
+
+/// Re-reads the file, applies `changes`, writes it back. A file that
+/// cannot be read is left alone rather than replaced with less.
+fn save_changes(path: &Path, changes: &[UrlChange]) -> Result<(), String> {
+    let mut saved = SavedUrls::load(path).map_err(|e| format!("URLs not saved: {e}"))?;
+    for change in changes {
+        saved.apply(change);
+    }
+    saved
+        .save(path)
+        .map_err(|e| format!("URLs not saved: {}: {e}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn changes_survive_a_round_trip_and_merge_with_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("gvmi").join(FILE_NAME);
+        let img = PathBuf::from("/images/a.gvmi");
+        save_changes(
+            &path,
+            &[UrlChange::Image(
+                img.clone(),
+                Some("https://x/a.gvmi".into()),
+            )],
+        )
+        .unwrap();
+        // Another session adds a folder URL: the image URL stays.
+        save_changes(
+            &path,
+            &[UrlChange::Folder(
+                "/images".into(),
+                Some("https://x/".into()),
+            )],
+        )
+        .unwrap();
+        let saved = SavedUrls::load(&path).unwrap();
+        assert_eq!(saved.images()[&img], "https://x/a.gvmi");
+        assert_eq!(saved.folders()[Path::new("/images")], "https://x/");
+        save_changes(&path, &[UrlChange::Image(img.clone(), None)]).unwrap();
+        assert!(SavedUrls::load(&path).unwrap().images().is_empty());
+    }
+
+    #[test]
+    fn missing_is_empty_and_garbage_is_an_error_left_in_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(FILE_NAME);
+        assert_eq!(SavedUrls::load(&path).unwrap(), SavedUrls::default());
+        std::fs::write(&path, b"not json").unwrap();
+        let err = SavedUrls::load(&path).unwrap_err();
+        assert!(err.contains("not a saved-URLs file"), "{err}");
+        let change = UrlChange::Folder("/f".into(), Some("https://x/".into()));
+        assert!(save_changes(&path, &[change]).is_err());
+        assert_eq!(std::fs::read(&path).unwrap(), b"not json");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_or_a_huge_file_is_refused_without_hanging() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("fifo.json");
+        let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+        // SAFETY: mkfifo with a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        assert!(SavedUrls::load(&fifo).is_err());
+        let big = dir.path().join("big.json");
+        let f = std::fs::File::create(&big).unwrap();
+        f.set_len(MAX_BYTES + 1).unwrap();
+        assert!(SavedUrls::load(&big).unwrap_err().contains("too large"));
+    }
+}

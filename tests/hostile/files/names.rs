@@ -1,0 +1,258 @@
+//! Items 1, 3 and 14: image metadata and file names never reach a terminal
+//! raw; piped output stays `sha3sum`'s bytes; JSON keeps non-UTF-8 names.
+
+use std::io::Read;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use portable_pty::{native_pty_system, CommandBuilder, PtySize};
+
+use super::*;
+use crate::common::fixture;
+
+const LIMIT: Duration = Duration::from_secs(20);
+/// `abc` and its SHA3-224.
+const ABC: &str = "e642824c3f8cf24ad09234ee7d3c766fc9a3a5168d0c94ad73b46fdf";
+/// A name that sets the window title, then reverses the rest of the line.
+const EVIL: &[u8] = b"t\x1b]0;pwned\x07\xe2\x80\xaeig.gvmi";
+
+/// A gvmi as gvmkit-build lays it out (squashfs of the self-test fixture,
+/// CRC32 LE of the JSON, the JSON, its length): valid, so every field shows.
+fn image_with(json: &str) -> Vec<u8> {
+    let mut out = std::fs::read(fixture("self-test.gvmi")).unwrap()[..4096].to_vec();
+    out.extend_from_slice(&crc32fast::hash(json.as_bytes()).to_le_bytes());
+    out.extend_from_slice(json.as_bytes());
+    out.extend_from_slice(format!("{:08}", json.len()).as_bytes());
+    out
+}
+
+#[cfg(unix)]
+#[test]
+fn item_1_inspect_shows_escape_sequences_in_metadata_visibly() {
+    let dir = tempfile::tempdir().unwrap();
+    // Title, OSC 52 clipboard write, alternate screen, cursor report (which
+    // makes the terminal type `^[[14;15R` into the shell), 8-bit CSI, RLO, ZWSP.
+    let json = r#"{"Cmd":["/bin/sh","\u001b]0;pwned\u0007"],
+        "Entrypoint":["\u001b[6n"],
+        "Env":["A=\u001b]52;c;ZWNobyBoaQ==\u0007"],
+        "Labels":{"k\u001b[?1049h":"v\u009b6n"},
+        "User":"root\u202e","Image":"x\u200b\u001b[31m",
+        "WorkingDir":"/\r\u001bc","Volumes":{"/v\u001b[2J":{}}}"#;
+    let path = raw_path(dir.path(), EVIL);
+    std::fs::write(&path, image_with(json)).unwrap();
+    let out = bounded(gvmi(dir.path()).arg("inspect").arg(&path), None, LIMIT);
+    out.code(0);
+    assert_inert("inspect stdout", &out.stdout);
+    assert_inert("inspect stderr", &out.stderr);
+    let text = out.out();
+    for shown in [
+        "t\\e]0;pwned\\x07\\u{202e}ig.gvmi: valid gvmi image",
+        "\\e]0;pwned\\x07",
+        "\\e[6n",
+        "A=\\e]52;c;ZWNobyBoaQ==\\x07",
+        "k\\e[?1049h=v\\u{9b}6n",
+        "root\\u{202e}",
+        "x\\u{200b}\\e[31m",
+        "/\\r\\ec",
+        "/v\\e[2J",
+    ] {
+        assert!(text.contains(shown), "{shown:?} not in:\n{text}");
+    }
+    // The machine form keeps the values exact (JSON escapes controls itself).
+    let out = bounded(
+        gvmi(dir.path()).args(["inspect", "--json"]).arg(&path),
+        None,
+        LIMIT,
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.code(0).stdout).unwrap();
+    assert_eq!(v["config"]["user"], "root\u{202e}");
+}
+
+#[cfg(unix)]
+#[test]
+fn item_3_names_in_messages_are_visible_and_exit_codes_exact() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = raw_path(dir.path(), EVIL);
+    mkfifo(&fifo);
+    let hash = bounded(gvmi(dir.path()).arg("hash").arg(dir.path()), None, LIMIT);
+    hash.code(1);
+    assert_inert("hash stderr", &hash.stderr);
+    assert!(hash
+        .err()
+        .contains("t\\e]0;pwned\\x07\\u{202e}ig.gvmi: not a regular file (FIFO)"));
+
+    let missing = raw_path(dir.path(), b"gone\x1b[6n\xff.gvmi");
+    let inspect = bounded(gvmi(dir.path()).arg("inspect").arg(&missing), None, LIMIT);
+    inspect.code(2);
+    assert_inert("inspect stderr", &inspect.stderr);
+    assert!(
+        inspect.err().contains("gone\\e[6n\\xff.gvmi: No such file"),
+        "{}",
+        inspect.err()
+    );
+
+    let list = format!("{ABC}  gone\x1b]52;c;eA==\x07.gvmi\n");
+    let check = bounded(
+        gvmi(dir.path()).args(["check", "-"]),
+        Some(list.as_bytes()),
+        LIMIT,
+    );
+    check.code(1);
+    assert_inert("check stderr", &check.stderr);
+    assert!(check
+        .err()
+        .contains("gone\\e]52;c;eA==\\x07.gvmi: No such file"));
+}
+
+#[cfg(unix)]
+#[test]
+fn item_3_piped_lines_are_sha3sum_bytes_and_terminal_lines_are_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = raw_path(dir.path(), EVIL);
+    std::fs::write(&path, "abc").unwrap();
+    // Piped: byte for byte what `sha3sum -a 224` prints (names go out raw).
+    let piped = bounded(
+        gvmi(dir.path()).args(["hash", "--no-cache"]).arg(&path),
+        None,
+        LIMIT,
+    );
+    let mut want = format!("{ABC}  ").into_bytes();
+    want.extend_from_slice(&bytes_of(&path));
+    want.push(b'\n');
+    assert_eq!(piped.code(0).stdout, want);
+    let list = piped.stdout.clone();
+    let checked = bounded(gvmi(dir.path()).args(["check", "-"]), Some(&list), LIMIT);
+    let mut want = bytes_of(&path);
+    want.extend_from_slice(b": OK\n");
+    assert_eq!(checked.code(0).stdout, want);
+
+    // On a terminal: the same lines with the name escaped, as `ls` shows it.
+    let shown = "t\\e]0;pwned\\x07\\u{202e}ig.gvmi";
+    let hash = on_terminal(dir.path(), &["hash", "--no-cache", path.to_str().unwrap()]);
+    assert_inert("hash on a terminal", &hash);
+    let hash = String::from_utf8(hash).unwrap();
+    assert!(
+        hash.contains(&format!("{ABC}  {}/{shown}\n", dir.path().display())),
+        "{hash}"
+    );
+    let sums = dir.path().join("list");
+    std::fs::write(&sums, &list).unwrap();
+    let check = on_terminal(dir.path(), &["check", sums.to_str().unwrap()]);
+    assert_inert("check on a terminal", &check);
+    assert!(String::from_utf8(check)
+        .unwrap()
+        .contains(&format!("{shown}: OK\n")));
+}
+
+#[cfg(unix)]
+#[test]
+fn item_14_json_keeps_two_non_utf8_names_apart() {
+    use base64::Engine as _;
+    let dir = tempfile::tempdir().unwrap();
+    let a = raw_path(dir.path(), b"n\xff.gvmi");
+    let b = raw_path(dir.path(), b"n\xfe.gvmi");
+    std::fs::write(&a, "abc").unwrap();
+    std::fs::write(&b, "abc").unwrap();
+    std::fs::write(dir.path().join("plain.gvmi"), "abc").unwrap();
+    let out = bounded(
+        gvmi(dir.path())
+            .args(["hash", "--no-cache", "--json"])
+            .arg(dir.path()),
+        None,
+        LIMIT,
+    );
+    let records: Vec<serde_json::Value> = out
+        .code(0)
+        .out()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(records.len(), 3);
+    let bytes: Vec<Vec<u8>> = records[..2]
+        .iter()
+        .map(|r| {
+            let b64 = r["path_bytes"]
+                .as_str()
+                .expect("path_bytes for a non-UTF-8 name");
+            base64::engine::general_purpose::STANDARD
+                .decode(b64)
+                .unwrap()
+        })
+        .collect();
+    // walk order is by name: \xfe before \xff
+    assert_eq!(bytes[0], bytes_of(&b));
+    assert_eq!(bytes[1], bytes_of(&a));
+    assert_eq!(
+        records[0]["path"], records[1]["path"],
+        "the lossy text is the same..."
+    );
+    assert!(records[2].get("path_bytes").is_none(), "only when needed");
+}
+
+/// Runs gvmi with a pseudo-terminal as stdin, stdout and stderr; returns
+/// everything it wrote (the terminal's CR LF turned back into LF).
+fn on_terminal(home: &Path, args: &[&str]) -> Vec<u8> {
+    let pair = native_pty_system()
+        .openpty(PtySize {
+            rows: 30,
+            cols: 200,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .expect("openpty");
+    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_gvmi"));
+    cmd.args(args);
+    cmd.env("XDG_CONFIG_HOME", home);
+    cmd.env("XDG_CACHE_HOME", home.join("cache"));
+    let mut child = pair.slave.spawn_command(cmd).expect("spawn gvmi");
+    drop(pair.slave);
+    let mut reader = pair.master.try_clone_reader().unwrap();
+    let output = Arc::new(Mutex::new(Vec::new()));
+    let sink = Arc::clone(&output);
+    let pump = thread::spawn(move || {
+        let mut buf = [0u8; 8192];
+        // EIO once the child is gone: the end.
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            sink.lock().unwrap().extend_from_slice(&buf[..n]);
+        }
+    });
+    let deadline = Instant::now() + LIMIT;
+    while child.try_wait().unwrap().is_none() {
+        assert!(
+            Instant::now() < deadline,
+            "gvmi {args:?} hung on a terminal"
+        );
+        thread::sleep(Duration::from_millis(10));
+    }
+    drop(pair.master);
+    let _ = pump.join();
+    // gvmi's own progress line (CR, erase line) is not from a file: drop it.
+    let raw = output.lock().unwrap().clone();
+    let raw = strip(&raw, b"\r\x1b[2K");
+    let mut out = Vec::with_capacity(raw.len());
+    for (i, &b) in raw.iter().enumerate() {
+        if !(b == b'\r' && raw.get(i + 1) == Some(&b'\n')) {
+            out.push(b);
+        }
+    }
+    out
+}
+
+fn strip(bytes: &[u8], what: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i..].starts_with(what) {
+            i += what.len();
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    out
+}
