@@ -43,6 +43,17 @@ pub struct Engine {
 impl Engine {
     /// `threads` of `None` or 0 means one per core.
     pub fn new(threads: Option<usize>, events: Sender<Event>) -> anyhow::Result<Self> {
+        Self::with_backend(threads, events, Backend::active())
+    }
+
+    /// [`Engine::new`] on a given Keccak backend (tests, benchmarks); a
+    /// multi-lane one hashes several files per worker at once.
+    pub fn with_backend(
+        threads: Option<usize>,
+        events: Sender<Event>,
+        backend: Backend,
+    ) -> anyhow::Result<Self> {
+        anyhow::ensure!(backend.is_supported(), "this CPU cannot run {}", backend.name());
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads.unwrap_or(0))
             .thread_name(|i| format!("gvmi-hash-{i}"))
@@ -50,7 +61,7 @@ impl Engine {
         Ok(Engine {
             pool: Arc::new(pool),
             queue: Arc::default(),
-            backend: Backend::active(),
+            backend,
             events,
             cancel: CancelToken::new(),
         })

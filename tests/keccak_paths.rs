@@ -301,3 +301,107 @@ fn sixty_four_files_in_lanes_equal_python_under_every_backend() {
         }
     }
 }
+
+/// 8 files of 8 MiB as engine jobs, with the stamps discovery would give.
+fn engine_batch(dir: &std::path::Path) -> Vec<gvmi::engine::Job> {
+    (0..8)
+        .map(|i| {
+            let path = dir.join(format!("lane{i}.gvmi"));
+            write_prng_file(&path, 8 * MIB as u64, 100 + i as u64);
+            let stamp = gvmi::fsmeta::FileStamp::of(&std::fs::metadata(&path).unwrap());
+            gvmi::engine::Job {
+                id: i,
+                path,
+                stamp: Some(stamp),
+            }
+        })
+        .collect()
+}
+
+/// Every job's `Finished`, then proof that every worker is gone: once the
+/// engine is dropped the channel disconnects only when no worker holds it.
+fn drain_finished(
+    engine: gvmi::engine::Engine,
+    rx: &crossbeam_channel::Receiver<gvmi::event::Event>,
+    jobs: usize,
+    mut on_event: impl FnMut(&gvmi::event::Event),
+) -> Vec<Result<gvmi::hasher::Hashed, HashFailure>> {
+    let mut results = vec![None; jobs];
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while results.iter().any(Option::is_none) {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let event = rx.recv_timeout(left).expect("every job finishes");
+        on_event(&event);
+        if let gvmi::event::Event::Finished { id, result } = event {
+            assert!(results[id].is_none(), "job {id} finished twice");
+            results[id] = Some(result);
+        }
+    }
+    drop(engine);
+    while let Ok(event) = rx.recv_timeout(Duration::from_secs(60)) {
+        assert!(
+            !matches!(event, gvmi::event::Event::Finished { .. }),
+            "a Finished after all jobs had finished"
+        );
+    }
+    results.into_iter().map(Option::unwrap).collect()
+}
+
+#[test]
+fn a_file_changed_in_one_lane_fails_alone_and_the_others_are_hashed() {
+    let dir = tempdir();
+    let jobs = engine_batch(dir.path());
+    let victim = jobs[3].path.clone();
+    let want: Vec<_> = jobs
+        .iter()
+        .map(|j| hash_with(Backend::Reference, &std::fs::read(&j.path).unwrap()).unwrap())
+        .collect();
+    for b in backends() {
+        // A rendezvous channel: the worker waits at each event until it is
+        // taken, so the file is changed while its lane is mid-way.
+        let (tx, rx) = crossbeam_channel::bounded(0);
+        let engine = gvmi::engine::Engine::with_backend(Some(1), tx, b).unwrap();
+        engine.submit(jobs.clone(), &engine.batch_token());
+        let mut changed = false;
+        let results = drain_finished(engine, &rx, jobs.len(), |event| {
+            if let gvmi::event::Event::Progress { id: 3, done } = event {
+                if !changed && *done < 4 * MIB as u64 {
+                    use std::io::{Seek, SeekFrom, Write};
+                    let mut f = std::fs::OpenOptions::new().write(true).open(&victim).unwrap();
+                    f.seek(SeekFrom::Start(6 * MIB as u64)).unwrap();
+                    f.write_all(b"rebuilt").unwrap();
+                    changed = true;
+                }
+            }
+        });
+        assert!(changed, "{b:?}: the victim reported progress mid-way");
+        for (i, r) in results.iter().enumerate() {
+            match i {
+                3 => assert_eq!(r, &Err(HashFailure::Changed), "{b:?}"),
+                _ => assert_eq!(r.as_ref().unwrap().digest, want[i], "{b:?} lane {i}"),
+            }
+        }
+        write_prng_file(&victim, 8 * MIB as u64, 103); // as before, for the next backend
+    }
+}
+
+#[test]
+fn cancelling_mid_batch_finishes_every_job_and_ends_every_worker() {
+    let dir = tempdir();
+    let jobs = engine_batch(dir.path());
+    for b in backends() {
+        let (tx, rx) = crossbeam_channel::bounded(0);
+        let engine = gvmi::engine::Engine::with_backend(Some(2), tx, b).unwrap();
+        let token = engine.batch_token();
+        engine.submit(jobs.clone(), &token);
+        let results = drain_finished(engine, &rx, jobs.len(), |event| {
+            if matches!(event, gvmi::event::Event::Progress { .. }) {
+                token.cancel();
+            }
+        });
+        assert!(
+            results.iter().any(|r| r == &Err(HashFailure::Cancelled)),
+            "{b:?}: {results:?}"
+        );
+    }
+}
