@@ -299,7 +299,7 @@ pub struct SnippetArgs {
     #[arg(short, long)]
     pub copy: bool,
     /// A whole program that runs as saved, instead of lines to paste
-    /// (yapapi and golem-js).
+    /// (yapapi, golem-js, task-executor).
     #[arg(long, conflicts_with = "all_targets")]
     pub full: bool,
     /// One JSON object per image (and target): path, hash, url, target,

@@ -190,13 +190,17 @@ fn yapapi_full_program_runs_and_prints_the_task_package() {
 }
 
 #[test]
-fn golem_js_full_program_runs_in_node() {
+fn golem_js_and_task_executor_full_programs_run_in_node() {
     let modules = sdk_env().join("js/node_modules");
-    let ready = has_program("node") && modules.join("@golem-sdk/golem-js").exists();
-    if missing("node with @golem-sdk/golem-js 3", ready) {
+    let ready = has_program("node")
+        && modules.join("@golem-sdk/golem-js").exists()
+        && modules.join("@golem-sdk/task-executor").exists();
+    if missing("node with @golem-sdk/golem-js 3 and task-executor 2", ready) {
         return;
     }
-    let mut node = Command::new("node");
-    node.env("NODE_PATH", modules);
-    run_full_program(&mut node, "run.js", "golem-js");
+    for target in ["golem-js", "task-executor"] {
+        let mut node = Command::new("node");
+        node.env("NODE_PATH", &modules);
+        run_full_program(&mut node, "run.js", target);
+    }
 }

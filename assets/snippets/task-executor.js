@@ -1,5 +1,6 @@
 // {{about}}
 // Use with @golem-sdk/task-executor 2.x: const executor = await TaskExecutor.create(executorOptions);
+// gvmi snippet --full --target task-executor prints a whole program.
 const executorOptions = {
   demand: {
     workload: {

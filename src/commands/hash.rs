@@ -261,7 +261,7 @@ fn json_line(
 
 /// The path's bytes in base64 when its text form is lossy (not UTF-8), so
 /// two different names never become the same record.
-fn lossless_bytes(path: &Path) -> Option<String> {
+pub(super) fn lossless_bytes(path: &Path) -> Option<String> {
     use base64::Engine as _;
     let bytes = path_bytes(path);
     std::str::from_utf8(&bytes)

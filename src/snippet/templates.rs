@@ -25,6 +25,7 @@ impl Form {
             Form::Full => match target {
                 Target::Yapapi => Some("yapapi.full.py"),
                 Target::GolemJs => Some("golem-js.full.js"),
+                Target::TaskExecutor => Some("task-executor.full.js"),
                 _ => None,
             },
         }
@@ -124,6 +125,9 @@ pub fn builtin_form(target: Target, form: Form) -> Option<&'static str> {
         (Form::Full, Target::Yapapi) => Some(include_str!("../../assets/snippets/yapapi.full.py")),
         (Form::Full, Target::GolemJs) => {
             Some(include_str!("../../assets/snippets/golem-js.full.js"))
+        }
+        (Form::Full, Target::TaskExecutor) => {
+            Some(include_str!("../../assets/snippets/task-executor.full.js"))
         }
         (Form::Full, _) => None,
     }

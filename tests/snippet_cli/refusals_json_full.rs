@@ -178,9 +178,45 @@ fn full_is_a_whole_program_for_targets_that_have_one() {
     ]);
     assert_eq!(code, 0);
     assert!(out.contains("require(\"@golem-sdk/golem-js\")") && out.contains("main()"));
+    let args = [
+        "--hash",
+        ALPINE_HASH,
+        "--url",
+        url,
+        "--full",
+        "-t",
+        "task-executor",
+    ];
+    let (code, out, _) = snippet(&args);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("TaskExecutor.create(executorOptions)"),
+        "{out}"
+    );
     for target in ["golem-core", "dapp-runner", "task-package"] {
         let (code, out, err) = snippet(&["--hash", ALPINE_HASH, "--full", "-t", target]);
         assert_eq!((code, out.as_str()), (2, ""), "{target}");
         assert!(err.contains("no whole-program form"), "{err}");
     }
+}
+
+#[cfg(unix)]
+#[test]
+fn json_keeps_a_non_utf8_name_exactly() {
+    use base64::Engine as _;
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let name = std::ffi::OsStr::from_bytes(b"raw-\xff.gvmi");
+    std::fs::copy(fixture("self-test.gvmi"), dir.path().join(name)).unwrap();
+    let folder = dir.path().to_str().unwrap();
+    let (code, out, err) = snippet(&[folder, "--json", "--base-url", "https://e.com/"]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    assert!(v["path"].as_str().unwrap().ends_with("raw-\u{fffd}.gvmi"));
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(v["path_bytes"].as_str().unwrap())
+        .unwrap();
+    assert!(bytes.ends_with(b"/raw-\xff.gvmi"), "{bytes:?}");
+    // The URL is the name percent-encoded, byte for byte.
+    assert_eq!(v["url"], "https://e.com/raw-%FF.gvmi");
 }

@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use super::prepare::Prepared;
 use crate::clipboard::{Clipboard, CopyOutcome};
+use crate::commands::hash::lossless_bytes;
 use crate::commands::out::warn;
 use crate::snippet::{render_form, Form, SnippetError, Target, Templates};
 
@@ -52,7 +53,11 @@ pub fn text(p: &Prepared, layout: &Layout, out: &mut String) -> anyhow::Result<(
 /// The fields of one `--json` line.
 #[derive(Serialize)]
 struct Record<'a> {
+    /// The name as text; bytes that are not UTF-8 become U+FFFD...
     path: Option<String>,
+    /// ...so then the exact bytes are here too, base64, as in `gvmi hash --json`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    path_bytes: Option<String>,
     hash: Option<String>,
     url: Option<&'a str>,
     target: Option<&'static str>,
@@ -75,6 +80,7 @@ pub fn json(p: &Prepared, layout: &Layout, out: &mut String) -> anyhow::Result<(
                 .path
                 .as_ref()
                 .map(|path| path.to_string_lossy().into_owned()),
+            path_bytes: p.path.as_deref().and_then(lossless_bytes),
             hash: Some(p.input.hash.to_hex()),
             url: p.input.url.as_deref(),
             target: Some(target.name()),
@@ -92,6 +98,7 @@ pub fn json(p: &Prepared, layout: &Layout, out: &mut String) -> anyhow::Result<(
 pub fn json_refusal(path: Option<&Path>, reason: &str, out: &mut String) -> anyhow::Result<()> {
     let record = Record {
         path: path.map(|p| p.to_string_lossy().into_owned()),
+        path_bytes: path.and_then(lossless_bytes),
         hash: None,
         url: None,
         target: None,
