@@ -53,7 +53,11 @@ impl Engine {
         events: Sender<Event>,
         backend: Backend,
     ) -> anyhow::Result<Self> {
-        anyhow::ensure!(backend.is_supported(), "this CPU cannot run {}", backend.name());
+        anyhow::ensure!(
+            backend.is_supported(),
+            "this CPU cannot run {}",
+            backend.name()
+        );
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads.unwrap_or(0))
             .thread_name(|i| format!("gvmi-hash-{i}"))

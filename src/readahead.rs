@@ -139,7 +139,8 @@ mod tests {
 
     #[test]
     fn empty_input_gives_the_empty_hash() {
-        let (d, n) = hash_reader_overlapped(&b""[..], Sha3_224::new(), &CancelToken::new(), |_| {}).unwrap();
+        let (d, n) =
+            hash_reader_overlapped(&b""[..], Sha3_224::new(), &CancelToken::new(), |_| {}).unwrap();
         assert_eq!(n, 0);
         assert_eq!(
             d.to_hex(),

@@ -145,7 +145,8 @@ fn read_ahead_gives_what_the_inline_path_gives() {
         let bytes = data(len, len as u64);
         let inline = hasher::hash_reader(&bytes[..], &none, |_| {}).unwrap();
         let mut seen = Vec::new();
-        let ahead = hash_reader_overlapped(&bytes[..], Sha3_224::new(), &none, |n| seen.push(n)).unwrap();
+        let ahead =
+            hash_reader_overlapped(&bytes[..], Sha3_224::new(), &none, |n| seen.push(n)).unwrap();
         assert_eq!(ahead, inline, "{len} bytes");
         assert_eq!(inline.0, hash_with(Backend::Reference, &bytes).unwrap());
         assert_eq!(seen.last().copied().unwrap_or(0), len as u64);
@@ -278,7 +279,11 @@ fn sixty_four_files_in_lanes_equal_python_under_every_backend() {
     }
     let dir = tempdir();
     for (i, len) in lane_batch_sizes().into_iter().enumerate() {
-        write_prng_file(&dir.path().join(format!("f{i:02}.gvmi")), len as u64, i as u64);
+        write_prng_file(
+            &dir.path().join(format!("f{i:02}.gvmi")),
+            len as u64,
+            i as u64,
+        );
     }
     let want: Vec<String> = {
         let out = std::process::Command::new("python3")
@@ -286,7 +291,11 @@ fn sixty_four_files_in_lanes_equal_python_under_every_backend() {
             .arg(dir.path())
             .output()
             .unwrap();
-        String::from_utf8(out.stdout).unwrap().lines().map(String::from).collect()
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(String::from)
+            .collect()
     };
     assert_eq!(want.len(), 64);
     for b in backends() {
@@ -367,7 +376,10 @@ fn a_file_changed_in_one_lane_fails_alone_and_the_others_are_hashed() {
             if let gvmi::event::Event::Progress { id: 3, done } = event {
                 if !changed && *done < 4 * MIB as u64 {
                     use std::io::{Seek, SeekFrom, Write};
-                    let mut f = std::fs::OpenOptions::new().write(true).open(&victim).unwrap();
+                    let mut f = std::fs::OpenOptions::new()
+                        .write(true)
+                        .open(&victim)
+                        .unwrap();
                     f.seek(SeekFrom::Start(6 * MIB as u64)).unwrap();
                     f.write_all(b"rebuilt").unwrap();
                     changed = true;

@@ -140,7 +140,9 @@ mod tests {
         let q = Queue::default();
         q.push(vec![work(0, 5), work(1, 9), work(2, 5)], 1);
         q.push(vec![work(3, 9)], 1);
-        let order: Vec<usize> = std::iter::from_fn(|| q.pop()).map(|w| w.group[0].id).collect();
+        let order: Vec<usize> = std::iter::from_fn(|| q.pop())
+            .map(|w| w.group[0].id)
+            .collect();
         assert_eq!(order, [1, 3, 0, 2]);
     }
 
@@ -148,11 +150,19 @@ mod tests {
     fn workers_are_started_up_to_the_limit_and_retire_only_when_empty() {
         let q = Queue::default();
         assert_eq!(q.push(vec![work(0, 1)], 2), 1, "one job needs one worker");
-        assert_eq!(q.push(vec![work(1, 1), work(2, 1)], 2), 1, "then the second");
+        assert_eq!(
+            q.push(vec![work(1, 1), work(2, 1)], 2),
+            1,
+            "then the second"
+        );
         assert_eq!(q.push(vec![work(3, 1)], 2), 0, "never more than the limit");
         assert!(!q.retire(), "work is waiting");
         while q.pop().is_some() {}
         assert!(q.retire() && q.retire());
-        assert_eq!(q.push(vec![work(4, 1)], 2), 1, "retired workers are replaced");
+        assert_eq!(
+            q.push(vec![work(4, 1)], 2),
+            1,
+            "retired workers are replaced"
+        );
     }
 }

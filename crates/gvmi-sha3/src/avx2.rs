@@ -27,7 +27,10 @@ impl Avx2 {
     /// at least `blocks * RATE` bytes long) into `state`'s first 4 lanes.
     pub(super) fn absorb(self, state: &mut Words, lanes: [&[u8]; MAX_LANES], blocks: usize) {
         for lane in &lanes[..LANES] {
-            assert!(lane.len() >= blocks * RATE, "a lane is shorter than the blocks asked for");
+            assert!(
+                lane.len() >= blocks * RATE,
+                "a lane is shorter than the blocks asked for"
+            );
         }
         // SAFETY: an `Avx2` exists only after the CPU reported AVX2, the one
         // feature this function is compiled with; the assertion above keeps
@@ -63,7 +66,10 @@ fn splat(c: i64) -> __m256i {
 macro_rules! rol {
     ($x:expr, $n:literal) => {{
         let x = $x;
-        _mm256_or_si256(_mm256_slli_epi64::<$n>(x), _mm256_srli_epi64::<{ 64 - $n }>(x))
+        _mm256_or_si256(
+            _mm256_slli_epi64::<$n>(x),
+            _mm256_srli_epi64::<{ 64 - $n }>(x),
+        )
     }};
 }
 

@@ -25,7 +25,10 @@ impl Avx512 {
     /// least `blocks * RATE` bytes long) into `state`.
     pub(super) fn absorb(self, state: &mut Words, lanes: [&[u8]; MAX_LANES], blocks: usize) {
         for lane in lanes {
-            assert!(lane.len() >= blocks * RATE, "a lane is shorter than the blocks asked for");
+            assert!(
+                lane.len() >= blocks * RATE,
+                "a lane is shorter than the blocks asked for"
+            );
         }
         // SAFETY: an `Avx512` exists only after the CPU reported AVX-512F,
         // the one feature this function is compiled with; the assertion

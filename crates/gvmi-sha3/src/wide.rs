@@ -162,8 +162,23 @@ mod tests {
 
     #[test]
     fn lanes_of_every_length_around_the_rate_agree_with_the_reference() {
-        let data: Vec<u8> = (0..40 * RATE as u32).map(|i| (i * 131 + 17) as u8).collect();
-        let lens = [0, 1, 143, 144, 145, 287, 288, 289, 1000, 2880, 5000, 40 * RATE];
+        let data: Vec<u8> = (0..40 * RATE as u32)
+            .map(|i| (i * 131 + 17) as u8)
+            .collect();
+        let lens = [
+            0,
+            1,
+            143,
+            144,
+            145,
+            287,
+            288,
+            289,
+            1000,
+            2880,
+            5000,
+            40 * RATE,
+        ];
         for b in wide_backends() {
             for group in lens.chunks(b.lanes()) {
                 // Each lane a different slice and length, so a mixed-up lane shows.
