@@ -78,8 +78,18 @@ pub enum ConfigError {
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Read(p, e) => write!(f, "{}: cannot read: {}", visible_path(p), io_error::message(e)),
-            Self::Write(p, e) => write!(f, "{}: cannot write: {}", visible_path(p), io_error::message(e)),
+            Self::Read(p, e) => write!(
+                f,
+                "{}: cannot read: {}",
+                visible_path(p),
+                io_error::message(e)
+            ),
+            Self::Write(p, e) => write!(
+                f,
+                "{}: cannot write: {}",
+                visible_path(p),
+                io_error::message(e)
+            ),
             Self::Parse {
                 path,
                 line,

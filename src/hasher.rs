@@ -223,5 +223,4 @@ mod tests {
         assert_eq!(seen.last(), Some(&(CHUNK_SIZE as u64 + 10)));
         assert!(seen.windows(2).all(|w| w[0] < w[1]));
     }
-
 }

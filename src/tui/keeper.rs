@@ -13,8 +13,8 @@ use crossbeam_channel::{bounded, unbounded, Receiver, RecvTimeoutError, Sender};
 use crate::cache::{self, Cache, Lookup};
 use crate::cancel::CancelToken;
 use crate::engine::{Engine, Job};
-use crate::fsmeta::FileStamp;
 use crate::event::{CacheNote, Event, JobId};
+use crate::fsmeta::FileStamp;
 use crate::hasher::Hashed;
 
 /// How often new results are saved while the workbench runs.
@@ -74,7 +74,10 @@ impl Keeper {
     pub fn lookup(&self, path: &Path, stamp: &FileStamp) -> Lookup {
         let _ = self.loaded.recv(); // returns when the loader drops its sender
         let guard = self.cache.lock().unwrap();
-        guard.as_ref().expect("loaded").lookup(&cache::key(path), stamp)
+        guard
+            .as_ref()
+            .expect("loaded")
+            .lookup(&cache::key(path), stamp)
     }
 
     /// Tells the cache these jobs begin now (results may be kept only if
