@@ -25,6 +25,7 @@ pub mod snippet;
 pub mod sumline;
 pub mod tui;
 pub mod units;
+pub mod url_choice;
 pub mod user_dirs;
 pub mod verify;
 pub mod visible;

@@ -3,7 +3,7 @@
 //! `verify_batch`. Exit codes: `crate::verify::exit` (README has the table).
 
 use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -11,9 +11,9 @@ use super::out::write_stdout;
 use crate::cancel::CancelToken;
 use crate::cli::VerifyArgs;
 use crate::config::Config;
-use crate::hasher::{self, io_message};
-use crate::image_url;
+use crate::hasher;
 use crate::units::human_bytes;
+use crate::url_choice::{self, UrlChoice};
 use crate::verify::{self, exit, Expected, Options, Stage};
 use crate::visible::{visible, visible_path};
 
@@ -71,35 +71,29 @@ pub fn options(args: &VerifyArgs) -> Options {
     opts
 }
 
-/// The URL for an image: `--url`, else `--base-url` + its path below
-/// `root`, else the config file's `[[base_url]]` for its folder.
+/// The URL for an image, by `url_choice`'s rule: `--url`, else
+/// `--base-url` + its path below `root`, else the config file's
+/// `[[base_url]]` for its folder.
 pub fn url_for(
     args: &VerifyArgs,
     config: &Config,
     image: &Path,
     root: &Path,
 ) -> Result<String, String> {
-    if let Some(url) = &args.url {
-        return Ok(url.clone());
-    }
-    let relative = image
-        .strip_prefix(root)
-        .ok()
-        .filter(|r| !r.as_os_str().is_empty())
-        .map(Path::to_path_buf)
-        .or_else(|| image.file_name().map(PathBuf::from))
-        .unwrap_or_default();
-    if let Some(base) = &args.base_url {
-        return Ok(image_url::join(base, &relative));
-    }
-    let absolute = std::path::absolute(image).map_err(|e| io_message(&e))?;
-    match config.base_url_for(&absolute) {
-        Some((base, rel)) => Ok(image_url::join(&base.url, &rel)),
-        None => Err(format!(
-            "{}: no URL: give --url or --base-url (or a [[base_url]] for its folder in config.toml)",
-            visible_path(image)
-        )),
-    }
+    let choice = UrlChoice {
+        own: args.url.as_deref(),
+        run_base: args.base_url.as_deref(),
+        config,
+    };
+    let relative = url_choice::relative_below(image, root);
+    choice
+        .url(relative, &url_choice::absolute_spellings(image, false))
+        .ok_or_else(|| {
+            format!(
+                "{}: no URL: give --url or --base-url (or a [[base_url]] for its folder in config.toml)",
+                visible_path(image)
+            )
+        })
 }
 
 /// Hashes the local image, then checks its URL.

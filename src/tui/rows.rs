@@ -102,10 +102,7 @@ impl Row {
 
     /// The path below the scanned folder: what a base URL is joined with.
     pub fn relative_path(&self) -> &Path {
-        match self.path.strip_prefix(&self.root) {
-            Ok(rel) if !rel.as_os_str().is_empty() => rel,
-            _ => Path::new(self.path.file_name().unwrap_or(self.path.as_os_str())),
-        }
+        crate::url_choice::relative_below(&self.path, &self.root)
     }
 
     /// The folder column: the parent relative to the scanned folder.

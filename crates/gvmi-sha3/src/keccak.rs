@@ -5,11 +5,11 @@
 //! gets baseline x86-64 code. Nothing here is ever called on its own.
 
 /// SHA3-224's rate: 1600 − 2 × 224 bits, in bytes.
-pub(crate) const RATE: usize = 144;
+pub const RATE: usize = 144;
 const RATE_LANES: usize = RATE / 8;
 
 /// Iota's round constants (FIPS 202, 3.2.5).
-const RC: [u64; 24] = [
+pub(crate) const RC: [u64; 24] = [
     0x0000_0000_0000_0001,
     0x0000_0000_0000_8082,
     0x8000_0000_0000_808a,

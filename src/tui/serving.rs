@@ -1,11 +1,13 @@
 //! Where an image will be served from and the snippet that points at it:
-//! the workbench's view of `image_url`, `config` and `snippet`.
+//! the workbench's view of `url_choice`, `image_url`, `config` and `snippet`
+//! (not `gvmi publish`, which uploads).
 
 use super::app::{App, EditField, Effect};
 use super::rows::Row;
 use super::saved_urls::{SavedUrls, UrlChange};
 use crate::image_url;
 use crate::snippet::{self, SnippetInput};
+use crate::url_choice::{self, UrlChoice};
 
 impl App {
     pub fn target_name(&self) -> &'static str {
@@ -27,24 +29,20 @@ impl App {
 
     /// The folder's base URL: set with `b`, else from the config file.
     pub fn base_url_for(&self, row: &Row) -> Option<String> {
-        if let Some(base) = self.base_urls.get(&row.root) {
-            return Some(base.clone());
-        }
-        self.config
-            .base_url_for(&row.root)
-            .map(|(b, rel)| image_url::join(&b.url, &rel))
+        let run_base = self.base_urls.get(&row.root).map(String::as_str);
+        url_choice::folder_base(run_base, &self.config, &row.root)
     }
 
-    /// The URL a provider will download this image from, if known.
+    /// The URL a provider will download this image from, if known
+    /// (`url_choice`'s rule; the config is matched on the path as found:
+    /// resolving symlinks would be file I/O on the UI thread).
     pub fn url_for(&self, row: &Row) -> Option<String> {
-        if let Some(url) = &row.url {
-            return Some(url.clone());
-        }
-        if let Some(base) = self.base_urls.get(&row.root) {
-            return Some(image_url::join(base, row.relative_path()));
-        }
-        let (base, rel) = self.config.base_url_for(&row.path)?;
-        Some(image_url::join(&base.url, &rel))
+        let choice = UrlChoice {
+            own: row.url.as_deref(),
+            run_base: self.base_urls.get(&row.root).map(String::as_str),
+            config: &self.config,
+        };
+        choice.url(row.relative_path(), std::slice::from_ref(&row.path))
     }
 
     /// Warnings (or the refusal) for this row's URL, in plain words.
