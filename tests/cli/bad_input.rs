@@ -1,7 +1,6 @@
 //! Bad input: every odd, vanished, unreadable or changing file is named on
 //! stderr as `gvmi: <path>: <reason>`, the rest go on, the exit code tells.
 
-
 use std::fs;
 use std::path::Path;
 use std::time::Duration;

@@ -2,7 +2,6 @@
 //! misses, a broken cache file is rebuilt, concurrent runs keep each other's
 //! entries, and entries under a vanished folder survive pruning.
 
-
 use std::fs;
 use std::time::SystemTime;
 

@@ -1,7 +1,6 @@
 //! Inspection of `.gvmi` structure: the real fixtures parse with the right
 //! fields, every broken variant is named, and no input makes it panic.
 
-
 use std::path::Path;
 
 use crate::common::{fixture, gvmi, run};

@@ -3,7 +3,6 @@
 //! Under `CI=true` a missing python3, or a CPU without BMI1/BMI2 (which
 //! would leave the `bmi` path untested), fails instead of skipping.
 
-
 use std::io::{self, Read};
 use std::time::{Duration, Instant};
 
@@ -204,7 +203,7 @@ fn a_big_file_with_a_cancelled_token_is_cancelled_not_hashed() {
 
 /// The Keccak team's SHA3-224 known answers (tests/data, with provenance).
 fn known_answers() -> Vec<(Vec<u8>, String)> {
-    let text = include_str!("data/sha3_224_short_msg_kat.txt");
+    let text = include_str!("../data/sha3_224_short_msg_kat.txt");
     let mut out = Vec::new();
     let (mut len, mut msg) = (None, None);
     for line in text.lines() {

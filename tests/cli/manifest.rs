@@ -1,7 +1,6 @@
 //! `gvmi hash --write-sums`: one SHA3SUMS per folder, names relative to it,
 //! accepted by `gvmi check` and Perl's `sha3sum -a 224 -c` from inside it.
 
-
 use std::fs;
 use std::process::Command;
 

@@ -1,7 +1,6 @@
 //! `gvmi hash` agrees with independent SHA3-224 implementations: python3's
 //! hashlib, `openssl dgst -sha3-224`, and the fixtures' SHA3SUMS.
 
-
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -1,7 +1,6 @@
 //! `gvmi verify` against a real HTTP server on 127.0.0.1: every way a
 //! published URL goes wrong gets its own message and exit code.
 
-
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 

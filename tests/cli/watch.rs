@@ -1,7 +1,6 @@
 //! Watch mode: images written slowly are reported once, complete, with the
 //! right hash; deleted ones go; rebuilt ones come back with their new hash.
 
-
 use std::fs::{self, OpenOptions};
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;

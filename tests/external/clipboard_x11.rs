@@ -3,7 +3,6 @@
 //! helper until another program takes the clipboard over.
 #![cfg(target_os = "linux")]
 
-
 use std::io::Write;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};

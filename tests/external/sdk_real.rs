@@ -2,7 +2,6 @@
 //! tests/sdk/setup.sh): each must make the provider receive
 //! `hash:sha3:<fixture hash>:<url>` for a fixture served on 127.0.0.1.
 
-
 use std::path::PathBuf;
 use std::process::Command;
 

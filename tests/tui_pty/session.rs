@@ -162,7 +162,11 @@ pub fn python_sha3(path: &Path) -> String {
     match out {
         Ok(o) if o.status.success() => String::from_utf8(o.stdout).unwrap().trim().to_string(),
         _ => {
-            crate::support::skip::available(false, "python3 (the hash oracle)", ".ci/run installs it");
+            crate::support::skip::available(
+                false,
+                "python3 (the hash oracle)",
+                ".ci/run installs it",
+            );
             String::new()
         }
     }

@@ -1,16 +1,15 @@
 //! The workbench's change marks, manifest opinions, duplicates and watched
 //! rows, driven by events as the cache, feed and watcher send them.
 
-
 use std::collections::HashMap;
 use std::path::PathBuf;
 
+use crate::fixture::*;
 use gvmi::event::{CacheNote, Event};
 use gvmi::tui::app::{App, Effect};
 use gvmi::tui::rows::{Listed, RowState};
 use gvmi::watch::Change;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use crate::fixture::*;
 
 fn row<'a>(app: &'a App, name: &str) -> &'a gvmi::tui::rows::Row {
     app.rows.iter().find(|r| r.name() == name).unwrap()

@@ -2,11 +2,11 @@
 //! changes from events, what the table and details pane show, and the
 //! workers against a real HTTP server.
 
-
 use std::time::Duration;
 
-use crate::common::http_server::{Route, Server};
 use crate::common;
+use crate::common::http_server::{Route, Server};
+use crate::fixture::*;
 use crossbeam_channel::unbounded;
 use gvmi::cancel::CancelToken;
 use gvmi::checks::CheckEvent;
@@ -16,7 +16,6 @@ use gvmi::tui::app::{App, Effect};
 use gvmi::tui::workers::{VerifyJob, Workers};
 use gvmi::verify::{Expected, Failure, Options, Stage, Verified};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use crate::fixture::*;
 
 fn press(app: &mut App, code: KeyCode) -> Option<Effect> {
     app.on_key(KeyEvent::new(code, KeyModifiers::NONE))

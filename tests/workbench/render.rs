@@ -1,10 +1,9 @@
 //! Snapshots of the workbench's main screens, drawn by the real renderer.
 
-
+use crate::fixture::*;
 use gvmi::event::Event;
 use gvmi::hasher::HashFailure;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use crate::fixture::*;
 
 fn press(app: &mut gvmi::tui::app::App, code: KeyCode) {
     app.on_key(KeyEvent::new(code, KeyModifiers::NONE));

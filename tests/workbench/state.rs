@@ -1,11 +1,10 @@
 //! The workbench state: sort, filter, selection, rehash and events, without a terminal.
 
-
+use crate::fixture::*;
 use gvmi::event::Event;
 use gvmi::tui::app::{App, Effect, Mode};
 use gvmi::tui::rows::{RowState, SortKey};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use crate::fixture::*;
 
 fn press(app: &mut App, code: KeyCode) -> Option<Effect> {
     app.on_key(KeyEvent::new(code, KeyModifiers::NONE))

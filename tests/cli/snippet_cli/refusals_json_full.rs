@@ -1,8 +1,8 @@
 //! Snippets that point at something wrong (an invalid image), `--json`,
 //! several images, and `--full` programs.
 
-use crate::common::*;
 use super::{alpine, snippet};
+use crate::common::*;
 
 /// A copy of the alpine fixture cut short: hashable, but not a valid image.
 fn truncated_image(dir: &std::path::Path) -> String {
