@@ -9,5 +9,6 @@ use support::common;
 mod changes;
 mod checks;
 mod fixture;
+mod identity;
 mod render;
 mod state;
