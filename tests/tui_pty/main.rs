@@ -3,8 +3,8 @@
 mod clipboard;
 mod keys;
 mod session;
-#[path = "../skip/mod.rs"]
-mod skip;
+#[path = "../support/mod.rs"]
+mod support;
 mod worker_panic;
 
 use std::io::Write;

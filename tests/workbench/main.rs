@@ -1,0 +1,13 @@
+//! The workbench's state and screen, driven by events and keys without a
+//! terminal: state, rendering (insta snapshots), watched changes, checks.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+use support::common;
+
+mod changes;
+mod checks;
+mod fixture;
+mod render;
+mod state;
