@@ -1,5 +1,13 @@
-//! The worker pool: hashes files in parallel, one file per task, and reports
-//! on a channel. It never touches a terminal and never blocks on its sender.
+//! The worker pool: hashes files in parallel and reports on a channel. It
+//! never touches a terminal and never blocks on its sender.
+//!
+//! Submitted batches go into one queue (`queue`), largest file first; up to
+//! one worker per pool thread drains it. On a CPU with a multi-lane Keccak
+//! (`sha3_fast::WideSponge`) a worker hashes several files at once, one per
+//! SIMD lane (`lanes`); otherwise one file at a time (`hasher::hash_file`).
+
+mod lanes;
+mod queue;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -10,7 +18,9 @@ use crossbeam_channel::Sender;
 use crate::cancel::CancelToken;
 use crate::event::{Event, JobId};
 use crate::fsmeta::FileStamp;
-use crate::hasher::{self, HashFailure};
+use crate::hasher::{self, HashFailure, Hashed};
+use crate::sha3_fast::Backend;
+use queue::{Queue, Work};
 
 /// One file to hash. `stamp` is what discovery saw: it orders the work and
 /// lets hard links to one inode be read once.
@@ -24,6 +34,8 @@ pub struct Job {
 /// A rayon pool of its own, so `--jobs` binds only gvmi's hashing.
 pub struct Engine {
     pool: Arc<rayon::ThreadPool>,
+    queue: Arc<Queue>,
+    backend: Backend,
     events: Sender<Event>,
     cancel: CancelToken,
 }
@@ -31,12 +43,29 @@ pub struct Engine {
 impl Engine {
     /// `threads` of `None` or 0 means one per core.
     pub fn new(threads: Option<usize>, events: Sender<Event>) -> anyhow::Result<Self> {
+        Self::with_backend(threads, events, Backend::active())
+    }
+
+    /// [`Engine::new`] on a given Keccak backend (tests, benchmarks); a
+    /// multi-lane one hashes several files per worker at once.
+    pub fn with_backend(
+        threads: Option<usize>,
+        events: Sender<Event>,
+        backend: Backend,
+    ) -> anyhow::Result<Self> {
+        anyhow::ensure!(
+            backend.is_supported(),
+            "this CPU cannot run {}",
+            backend.name()
+        );
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads.unwrap_or(0))
             .thread_name(|i| format!("gvmi-hash-{i}"))
             .build()?;
         Ok(Engine {
             pool: Arc::new(pool),
+            queue: Arc::default(),
+            backend,
             events,
             cancel: CancelToken::new(),
         })
@@ -55,10 +84,20 @@ impl Engine {
     /// Queues a batch, largest files first so a big image never starts last.
     /// Hard links within the batch are read once and their result shared.
     pub fn submit(&self, jobs: Vec<Job>, cancel: &CancelToken) {
-        for group in link_groups(jobs) {
-            let events = self.events.clone();
-            let cancel = cancel.clone();
-            self.pool.spawn(move || run_group(group, &cancel, &events));
+        let work = link_groups(jobs)
+            .into_iter()
+            .map(|group| Work {
+                group,
+                cancel: cancel.clone(),
+            })
+            .collect();
+        let start = self.queue.push(work, self.pool.current_num_threads());
+        for _ in 0..start {
+            let (queue, events, backend) = (self.queue.clone(), self.events.clone(), self.backend);
+            self.pool.spawn(move || match backend.lanes() {
+                1 => drain_one_by_one(&queue, &events),
+                _ => lanes::run(&queue, &events, backend),
+            });
         }
     }
 }
@@ -79,34 +118,46 @@ fn link_groups(jobs: Vec<Job>) -> Vec<Vec<Job>> {
             None => groups.push(vec![job]),
         }
     }
-    groups.sort_by_key(|g| std::cmp::Reverse(g[0].stamp.map_or(0, |s| s.size)));
     groups
 }
 
-fn run_group(group: Vec<Job>, cancel: &CancelToken, events: &Sender<Event>) {
-    let lead = &group[0];
-    let result = if cancel.is_cancelled() {
+/// The scalar worker: one file after another until the queue is empty.
+fn drain_one_by_one(queue: &Queue, events: &Sender<Event>) {
+    loop {
+        match queue.pop() {
+            Some(work) => run_group(&work, events),
+            None if queue.retire() => return,
+            None => {}
+        }
+    }
+}
+
+fn run_group(work: &Work, events: &Sender<Event>) {
+    let lead = &work.group[0];
+    let result = if work.cancel.is_cancelled() {
         Err(HashFailure::Cancelled)
     } else {
-        hash_one(lead, cancel, events)
+        announce(lead, events);
+        hasher::hash_file(&lead.path, &work.cancel, |done| {
+            let _ = events.send(Event::Progress { id: lead.id, done });
+        })
     };
-    for job in &group {
+    report(&work.group, result, events);
+}
+
+/// `Started` for the job whose file is about to be read.
+fn announce(job: &Job, events: &Sender<Event>) {
+    let size = job.stamp.map_or(0, |s| s.size);
+    let _ = events.send(Event::Started { id: job.id, size });
+}
+
+/// `Finished` for every job of a link group: one read answers for all.
+fn report(group: &[Job], result: Result<Hashed, HashFailure>, events: &Sender<Event>) {
+    for job in group {
         // The receiver may be gone (the user quit); there is nobody left to tell.
         let _ = events.send(Event::Finished {
             id: job.id,
             result: result.clone(),
         });
     }
-}
-
-fn hash_one(
-    job: &Job,
-    cancel: &CancelToken,
-    events: &Sender<Event>,
-) -> Result<hasher::Hashed, HashFailure> {
-    let size = job.stamp.map_or(0, |s| s.size);
-    let _ = events.send(Event::Started { id: job.id, size });
-    hasher::hash_file(&job.path, cancel, |done| {
-        let _ = events.send(Event::Progress { id: job.id, done });
-    })
 }

@@ -37,27 +37,27 @@ impl fmt::Display for HashFailure {
 
 impl From<io::Error> for HashFailure {
     fn from(e: io::Error) -> Self {
-        HashFailure::Io(io_message(&e))
-    }
-}
-
-/// The OS's message without Rust's " (os error N)" tail, as GNU tools print it.
-pub fn io_message(e: &io::Error) -> String {
-    let s = e.to_string();
-    match s.rfind(" (os error ") {
-        Some(i) if s.ends_with(')') => s[..i].to_string(),
-        _ => s,
+        HashFailure::Io(crate::io_error::message(&e))
     }
 }
 
 /// Hashes a reader to its end, calling `progress` with the running byte count.
 pub fn hash_reader<R: Read>(
+    reader: R,
+    cancel: &CancelToken,
+    progress: impl FnMut(u64),
+) -> Result<(Sha3Digest, u64), HashFailure> {
+    hash_reader_into(reader, Sha3_224::new(), cancel, progress)
+}
+
+/// [`hash_reader`] going on from `hasher`; `progress` counts this reader's bytes.
+fn hash_reader_into<R: Read>(
     mut reader: R,
+    mut hasher: Sha3_224,
     cancel: &CancelToken,
     mut progress: impl FnMut(u64),
 ) -> Result<(Sha3Digest, u64), HashFailure> {
     with_buffer(|buf| {
-        let mut hasher = Sha3_224::new();
         let mut done = 0u64;
         loop {
             if cancel.is_cancelled() {
@@ -84,28 +84,37 @@ pub struct Hashed {
     pub stamp: FileStamp,
 }
 
-/// Hashes the regular file at `path`, never opening anything else. Files of
-/// [`readahead::READAHEAD_MIN`] or more are read on a second thread so
-/// reading overlaps hashing; smaller ones inline, on this thread's buffer.
-///
-/// The file counts as changed if its stamp (size, mtime, ctime, inode: the
-/// cache's rule) moved between open and end of read, if fewer or more bytes
-/// were read than its size, or if the path now names another file (replaced
-/// by rename while we read).
-pub fn hash_file(
-    path: &Path,
-    cancel: &CancelToken,
-    progress: impl FnMut(u64),
-) -> Result<Hashed, HashFailure> {
+/// A regular file opened for hashing, with the stamp it had when opened.
+pub struct Opened {
+    pub file: std::fs::File,
+    pub before: FileStamp,
+}
+
+/// Opens `path` for hashing: regular files only, never blocking on a FIFO
+/// or device (`fsmeta::open_regular`), with a sequential-read hint.
+pub fn open(path: &Path) -> Result<Opened, HashFailure> {
     let (file, meta) = fsmeta::open_regular(path)?;
-    let before = FileStamp::of(&meta);
     advise_sequential(&file);
-    let (digest, read) = if before.size >= readahead::READAHEAD_MIN {
-        readahead::hash_reader_overlapped(&file, cancel, progress)?
-    } else {
-        hash_reader(&file, cancel, progress)?
-    };
-    let after = FileStamp::of(&file.metadata()?);
+    Ok(Opened {
+        file,
+        before: FileStamp::of(&meta),
+    })
+}
+
+/// The hash of `opened` stands only if the file did not move while `read`
+/// bytes were read: its stamp (size, mtime, ctime, inode: the cache's rule)
+/// moved between open and end of read, fewer or more bytes were read than
+/// its size, or the path now names another file (replaced by rename while
+/// we read) all make it `Changed`.
+/// Every hashing path (one file, or many in SIMD lanes) ends here.
+pub fn confirm(
+    path: &Path,
+    opened: &Opened,
+    digest: Sha3Digest,
+    read: u64,
+) -> Result<Hashed, HashFailure> {
+    let before = opened.before;
+    let after = FileStamp::of(&opened.file.metadata()?);
     let now_at_path = std::fs::metadata(path).map(|m| FileStamp::of(&m));
     let replaced = match now_at_path {
         Ok(s) => before.content_moved(&s),
@@ -118,6 +127,39 @@ pub fn hash_file(
         digest,
         stamp: before,
     })
+}
+
+/// Hashes the regular file at `path`, never opening anything else. Files of
+/// [`readahead::READAHEAD_MIN`] or more are read on a second thread so
+/// reading overlaps hashing; smaller ones inline, on this thread's buffer.
+/// See [`confirm`] for when the file counts as changed.
+pub fn hash_file(
+    path: &Path,
+    cancel: &CancelToken,
+    progress: impl FnMut(u64),
+) -> Result<Hashed, HashFailure> {
+    let opened = open(path)?;
+    let (digest, read) = hash_rest(&opened, Sha3_224::new(), 0, cancel, progress)?;
+    confirm(path, &opened, digest, read)
+}
+
+/// Hashes what is left of `opened` (its read position onwards) into
+/// `hasher`, which already holds the first `done` bytes; big remainders are
+/// read ahead on a second thread. Returns the digest and the total read.
+pub fn hash_rest(
+    opened: &Opened,
+    hasher: Sha3_224,
+    done: u64,
+    cancel: &CancelToken,
+    mut progress: impl FnMut(u64),
+) -> Result<(Sha3Digest, u64), HashFailure> {
+    let step = |n: u64| progress(done + n);
+    let (digest, read) = if opened.before.size.saturating_sub(done) >= readahead::READAHEAD_MIN {
+        readahead::hash_reader_overlapped(&opened.file, hasher, cancel, step)?
+    } else {
+        hash_reader_into(&opened.file, hasher, cancel, step)?
+    };
+    Ok((digest, done + read))
 }
 
 thread_local! {
@@ -180,12 +222,5 @@ mod tests {
         hash_reader(&data[..], &CancelToken::new(), |n| seen.push(n)).unwrap();
         assert_eq!(seen.last(), Some(&(CHUNK_SIZE as u64 + 10)));
         assert!(seen.windows(2).all(|w| w[0] < w[1]));
-    }
-
-    #[cfg(unix)]
-    #[test]
-    fn io_message_drops_the_os_error_tail() {
-        let e = io::Error::from_raw_os_error(2);
-        assert_eq!(io_message(&e), "No such file or directory");
     }
 }

@@ -32,11 +32,12 @@ pub const RING: usize = 4;
 /// that ended reading. End of file is the channel closing.
 type Filled = io::Result<(Vec<u8>, usize)>;
 
-/// Hashes `reader` to its end with reading on a second thread; otherwise
-/// exactly [`crate::hasher::hash_reader`]: same digest, same progress
-/// calls (running totals), cancellation checked between buffers.
+/// Hashes `reader` to its end into `hasher` with reading on a second
+/// thread; otherwise exactly [`crate::hasher::hash_reader`]: same digest,
+/// same progress calls (running totals), cancellation checked between buffers.
 pub fn hash_reader_overlapped<R: Read + Send>(
     mut reader: R,
+    hasher: Sha3_224,
     cancel: &CancelToken,
     mut progress: impl FnMut(u64),
 ) -> Result<(Sha3Digest, u64), HashFailure> {
@@ -57,7 +58,7 @@ pub fn hash_reader_overlapped<R: Read + Send>(
         // `drain` (error, cancel) drops `free_tx` and `full_rx`, which makes
         // the reader's next receive or send fail, so it stops and the scope
         // can join it.
-        drain(free_tx, full_rx, cancel, &mut progress)
+        drain(hasher, free_tx, full_rx, cancel, &mut progress)
     })
 }
 
@@ -82,12 +83,12 @@ fn fill<R: Read>(reader: &mut R, free: Receiver<Vec<u8>>, full: Sender<Filled>) 
 
 /// The hashing side: hash each filled buffer in order and hand it back.
 fn drain(
+    mut hasher: Sha3_224,
     free: Sender<Vec<u8>>,
     full: Receiver<Filled>,
     cancel: &CancelToken,
     progress: &mut impl FnMut(u64),
 ) -> Result<(Sha3Digest, u64), HashFailure> {
-    let mut hasher = Sha3_224::new();
     let mut done = 0u64;
     loop {
         if cancel.is_cancelled() {
@@ -127,13 +128,19 @@ mod tests {
 
     #[test]
     fn a_read_error_is_reported_and_the_reader_stops() {
-        let r = hash_reader_overlapped(Flaky { left: 5000 }, &CancelToken::new(), |_| {});
+        let r = hash_reader_overlapped(
+            Flaky { left: 5000 },
+            Sha3_224::new(),
+            &CancelToken::new(),
+            |_| {},
+        );
         assert_eq!(r, Err(HashFailure::Io("disk on fire".into())));
     }
 
     #[test]
     fn empty_input_gives_the_empty_hash() {
-        let (d, n) = hash_reader_overlapped(&b""[..], &CancelToken::new(), |_| {}).unwrap();
+        let (d, n) =
+            hash_reader_overlapped(&b""[..], Sha3_224::new(), &CancelToken::new(), |_| {}).unwrap();
         assert_eq!(n, 0);
         assert_eq!(
             d.to_hex(),

@@ -2,8 +2,7 @@
 //! golem-core and a provider will check? One image here; a folder goes to
 //! `verify_batch`. Exit codes: `crate::verify::exit` (README has the table).
 
-use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -11,9 +10,10 @@ use super::out::write_stdout;
 use crate::cancel::CancelToken;
 use crate::cli::VerifyArgs;
 use crate::config::Config;
-use crate::hasher::{self, io_message};
-use crate::image_url;
+use crate::hasher;
+use crate::status_line::StatusLine;
 use crate::units::human_bytes;
+use crate::url_choice::{self, UrlChoice};
 use crate::verify::{self, exit, Expected, Options, Stage};
 use crate::visible::{visible, visible_path};
 
@@ -71,35 +71,29 @@ pub fn options(args: &VerifyArgs) -> Options {
     opts
 }
 
-/// The URL for an image: `--url`, else `--base-url` + its path below
-/// `root`, else the config file's `[[base_url]]` for its folder.
+/// The URL for an image, by `url_choice`'s rule: `--url`, else
+/// `--base-url` + its path below `root`, else the config file's
+/// `[[base_url]]` for its folder.
 pub fn url_for(
     args: &VerifyArgs,
     config: &Config,
     image: &Path,
     root: &Path,
 ) -> Result<String, String> {
-    if let Some(url) = &args.url {
-        return Ok(url.clone());
-    }
-    let relative = image
-        .strip_prefix(root)
-        .ok()
-        .filter(|r| !r.as_os_str().is_empty())
-        .map(Path::to_path_buf)
-        .or_else(|| image.file_name().map(PathBuf::from))
-        .unwrap_or_default();
-    if let Some(base) = &args.base_url {
-        return Ok(image_url::join(base, &relative));
-    }
-    let absolute = std::path::absolute(image).map_err(|e| io_message(&e))?;
-    match config.base_url_for(&absolute) {
-        Some((base, rel)) => Ok(image_url::join(&base.url, &rel)),
-        None => Err(format!(
-            "{}: no URL: give --url or --base-url (or a [[base_url]] for its folder in config.toml)",
-            visible_path(image)
-        )),
-    }
+    let choice = UrlChoice {
+        own: args.url.as_deref(),
+        run_base: args.base_url.as_deref(),
+        config,
+    };
+    let relative = url_choice::relative_below(image, root);
+    choice
+        .url(relative, &url_choice::absolute_spellings(image, false))
+        .ok_or_else(|| {
+            format!(
+                "{}: no URL: give --url or --base-url (or a [[base_url]] for its folder in config.toml)",
+                visible_path(image)
+            )
+        })
 }
 
 /// Hashes the local image, then checks its URL.
@@ -125,7 +119,7 @@ pub fn check_image(
         }
     };
     outcome.url = Some(url.clone());
-    let mut line = Line::new(!quiet);
+    let mut line = StatusLine::on_terminal(!quiet);
     line.show(&format!("hashing {}", visible_path(image)));
     let hashed = hasher::hash_file(image, &CancelToken::new(), |_| {});
     line.clear();
@@ -158,7 +152,7 @@ fn check_url(
     opts: &Options,
     quiet: bool,
 ) -> Result<verify::Verified, verify::Failure> {
-    let mut line = Line::new(!quiet);
+    let mut line = StatusLine::on_terminal(!quiet);
     let result = verify::verify(url, expected, opts, &CancelToken::new(), |stage| {
         line.show(&stage_text(url, stage));
     });
@@ -179,36 +173,5 @@ fn stage_text(url: &str, stage: Stage) -> String {
             human_bytes(total)
         ),
         Stage::Get { done, .. } => format!("GET {}", human_bytes(done)),
-    }
-}
-
-/// A one-line status on stderr, only when it is a terminal.
-pub struct Line {
-    enabled: bool,
-    drawn: bool,
-}
-
-impl Line {
-    pub fn new(wanted: bool) -> Self {
-        Line {
-            enabled: wanted && std::io::stderr().is_terminal(),
-            drawn: false,
-        }
-    }
-
-    pub fn show(&mut self, text: &str) {
-        if self.enabled {
-            let mut err = std::io::stderr().lock();
-            let _ = write!(err, "\r\x1b[K{text}");
-            let _ = err.flush();
-            self.drawn = true;
-        }
-    }
-
-    pub fn clear(&mut self) {
-        if self.drawn {
-            let _ = write!(std::io::stderr(), "\r\x1b[K");
-            self.drawn = false;
-        }
     }
 }

@@ -101,7 +101,7 @@ fn read_ini(path: Option<&Path>) -> Result<Sections, String> {
         Err(e) => Err(format!(
             "{}: {}",
             crate::visible::visible_path(path),
-            crate::hasher::io_message(&e)
+            crate::io_error::message(&e)
         )),
     }
 }

@@ -64,7 +64,7 @@ impl fmt::Display for PublishError {
 
 impl From<std::io::Error> for PublishError {
     fn from(e: std::io::Error) -> Self {
-        PublishError::Local(crate::hasher::io_message(&e))
+        PublishError::Local(crate::io_error::message(&e))
     }
 }
 

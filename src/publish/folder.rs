@@ -85,7 +85,7 @@ pub fn copy(
         _ => PublishError::Upload(format!(
             "{}: {}",
             crate::visible::visible_path(target),
-            crate::hasher::io_message(&e)
+            crate::io_error::message(&e)
         )),
     })?;
     let name = target.file_name().unwrap_or_default().to_string_lossy();
@@ -94,7 +94,7 @@ pub fn copy(
         PublishError::Upload(format!(
             "{}: {}",
             crate::visible::visible_path(&sidecar(target)),
-            crate::hasher::io_message(&e)
+            crate::io_error::message(&e)
         ))
     })?;
     Ok(Hashed { digest, stamp })

@@ -6,16 +6,16 @@
 
 pub mod app;
 mod changes;
-mod checks;
 mod effects;
 mod feed;
+pub mod findings;
 mod keeper;
 mod keys;
 pub mod line_edit;
 mod places;
-mod publish;
 pub mod rows;
 pub mod saved_urls;
+mod serving;
 mod terminal;
 pub mod ui;
 pub mod workers;

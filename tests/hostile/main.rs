@@ -3,8 +3,10 @@
 //! an attack and asserts that nothing raw reaches the terminal, every wait and
 //! read is bounded, and nothing is lost or left behind.
 
-#[path = "../common/mod.rs"]
-mod common;
+#[path = "../support/mod.rs"]
+mod support;
+
+use support::common;
 
 mod files;
 mod network;

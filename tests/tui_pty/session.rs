@@ -162,7 +162,11 @@ pub fn python_sha3(path: &Path) -> String {
     match out {
         Ok(o) if o.status.success() => String::from_utf8(o.stdout).unwrap().trim().to_string(),
         _ => {
-            crate::skip::available(false, "python3 (the hash oracle)", ".ci/run installs it");
+            crate::support::skip::available(
+                false,
+                "python3 (the hash oracle)",
+                ".ci/run installs it",
+            );
             String::new()
         }
     }
@@ -235,7 +239,7 @@ pub fn have(tool: &str) -> bool {
         .args(["-c", &format!("command -v {tool}")])
         .output()
         .is_ok_and(|o| o.status.success());
-    crate::skip::available(
+    crate::support::skip::available(
         found,
         &format!("the external tool `{tool}`"),
         ".ci/run installs it",

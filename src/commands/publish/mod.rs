@@ -6,7 +6,6 @@ mod one;
 mod report;
 mod signals;
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -17,7 +16,8 @@ use crate::cli::{HashCacheArgs, PublishArgs};
 use crate::discover::Found;
 use crate::event::Event;
 use crate::hasher::{HashFailure, Hashed};
-use crate::progress::{ProgressLine, Tally};
+use crate::progress::Tally;
+use crate::status_line::StatusLine;
 use crate::publish::s3::{Remote, S3};
 use crate::publish::{exit, folder, s3_settings, state, Dest, PublishError, Wanted};
 use crate::visible::visible_path;
@@ -146,8 +146,7 @@ fn publish_all(
 ) -> Vec<Outcome> {
     let total: u64 = images.iter().map(|(_, _, s)| s.size).sum();
     let mut tally = Tally::new(images.len(), total);
-    let show = std::io::stderr().is_terminal() && !ctx.args.json;
-    let mut line = ProgressLine::new(show);
+    let mut line = StatusLine::on_terminal(!ctx.args.json);
     let mut outcomes = Vec::new();
     for (id, (path, root, stamp)) in images.iter().enumerate() {
         if ctx.cancel.is_cancelled() {
@@ -160,7 +159,7 @@ fn publish_all(
         let outcome = {
             let mut progress = |done: u64| {
                 tally.apply(&Event::Progress { id, done });
-                line.update(&tally);
+                line.show_throttled(|| tally.line());
             };
             one::publish(ctx, path, root, stamp, &mut progress)
         };
@@ -174,7 +173,7 @@ fn publish_all(
         tally.apply(&Event::Finished { id, result });
         line.clear();
         report::progress_words(ctx.args, &outcome);
-        line.update(&tally);
+        line.show_throttled(|| tally.line());
         outcomes.push(outcome);
     }
     line.clear();
@@ -202,7 +201,7 @@ fn remember(outcomes: &[Outcome]) {
         let file = state::path().unwrap_or_default();
         warn(
             format_args!("state {}", visible_path(&file)),
-            format_args!("not saved: {}", crate::hasher::io_message(&e)),
+            format_args!("not saved: {}", crate::io_error::message(&e)),
         );
     }
 }

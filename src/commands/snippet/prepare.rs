@@ -12,6 +12,7 @@ use crate::gvmi_format;
 use crate::hasher;
 use crate::image_url;
 use crate::snippet::{caveat, Resources, SnippetInput, Target};
+use crate::url_choice::{self, UrlChoice};
 
 /// An image ready to render, with what to tell the user about it.
 pub struct Prepared {
@@ -132,29 +133,25 @@ fn identify(image: Option<&Path>, args: &SnippetArgs) -> Result<SnippetInput, Re
     })
 }
 
-/// `--url`, else `--base-url` + file name, else the config's base URL for
-/// the image's folder, else none (placeholder).
+/// By `url_choice`'s rule: `--url`, else `--base-url` + the file name,
+/// else the config's base URL for the image's folder (written with or
+/// without symlinks resolved), else none (placeholder).
 fn choose_url(
     image: Option<&Path>,
     args: &SnippetArgs,
     config: &Config,
     file_name: &str,
 ) -> Option<String> {
-    if let Some(url) = &args.url {
-        return Some(url.clone());
-    }
     let raw_name: OsString = image
         .and_then(Path::file_name)
         .map_or_else(|| file_name.into(), OsString::from);
-    if let Some(base) = &args.base_url {
-        return Some(image_url::join(base, Path::new(&raw_name)));
-    }
-    let image = image?;
-    // Config folders may be written with or without symlinks resolved.
-    let candidates = [std::path::absolute(image).ok(), image.canonicalize().ok()];
-    candidates
-        .iter()
-        .flatten()
-        .find_map(|path| config.base_url_for(path))
-        .map(|(base, relative)| image_url::join(&base.url, &relative))
+    let choice = UrlChoice {
+        own: args.url.as_deref(),
+        run_base: args.base_url.as_deref(),
+        config,
+    };
+    let absolute = image.map_or_else(Vec::new, |image| {
+        url_choice::absolute_spellings(image, true)
+    });
+    choice.url(Path::new(&raw_name), &absolute)
 }

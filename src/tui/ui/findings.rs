@@ -1,0 +1,126 @@
+//! How inspection and URL verification show: a mark in the table's state
+//! column and a section of the details pane. Pure, like all of `ui`.
+
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Cell;
+
+use super::fit;
+use crate::gvmi_format::report;
+use crate::tui::app::App;
+use crate::tui::findings::UrlCheck;
+use crate::tui::rows::RowId;
+use crate::tui::rows::RowState;
+use crate::units::human_bytes;
+use crate::verify::Stage;
+
+/// The state cell for a hashed row whose checks have something to say:
+/// a verification running or failed beats an invalid image, which beats
+/// a verified URL. `None` leaves the plain "✓ done".
+pub fn state_cell(app: &App, id: RowId, width: usize) -> Option<Cell<'static>> {
+    if !matches!(app.rows[id].state, RowState::Done(_)) {
+        return None;
+    }
+    let theme = &app.theme;
+    let check = app.url_check(id);
+    let (text, style) = match check {
+        Some(UrlCheck::Running { stage, .. }) => (running_text(*stage), theme.busy()),
+        Some(UrlCheck::Done { result: Err(f), .. }) => (format!("✗ {}", f.tag()), theme.error()),
+        _ if app.is_invalid(id) => ("✗ invalid".to_string(), theme.error()),
+        Some(UrlCheck::Done { result: Ok(_), .. }) => ("✓ served".to_string(), theme.ok()),
+        None => return None,
+    };
+    Some(Cell::from(Span::styled(fit(&text, width), style)))
+}
+
+fn running_text(stage: Stage) -> String {
+    match stage {
+        Stage::Head => "⇅ HEAD".into(),
+        Stage::Get {
+            done,
+            total: Some(total),
+        } if total > 0 => format!("⇣ {:>3}%", done.saturating_mul(100) / total),
+        Stage::Get { done, .. } => format!("⇣ {}", human_bytes(done)),
+    }
+}
+
+fn label(app: &App, name: &str) -> Span<'static> {
+    Span::styled(format!("{name:<9}"), app.theme.dim())
+}
+
+/// The details pane's "Served?" and "Image" lines for row `id`.
+pub fn detail_lines(app: &App, id: RowId) -> Vec<Line<'static>> {
+    let theme = &app.theme;
+    // The verdict on the URL first: one line, easily missed below a long config.
+    let check = match app.url_check(id) {
+        None => Line::from(vec![
+            label(app, "Served?"),
+            Span::styled("press v to verify the URL serves this image", theme.dim()),
+        ]),
+        Some(UrlCheck::Running { stage, .. }) => Line::from(vec![
+            label(app, "Served?"),
+            Span::styled(format!("verifying… {}", running_text(*stage)), theme.busy()),
+        ]),
+        Some(UrlCheck::Done {
+            url,
+            result: Ok(ok),
+        }) => {
+            let via = if &ok.final_url != url {
+                format!(", via {}", ok.final_url)
+            } else {
+                String::new()
+            };
+            Line::from(vec![
+                label(app, "Served?"),
+                Span::styled(
+                    format!(
+                        "✓ yes: HEAD 200, same size and hash ({} bytes{via})",
+                        ok.bytes
+                    ),
+                    theme.ok(),
+                ),
+            ])
+        }
+        Some(UrlCheck::Done { result: Err(f), .. }) => Line::from(vec![
+            label(app, "Served?"),
+            Span::styled(format!("✗ {f}"), theme.error()),
+        ]),
+    };
+    let mut out = vec![check];
+    match app.inspection(id) {
+        None => out.push(Line::from(vec![
+            label(app, "Image"),
+            Span::styled("inspected once hashed", theme.dim()),
+        ])),
+        Some(Err(reason)) => out.push(Line::from(vec![
+            label(app, "Image"),
+            Span::styled(format!("could not be read: {reason}"), theme.error()),
+        ])),
+        Some(Ok(inspection)) => {
+            let style = if inspection.is_valid() {
+                theme.ok()
+            } else {
+                theme.error()
+            };
+            let verdict = if inspection.is_valid() {
+                "valid gvmi image"
+            } else {
+                "INVALID gvmi image"
+            };
+            out.push(Line::from(vec![
+                label(app, "Image"),
+                Span::styled(verdict, style),
+            ]));
+            for defect in &inspection.defects {
+                out.push(Line::styled(format!("         ✗ {defect}"), theme.error()));
+            }
+            // Size is already shown above; the rest is the image's own story.
+            for (name, value) in report::fields(inspection).into_iter().skip(1) {
+                out.push(Line::from(vec![
+                    Span::styled(format!("  {name:<11} "), theme.dim()),
+                    Span::raw(value),
+                ]));
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,22 @@
+//! The command line, end to end and the library parts behind it: `hash`,
+//! `check`, the cache, SHA3SUMS, `inspect`, `verify`, `snippet`, `watch`,
+//! config, and SHA3-224 against independent oracles.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+use support::{cache_support, cli_support, common};
+
+mod bad_input;
+mod cache;
+mod config;
+mod image_url;
+mod inspect;
+mod keccak_paths;
+mod manifest;
+mod oracle;
+mod roundtrip;
+mod snapshots;
+mod snippet_cli;
+mod verify_cli;
+mod watch;

@@ -1,0 +1,198 @@
+//! `gvmi snippet --copy` under a real X server (Xvfb): the snippet must
+//! still be on the clipboard after gvmi has exited, served by its detached
+//! helper until another program takes the clipboard over.
+#![cfg(target_os = "linux")]
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::common::*;
+
+/// Tests here run in parallel threads; two picking the same free display
+/// number at once would race, so X tests take turns.
+static X_TURN: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn x_turn() -> std::sync::MutexGuard<'static, ()> {
+    X_TURN
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// An Xvfb on a free display number, killed when dropped.
+struct Xvfb {
+    child: Child,
+    display: String,
+}
+
+impl Xvfb {
+    fn start() -> Xvfb {
+        for n in 90..140 {
+            // A display is taken if its lock or socket exists.
+            let taken = Path::new(&format!("/tmp/.X{n}-lock")).exists()
+                || Path::new(&format!("/tmp/.X11-unix/X{n}")).exists();
+            if taken {
+                continue;
+            }
+            let display = format!(":{n}");
+            let mut child = Command::new("Xvfb")
+                .args([display.as_str(), "-nolisten", "tcp"])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("start Xvfb");
+            if wait_for(|| Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()) {
+                return Xvfb { child, display };
+            }
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        panic!("no free X display between :90 and :139");
+    }
+}
+
+impl Drop for Xvfb {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn wait_for(mut ready: impl FnMut() -> bool) -> bool {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while Instant::now() < deadline {
+        if ready() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    false
+}
+
+fn xclip(display: &str, args: &[&str]) -> Command {
+    let mut cmd = Command::new("xclip");
+    cmd.args(args).env("DISPLAY", display);
+    cmd
+}
+
+fn clipboard(display: &str) -> Option<String> {
+    let out = xclip(display, &["-o", "-selection", "clipboard"])
+        .stderr(Stdio::null())
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// `xclip -i`: it forks a server that keeps its stdio, so no pipes but stdin.
+fn take_over(display: &str, text: &str) {
+    let mut child = xclip(display, &["-selection", "clipboard", "-i"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("run xclip");
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(text.as_bytes()).unwrap();
+    drop(stdin);
+    assert!(child.wait().unwrap().success());
+}
+
+#[test]
+fn copied_snippet_outlives_gvmi() {
+    let tools = has_program("Xvfb") || Path::new("/usr/bin/Xvfb").exists();
+    if missing("Xvfb and xclip", tools && has_program("xclip")) {
+        return;
+    }
+    let _turn = x_turn();
+    let x = Xvfb::start();
+    let config = tempfile::tempdir().unwrap();
+    let url = "https://cdn.example.com/alpine.gvmi";
+    let (code, printed, err) = run(gvmi(config.path()).env("DISPLAY", &x.display).args([
+        "snippet",
+        "--hash",
+        ALPINE_HASH,
+        "--url",
+        url,
+        "--copy",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("copied to the clipboard"), "{err}");
+    // gvmi has exited; the detached helper must still answer.
+    assert!(
+        wait_for(|| clipboard(&x.display).as_deref() == Some(printed.as_str())),
+        "clipboard holds {:?}",
+        clipboard(&x.display)
+    );
+    // Another program taking the clipboard over ends the helper's job.
+    take_over(&x.display, "something else");
+    assert!(wait_for(
+        || clipboard(&x.display).as_deref() == Some("something else")
+    ));
+}
+
+#[test]
+fn display_addresses_are_read_from_display() {
+    use gvmi::clipboard::{x_address, XAddress};
+    assert_eq!(
+        x_address(":0"),
+        Some(XAddress::Local("/tmp/.X11-unix/X0".into()))
+    );
+    assert_eq!(
+        x_address("unix:12.0"),
+        Some(XAddress::Local("/tmp/.X11-unix/X12".into()))
+    );
+    assert_eq!(
+        x_address("localhost:10.0"),
+        Some(XAddress::Tcp("localhost".into(), 6010))
+    );
+    assert_eq!(x_address("/private/tmp/launch-x/org.xquartz:0"), None);
+    assert_eq!(x_address("nonsense"), None);
+}
+
+/// The helper serving the clipboard must not outlive the X server it serves.
+#[test]
+fn clipboard_server_ends_when_its_display_goes_away() {
+    let tools = has_program("Xvfb") || Path::new("/usr/bin/Xvfb").exists();
+    if missing("Xvfb and xclip", tools && has_program("xclip")) {
+        return;
+    }
+    let _turn = x_turn();
+    let x = Xvfb::start();
+    let display = x.display.clone();
+    let mut server = Command::new(env!("CARGO_BIN_EXE_gvmi"))
+        .arg(gvmi::clipboard::SERVE_SUBCOMMAND)
+        .env("DISPLAY", &display)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    server
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"served text")
+        .unwrap();
+    assert!(wait_for(
+        || clipboard(&display).as_deref() == Some("served text")
+    ));
+    drop(x); // the X server dies; nobody takes the selection over
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let status = loop {
+        if let Some(status) = server.try_wait().unwrap() {
+            break Some(status);
+        }
+        if Instant::now() > deadline {
+            let _ = server.kill();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(
+        status.is_some(),
+        "the clipboard server outlived its display"
+    );
+}

@@ -1,0 +1,14 @@
+//! The workbench's state and screen, driven by events and keys without a
+//! terminal: state, rendering (insta snapshots), watched changes, checks.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+use support::common;
+
+mod changes;
+mod checks;
+mod fixture;
+mod identity;
+mod render;
+mod state;

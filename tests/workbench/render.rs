@@ -1,0 +1,280 @@
+//! Snapshots of the workbench's main screens, drawn by the real renderer.
+
+use crate::fixture::*;
+use gvmi::event::Event;
+use gvmi::hasher::HashFailure;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+fn press(app: &mut gvmi::tui::app::App, code: KeyCode) {
+    app.on_key(KeyEvent::new(code, KeyModifiers::NONE));
+}
+
+fn three_images(width: u16, height: u16) -> (gvmi::tui::app::App, [usize; 3]) {
+    let mut app = app(width, height);
+    let a = discover(&mut app, "alpine-3.19-6c1f2b9a0d.gvmi", 3_576_181, 0);
+    let b = discover(&mut app, "tools/ubuntu-poc.gvmi", 3_846_504, 5);
+    let c = discover(&mut app, "self-test.gvmi", 4_741, 9);
+    (app, [a, b, c])
+}
+
+#[test]
+fn scanning_shows_per_row_progress_and_the_overall_gauge() {
+    let (mut app, [a, b, _]) = three_images(100, 12);
+    progress(&mut app, a, 3_576_181, 1_500_000);
+    finish(&mut app, b, 3_846_504, 5, 2);
+    insta::assert_snapshot!(screen(&app));
+}
+
+#[test]
+fn done_shows_hashes_and_a_summary() {
+    let (mut app, [a, b, c]) = three_images(100, 10);
+    finish(&mut app, a, 3_576_181, 0, 1);
+    finish(&mut app, b, 3_846_504, 5, 2);
+    finish(&mut app, c, 4_741, 9, 3);
+    app.apply(Event::DiscoveryDone);
+    let text = screen(&app);
+    assert!(text.contains("✓ 3 hashed"), "{text}");
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn errors_are_rows_with_their_reason() {
+    let (mut app, [a, b, c]) = three_images(100, 10);
+    problem(&mut app, "pipe.gvmi", "not a regular file (FIFO)");
+    fail(&mut app, a, HashFailure::Io("Permission denied".into()));
+    fail(&mut app, b, HashFailure::Changed);
+    finish(&mut app, c, 4_741, 9, 3);
+    app.apply(Event::DiscoveryDone);
+    let text = screen(&app);
+    assert!(text.contains("not a regular file (FIFO)") && text.contains("Permission denied"));
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn details_pane_below_on_80_columns() {
+    let (mut app, [a, ..]) = three_images(80, 24);
+    finish(&mut app, a, 3_576_181, 0, 1);
+    app.apply(Event::DiscoveryDone);
+    press(&mut app, KeyCode::Enter);
+    insta::assert_snapshot!(screen(&app));
+}
+
+#[test]
+fn details_pane_beside_on_wide_terminals() {
+    let (mut app, [a, ..]) = three_images(160, 16);
+    finish(&mut app, a, 3_576_181, 0, 1);
+    press(&mut app, KeyCode::Enter);
+    insta::assert_snapshot!(screen(&app));
+}
+
+#[test]
+fn help_overlay_lists_every_key() {
+    let (mut app, _) = three_images(80, 24);
+    press(&mut app, KeyCode::Char('?'));
+    let text = screen(&app);
+    for (key, _) in gvmi::tui::ui::help::KEYS {
+        assert!(text.contains(key), "help lacks {key}");
+    }
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn narrow_terminal_drops_columns_instead_of_breaking() {
+    let (mut app, [a, ..]) = three_images(56, 8);
+    finish(&mut app, a, 3_576_181, 0, 1);
+    let text = screen(&app);
+    assert!(!text.contains("Folder") && !text.contains("Modified"));
+    assert!(text.contains("Name") && text.contains("SHA3-224"));
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn empty_folder_says_so() {
+    let mut app = app(80, 6);
+    app.apply(Event::DiscoveryDone);
+    let text = screen(&app);
+    assert!(text.contains("No .gvmi images here"));
+    insta::assert_snapshot!(text);
+}
+
+/// The snippet as `c` copies it, for the selected row.
+fn snippet_lines(app: &gvmi::tui::app::App) -> Vec<String> {
+    let row = app.selected_row().unwrap();
+    let snippet = app.snippet_for(row).unwrap();
+    snippet.lines().map(str::to_string).collect()
+}
+
+#[test]
+fn details_at_200x50_show_the_whole_snippet_unwrapped() {
+    let (mut app, [a, ..]) = three_images(200, 50);
+    finish(&mut app, a, 3_576_181, 0, 1);
+    app.apply(Event::DiscoveryDone);
+    press(&mut app, KeyCode::Enter);
+    let text = screen(&app);
+    for line in snippet_lines(&app) {
+        assert!(
+            text.lines().any(|l| l.ends_with(line.trim_end())),
+            "snippet line {line:?} not shown whole:\n{text}"
+        );
+    }
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn details_at_80x24_show_every_snippet_line_cut_never_wrapped() {
+    let (mut app, [a, ..]) = three_images(80, 24);
+    finish(&mut app, a, 3_576_181, 0, 1);
+    press(&mut app, KeyCode::Enter);
+    let text = screen(&app);
+    for line in snippet_lines(&app) {
+        let shown = text.lines().any(|l| {
+            l == line.trim_end()
+                || l.strip_suffix('→')
+                    .is_some_and(|cut| !cut.is_empty() && line.starts_with(cut))
+        });
+        assert!(shown, "snippet line {line:?} missing or wrapped:\n{text}");
+    }
+}
+
+/// The first line of the details pane's text (below its title).
+fn pane_top(app: &gvmi::tui::app::App) -> String {
+    let text = screen(app);
+    let mut lines = text.lines().skip_while(|l| !l.contains(" Details "));
+    lines.next();
+    lines.next().unwrap_or_default().to_string()
+}
+
+#[test]
+fn the_details_pane_scrolls_by_keys_and_wheel() {
+    use ratatui::crossterm::event::{MouseEvent, MouseEventKind};
+    let (mut app, [a, ..]) = three_images(80, 24);
+    finish(&mut app, a, 3_576_181, 0, 1);
+    press(&mut app, KeyCode::Enter);
+    assert!(pane_top(&app).starts_with("Snippet (yapapi)"));
+    assert!(!screen(&app).contains("Modified 2026"), "below the fold");
+    app.on_key(KeyEvent::new(KeyCode::Down, KeyModifiers::SHIFT));
+    assert!(pane_top(&app).starts_with("⚠ placeholder URL"));
+    // Tab gives the pane the focus: End scrolls to its last line.
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::End);
+    let text = screen(&app);
+    assert!(text.contains("Modified 2026-11-18 11:06 UTC"), "{text}");
+    assert!(text.contains(&format!("of {}", app.details_offset().0 + 14)));
+    press(&mut app, KeyCode::PageUp);
+    assert_eq!(app.details_offset().0, 0);
+    // Sideways, code only: the cut URL line shows its end.
+    press(&mut app, KeyCode::Right);
+    press(&mut app, KeyCode::Right);
+    let text = screen(&app);
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with('←') && l.ends_with("9a0d.gvmi\",")),
+        "{text}"
+    );
+    assert!(
+        text.contains("Snippet (yapapi)"),
+        "text lines do not scroll"
+    );
+    press(&mut app, KeyCode::Home);
+    // The wheel over the pane scrolls it, not the table.
+    let area = gvmi::tui::ui::layout::details_area(&app).unwrap();
+    let selected = app.selected;
+    app.on_mouse(MouseEvent {
+        kind: MouseEventKind::ScrollDown,
+        column: area.x + 2,
+        row: area.y + 3,
+        modifiers: KeyModifiers::NONE,
+    });
+    assert_eq!(app.details_offset().0, 3);
+    assert_eq!(app.selected, selected);
+    // Esc closes the pane; another row starts at the top.
+    press(&mut app, KeyCode::Esc);
+    assert!(!app.show_details && !app.quit);
+}
+
+#[test]
+fn long_field_values_wrap_under_their_column() {
+    let mut app = app(80, 40);
+    let name = format!("{}.gvmi", "very-long-image-name-".repeat(5));
+    let id = discover(&mut app, &name, 10, 0);
+    finish(&mut app, id, 10, 0, 1);
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::End);
+    let text = screen(&app);
+    let path_line = text
+        .lines()
+        .position(|l| l.starts_with("Path     /images/"))
+        .unwrap();
+    let next = text.lines().nth(path_line + 1).unwrap();
+    assert!(
+        next.starts_with("         ") && next.trim_start().starts_with("very-long"),
+        "continuation under the value's column:\n{text}"
+    );
+}
+
+/// Names, URLs and messages from outside reach the screen escaped: no
+/// control, bidi override or zero-width character is drawn raw.
+#[test]
+fn unsafe_characters_in_names_and_urls_are_shown_escaped() {
+    let mut app = app(200, 40);
+    let id = discover(
+        &mut app,
+        "evil\u{202e}lmth.\u{200b}x\u{1b}]0;t\u{7}.gvmi",
+        10,
+        0,
+    );
+    finish(&mut app, id, 10, 0, 1);
+    let first = first_row(&app).id;
+    app.rows[first].url = Some("https://cdn.example.com/\u{202e}a.gvmi".into());
+    press(&mut app, KeyCode::Enter);
+    let text = screen(&app);
+    for bad in ['\u{202e}', '\u{200b}', '\u{1b}', '\u{7}'] {
+        assert!(!text.contains(bad), "{bad:?} drawn raw:\n{text}");
+    }
+    assert!(
+        text.contains("evil\\u{202e}lmth.\\u{200b}x\\e]0;t\\x07.gvmi"),
+        "{text}"
+    );
+    assert!(
+        text.contains("https://cdn.example.com/\\u{202e}a.gvmi"),
+        "{text}"
+    );
+    // What the user types into the filter is shown the same way.
+    press(&mut app, KeyCode::Char('/'));
+    press(&mut app, KeyCode::Char('\u{202e}'));
+    let text = screen(&app);
+    assert!(!text.contains('\u{202e}'), "{text}");
+    assert!(text.contains("filter: \\u{202e}"), "{text}");
+}
+
+/// Two folder arguments holding images of the same name: the Folder
+/// column names each row's root, so the rows can be told apart.
+#[test]
+fn two_roots_with_same_named_images_are_told_apart() {
+    use gvmi::discover::Found;
+    let mut app = app(120, 9);
+    for (n, root) in ["/srv/alpha", "/srv/beta"].into_iter().enumerate() {
+        for (m, rel) in ["app.gvmi", "tools/app.gvmi"].into_iter().enumerate() {
+            let root = std::path::PathBuf::from(root);
+            let id = 100 + n * 10 + m;
+            let found = Found::Image {
+                path: root.join(rel),
+                root,
+                stamp: stamp(10, 1),
+            };
+            app.apply(Event::Discovered { id, found });
+            finish(&mut app, id, 10, 1, (n * 10 + m) as u8);
+        }
+    }
+    app.apply(Event::DiscoveryDone);
+    let text = screen(&app);
+    for folder in ["alpha ", "alpha/tools", "beta ", "beta/tools"] {
+        assert!(
+            text.lines()
+                .any(|l| l.contains("app.gvmi") && l.contains(folder)),
+            "no row in {folder:?}:\n{text}"
+        );
+    }
+    insta::assert_snapshot!(text);
+}
