@@ -11,8 +11,8 @@ mod publish;
 mod sha3sum;
 mod suggest;
 
-pub use sha3sum::{route as route_sha3sum, HashMode, Sha3sumFlags};
 pub use publish::PublishArgs;
+pub use sha3sum::{route as route_sha3sum, HashMode, Sha3sumFlags};
 pub use suggest::typo_error;
 
 const HASH_EXAMPLES: &str = "\

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use super::out::write_stdout;
+use super::out::{warn, write_stdout};
 use crate::cancel::CancelToken;
 use crate::cli::VerifyArgs;
 use crate::config::Config;
@@ -72,22 +72,23 @@ pub fn options(args: &VerifyArgs) -> Options {
 }
 
 /// The URL for an image, by `url_choice`'s rule: `--url`, else
-/// `--base-url` + its path below `root`, else the config file's
-/// `[[base_url]]` for its folder.
+/// `--base-url` + its path below `root`, else where `gvmi publish` put
+/// it, else the config file's `[[base_url]]` for its folder.
 pub fn url_for(
     args: &VerifyArgs,
     config: &Config,
     image: &Path,
     root: &Path,
-) -> Result<String, String> {
+) -> Result<url_choice::Chosen, String> {
     let choice = UrlChoice {
         own: args.url.as_deref(),
         run_base: args.base_url.as_deref(),
+        published: Some(crate::publish::state::shared()),
         config,
     };
     let relative = url_choice::relative_below(image, root);
     choice
-        .url(relative, &url_choice::absolute_spellings(image, false))
+        .choose(relative, &url_choice::absolute_spellings(image, false))
         .ok_or_else(|| {
             format!(
                 "{}: no URL: give --url or --base-url (or a [[base_url]] for its folder in config.toml)",
@@ -111,13 +112,14 @@ pub fn check_image(
         digest: None,
         result: Err(Err(Local::NoUrl(String::new()))),
     };
-    let url = match url_for(args, config, image, root) {
-        Ok(url) => url,
+    let chosen = match url_for(args, config, image, root) {
+        Ok(chosen) => chosen,
         Err(message) => {
             outcome.result = Err(Err(Local::NoUrl(message)));
             return outcome;
         }
     };
+    let url = chosen.url;
     outcome.url = Some(url.clone());
     let mut line = StatusLine::on_terminal(!quiet);
     line.show(&format!("hashing {}", visible_path(image)));
@@ -132,6 +134,11 @@ pub fn check_image(
         }
     };
     outcome.digest = Some(hashed.digest);
+    let changed = chosen.published.as_ref();
+    let note = changed.and_then(|r| crate::publish::state::changed_since(r, &hashed.digest));
+    if let (Some(note), false) = (note, args.json) {
+        warn(visible_path(image), note);
+    }
     let expected = Expected {
         digest: hashed.digest,
         size: Some(hashed.stamp.size),

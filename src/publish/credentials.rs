@@ -27,7 +27,10 @@ impl fmt::Debug for Profile {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Profile")
             .field("access_key_id", &self.access_key_id)
-            .field("secret_access_key", &self.secret_access_key.as_ref().map(|_| "…"))
+            .field(
+                "secret_access_key",
+                &self.secret_access_key.as_ref().map(|_| "…"),
+            )
             .field("session_token", &self.session_token.as_ref().map(|_| "…"))
             .field("region", &self.region)
             .field("endpoint_url", &self.endpoint_url)
@@ -78,7 +81,9 @@ pub fn load_profile(explicit: Option<&str>) -> Result<Profile, String> {
 }
 
 fn shown(path: Option<&Path>) -> String {
-    path.map_or("~/.aws/…".into(), |p| crate::visible::visible_path(p).into_owned())
+    path.map_or("~/.aws/…".into(), |p| {
+        crate::visible::visible_path(p).into_owned()
+    })
 }
 
 fn env_path(var: &str, file: &str) -> Option<PathBuf> {

@@ -78,7 +78,10 @@ pub fn relative_key(
     let mut parts = Vec::new();
     for c in relative.components() {
         if let Component::Normal(s) = c {
-            parts.push(s.to_str().ok_or("its name is not UTF-8 (object keys must be)")?);
+            parts.push(
+                s.to_str()
+                    .ok_or("its name is not UTF-8 (object keys must be)")?,
+            );
         }
     }
     let mut key = parts.join("/");
@@ -95,14 +98,22 @@ pub fn relative_key(
 /// `--public-base-url` + the key, else, for AWS itself, the bucket's
 /// virtual-hosted URL. A custom endpoint without a public base is refused
 /// by the caller before anything is uploaded.
-pub fn public_url(dest: &Dest, public_base: Option<&str>, region: &str, relative: &str) -> Option<String> {
+pub fn public_url(
+    dest: &Dest,
+    public_base: Option<&str>,
+    region: &str,
+    relative: &str,
+) -> Option<String> {
     if let Some(base) = public_base {
         return Some(crate::image_url::join(base, Path::new(relative)));
     }
     match dest {
         Dest::S3 { bucket, .. } => {
             let base = format!("https://{bucket}.s3.{region}.amazonaws.com/");
-            Some(crate::image_url::join(&base, Path::new(&dest.key(relative))))
+            Some(crate::image_url::join(
+                &base,
+                Path::new(&dest.key(relative)),
+            ))
         }
         Dest::Dir(dir) => url::Url::from_file_path(dir.join(relative))
             .ok()
@@ -136,14 +147,25 @@ mod tests {
     fn keys_keep_the_path_below_the_folder_and_can_carry_the_hash() {
         let root = Path::new("/imgs");
         let image = Path::new("/imgs/sub/a b.gvmi");
-        assert_eq!(relative_key(image, root, None, false).unwrap(), "sub/a b.gvmi");
-        let d: Sha3Digest = "8edadf4a6ac6c7bd6d4bd1d4cdc5a5e4e8e2a1c9b8a7c6d5e4f3a2b1".parse().unwrap();
+        assert_eq!(
+            relative_key(image, root, None, false).unwrap(),
+            "sub/a b.gvmi"
+        );
+        let d: Sha3Digest = "8edadf4a6ac6c7bd6d4bd1d4cdc5a5e4e8e2a1c9b8a7c6d5e4f3a2b1"
+            .parse()
+            .unwrap();
         assert_eq!(
             relative_key(image, root, Some(&d), true).unwrap(),
             "sub/a b-8edadf4a6ac6.gvmi"
         );
         assert_eq!(
-            relative_key(Path::new("/x/one.gvmi"), Path::new("/x/one.gvmi"), None, false).unwrap(),
+            relative_key(
+                Path::new("/x/one.gvmi"),
+                Path::new("/x/one.gvmi"),
+                None,
+                false
+            )
+            .unwrap(),
             "one.gvmi"
         );
     }

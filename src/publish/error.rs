@@ -75,7 +75,9 @@ pub fn classify(e: &object_store::Error, bucket: &str, secret: &str) -> PublishE
     use object_store::Error as E;
     let text = scrub(&chain(e), secret);
     let has = |needle: &str| text.contains(needle);
-    if has("InvalidAccessKeyId") || has("SignatureDoesNotMatch") || has("ExpiredToken")
+    if has("InvalidAccessKeyId")
+        || has("SignatureDoesNotMatch")
+        || has("ExpiredToken")
         || has("InvalidToken")
     {
         return PublishError::Credentials(format!(
@@ -105,9 +107,17 @@ pub fn classify(e: &object_store::Error, bucket: &str, secret: &str) -> PublishE
 
 fn is_unreachable(text: &str) -> bool {
     let lower = text.to_ascii_lowercase();
-    ["connection refused", "error trying to connect", "dns error", "failed to lookup", "tcp connect error", "timed out", "client error (connect)"]
-        .iter()
-        .any(|n| lower.contains(n))
+    [
+        "connection refused",
+        "error trying to connect",
+        "dns error",
+        "failed to lookup",
+        "tcp connect error",
+        "timed out",
+        "client error (connect)",
+    ]
+    .iter()
+    .any(|n| lower.contains(n))
 }
 
 /// The error and its sources, one sentence.

@@ -76,7 +76,9 @@ pub fn copy(
         }
         let after = FileStamp::of(&file.metadata()?);
         if done != stamp.size || stamp.content_moved(&after) {
-            return Err(io::Error::other("changed while being copied; nothing was published"));
+            return Err(io::Error::other(
+                "changed while being copied; nothing was published",
+            ));
         }
         Ok(hasher.finalize())
     })

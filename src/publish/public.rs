@@ -76,7 +76,10 @@ fn head(url: &str, digest: &Sha3Digest, size: u64, dest: &Dest) -> Result<(), No
         Err(ureq::Error::Status(code, r)) => {
             return Err(fail(
                 Some(code),
-                format!("{url} answers {code} {} to an anonymous HEAD", r.status_text()),
+                format!(
+                    "{url} answers {code} {} to an anonymous HEAD",
+                    r.status_text()
+                ),
             ))
         }
         Err(e) => return Err(fail(None, format!("{url}: {e}"))),

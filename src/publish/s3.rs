@@ -168,7 +168,10 @@ impl S3 {
         cancel: &CancelToken,
     ) -> Result<(), PublishError> {
         let mut headers = HeaderMap::new();
-        headers.insert("x-amz-metadata-directive", HeaderValue::from_static("REPLACE"));
+        headers.insert(
+            "x-amz-metadata-directive",
+            HeaderValue::from_static("REPLACE"),
+        );
         let hex = HeaderValue::from_str(&digest.to_hex()).expect("hex is a header value");
         headers.insert("x-amz-meta-sha3-224", hex);
         headers.insert(
@@ -215,7 +218,8 @@ impl Multipart<'_> {
 
     pub fn finish(self, cancel: &CancelToken) -> Result<(), PublishError> {
         let s3 = self.s3;
-        s3.run(self.writer.finish(), cancel)?.map_err(|e| s3.fail(&e))?;
+        s3.run(self.writer.finish(), cancel)?
+            .map_err(|e| s3.fail(&e))?;
         Ok(())
     }
 

@@ -51,6 +51,45 @@ fn load(file: &Path) -> File {
         .unwrap_or_default()
 }
 
+/// Every record, loaded once (a command run, the workbench's start) and
+/// asked by [`crate::url_choice`].
+#[derive(Debug, Clone, Default)]
+pub struct Published {
+    images: BTreeMap<String, Record>,
+}
+
+impl Published {
+    /// The state file's records; none when it is missing or unreadable.
+    pub fn load() -> Published {
+        Published {
+            images: path().map(|p| load(&p).images).unwrap_or_default(),
+        }
+    }
+
+    /// The record for an image, by any of its absolute spellings.
+    pub fn get(&self, absolute: &[PathBuf]) -> Option<&Record> {
+        absolute
+            .iter()
+            .filter_map(|p| p.to_str())
+            .find_map(|p| self.images.get(p))
+    }
+
+    #[cfg(test)]
+    pub fn with(image: &str, record: Record) -> Published {
+        Published {
+            images: BTreeMap::from([(image.to_string(), record)]),
+        }
+    }
+}
+
+/// The records as this process first read them: a command loads them once
+/// for all its images; the workbench loads them before its first frame, so
+/// the UI thread never reads the file.
+pub fn shared() -> &'static Published {
+    static SHARED: std::sync::OnceLock<Published> = std::sync::OnceLock::new();
+    SHARED.get_or_init(Published::load)
+}
+
 /// The record for `image`, if it was published.
 pub fn lookup(image: &Path) -> Option<Record> {
     let key = key(image)?;
@@ -73,19 +112,15 @@ pub fn remember(published: &[(PathBuf, Record)]) -> io::Result<()> {
     atomic_write(&file, &text)
 }
 
-/// The URL `image` was published at, and a warning when `current` (its hash
-/// now, when known) is not the hash published.
-pub fn published_url(image: &Path, current: Option<&Sha3Digest>) -> Option<(String, Option<String>)> {
-    let record = lookup(image)?;
-    let warning = current
-        .filter(|d| d.to_hex() != record.sha3_224)
-        .map(|d| {
-            format!(
-                "changed since it was published at {} (published {}, now {}): run gvmi publish again",
-                record.url,
-                record.sha3_224,
-                d.to_hex()
-            )
-        });
-    Some((record.url, warning))
+/// The warning for an image whose hash now (`current`) is not the one
+/// published under `record`: providers would get the old bytes.
+pub fn changed_since(record: &Record, current: &Sha3Digest) -> Option<String> {
+    (current.to_hex() != record.sha3_224).then(|| {
+        format!(
+            "changed since it was published at {} (published {}, now {}): run gvmi publish again",
+            record.url,
+            record.sha3_224,
+            current.to_hex()
+        )
+    })
 }

@@ -193,6 +193,8 @@ struct UserSettings {
 
 impl UserSettings {
     fn load() -> anyhow::Result<Self> {
+        // The publish records, read now so row URLs never read on the UI thread.
+        crate::publish::state::shared();
         Ok(UserSettings {
             config: crate::config::Config::load_user()?,
             templates: crate::snippet::Templates::user()?,

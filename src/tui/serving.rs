@@ -40,6 +40,8 @@ impl App {
         let choice = UrlChoice {
             own: row.url.as_deref(),
             run_base: self.base_urls.get(&row.root).map(String::as_str),
+            // Loaded by `tui::run` before the first frame: no I/O here.
+            published: Some(crate::publish::state::shared()),
             config: &self.config,
         };
         choice.url(row.relative_path(), std::slice::from_ref(&row.path))

@@ -17,9 +17,9 @@ use crate::discover::Found;
 use crate::event::Event;
 use crate::hasher::{HashFailure, Hashed};
 use crate::progress::Tally;
-use crate::status_line::StatusLine;
 use crate::publish::s3::{Remote, S3};
 use crate::publish::{exit, folder, s3_settings, state, Dest, PublishError, Wanted};
+use crate::status_line::StatusLine;
 use crate::visible::visible_path;
 
 pub use one::{Action, Outcome};
@@ -35,7 +35,9 @@ pub struct Ctx<'a> {
 
 impl Ctx<'_> {
     fn region(&self) -> &str {
-        self.s3.as_ref().map_or("", |s| s.settings().region.as_str())
+        self.s3
+            .as_ref()
+            .map_or("", |s| s.settings().region.as_str())
     }
 
     fn head(&self, key: &str) -> Result<Option<Remote>, PublishError> {
@@ -112,7 +114,9 @@ fn connect(args: &PublishArgs, dest: &Dest) -> Result<Option<S3>, (u8, String)> 
         public_base_url: args.public_base_url.clone(),
     };
     let settings = s3_settings(&wanted).map_err(|r| (r.code, r.message))?;
-    S3::connect(settings).map(Some).map_err(|e| (e.exit_code(), e.to_string()))
+    S3::connect(settings)
+        .map(Some)
+        .map_err(|e| (e.exit_code(), e.to_string()))
 }
 
 /// Every image under the arguments, with the argument it was found under;
@@ -133,7 +137,10 @@ fn gather(args: &PublishArgs) -> (Vec<(PathBuf, PathBuf, crate::fsmeta::FileStam
                 code = exit::USAGE;
             }
             Found::SkippedLink { path } => {
-                warn(visible_path(&path), "a symbolic link, skipped (-L follows links)");
+                warn(
+                    visible_path(&path),
+                    "a symbolic link, skipped (-L follows links)",
+                );
             }
         }
     }

@@ -93,14 +93,21 @@ pub fn publish(
     };
     // Only a remote copy of the same size can be the same image: hash
     // locally (once) only then.
-    if known.is_none() && remote.as_ref().is_some_and(|r| r.size == stamp.size && r.hash.is_some()) {
+    if known.is_none()
+        && remote
+            .as_ref()
+            .is_some_and(|r| r.size == stamp.size && r.hash.is_some())
+    {
         match hash(ctx, path) {
             Ok(h) => known = Some(h.digest),
             Err(e) => return out.failed(&e),
         }
     }
     let same = |d: &Sha3Digest, r: &Remote| {
-        r.size == stamp.size && r.hash.as_deref().is_some_and(|h| h.eq_ignore_ascii_case(&d.to_hex()))
+        r.size == stamp.size
+            && r.hash
+                .as_deref()
+                .is_some_and(|h| h.eq_ignore_ascii_case(&d.to_hex()))
     };
     let digest = match (known, &remote) {
         (Some(d), Some(r)) if same(&d, r) => {
@@ -147,7 +154,9 @@ fn send(
 ) -> Result<Hashed, PublishError> {
     match (&ctx.dest, &ctx.s3) {
         (Dest::Dir(dir), _) => folder::copy(path, &dir.join(key), &ctx.cancel, progress),
-        (Dest::S3 { .. }, Some(s3)) => upload::upload_file(s3, path, key, known, &ctx.cancel, progress),
+        (Dest::S3 { .. }, Some(s3)) => {
+            upload::upload_file(s3, path, key, known, &ctx.cancel, progress)
+        }
         (Dest::S3 { .. }, None) => unreachable!("an S3 destination is connected first"),
     }
 }
@@ -157,7 +166,11 @@ fn send(
 fn prove(ctx: &Ctx, out: &mut Outcome, digest: &Sha3Digest) {
     let Some(url) = out.url.clone() else { return };
     let checkable = !matches!(ctx.dest, Dest::Dir(_)) || ctx.args.public_base_url.is_some();
-    let mode = if checkable { ctx.args.verify } else { VerifyMode::None };
+    let mode = if checkable {
+        ctx.args.verify
+    } else {
+        VerifyMode::None
+    };
     match public::check(mode, &url, digest, out.size, &ctx.dest, &ctx.cancel) {
         Ok(verified) => out.verified = verified,
         Err(np) => {
