@@ -11,8 +11,10 @@ pub enum PublishError {
     Credentials(String),
     /// The endpoint could not be reached at all (DNS, refused, timeout).
     Unreachable(String),
-    /// The storage answered but the upload failed (missing bucket, a
-    /// server error, the connection dropped mid-upload).
+    /// The bucket does not exist at the endpoint.
+    NoBucket(String),
+    /// The storage answered but the upload failed (a server error, the
+    /// connection dropped mid-upload).
     Upload(String),
     /// Ctrl-C or SIGTERM: the upload was stopped and cleaned up.
     Interrupted,
@@ -35,8 +37,15 @@ impl PublishError {
             PublishError::Local(_) => exit::LOCAL,
             PublishError::Credentials(_) => exit::CREDENTIALS,
             PublishError::Unreachable(_) => exit::UNREACHABLE,
-            PublishError::Upload(_) | PublishError::Interrupted => exit::UPLOAD,
+            PublishError::NoBucket(_) | PublishError::Upload(_) | PublishError::Interrupted => {
+                exit::UPLOAD
+            }
         }
+    }
+
+    /// True when every other image would fail the same way: the run stops.
+    pub fn is_fatal(&self) -> bool {
+        !matches!(self, PublishError::Local(_) | PublishError::Upload(_))
     }
 
     pub fn kind(&self) -> &'static str {
@@ -44,6 +53,7 @@ impl PublishError {
             PublishError::Local(_) => "unreadable",
             PublishError::Credentials(_) => "credentials",
             PublishError::Unreachable(_) => "unreachable",
+            PublishError::NoBucket(_) => "no_bucket",
             PublishError::Upload(_) => "upload_failed",
             PublishError::Interrupted => "interrupted",
         }
@@ -56,6 +66,7 @@ impl fmt::Display for PublishError {
             PublishError::Local(m)
             | PublishError::Credentials(m)
             | PublishError::Unreachable(m)
+            | PublishError::NoBucket(m)
             | PublishError::Upload(m) => f.write_str(m),
             PublishError::Interrupted => f.write_str("interrupted; the upload was aborted"),
         }
@@ -86,7 +97,7 @@ pub fn classify(e: &object_store::Error, bucket: &str, secret: &str) -> PublishE
         ));
     }
     if has("NoSuchBucket") {
-        return PublishError::Upload(format!(
+        return PublishError::NoBucket(format!(
             "bucket `{bucket}` does not exist at this endpoint (create it first, e.g. `aws s3 mb s3://{bucket}`)"
         ));
     }

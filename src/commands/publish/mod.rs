@@ -181,7 +181,17 @@ fn publish_all(
         line.clear();
         report::progress_words(ctx.args, &outcome);
         line.show_throttled(|| tally.line());
+        let fatal = outcome.fatal;
         outcomes.push(outcome);
+        if fatal && id + 1 < images.len() {
+            line.clear();
+            let left = images.len() - id - 1;
+            warn(
+                "publish",
+                format_args!("stopped; {left} more image(s) not attempted"),
+            );
+            break;
+        }
     }
     line.clear();
     outcomes

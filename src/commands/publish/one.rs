@@ -36,6 +36,9 @@ pub struct Outcome {
     pub failure: Option<(u8, &'static str, String)>,
     /// How to fix the failure, in the storage's terms.
     pub fix: Option<String>,
+    /// The failure would repeat for every image (credentials, endpoint,
+    /// bucket, interruption): the run stops.
+    pub fatal: bool,
 }
 
 impl Outcome {
@@ -50,11 +53,13 @@ impl Outcome {
             verified: false,
             failure: None,
             fix: None,
+            fatal: false,
         }
     }
 
     fn failed(mut self, e: &PublishError) -> Self {
         self.failure = Some((e.exit_code(), e.kind(), e.to_string()));
+        self.fatal = e.is_fatal();
         self
     }
 }
