@@ -10,11 +10,12 @@ use crate::cancel::CancelToken;
 use crate::config::Config;
 use crate::discover::Found;
 use crate::engine::Job;
-use crate::event::{Event, JobId};
+use crate::event::{JobEvent, JobId};
 use crate::hasher::HashFailure;
 use crate::progress::Tally;
 use crate::snippet::{Resources, Target, Templates};
 
+use super::event::Event;
 use super::rows::{visible, Row, RowId, RowState, Rows, SortKey};
 use super::ui::theme::Theme;
 
@@ -193,42 +194,46 @@ impl App {
     /// Folds one producer event into the state.
     pub fn apply(&mut self, event: Event) {
         let live = match &event {
-            Event::Started { id, .. } | Event::Progress { id, .. } | Event::Finished { id, .. } => {
-                self.jobs.contains_key(id)
-            }
+            Event::Job(job) => self.jobs.contains_key(&job.id()),
             Event::Cache(note) => note.id().is_none_or(|id| self.jobs.contains_key(&id)),
             Event::Discovered { .. }
             | Event::DiscoveryDone
             | Event::Sums { .. }
-            | Event::Check(_)
+            | Event::Worker(_)
             | Event::Watch(_) => true,
         };
         if !live {
             return; // a job superseded by a rehash
         }
-        self.tally.apply(&event);
         let touch = self.touch_before(&event);
         match event {
+            Event::Job(job) => self.apply_job(job),
             Event::Discovered { id, found } => self.add_found(id, found),
             Event::DiscoveryDone => self.discovery_done = true,
-            Event::Started { id, size } => {
-                if let Some(row) = self.row_of(id) {
-                    row.state = RowState::Hashing { done: 0 };
-                    row.size = row.size.or(Some(size));
-                }
-            }
-            Event::Progress { id, done } => {
-                if let Some(row) = self.row_of(id) {
-                    row.state = RowState::Hashing { done };
-                }
-            }
-            Event::Finished { id, result } => self.finish(id, result),
-            Event::Check(check) => self.apply_check(check),
+            Event::Worker(report) => self.apply_worker(report),
             Event::Cache(note) => self.apply_cache_note(note),
             Event::Sums { folder, sums } => self.apply_sums(folder, sums),
             Event::Watch(change) => self.apply_watch(change),
         }
         self.touch_after(touch);
+    }
+
+    fn apply_job(&mut self, event: JobEvent) {
+        self.tally.apply(&event);
+        match event {
+            JobEvent::Started { id, size } => {
+                if let Some(row) = self.row_of(id) {
+                    row.state = RowState::Hashing { done: 0 };
+                    row.size = row.size.or(Some(size));
+                }
+            }
+            JobEvent::Progress { id, done } => {
+                if let Some(row) = self.row_of(id) {
+                    row.state = RowState::Hashing { done };
+                }
+            }
+            JobEvent::Finished { id, result } => self.finish(id, result),
+        }
     }
 
     fn row_of(&mut self, id: JobId) -> Option<&mut Row> {

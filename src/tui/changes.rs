@@ -6,11 +6,12 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use super::app::{App, Effect};
+use super::event::{CacheNote, Event};
 use super::rows::{Listed, RowId, RowState};
 use crate::digest::Sha3Digest;
 use crate::discover::Found;
 use crate::engine::Job;
-use crate::event::{CacheNote, Event, JobId};
+use crate::event::{JobEvent, JobId};
 use crate::hasher::Hashed;
 use crate::manifest::folder_of;
 use crate::sumline::path_bytes;
@@ -38,7 +39,7 @@ pub(super) struct Touch {
 impl App {
     pub(super) fn touch_before(&self, event: &Event) -> Touch {
         let (row, learned) = match event {
-            Event::Finished { id, result } => {
+            Event::Job(JobEvent::Finished { id, result }) => {
                 let row = self.jobs.get(id).copied();
                 let fresh = row.is_some_and(|r| !self.rows[r].cached);
                 let learned = match result {
@@ -47,7 +48,7 @@ impl App {
                 };
                 (row, learned)
             }
-            Event::Started { id, .. } => (self.jobs.get(id).copied(), None),
+            Event::Job(JobEvent::Started { id, .. }) => (self.jobs.get(id).copied(), None),
             _ => (None, None),
         };
         Touch {

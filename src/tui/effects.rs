@@ -4,6 +4,7 @@
 use crossbeam_channel::{unbounded, Receiver, Sender};
 
 use super::app::{App, Effect};
+use super::event::Event;
 use super::keeper::Keeper;
 use super::saved_urls::{self, SavedUrls, UrlChange};
 use super::terminal::Screen;
@@ -11,7 +12,6 @@ use super::workers::Workers;
 use crate::clipboard::{self, Clipboard, CopyOutcome, Delivery};
 use crate::config::{config_path, Config};
 use crate::engine::Engine;
-use crate::event::Event;
 
 pub struct Runner {
     /// One handle for the app's life: X11/Wayland content lives while its owner does.

@@ -4,10 +4,10 @@
 use std::collections::HashMap;
 
 use super::app::{App, Effect};
+use super::event::WorkerEvent;
 use super::rows::{RowId, RowState};
 use super::workers::VerifyJob;
 use crate::cancel::CancelToken;
-use crate::checks::CheckEvent;
 use crate::digest::Sha3Digest;
 use crate::event::JobId;
 use crate::gvmi_format::Inspection;
@@ -80,26 +80,22 @@ impl App {
         }
     }
 
-    pub(super) fn apply_check(&mut self, event: CheckEvent) {
-        let job = match &event {
-            CheckEvent::Inspected { id, .. }
-            | CheckEvent::Verifying { id, .. }
-            | CheckEvent::Verified { id, .. } => *id,
-        };
+    pub(super) fn apply_worker(&mut self, event: WorkerEvent) {
+        let job = event.id();
         let Some(&id) = self.findings.jobs.get(&job) else {
             return;
         };
         match event {
-            CheckEvent::Inspected { result, .. } => {
+            WorkerEvent::Inspected { result, .. } => {
                 self.findings.jobs.remove(&job);
                 self.findings.inspections.insert(id, result);
             }
-            CheckEvent::Verifying { stage, .. } => {
+            WorkerEvent::Verifying { stage, .. } => {
                 if let Some(UrlCheck::Running { stage: s, .. }) = self.findings.urls.get_mut(&id) {
                     *s = stage;
                 }
             }
-            CheckEvent::Verified { result, .. } => {
+            WorkerEvent::Verified { result, .. } => {
                 self.findings.jobs.remove(&job);
                 self.findings.tokens.remove(&id);
                 let url = match self.findings.urls.remove(&id) {

@@ -7,6 +7,7 @@
 pub mod app;
 mod changes;
 mod effects;
+pub mod event;
 mod feed;
 pub mod findings;
 mod keeper;
@@ -160,10 +161,10 @@ pub fn run(opts: Options) -> anyhow::Result<ExitCode> {
 /// `SHA3SUMS` files (re-read, as the manifests' opinions).
 fn watch_folders(
     paths: &[PathBuf],
-    events: crossbeam_channel::Sender<crate::event::Event>,
+    events: crossbeam_channel::Sender<event::Event>,
 ) -> notify::Result<crate::watch::WatchHandle> {
-    use crate::event::Event;
     use crate::watch::Change;
+    use event::Event;
     let folders: Vec<PathBuf> = paths.iter().filter(|p| p.is_dir()).cloned().collect();
     crate::watch::spawn(folders, crate::watch::settle_time(), move |change| {
         let is_sums = change

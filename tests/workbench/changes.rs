@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use crate::fixture::*;
-use gvmi::event::{CacheNote, Event};
 use gvmi::tui::app::{App, Effect};
+use gvmi::tui::event::{CacheNote, Event};
 use gvmi::tui::rows::{Listed, RowState};
 use gvmi::watch::Change;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};

@@ -7,11 +7,12 @@ use std::path::PathBuf;
 
 use crate::common;
 use crate::fixture::*;
-use gvmi::checks::CheckEvent;
 use gvmi::digest::Sha3Digest;
-use gvmi::event::{CacheNote, Event, JobId};
+use gvmi::event::JobId;
 use gvmi::gvmi_format::inspect_bytes;
 use gvmi::tui::app::{App, Effect};
+use gvmi::tui::event::WorkerEvent;
+use gvmi::tui::event::{CacheNote, Event};
 use gvmi::tui::findings::UrlCheck;
 use gvmi::tui::rows::{Listed, RowId};
 use gvmi::verify::Verified;
@@ -31,7 +32,7 @@ fn inspect_all(app: &mut App, bytes: &[u8]) {
     for effect in app.take_effects() {
         if let Effect::Inspect { id, .. } = effect {
             let result = Ok(Box::new(inspect_bytes(bytes)));
-            app.apply(Event::Check(CheckEvent::Inspected { id, result }));
+            app.apply(Event::Worker(WorkerEvent::Inspected { id, result }));
         }
     }
 }
@@ -146,7 +147,7 @@ fn rows_keep_inspection_url_and_marks_whatever_moves_around_them() {
         bytes: 100,
     };
     let id = jobs[0].id;
-    app.apply(Event::Check(CheckEvent::Verified { id, result: Ok(ok) }));
+    app.apply(Event::Worker(WorkerEvent::Verified { id, result: Ok(ok) }));
     let sums = HashMap::from([(PathBuf::from("/images/m-good.gvmi"), digest(2))]);
     let folder = PathBuf::from("/images");
     app.apply(Event::Sums { folder, sums });
@@ -204,7 +205,7 @@ fn rows_keep_inspection_url_and_marks_whatever_moves_around_them() {
             b"junk".to_vec()
         };
         let result = Ok(Box::new(inspect_bytes(&bytes)));
-        app.apply(Event::Check(CheckEvent::Inspected { id, result }));
+        app.apply(Event::Worker(WorkerEvent::Inspected { id, result }));
     }
     // A rehash makes the row's own last hash its "before" one; the rest stays.
     known.previous = [Some(digest(2)), Some(digest(3))];

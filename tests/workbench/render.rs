@@ -1,8 +1,8 @@
 //! Snapshots of the workbench's main screens, drawn by the real renderer.
 
 use crate::fixture::*;
-use gvmi::event::Event;
 use gvmi::hasher::HashFailure;
+use gvmi::tui::event::Event;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 fn press(app: &mut gvmi::tui::app::App, code: KeyCode) {

@@ -1,8 +1,8 @@
 //! The workbench state: sort, filter, selection, rehash and events, without a terminal.
 
 use crate::fixture::*;
-use gvmi::event::Event;
 use gvmi::tui::app::{App, Effect, Mode};
+use gvmi::tui::event::Event;
 use gvmi::tui::rows::{RowState, SortKey};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
