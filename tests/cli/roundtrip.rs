@@ -6,7 +6,7 @@ mod sha3sum_flags;
 use std::fs;
 use std::path::Path;
 
-use crate::cli_support::*;
+use crate::support::*;
 
 /// Writes `KNOWN[i]` contents under `dir/name`; returns the expected hex.
 pub(crate) fn put_known(dir: &Path, name: impl AsRef<Path>, i: usize) -> &'static str {
