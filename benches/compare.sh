@@ -6,8 +6,8 @@
 #   QUICK=1 benches/compare.sh          # small sizes, RUNS=2 (smoke run)
 #
 # Cases: (a) one 1 GiB file; (b) 8 x 128 MiB; (c) mixed: the 1 GiB file + 40 files of
-# 1-64 MiB; (d) 10,000 tiny files (0-8 KiB). The end of the report is a PASS/MISS table
-# against the targets of issues 2 and 7.
+# 1-64 MiB; (d) 10,000 tiny files (0-8 KiB); (e) 32 x 32 MiB. The end of the report is a
+# PASS/MISS table against the targets of issues 2, 7 and 14.
 #
 # Environment:
 #   GVMI=path        use this binary instead of building target/release/gvmi
@@ -17,12 +17,17 @@
 #   QUICK=1          small sizes for a fast smoke run
 #   COLD=1           drop the page cache (sync; echo 3 > /proc/sys/vm/drop_caches, root
 #                    only) before every timed run: disk-bound numbers
-#   CASES="a b c d"  which cases to run (default all)
+#   CASES="a b c d e"  which cases to run (default all)
+#   GVMI_KECCAK=name force gvmi's Keccak backend (reference, portable, bmi, avx2, avx512);
+#                    default: the fastest this CPU runs (see `cargo bench --bench hash_throughput`)
+#   BASELINE=path    also time this older gvmi binary as an anchor ("gvmi-baseline"), for
+#                    "not slower than before" targets
 #
 # Anchors: openssl dgst -sha3-224 (required), Perl sha3sum -a 224 (required),
 # rhash --sha3-224 (optional: reported as not installed), and for the multi-file cases
 # xargs -P$(nproc) openssl dgst -sha3-224 (-n1; for the tiny files -n in batches, since
 # one openssl process per 4 KiB file would measure process start-up, not hashing).
+# `cat FILES >/dev/null` is the floor: reading without hashing (the cold-cache yardstick).
 # Every tool must print the same hash for every file before anything is timed.
 # gvmi runs with --no-cache: every run reads and hashes every byte, as the anchors do.
 # Timing: wall clock, page cache warm (or dropped with COLD=1), gvmi and each anchor
@@ -44,16 +49,17 @@ abspath() { case "$1" in /*) printf '%s\n' "$1" ;; *) printf '%s\n' "$caller_pwd
 # ---- parameters -----------------------------------------------------------------------
 QUICK="${QUICK:-0}"
 COLD="${COLD:-0}"
-CASES="${CASES:-a b c d}"
+CASES="${CASES:-a b c d e}"
 if [[ "$QUICK" == 1 ]]; then
-    BIG_MIB=64; SMALL_MIB=8; MIXED_MAX_MIB=4; NTINY=1000; RUNS="${RUNS:-2}"
+    BIG_MIB=64; SMALL_MIB=8; MIXED_MAX_MIB=4; NTINY=1000; MANY_MIB=2; RUNS="${RUNS:-2}"
 else
-    BIG_MIB=1024; SMALL_MIB=128; MIXED_MAX_MIB=64; NTINY=10000; RUNS="${RUNS:-5}"
+    BIG_MIB=1024; SMALL_MIB=128; MIXED_MAX_MIB=64; NTINY=10000; MANY_MIB=32; RUNS="${RUNS:-5}"
 fi
 NSMALL=8
+NMANY=32
 NMIXED=40
 [[ "$RUNS" =~ ^[1-9][0-9]*$ ]] || die "RUNS must be a positive integer (got '$RUNS')"
-for c in $CASES; do [[ $c =~ ^[abcd]$ ]] || die "CASES takes a, b, c, d (got '$c')"; done
+for c in $CASES; do [[ $c =~ ^[abcde]$ ]] || die "CASES takes a, b, c, d, e (got '$c')"; done
 has_case() { [[ " $CASES " == *" $1 "* ]]; }
 if [[ "$COLD" == 1 ]]; then
     [[ -w /proc/sys/vm/drop_caches ]] || die "COLD=1 needs root (writes /proc/sys/vm/drop_caches)"
@@ -94,6 +100,14 @@ else
     GVMI="$(abspath "$GVMI")"
     [[ -x "$GVMI" ]] || die "build succeeded but $GVMI is missing"
 fi
+
+if [[ -n "${BASELINE:-}" ]]; then
+    BASELINE="$(abspath "$BASELINE")"
+    [[ -x "$BASELINE" ]] || die "BASELINE=$BASELINE is not an executable"
+fi
+GVMI_ENV=""
+if [[ -n "${GVMI_KECCAK:-}" ]]; then GVMI_ENV="GVMI_KECCAK=$(printf '%q' "$GVMI_KECCAK") "; fi
+unset GVMI_KECCAK   # only gvmi's own command carries it (the baseline runs its default)
 
 # ---- clock (integer microseconds) ------------------------------------------------------
 if [[ -n "${EPOCHREALTIME:-}" ]]; then
@@ -139,6 +153,14 @@ if has_case c; then
     done
     MIXED_FILES+=("$BIG_FILE")
     MIXED_BYTES=$((MIXED_BYTES + (BIG_MIB << 20)))
+fi
+MANY_FILES=()
+if has_case e; then
+    for ((i = 1; i <= NMANY; i++)); do
+        f="$BENCH_DIR/e-${MANY_MIB}MiB-$i.bin"
+        make_file "$f" $((MANY_MIB << 20))
+        MANY_FILES+=("$f")
+    done
 fi
 # Tiny: NTINY files of 0..8191 bytes in one folder, made by one perl process.
 TINY_DIR="$BENCH_DIR/d-tiny-$NTINY"
@@ -187,7 +209,11 @@ bench_case() { # id title bytes files...
 
     local tools=(gvmi openssl sha3sum)
     CMD=()
-    CMD[gvmi]="$(printf '%q' "$GVMI") hash --quiet --no-cache $qf"
+    CMD[gvmi]="$GVMI_ENV$(printf '%q' "$GVMI") hash --quiet --no-cache $qf"
+    if [[ -n "${BASELINE:-}" ]]; then
+        tools+=(gvmi-baseline)
+        CMD[gvmi-baseline]="$(printf '%q' "$BASELINE") hash --quiet --no-cache $qf"
+    fi
     CMD[openssl]="openssl dgst -sha3-224 $qf"
     CMD[sha3sum]="sha3sum -a 224 $qf"
     if [[ $HAVE_RHASH == 1 ]]; then tools+=(rhash); CMD[rhash]="rhash --sha3-224 $qf"; fi
@@ -232,6 +258,9 @@ bench_case() { # id title bytes files...
         fi
     done
     echo "hashes: all ${#tools[@]} tools agree on all ${#files[@]} file(s), e.g. $(head -n1 "$TMP/ref")"
+    # The floor: reading every byte, hashing none (added after the hash check).
+    tools+=(cat)
+    CMD[cat]="cat $qf"
 
     # Timed runs: gvmi and each anchor back to back, order alternating per run.
     local anchors=("${tools[@]:1}") pair
@@ -285,6 +314,8 @@ echo "openssl:  $(openssl version)"
 echo "sha3sum:  $(command -v sha3sum) (Perl Digest::SHA3 $(perl -MDigest::SHA3 -e 'print $Digest::SHA3::VERSION' 2>/dev/null || echo '?'))"
 if [[ $HAVE_RHASH == 1 ]]; then echo "rhash:    $(rhash --version)"; else echo "rhash:    not installed (skipped)"; fi
 echo "data dir: $BENCH_DIR"
+echo "keccak:   ${GVMI_ENV:-default (fastest this CPU runs)}"
+[[ -n "${BASELINE:-}" ]] && echo "baseline: $BASELINE"
 echo "mode:     page cache $( [[ $COLD == 1 ]] && echo 'dropped before every timed run (COLD=1)' || echo warm); cases: $CASES"
 echo "load:     $(uptime)"
 
@@ -296,6 +327,8 @@ if has_case d; then
     XARGS_N=$(( (NTINY + 4 * NPROC - 1) / (4 * NPROC) ))
     bench_case d "$NTINY tiny files (0-8 KiB)" "$TINY_BYTES" "${TINY_FILES[@]}"
 fi
+XARGS_N=1
+if has_case e; then bench_case e "$NMANY files of ${MANY_MIB} MiB" $((NMANY * (MANY_MIB << 20))) "${MANY_FILES[@]}"; fi
 
 # ---- targets (issues 2 and 7) ----------------------------------------------------------
 # verdict LABEL VALUE LIMIT [UNIT]: PASS when VALUE <= LIMIT; "-" values print as n/a.
@@ -341,8 +374,23 @@ else
     info "(d) tiny: gvmi / openssl dgst (one process)" "${RATIO[d.openssl]:-}"
     info "(d) tiny: gvmi / xargs -P$NPROC -n$XARGS_N openssl" "${RATIO[d.openssl-xargs-P$NPROC]:-}"
 fi
+echo "  -- issue 14 (multi-lane Keccak; ${GVMI_ENV:-default backend}) --"
+if [[ $COLD == 1 ]]; then
+    verdict "issue 14 (a) 1 file cold: gvmi / cat" "${RATIO[a.cat]:-}" 1.05
+    verdict "issue 14 (b) ${NSMALL}x${SMALL_MIB} MiB cold: gvmi / cat" "${RATIO[b.cat]:-}" 1.05
+else
+    verdict "issue 14 (b) ${NSMALL}x${SMALL_MIB} MiB: gvmi / sequential openssl" "${RATIO[b.openssl]:-}" 0.20
+    verdict "issue 14 (b) AVX2-only target (run with GVMI_KECCAK=avx2)" "${RATIO[b.openssl]:-}" 0.30
+    verdict "issue 14 (b) ${NSMALL}x${SMALL_MIB} MiB: gvmi / xargs -P$NPROC openssl" "${RATIO[b.openssl-xargs-P$NPROC]:-}" 0.30
+    verdict "issue 14 (e) ${NMANY}x${MANY_MIB} MiB: gvmi / sequential openssl" "${RATIO[e.openssl]:-}" 0.15
+    verdict "issue 14 (a) 1 file: gvmi / openssl dgst" "${RATIO[a.openssl]:-}" 1.00
+    for c in c d; do
+        verdict "issue 14 ($c) not slower: gvmi / gvmi-baseline (BASELINE=)" "${RATIO[$c.gvmi-baseline]:-}" 1.00
+    done
+fi
+for c in a b e; do info "($c) gvmi / cat (reading alone)" "${RATIO[$c.cat]:-}"; done
 verdict "issues 2, 7: max RSS, one file (a)" "${RSS[a.gvmi]:-}" 16 " MiB"
-for c in b c d; do
+for c in b c d e; do
     has_case $c && verdict "issue 7: max RSS, many files ($c), 16 + 8 x $NPROC workers" "${RSS[$c.gvmi]:-}" "$RSS_MANY" " MiB"
 done
 echo "(ratios are gvmi time / anchor time; MISS shows how far over the limit)"

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::atomic_write::atomic_write;
 use crate::fsmeta::cap;
-use crate::hasher::io_message;
+use crate::io_error;
 use crate::snippet::{Capability, Resources, Target};
 use crate::visible::visible_path;
 
@@ -78,8 +78,18 @@ pub enum ConfigError {
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Read(p, e) => write!(f, "{}: cannot read: {}", visible_path(p), io_message(e)),
-            Self::Write(p, e) => write!(f, "{}: cannot write: {}", visible_path(p), io_message(e)),
+            Self::Read(p, e) => write!(
+                f,
+                "{}: cannot read: {}",
+                visible_path(p),
+                io_error::message(e)
+            ),
+            Self::Write(p, e) => write!(
+                f,
+                "{}: cannot write: {}",
+                visible_path(p),
+                io_error::message(e)
+            ),
             Self::Parse {
                 path,
                 line,

@@ -13,7 +13,7 @@ use walkdir::WalkDir;
 
 use crate::atomic_write::is_temp_name;
 use crate::fsmeta::{not_regular, FileKind, FileStamp};
-use crate::hasher::io_message;
+use crate::io_error;
 
 /// How to walk folders.
 #[derive(Debug, Clone, Copy, Default)]
@@ -110,13 +110,13 @@ fn classify(path: &Path, root: &Path, meta: &fs::Metadata) -> Found {
         },
         kind => Found::Problem {
             path: path.to_path_buf(),
-            reason: io_message(&not_regular(kind)),
+            reason: io_error::message(&not_regular(kind)),
         },
     }
 }
 
 fn problem(path: &Path, e: &io::Error, is_link: bool) -> Found {
-    let mut reason = io_message(e);
+    let mut reason = io_error::message(e);
     if is_link && e.kind() == io::ErrorKind::NotFound {
         reason.push_str(" (dangling symbolic link)");
     }
@@ -157,7 +157,7 @@ fn walk_problem(e: &walkdir::Error) -> Found {
             path,
             reason: format!(
                 "{}: the folder is nested too deep for its path to be opened; not walked",
-                io_message(io)
+                io_error::message(io)
             ),
         },
         Some(io) => problem(&path, io, fs::symlink_metadata(&path).is_ok()),

@@ -37,16 +37,7 @@ impl fmt::Display for HashFailure {
 
 impl From<io::Error> for HashFailure {
     fn from(e: io::Error) -> Self {
-        HashFailure::Io(io_message(&e))
-    }
-}
-
-/// The OS's message without Rust's " (os error N)" tail, as GNU tools print it.
-pub fn io_message(e: &io::Error) -> String {
-    let s = e.to_string();
-    match s.rfind(" (os error ") {
-        Some(i) if s.ends_with(')') => s[..i].to_string(),
-        _ => s,
+        HashFailure::Io(crate::io_error::message(&e))
     }
 }
 
@@ -231,12 +222,5 @@ mod tests {
         hash_reader(&data[..], &CancelToken::new(), |n| seen.push(n)).unwrap();
         assert_eq!(seen.last(), Some(&(CHUNK_SIZE as u64 + 10)));
         assert!(seen.windows(2).all(|w| w[0] < w[1]));
-    }
-
-    #[cfg(unix)]
-    #[test]
-    fn io_message_drops_the_os_error_tail() {
-        let e = io::Error::from_raw_os_error(2);
-        assert_eq!(io_message(&e), "No such file or directory");
     }
 }

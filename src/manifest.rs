@@ -56,7 +56,7 @@ impl Manifests {
                     eprintln!(
                         "gvmi: {}: not written: {}",
                         visible_path(&path),
-                        crate::hasher::io_message(&e)
+                        crate::io_error::message(&e)
                     );
                 }
             }
@@ -90,7 +90,7 @@ pub fn write_folder_with(
         Ok((bytes, _)) => bytes,
         Err(e) if e.kind() == io::ErrorKind::NotFound || replace => Vec::new(),
         Err(e) => {
-            let why = crate::hasher::io_message(&e);
+            let why = crate::io_error::message(&e);
             return Err(io::Error::new(
                 e.kind(),
                 format!(

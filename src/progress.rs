@@ -1,4 +1,5 @@
-//! Overall progress of a batch: what the CLI's stderr line and the TUI's gauge show.
+//! Overall progress of a batch: what the CLI's stderr line (drawn by
+//! `status_line`) and the TUI's gauge show.
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -122,39 +123,5 @@ impl Tally {
             s.push_str(&format!("  {} error{plural}", self.errors));
         }
         s
-    }
-}
-
-/// Redraws the tally on stderr at most every 100 ms, and only when asked to.
-pub struct ProgressLine {
-    enabled: bool,
-    last: Option<Instant>,
-}
-
-impl ProgressLine {
-    pub fn new(enabled: bool) -> Self {
-        ProgressLine {
-            enabled,
-            last: None,
-        }
-    }
-
-    pub fn update(&mut self, tally: &Tally) {
-        if !self.enabled
-            || self
-                .last
-                .is_some_and(|t| t.elapsed() < Duration::from_millis(100))
-        {
-            return;
-        }
-        self.last = Some(Instant::now());
-        eprint!("\r\x1b[2K{}", tally.line());
-    }
-
-    /// Erases the line so messages and results start on a clean row.
-    pub fn clear(&mut self) {
-        if self.enabled && self.last.take().is_some() {
-            eprint!("\r\x1b[2K");
-        }
     }
 }

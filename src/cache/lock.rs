@@ -19,7 +19,7 @@ impl Lock {
     /// place is refused at once, and the error names the lock file.
     pub fn acquire(path: &Path) -> io::Result<Lock> {
         let named = |e: io::Error| {
-            let why = crate::hasher::io_message(&e);
+            let why = crate::io_error::message(&e);
             io::Error::new(
                 e.kind(),
                 format!("lock file {}: {why}", crate::visible::visible_path(path)),

@@ -265,7 +265,7 @@ fn read(path: &Path) -> Result<Stamped<HashMap<PathBuf, Entry>>, Stamped<String>
             }
         }
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok((HashMap::new(), None)),
-        Err(e) => Err((crate::hasher::io_message(&e), None)),
+        Err(e) => Err((crate::io_error::message(&e), None)),
     }
 }
 

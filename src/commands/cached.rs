@@ -110,7 +110,7 @@ impl CacheSession {
             let path = self.cache.path().map(|p| visible_path(p).into_owned());
             warn(
                 format_args!("cache {}", path.unwrap_or_default()),
-                format_args!("not saved: {}", crate::hasher::io_message(&e)),
+                format_args!("not saved: {}", crate::io_error::message(&e)),
             );
         }
         if self.verbose {

@@ -13,7 +13,8 @@ use crate::cli::CheckArgs;
 use crate::digest::Sha3Digest;
 use crate::engine::Job;
 use crate::fsmeta::{not_regular, FileKind, FileStamp};
-use crate::hasher::{io_message, HashFailure};
+use crate::hasher::HashFailure;
+use crate::io_error;
 use crate::sumline::{bytes_path, parse_line, shown_status_name, Line};
 use crate::visible::visible_path;
 
@@ -126,7 +127,7 @@ fn check_list(list: &Path, args: &CheckArgs) -> anyhow::Result<bool> {
         }
         Ok(_) => {}
         Err(ListError::Read(e)) => {
-            warn(&label, io_message(&e));
+            warn(&label, io_error::message(&e));
             return Ok(false);
         }
         Err(ListError::Output(e)) => return Err(e),
@@ -249,10 +250,10 @@ fn stat_listed(path: &Path) -> Result<FileStamp, Verdict> {
     match fs::metadata(path) {
         Ok(meta) => match FileKind::of(&meta) {
             FileKind::Regular => Ok(FileStamp::of(&meta)),
-            kind => Err(Verdict::Unreadable(io_message(&not_regular(kind)))),
+            kind => Err(Verdict::Unreadable(io_error::message(&not_regular(kind)))),
         },
         Err(e) if e.kind() == io::ErrorKind::NotFound => Err(Verdict::Missing),
-        Err(e) => Err(Verdict::Unreadable(io_message(&e))),
+        Err(e) => Err(Verdict::Unreadable(io_error::message(&e))),
     }
 }
 

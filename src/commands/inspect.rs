@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use crate::cli::InspectArgs;
 use crate::discover::Found;
 use crate::gvmi_format::{self, report, Inspection};
-use crate::hasher::io_message;
+use crate::io_error;
 use crate::visible::{visible, visible_path};
 
 use super::out::{warn, write_stdout};
@@ -45,7 +45,7 @@ pub fn run(args: &InspectArgs) -> anyhow::Result<ExitCode> {
         let inspection = match gvmi_format::inspect_file(path) {
             Ok(i) => i,
             Err(e) => {
-                warn(&shown, io_message(&e));
+                warn(&shown, io_error::message(&e));
                 unreadable = true;
                 continue;
             }

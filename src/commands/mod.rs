@@ -15,7 +15,6 @@ mod verify_batch;
 mod verify_report;
 mod watching;
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use crossbeam_channel::{unbounded, Receiver};
@@ -24,7 +23,8 @@ use crate::discover::{discover, DiscoverOptions, Found};
 use crate::engine::{Engine, Job};
 use crate::event::{Event, JobId};
 use crate::hasher::{HashFailure, Hashed};
-use crate::progress::{ProgressLine, Tally};
+use crate::progress::Tally;
+use crate::status_line::StatusLine;
 
 /// Hashes `jobs` on a pool of `threads`, calling `done` for each as it
 /// finishes (any order) while the progress line, if wanted, is kept fresh.
@@ -36,7 +36,7 @@ fn run_jobs(
 ) -> anyhow::Result<()> {
     let total_bytes = jobs.iter().filter_map(|j| j.stamp).map(|s| s.size).sum();
     let mut tally = Tally::new(jobs.len(), total_bytes);
-    let mut line = ProgressLine::new(show_progress && std::io::stderr().is_terminal());
+    let mut line = StatusLine::on_terminal(show_progress);
     let (tx, rx): (_, Receiver<Event>) = unbounded();
     let engine = Engine::new(threads, tx)?;
     let pending = jobs.len();
@@ -50,7 +50,7 @@ fn run_jobs(
             line.clear();
             done(id, result);
         }
-        line.update(&tally);
+        line.show_throttled(|| tally.line());
     }
     line.clear();
     Ok(())

@@ -2,7 +2,6 @@
 //! golem-core and a provider will check? One image here; a folder goes to
 //! `verify_batch`. Exit codes: `crate::verify::exit` (README has the table).
 
-use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -12,6 +11,7 @@ use crate::cancel::CancelToken;
 use crate::cli::VerifyArgs;
 use crate::config::Config;
 use crate::hasher;
+use crate::status_line::StatusLine;
 use crate::units::human_bytes;
 use crate::url_choice::{self, UrlChoice};
 use crate::verify::{self, exit, Expected, Options, Stage};
@@ -119,7 +119,7 @@ pub fn check_image(
         }
     };
     outcome.url = Some(url.clone());
-    let mut line = Line::new(!quiet);
+    let mut line = StatusLine::on_terminal(!quiet);
     line.show(&format!("hashing {}", visible_path(image)));
     let hashed = hasher::hash_file(image, &CancelToken::new(), |_| {});
     line.clear();
@@ -152,7 +152,7 @@ fn check_url(
     opts: &Options,
     quiet: bool,
 ) -> Result<verify::Verified, verify::Failure> {
-    let mut line = Line::new(!quiet);
+    let mut line = StatusLine::on_terminal(!quiet);
     let result = verify::verify(url, expected, opts, &CancelToken::new(), |stage| {
         line.show(&stage_text(url, stage));
     });
@@ -173,36 +173,5 @@ fn stage_text(url: &str, stage: Stage) -> String {
             human_bytes(total)
         ),
         Stage::Get { done, .. } => format!("GET {}", human_bytes(done)),
-    }
-}
-
-/// A one-line status on stderr, only when it is a terminal.
-pub struct Line {
-    enabled: bool,
-    drawn: bool,
-}
-
-impl Line {
-    pub fn new(wanted: bool) -> Self {
-        Line {
-            enabled: wanted && std::io::stderr().is_terminal(),
-            drawn: false,
-        }
-    }
-
-    pub fn show(&mut self, text: &str) {
-        if self.enabled {
-            let mut err = std::io::stderr().lock();
-            let _ = write!(err, "\r\x1b[K{text}");
-            let _ = err.flush();
-            self.drawn = true;
-        }
-    }
-
-    pub fn clear(&mut self) {
-        if self.drawn {
-            let _ = write!(std::io::stderr(), "\r\x1b[K");
-            self.drawn = false;
-        }
     }
 }

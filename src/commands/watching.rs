@@ -97,7 +97,7 @@ impl Watching {
                 _ => continue,
             }
             if let Err(e) = cache.save() {
-                warn("cache", hasher::io_message(&e));
+                warn("cache", crate::io_error::message(&e));
             }
         }
         Ok(ExitCode::SUCCESS)

@@ -15,7 +15,7 @@ use crate::hasher::HashFailure;
 use crate::progress::Tally;
 use crate::snippet::{Resources, Target, Templates};
 
-use super::rows::{visible, Row, RowState, SortKey};
+use super::rows::{visible, Row, RowId, RowState, Rows, SortKey};
 use super::ui::theme::Theme;
 
 /// Hands out job ids to discovery and to rehashes alike, so they never clash.
@@ -88,11 +88,11 @@ pub enum Effect {
 }
 
 pub struct App {
-    pub rows: Vec<Row>,
-    /// Row indices on screen, in order: derived from rows, sort and filter.
-    pub view: Vec<usize>,
-    /// The selected row, by row index, so it stays put while rows arrive.
-    pub selected: Option<usize>,
+    pub rows: Rows,
+    /// The rows on screen, in order: derived from rows, sort and filter.
+    pub view: Vec<RowId>,
+    /// The selected row, so it stays put while rows arrive, go and re-sort.
+    pub selected: Option<RowId>,
     /// First view position on screen.
     pub offset: usize,
     pub sort: SortKey,
@@ -111,7 +111,7 @@ pub struct App {
     /// The details pane's scroll: lines down, characters right (code
     /// only), for the row `details_row`; another row starts at the top.
     pub details_scroll: (u16, u16),
-    pub details_row: Option<usize>,
+    pub details_row: Option<RowId>,
     /// Terminal size in cells, known from resize events.
     pub size: (u16, u16),
     /// The frame clock: rates and ETAs are computed against it.
@@ -122,12 +122,13 @@ pub struct App {
     pub resources: Resources,
     pub templates: Templates,
     pub config: Config,
-    pub(super) jobs: HashMap<JobId, usize>,
-    pub(super) tokens: HashMap<usize, CancelToken>,
+    /// Live hashing jobs and the row each is for; a job not here is stale.
+    pub(super) jobs: HashMap<JobId, RowId>,
+    pub(super) tokens: HashMap<RowId, CancelToken>,
     pub(super) ids: JobIds,
     pub(super) root_token: CancelToken,
-    /// Inspection and URL verification per row (`checks.rs`).
-    pub checks: super::checks::Checks,
+    /// Inspection and URL verification per row (`findings.rs`).
+    pub findings: super::findings::Findings,
     pub(super) changes: super::changes::Changes,
     /// The roots rows were found under, for the Folder column.
     pub(super) places: super::places::Places,
@@ -139,7 +140,7 @@ pub struct App {
 impl App {
     pub fn new(ids: JobIds, root_token: CancelToken, size: (u16, u16)) -> Self {
         App {
-            rows: Vec::new(),
+            rows: Rows::default(),
             view: Vec::new(),
             selected: None,
             offset: 0,
@@ -168,7 +169,7 @@ impl App {
             tokens: HashMap::new(),
             ids,
             root_token,
-            checks: Default::default(),
+            findings: Default::default(),
             changes: Default::default(),
             places: Default::default(),
             outbox: Vec::new(),
@@ -176,7 +177,7 @@ impl App {
     }
 
     pub fn selected_row(&self) -> Option<&Row> {
-        self.selected.map(|i| &self.rows[i])
+        self.selected.and_then(|id| self.rows.get(id))
     }
 
     /// True while anything is queued, hashing or still being discovered.
@@ -231,15 +232,13 @@ impl App {
     }
 
     fn row_of(&mut self, id: JobId) -> Option<&mut Row> {
-        let index = *self.jobs.get(&id)?;
-        self.rows.get_mut(index)
+        let row = *self.jobs.get(&id)?;
+        self.rows.get_mut(row)
     }
 
-    fn add_found(&mut self, id: JobId, found: Found) {
-        let index = self.rows.len();
+    fn add_found(&mut self, job: JobId, found: Found) {
         let row = match found {
             Found::Image { path, root, stamp } => {
-                self.jobs.insert(id, index);
                 self.tally.add_files(1, stamp.size);
                 let mut row = Row::new(path, root);
                 row.url = self.saved_image_urls.get(&row.path).cloned();
@@ -257,21 +256,30 @@ impl App {
             }
             Found::Stdin | Found::SkippedLink { .. } => return,
         };
-        self.rows.push(row);
-        let index = self.rows.len() - 1;
-        super::rows::insert_sorted(&mut self.view, &self.rows, self.sort, &self.filter, index);
+        let hashing = row.state == RowState::Queued;
+        let id = self.add_row(row);
+        if hashing {
+            self.jobs.insert(job, id);
+        }
+    }
+
+    /// Adds a row where the sort puts it; the first row is selected.
+    pub(super) fn add_row(&mut self, row: Row) -> RowId {
+        let id = self.rows.push(row);
+        super::rows::insert_sorted(&mut self.view, &self.rows, self.sort, &self.filter, id);
         if self.selected.is_none() {
             self.selected = self.view.first().copied();
         }
         self.scroll_to_selection();
+        id
     }
 
-    fn finish(&mut self, id: JobId, result: Result<crate::hasher::Hashed, HashFailure>) {
-        let Some(index) = self.jobs.remove(&id) else {
+    fn finish(&mut self, job: JobId, result: Result<crate::hasher::Hashed, HashFailure>) {
+        let Some(id) = self.jobs.remove(&job) else {
             return;
         };
-        self.tokens.remove(&index);
-        let row = &mut self.rows[index];
+        self.tokens.remove(&id);
+        let row = &mut self.rows[id];
         row.state = match result {
             Ok(hashed) => {
                 row.size = Some(hashed.stamp.size);
@@ -282,8 +290,8 @@ impl App {
             Err(HashFailure::Cancelled) => RowState::Error("cancelled".into()),
             Err(HashFailure::Io(msg)) => RowState::Error(msg),
         };
-        if matches!(self.rows[index].state, RowState::Done(_)) {
-            self.queue_inspection(index);
+        if matches!(self.rows[id].state, RowState::Done(_)) {
+            self.queue_inspection(id);
         }
         if self.sort == SortKey::State {
             self.refresh_view();
@@ -303,7 +311,7 @@ impl App {
     /// Position of the selection within the view.
     pub fn cursor(&self) -> Option<usize> {
         let selected = self.selected?;
-        self.view.iter().position(|&i| i == selected)
+        self.view.iter().position(|&id| id == selected)
     }
 
     /// Moves the selection by `delta` rows of the view, clamped.
@@ -319,8 +327,8 @@ impl App {
     }
 
     pub fn select_view_position(&mut self, position: usize) {
-        if let Some(&row) = self.view.get(position) {
-            self.selected = Some(row);
+        if let Some(&id) = self.view.get(position) {
+            self.selected = Some(id);
             self.scroll_to_selection();
         }
     }
@@ -342,37 +350,40 @@ impl App {
     }
 
     /// Cancels the row's job in flight, if any; its `Finished` is then ignored.
-    pub(super) fn cancel_row(&mut self, index: usize) {
-        if let Some(token) = self.tokens.remove(&index) {
+    pub(super) fn cancel_row(&mut self, id: RowId) {
+        if let Some(token) = self.tokens.remove(&id) {
             token.cancel();
         }
-        let size = self.rows[index].size.unwrap_or(0);
-        let ids: Vec<JobId> = (self.jobs.iter())
-            .filter(|&(_, &r)| r == index)
-            .map(|(&id, _)| id)
+        let size = self.rows.get(id).and_then(|r| r.size).unwrap_or(0);
+        let jobs: Vec<JobId> = (self.jobs.iter())
+            .filter(|&(_, &r)| r == id)
+            .map(|(&job, _)| job)
             .collect();
-        for id in ids {
-            self.jobs.remove(&id);
-            self.tally.forget(id, size);
+        for job in jobs {
+            self.jobs.remove(&job);
+            self.tally.forget(job, size);
         }
     }
 
     /// Queues rows for hashing again, cancelling their jobs in flight.
-    pub fn rehash(&mut self, indices: &[usize]) -> Option<Effect> {
+    pub fn rehash(&mut self, ids: &[RowId]) -> Option<Effect> {
         let mut jobs = Vec::new();
         let token = self.root_token.child();
-        for &index in indices {
-            self.cancel_row(index);
-            self.tokens.insert(index, token.clone());
-            let size = self.rows[index].size.unwrap_or(0);
-            self.before_requeue(index);
-            let id = self.ids.next();
-            self.jobs.insert(id, index);
+        for &id in ids {
+            if self.rows.get(id).is_none() {
+                continue;
+            }
+            self.cancel_row(id);
+            self.tokens.insert(id, token.clone());
+            let size = self.rows[id].size.unwrap_or(0);
+            self.before_requeue(id);
+            let job = self.ids.next();
+            self.jobs.insert(job, id);
             self.tally.add_files(1, size);
-            let row = &mut self.rows[index];
+            let row = &mut self.rows[id];
             row.state = RowState::Queued;
             jobs.push(Job {
-                id,
+                id: job,
                 path: row.path.clone(),
                 stamp: None,
             });

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use super::app::{App, Effect};
-use super::rows::{Listed, RowState};
+use super::rows::{Listed, RowId, RowState};
 use crate::digest::Sha3Digest;
 use crate::discover::Found;
 use crate::engine::Job;
@@ -29,7 +29,7 @@ pub struct Changes {
 
 /// What an event is about, noted before it is applied.
 pub(super) struct Touch {
-    row: Option<usize>,
+    row: Option<RowId>,
     before: Option<Sha3Digest>,
     learned: Option<(JobId, Hashed)>,
     discovered: bool,
@@ -59,17 +59,18 @@ impl App {
     }
 
     pub(super) fn touch_after(&mut self, touch: Touch) {
-        if let Some(index) = touch.row {
-            let after = self.rows[index].state.digest().copied();
+        if let Some(row) = touch.row.and_then(|id| self.rows.get(id)) {
+            let after = row.state.digest().copied();
+            let path = row.path.clone();
             self.count_digest(touch.before, after);
-            if let Some((id, hashed)) = touch.learned {
-                let path = self.rows[index].path.clone();
-                self.changes.learned.push((id, path, hashed));
+            if let Some((job, hashed)) = touch.learned {
+                self.changes.learned.push((job, path, hashed));
             }
         }
         if touch.discovered {
-            if let Some(index) = self.rows.len().checked_sub(1) {
-                self.rows[index].listed = self.listed_for(&self.rows[index].path);
+            let last = self.rows.iter().next_back();
+            if let Some((id, listed)) = last.map(|r| (r.id, self.listed_for(&r.path))) {
+                self.rows[id].listed = listed;
             }
         }
     }
@@ -92,8 +93,8 @@ impl App {
     }
 
     /// Called as a row is queued again: its hash becomes "the one before".
-    pub(super) fn before_requeue(&mut self, index: usize) {
-        let row = &mut self.rows[index];
+    pub(super) fn before_requeue(&mut self, id: RowId) {
+        let row = &mut self.rows[id];
         let old = row.state.digest().copied();
         row.cached = false;
         row.asked = false;
@@ -118,9 +119,9 @@ impl App {
 
     pub(super) fn apply_sums(&mut self, folder: PathBuf, sums: HashMap<PathBuf, Sha3Digest>) {
         self.changes.sums.insert(folder.clone(), sums);
-        for i in 0..self.rows.len() {
-            if folder_of(&self.rows[i].path) == folder {
-                self.rows[i].listed = self.listed_for(&self.rows[i].path);
+        for id in self.rows.ids() {
+            if folder_of(&self.rows[id].path) == folder {
+                self.rows[id].listed = self.listed_for(&self.rows[id].path);
             }
         }
     }
@@ -133,7 +134,7 @@ impl App {
     }
 
     pub(super) fn apply_watch(&mut self, change: Change) {
-        let index = self.rows.iter().position(|r| r.path == *change.path());
+        let index = self.rows.find(change.path());
         match (change, index) {
             (Change::Writing { .. }, Some(i)) => {
                 self.cancel_row(i);
@@ -150,8 +151,7 @@ impl App {
                 let mut row = super::rows::Row::new(path, root);
                 row.state = RowState::Writing;
                 row.listed = self.listed_for(&row.path);
-                self.rows.push(row);
-                self.refresh_view();
+                self.add_row(row);
             }
             (Change::Settled { stamp, .. }, Some(i)) => {
                 let row = &self.rows[i];
@@ -188,23 +188,21 @@ impl App {
         }
     }
 
-    /// Drops a row, renumbering everything that points at rows after it.
-    fn remove_row(&mut self, index: usize) {
-        self.cancel_row(index);
-        self.count_digest(self.rows[index].state.digest().copied(), None);
-        self.rows.remove(index);
-        let shift = |r: usize| if r > index { r - 1 } else { r };
-        for r in self.jobs.values_mut() {
-            *r = shift(*r);
+    /// Drops a row and everything known about it; no other row moves.
+    fn remove_row(&mut self, id: RowId) {
+        self.cancel_row(id);
+        self.count_digest(self.rows[id].state.digest().copied(), None);
+        self.forget_checks(id);
+        self.rows.remove(id);
+        if self.selected == Some(id) {
+            // The row that took its place on screen, else the one above.
+            let at = self.cursor().unwrap_or(0);
+            self.view.retain(|&v| v != id);
+            self.selected = self.view.get(at).or(self.view.last()).copied();
         }
-        self.tokens = std::mem::take(&mut self.tokens)
-            .into_iter()
-            .map(|(r, t)| (shift(r), t))
-            .collect();
-        self.selected = match self.selected {
-            Some(s) if s == index => None,
-            other => other.map(shift),
-        };
+        if self.details_row == Some(id) {
+            self.details_row = None;
+        }
         self.refresh_view();
     }
 

@@ -74,10 +74,7 @@ impl Runner {
 
     pub fn run(&mut self, effect: Effect, app: &mut App, engine: &Engine, screen: &mut Screen) {
         match effect {
-            Effect::Hash { jobs, token } => {
-                self.keeper.queued(jobs.iter().map(|j| j.id).collect());
-                engine.submit(jobs, &token)
-            }
+            Effect::Hash { jobs, token } => self.keeper.submit(engine, jobs, &token),
             Effect::WriteSums { folder, hashes } => self.write_sums(folder, hashes),
             Effect::Copy {
                 what,

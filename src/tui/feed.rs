@@ -13,7 +13,7 @@ use crossbeam_channel::Sender;
 
 use super::app::JobIds;
 use super::keeper::Keeper;
-use crate::cache::{self, Lookup};
+use crate::cache::Lookup;
 use crate::cancel::CancelToken;
 use crate::discover::{discover, DiscoverOptions, Found};
 use crate::engine::{Engine, Job};
@@ -54,44 +54,39 @@ fn run(feed: Feed) {
     let mut batch = Vec::new();
     let mut since = Instant::now();
     let mut folders = BTreeSet::new();
-    let submit = |batch: &mut Vec<Job>| {
-        keeper.queued(batch.iter().map(|j| j.id).collect());
-        engine.submit(std::mem::take(batch), &token);
-    };
-    keeper.with(|cache| {
-        discover(&paths, opts, |found| {
-            let id = ids.next();
-            let image = match &found {
-                Found::Image { path, stamp, .. } => Some((path.clone(), *stamp)),
-                _ => None,
-            };
-            let _ = events.send(Event::Discovered { id, found });
-            let Some((path, stamp)) = image else {
+    let submit = |batch: &mut Vec<Job>| keeper.submit(&engine, std::mem::take(batch), &token);
+    discover(&paths, opts, |found| {
+        let id = ids.next();
+        let image = match &found {
+            Found::Image { path, stamp, .. } => Some((path.clone(), *stamp)),
+            _ => None,
+        };
+        let _ = events.send(Event::Discovered { id, found });
+        let Some((path, stamp)) = image else {
+            return;
+        };
+        folders.insert(manifest::folder_of(&path));
+        match keeper.lookup(&path, &stamp) {
+            Lookup::Hit(digest) => {
+                let _ = events.send(Event::Cache(CacheNote::Hit { id }));
+                let result = Ok(Hashed { digest, stamp });
+                let _ = events.send(Event::Finished { id, result });
                 return;
-            };
-            folders.insert(manifest::folder_of(&path));
-            match cache.lookup(&cache::key(&path), &stamp) {
-                Lookup::Hit(digest) => {
-                    let _ = events.send(Event::Cache(CacheNote::Hit { id }));
-                    let result = Ok(Hashed { digest, stamp });
-                    let _ = events.send(Event::Finished { id, result });
-                    return;
-                }
-                Lookup::Stale(old) => {
-                    let _ = events.send(Event::Cache(CacheNote::Stale { id, old }));
-                }
-                Lookup::Miss => {}
             }
-            batch.push(Job {
-                id,
-                path,
-                stamp: Some(stamp),
-            });
-            if batch.len() >= BATCH_FILES || since.elapsed() >= BATCH_WAIT {
-                submit(&mut batch);
-                since = Instant::now();
+            Lookup::Stale(old) => {
+                let _ = events.send(Event::Cache(CacheNote::Stale { id, old }));
             }
+            Lookup::Miss => {}
+        }
+        batch.push(Job {
+            id,
+            path,
+            stamp: Some(stamp),
         });
+        if batch.len() >= BATCH_FILES || since.elapsed() >= BATCH_WAIT {
+            submit(&mut batch);
+            since = Instant::now();
+        }
     });
     submit(&mut batch);
     let _ = events.send(Event::DiscoveryDone);

@@ -4,14 +4,17 @@
 //! the UI thread never touches the file.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use crossbeam_channel::{bounded, unbounded, Receiver, RecvTimeoutError, Sender};
 
-use crate::cache::{self, Cache};
+use crate::cache::{self, Cache, Lookup};
+use crate::cancel::CancelToken;
+use crate::engine::{Engine, Job};
 use crate::event::{CacheNote, Event, JobId};
+use crate::fsmeta::FileStamp;
 use crate::hasher::Hashed;
 
 /// How often new results are saved while the workbench runs.
@@ -65,14 +68,28 @@ impl Keeper {
         (Keeper { tx, cache, loaded }, done)
     }
 
-    /// Waits until the cache is loaded, then runs `f` on it.
-    pub fn with<T>(&self, f: impl FnOnce(&Cache) -> T) -> T {
+    /// What the cache knows of `path` with `stamp`. Waits until the cache is
+    /// loaded; the lock is held for this one look-up only, never across a
+    /// walk, so saves and quitting never wait for discovery.
+    pub fn lookup(&self, path: &Path, stamp: &FileStamp) -> Lookup {
         let _ = self.loaded.recv(); // returns when the loader drops its sender
-        f(self.cache.lock().unwrap().as_ref().expect("loaded"))
+        let guard = self.cache.lock().unwrap();
+        guard
+            .as_ref()
+            .expect("loaded")
+            .lookup(&cache::key(path), stamp)
     }
 
-    pub fn queued(&self, ids: Vec<JobId>) {
+    /// Tells the cache these jobs begin now (results may be kept only if
+    /// the file was last changed before: `cache::RACY_WINDOW`), then hands
+    /// them to the engine: the one way the workbench submits hashing.
+    pub fn submit(&self, engine: &Engine, jobs: Vec<Job>, token: &CancelToken) {
+        if jobs.is_empty() {
+            return;
+        }
+        let ids = jobs.iter().map(|j| j.id).collect();
         let _ = self.tx.send(Message::Queued(ids, SystemTime::now()));
+        engine.submit(jobs, token);
     }
 
     pub fn learn(&self, id: JobId, path: PathBuf, hashed: Hashed) {
@@ -133,6 +150,6 @@ fn save(cache: &mut Cache) -> Result<(), String> {
             .path()
             .map(|p| crate::visible::visible_path(p).into_owned())
             .unwrap_or_default();
-        format!("{path} not saved: {}", crate::hasher::io_message(&e))
+        format!("{path} not saved: {}", crate::io_error::message(&e))
     })
 }

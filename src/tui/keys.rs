@@ -6,7 +6,7 @@ use ratatui::crossterm::event::{
 
 use super::app::{App, EditField, Effect, Focus, Mode};
 use super::line_edit::{Edited, LineEdit, MAX_CHARS};
-use super::rows::RowState;
+use super::rows::{RowId, RowState};
 use super::ui::layout;
 
 impl App {
@@ -78,9 +78,7 @@ impl App {
             KeyCode::Char('r') => {
                 return self.rehash_asked(&self.selected.into_iter().collect::<Vec<_>>())
             }
-            KeyCode::Char('R') => {
-                return self.rehash_asked(&(0..self.rows.len()).collect::<Vec<_>>())
-            }
+            KeyCode::Char('R') => return self.rehash_asked(&self.rows.ids()),
             KeyCode::Char('y') => return self.copy_hash(),
             KeyCode::Char('u') => return self.copy_url(),
             KeyCode::Char('c') => return self.copy_snippet(),
@@ -236,10 +234,12 @@ impl App {
     }
 
     /// `r` / `R`: a rehash the user asked for, told apart from a rebuild.
-    fn rehash_asked(&mut self, indices: &[usize]) -> Option<Effect> {
-        let effect = self.rehash(indices);
-        for &i in indices {
-            self.rows[i].asked = true;
+    fn rehash_asked(&mut self, ids: &[RowId]) -> Option<Effect> {
+        let effect = self.rehash(ids);
+        for &id in ids {
+            if let Some(row) = self.rows.get_mut(id) {
+                row.asked = true;
+            }
         }
         effect
     }

@@ -6,9 +6,9 @@
 
 pub mod app;
 mod changes;
-mod checks;
 mod effects;
 mod feed;
+pub mod findings;
 mod keeper;
 mod keys;
 pub mod line_edit;

@@ -1,6 +1,10 @@
 //! One row per discovered path, and how rows are ordered and filtered.
+//! A row is named by its `RowId` from arrival to removal: everything else
+//! about it (jobs, inspection, URL check, the selection) points at that id,
+//! never at a position, so rows can come, go and be re-sorted freely.
 
 use std::cmp::Ordering;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
@@ -41,8 +45,14 @@ impl RowState {
     }
 }
 
+/// A row's name for its whole life; never reused within a session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct RowId(u64);
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Row {
+    /// Given by `Rows::push`.
+    pub id: RowId,
     pub path: PathBuf,
     /// The folder argument it was found under (itself, for a file argument).
     pub root: PathBuf,
@@ -74,6 +84,7 @@ pub enum Listed {
 impl Row {
     pub fn new(path: PathBuf, root: PathBuf) -> Self {
         Row {
+            id: RowId::default(),
             path,
             root,
             size: None,
@@ -168,30 +179,92 @@ impl SortKey {
     }
 }
 
-/// Adds row `index` (just pushed) to a view already sorted by `sort`, where a
-/// stable sort would put it: rows arriving one by one cost a binary search
-/// each, not a full re-sort.
-pub fn insert_sorted(
-    view: &mut Vec<usize>,
-    rows: &[Row],
-    sort: SortKey,
-    filter: &str,
-    index: usize,
-) {
-    if !rows[index].matches(&filter.to_lowercase()) {
-        return;
-    }
-    let new = &rows[index];
-    let at = view.partition_point(|&i| sort.compare(&rows[i], new) != Ordering::Greater);
-    view.insert(at, index);
+/// Every row, by id, in arrival order (ids only grow).
+#[derive(Debug, Clone, Default)]
+pub struct Rows {
+    rows: BTreeMap<RowId, Row>,
+    next: u64,
 }
 
-/// Indices of the rows to show, filtered then sorted.
-pub fn visible(rows: &[Row], sort: SortKey, filter: &str) -> Vec<usize> {
+impl Rows {
+    /// Adds a row, giving it the next id.
+    pub fn push(&mut self, mut row: Row) -> RowId {
+        let id = RowId(self.next);
+        self.next += 1;
+        row.id = id;
+        self.rows.insert(id, row);
+        id
+    }
+
+    pub fn remove(&mut self, id: RowId) -> Option<Row> {
+        self.rows.remove(&id)
+    }
+
+    pub fn get(&self, id: RowId) -> Option<&Row> {
+        self.rows.get(&id)
+    }
+
+    pub fn get_mut(&mut self, id: RowId) -> Option<&mut Row> {
+        self.rows.get_mut(&id)
+    }
+
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// In arrival order.
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &Row> + '_ {
+        self.rows.values()
+    }
+
+    pub fn iter_mut(&mut self) -> impl Iterator<Item = &mut Row> + '_ {
+        self.rows.values_mut()
+    }
+
+    pub fn ids(&self) -> Vec<RowId> {
+        self.rows.keys().copied().collect()
+    }
+
+    /// The row showing `path`, if any.
+    pub fn find(&self, path: &Path) -> Option<RowId> {
+        self.iter().find(|r| r.path == path).map(|r| r.id)
+    }
+}
+
+/// `rows[id]`: for ids known to be live (the view, the selection, live jobs).
+impl std::ops::Index<RowId> for Rows {
+    type Output = Row;
+    fn index(&self, id: RowId) -> &Row {
+        &self.rows[&id]
+    }
+}
+
+impl std::ops::IndexMut<RowId> for Rows {
+    fn index_mut(&mut self, id: RowId) -> &mut Row {
+        self.rows.get_mut(&id).expect("a live row id")
+    }
+}
+
+/// Adds row `id` (just pushed) to a view already sorted by `sort`, where a
+/// stable sort would put it: rows arriving one by one cost a binary search
+/// each, not a full re-sort.
+pub fn insert_sorted(view: &mut Vec<RowId>, rows: &Rows, sort: SortKey, filter: &str, id: RowId) {
+    let new = &rows[id];
+    if !new.matches(&filter.to_lowercase()) {
+        return;
+    }
+    let at = view.partition_point(|&i| sort.compare(&rows[i], new) != Ordering::Greater);
+    view.insert(at, id);
+}
+
+/// The ids of the rows to show, filtered then sorted.
+pub fn visible(rows: &Rows, sort: SortKey, filter: &str) -> Vec<RowId> {
     let needle = filter.to_lowercase();
-    let mut view: Vec<usize> = (0..rows.len())
-        .filter(|&i| rows[i].matches(&needle))
-        .collect();
-    view.sort_by(|&a, &b| sort.compare(&rows[a], &rows[b]));
-    view
+    let mut view: Vec<&Row> = rows.iter().filter(|r| r.matches(&needle)).collect();
+    view.sort_by(|a, b| sort.compare(a, b));
+    view.into_iter().map(|r| r.id).collect()
 }

@@ -109,7 +109,7 @@ impl App {
             self.base_urls.entry(folder).or_insert(url);
         }
         self.saved_image_urls = saved.images();
-        for row in &mut self.rows {
+        for row in self.rows.iter_mut() {
             if row.url.is_none() {
                 row.url = self.saved_image_urls.get(&row.path).cloned();
             }

@@ -12,7 +12,7 @@ use crate::caught;
 use crate::checks::CheckEvent;
 use crate::event::{Event, JobId};
 use crate::gvmi_format;
-use crate::hasher::io_message;
+use crate::io_error;
 use crate::verify::{self, Expected, Failure, Options, Stage};
 
 /// URLs verified at once: enough to overlap latency, few enough to be polite.
@@ -43,7 +43,7 @@ impl Workers {
                 // A bug on a hostile image becomes this row's error.
                 let result = caught::catch(|| gvmi_format::inspect_file(&path))
                     .map_err(|panic| format!("internal error (a bug in gvmi): {panic}"))
-                    .and_then(|r| r.map(Box::new).map_err(|e| io_message(&e)));
+                    .and_then(|r| r.map(Box::new).map_err(|e| io_error::message(&e)));
                 let event = CheckEvent::Inspected { id, result };
                 if tx.send(Event::Check(event)).is_err() {
                     break;

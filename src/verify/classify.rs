@@ -119,6 +119,6 @@ pub(super) fn body_error(e: &io::Error, url: &str, opts: &Options) -> Failure {
     }
     Failure::Network {
         url: url.to_string(),
-        detail: format!("reading the body: {}", crate::hasher::io_message(e)),
+        detail: format!("reading the body: {}", crate::io_error::message(e)),
     }
 }

@@ -115,3 +115,29 @@ fn reopening_is_instant_and_the_folder_is_watched() {
     assert!(sums.contains(&format!("{hash_c}  c.gvmi")), "{sums}");
     s.quit();
 }
+
+/// The bug rows by position had: deleting an invalid image moved its
+/// "✗ invalid" onto the valid image below it.
+#[test]
+fn deleting_an_invalid_image_does_not_mark_the_next_one_invalid() {
+    let dir = tempfile::tempdir().unwrap();
+    let broken = dir.path().join("a-broken.gvmi");
+    std::fs::write(&broken, noise(5_000, 41)).unwrap();
+    std::fs::write(dir.path().join("b-good.gvmi"), valid_image(5_000, 42)).unwrap();
+    let mut s = Session::start(dir.path(), None);
+    s.wait_for("a invalid, b valid", |t| {
+        let line = |name: &str| t.lines().find(|l| l.contains(name)).map(str::to_string);
+        line("a-broken.gvmi").is_some_and(|l| l.contains("✗ invalid"))
+            && line("b-good.gvmi").is_some_and(|l| l.contains("✓ done"))
+    });
+    std::fs::remove_file(&broken).unwrap();
+    s.wait_for("a gone", |t| !t.contains("a-broken.gvmi"));
+    thread::sleep(Duration::from_millis(500)); // a few more frames
+    let text = s.screen().screen().contents();
+    let b = text
+        .lines()
+        .find(|l| l.contains("b-good.gvmi"))
+        .unwrap_or("");
+    assert!(b.contains("✓ done") && !b.contains("invalid"), "{text}");
+    s.quit();
+}

@@ -24,7 +24,7 @@ fn hash_effects(app: &mut App) -> Vec<Effect> {
 }
 
 fn select(app: &mut App, name: &str) {
-    let i = app.rows.iter().position(|r| r.name() == name).unwrap();
+    let i = row_id(app, name);
     let pos = app.view.iter().position(|&v| v == i).unwrap();
     app.select_view_position(pos);
 }

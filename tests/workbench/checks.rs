@@ -13,6 +13,7 @@ use gvmi::checks::CheckEvent;
 use gvmi::event::{Event, JobId};
 use gvmi::gvmi_format::inspect_bytes;
 use gvmi::tui::app::{App, Effect};
+use gvmi::tui::rows::RowId;
 use gvmi::tui::workers::{VerifyJob, Workers};
 use gvmi::verify::{Expected, Failure, Options, Stage, Verified};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -22,10 +23,10 @@ fn press(app: &mut App, code: KeyCode) -> Option<Effect> {
 }
 
 /// Hashes a discovered row and answers its inspection request with `bytes`' inspection.
-fn hashed_and_inspected(app: &mut App, name: &str, seed: u8, bytes: &[u8]) -> usize {
+fn hashed_and_inspected(app: &mut App, name: &str, seed: u8, bytes: &[u8]) -> RowId {
     let id = discover(app, name, 100, 1);
     finish(app, id, 100, 1, seed);
-    let index = app.rows.len() - 1;
+    let index = last_row(app);
     let effects = app.take_effects();
     let [Effect::Inspect { id, path }] = &effects[..] else {
         panic!("a hashed row asks for inspection: {effects:?}")
@@ -266,7 +267,7 @@ fn copying_a_snippet_warns_about_an_invalid_image_or_a_placeholder_url() {
     let bad = hashed_and_inspected(&mut app, "raw.gvmi", 2, &self_test()[..4096]);
     app.rows[good].url = Some("https://cdn.example.com/good.gvmi".into());
     app.rows[bad].url = Some("https://cdn.example.com/raw.gvmi".into());
-    let select = |app: &mut App, index: usize| {
+    let select = |app: &mut App, index: RowId| {
         let position = app.view.iter().position(|&i| i == index).unwrap();
         app.select_view_position(position);
     };

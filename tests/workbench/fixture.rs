@@ -11,6 +11,7 @@ use gvmi::event::{Event, JobId};
 use gvmi::fsmeta::FileStamp;
 use gvmi::hasher::{HashFailure, Hashed};
 use gvmi::tui::app::{App, JobIds};
+use gvmi::tui::rows::{Row, RowId};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 
@@ -39,9 +40,31 @@ pub fn digest(seed: u8) -> Sha3Digest {
     Sha3Digest(bytes)
 }
 
+/// Job ids as discovery hands them out: never reused, even after a removal.
+fn next_job() -> JobId {
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(1_000_000);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
+/// The id of the row named `name`.
+pub fn row_id(app: &App, name: &str) -> RowId {
+    let row = app.rows.iter().find(|r| r.name() == name);
+    row.unwrap_or_else(|| panic!("no row {name}")).id
+}
+
+/// The row that arrived first.
+pub fn first_row(app: &App) -> &Row {
+    app.rows.iter().next().expect("a row")
+}
+
+/// The row that arrived last.
+pub fn last_row(app: &App) -> RowId {
+    app.rows.iter().next_back().expect("a row").id
+}
+
 /// Announces an image under `/images` as discovery would; returns its job id.
 pub fn discover(app: &mut App, rel: &str, size: u64, minutes: u64) -> JobId {
-    let id = app.rows.len() + 1000;
+    let id = next_job();
     let found = Found::Image {
         path: PathBuf::from("/images").join(rel),
         root: PathBuf::from("/images"),
@@ -52,7 +75,7 @@ pub fn discover(app: &mut App, rel: &str, size: u64, minutes: u64) -> JobId {
 }
 
 pub fn problem(app: &mut App, rel: &str, reason: &str) {
-    let id = app.rows.len() + 1000;
+    let id = next_job();
     let found = Found::Problem {
         path: PathBuf::from("/images").join(rel),
         reason: reason.into(),

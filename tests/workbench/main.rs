@@ -7,5 +7,6 @@ mod support;
 mod changes;
 mod checks;
 mod fixture;
+mod identity;
 mod render;
 mod state;

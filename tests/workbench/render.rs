@@ -225,7 +225,8 @@ fn unsafe_characters_in_names_and_urls_are_shown_escaped() {
         0,
     );
     finish(&mut app, id, 10, 0, 1);
-    app.rows[0].url = Some("https://cdn.example.com/\u{202e}a.gvmi".into());
+    let first = first_row(&app).id;
+    app.rows[first].url = Some("https://cdn.example.com/\u{202e}a.gvmi".into());
     press(&mut app, KeyCode::Enter);
     let text = screen(&app);
     for bad in ['\u{202e}', '\u{200b}', '\u{1b}', '\u{7}'] {

@@ -110,12 +110,12 @@ fn rehash_requeues_and_ignores_the_superseded_job() {
     };
     assert_eq!(jobs.len(), 1);
     assert_ne!(jobs[0].id, id);
-    assert_eq!(app.rows[0].state, RowState::Queued);
+    assert_eq!(first_row(&app).state, RowState::Queued);
     // The old job's late result must not overwrite the new state.
     finish(&mut app, id, 100, 1, 1);
-    assert_eq!(app.rows[0].state, RowState::Queued);
+    assert_eq!(first_row(&app).state, RowState::Queued);
     finish(&mut app, jobs[0].id, 100, 1, 2);
-    assert_eq!(app.rows[0].state, RowState::Done(digest(2)));
+    assert_eq!(first_row(&app).state, RowState::Done(digest(2)));
     assert!(!token.is_cancelled());
     assert!(!app.busy() || !app.discovery_done);
 }
@@ -159,7 +159,7 @@ fn progress_events_update_the_row_and_the_tally() {
     let mut app = app(100, 20);
     let a = discover(&mut app, "a.gvmi", 1000, 1);
     progress(&mut app, a, 1000, 400);
-    assert_eq!(app.rows[0].state, RowState::Hashing { done: 400 });
+    assert_eq!(first_row(&app).state, RowState::Hashing { done: 400 });
     assert_eq!(app.tally.bytes_done(), 400);
     finish(&mut app, a, 1000, 1, 1);
     assert_eq!(app.tally.files_done, 1);

@@ -1,25 +1,37 @@
 //! SHA3-224 at the CPU's speed, without raising the binary's minimum CPU.
 //!
-//! One image is hashed by one core (SHA3 is sequential), so the Keccak
-//! permutation's speed is the speed of gvmi on a big file. Three backends:
+//! One file's hash is sequential, so a single image is hashed by one core
+//! at the speed of the Keccak permutation; a batch of files is hashed
+//! several per core, one per SIMD lane. Five backends:
 //!
 //! - `reference`: the RustCrypto `sha3` crate, the known-good path and the
-//!   default wherever `bmi` cannot run (other CPUs, other architectures);
+//!   scalar default wherever `bmi` cannot run (other CPUs, architectures);
 //! - `portable`: our own small sponge, baseline instructions: the same
 //!   source as `bmi`, kept so tests and benchmarks can tell the sponge's
 //!   correctness and speed apart from the instruction set's;
 //! - `bmi`: that sponge compiled with BMI1 + BMI2 (`andn` for chi, `rorx`
-//!   for the rotations), entered only when the CPU has them.
+//!   for the rotations), entered only when the CPU has them;
+//! - `avx2`, `avx512`: [`WideSponge`], 4 or 8 independent sponges in the
+//!   lanes of vector registers (`rounds.rs` holds the permutation once,
+//!   `avx2.rs` / `avx512.rs` its two builds; blocks enter through a
+//!   transpose, never a gather). They absorb whole blocks only: the engine's
+//!   lane scheduler finishes each file's last block on the scalar sponge
+//!   ([`Backend::scalar`]), and a lone stream uses that sponge throughout.
+//!
+//! Every fast path is compiled inside a `#[target_feature]` function and
+//! entered only through a token type that exists only after run-time
+//! detection said the CPU has the feature, so dispatch is safe by
+//! construction. [`Backend::active`] picks the fastest supported backend
+//! once; `GVMI_KECCAK=reference|portable|bmi|avx2|avx512` forces one.
 //!
 //! The `sha3` crate cannot serve the fast path: `keccak` 0.2 hands its
 //! permutation out as a function pointer (`Keccak::with_f1600`), which LLVM
-//! does not inline into a `#[target_feature]` caller. Tried: wrapping
-//! `with_f1600` in such a caller gives a binary with no `andn`/`rorx` at all
-//! and the same speed. Rebuilding the crate with the features would raise
-//! the minimum CPU, so the permutation we control is the clean way.
-//! Our permutation (`keccak.rs`) is `#[inline(always)]` and compiled into
-//! each path. [`Backend::active`] picks the fastest supported backend once;
-//! `GVMI_KECCAK=reference|portable|bmi` forces one (tests, benchmarks).
+//! does not inline into a `#[target_feature]` caller (tried: no `andn` or
+//! `rorx` in the binary, same speed).
+//!
+//! A crate of its own so that test builds compile it optimized (the root
+//! Cargo.toml's profile override): unoptimized SIMD intrinsics run ~100×
+//! slower, which would make every test that hashes crawl.
 
 mod keccak;
 mod rounds;
@@ -133,16 +145,19 @@ impl Backend {
         }
     }
 
-    /// The fastest backend this CPU supports. Without BMI it is the `sha3`
-    /// crate: our `portable` build measured no faster than it (within this
-    /// machine's ±20% noise, slightly slower in paired runs), so the
-    /// known-good code wins. `benches/hash_throughput.rs` measures all three.
+    /// The fastest backend this CPU supports: the widest lanes it has, for
+    /// batches (single streams run on [`Backend::scalar`] of it). Measured
+    /// on an AMD EPYC (Zen 4, whose 512-bit units are double-pumped 256-bit
+    /// ones) with `cargo bench --bench hash_throughput`, one core: 8 lanes
+    /// of AVX-512 2.16 GiB/s, 4 lanes of AVX2 1.14 GiB/s, scalar BMI
+    /// 0.41 GiB/s: even at half rate per instruction, AVX-512's 8 lanes,
+    /// `vprolq` and `vpternlogq` win. Without BMI the scalar choice is the
+    /// `sha3` crate: our `portable` build measured no faster than it.
     pub fn fastest() -> Backend {
-        if Backend::Bmi.is_supported() {
-            Backend::Bmi
-        } else {
-            Backend::Reference
-        }
+        [Backend::Avx512, Backend::Avx2, Backend::Bmi]
+            .into_iter()
+            .find(|b| b.is_supported())
+            .unwrap_or(Backend::Reference)
     }
 
     /// The backend [`Sha3_224::new`] uses: `GVMI_KECCAK` if set (a name

@@ -101,7 +101,7 @@ impl WideSponge {
     }
 }
 
-/// SHA3-224 of each of `messages` (at most [`MAX_LANES`]) on the wide
+/// SHA3-224 of each of `messages` (at most the backend's lanes) on the wide
 /// `backend`: whole blocks in lanes, tails finished on the scalar path, as
 /// the engine does. For tests and benchmarks.
 pub fn hash_lanes(backend: Backend, messages: &[&[u8]]) -> Option<Vec<crate::digest::Sha3Digest>> {

@@ -170,7 +170,7 @@ fn contents(app: &App, row: &Row) -> Vec<Content> {
         )));
     }
     if let Some(index) = app.selected {
-        let checks = super::checks::detail_lines(app, index);
+        let checks = super::findings::detail_lines(app, index);
         out.extend(checks.into_iter().map(Content::Text));
     }
     out

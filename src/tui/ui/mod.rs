@@ -1,7 +1,7 @@
 //! Drawing: a pure function of the state. Nothing here mutates `App` or does I/O.
 
-pub mod checks;
 pub mod details;
+pub mod findings;
 mod footer;
 pub mod help;
 pub mod layout;

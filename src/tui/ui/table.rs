@@ -90,7 +90,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         let row = &app.rows[index];
         let cells = cols.iter().zip(&widths).map(|(&c, &w)| match c {
             // Inspection and URL checks speak through the state column.
-            Column::State => super::checks::state_cell(app, index, w as usize)
+            Column::State => super::findings::state_cell(app, index, w as usize)
                 .unwrap_or_else(|| cell(app, row, c, w)),
             _ => cell(app, row, c, w),
         });

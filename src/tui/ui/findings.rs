@@ -7,7 +7,8 @@ use ratatui::widgets::Cell;
 use super::fit;
 use crate::gvmi_format::report;
 use crate::tui::app::App;
-use crate::tui::checks::UrlCheck;
+use crate::tui::findings::UrlCheck;
+use crate::tui::rows::RowId;
 use crate::tui::rows::RowState;
 use crate::units::human_bytes;
 use crate::verify::Stage;
@@ -15,16 +16,16 @@ use crate::verify::Stage;
 /// The state cell for a hashed row whose checks have something to say:
 /// a verification running or failed beats an invalid image, which beats
 /// a verified URL. `None` leaves the plain "✓ done".
-pub fn state_cell(app: &App, index: usize, width: usize) -> Option<Cell<'static>> {
-    if !matches!(app.rows[index].state, RowState::Done(_)) {
+pub fn state_cell(app: &App, id: RowId, width: usize) -> Option<Cell<'static>> {
+    if !matches!(app.rows[id].state, RowState::Done(_)) {
         return None;
     }
     let theme = &app.theme;
-    let check = app.url_check(index);
+    let check = app.url_check(id);
     let (text, style) = match check {
         Some(UrlCheck::Running { stage, .. }) => (running_text(*stage), theme.busy()),
         Some(UrlCheck::Done { result: Err(f), .. }) => (format!("✗ {}", f.tag()), theme.error()),
-        _ if app.is_invalid(index) => ("✗ invalid".to_string(), theme.error()),
+        _ if app.is_invalid(id) => ("✗ invalid".to_string(), theme.error()),
         Some(UrlCheck::Done { result: Ok(_), .. }) => ("✓ served".to_string(), theme.ok()),
         None => return None,
     };
@@ -46,11 +47,11 @@ fn label(app: &App, name: &str) -> Span<'static> {
     Span::styled(format!("{name:<9}"), app.theme.dim())
 }
 
-/// The details pane's "Served?" and "Image" lines for row `index`.
-pub fn detail_lines(app: &App, index: usize) -> Vec<Line<'static>> {
+/// The details pane's "Served?" and "Image" lines for row `id`.
+pub fn detail_lines(app: &App, id: RowId) -> Vec<Line<'static>> {
     let theme = &app.theme;
     // The verdict on the URL first: one line, easily missed below a long config.
-    let check = match app.url_check(index) {
+    let check = match app.url_check(id) {
         None => Line::from(vec![
             label(app, "Served?"),
             Span::styled("press v to verify the URL serves this image", theme.dim()),
@@ -85,7 +86,7 @@ pub fn detail_lines(app: &App, index: usize) -> Vec<Line<'static>> {
         ]),
     };
     let mut out = vec![check];
-    match app.inspection(index) {
+    match app.inspection(id) {
         None => out.push(Line::from(vec![
             label(app, "Image"),
             Span::styled("inspected once hashed", theme.dim()),
