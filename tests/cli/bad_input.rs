@@ -12,11 +12,6 @@ use gvmi::hasher::{self, HashFailure};
 /// A run that could hang (a FIFO opened for reading blocks) fails after this.
 const HANG: Duration = Duration::from_secs(60);
 
-fn put_known(dir: &Path, name: impl AsRef<Path>, i: usize) -> &'static str {
-    put(dir, name, KNOWN[i].0);
-    KNOWN[i].1
-}
-
 /// Exactly one stderr line names `path`; it is returned.
 #[track_caller]
 fn named_once(out: &Output, path: &str) -> String {

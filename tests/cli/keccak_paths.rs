@@ -287,16 +287,9 @@ fn sixty_four_files_in_lanes_equal_python_under_every_backend() {
         );
     }
     let want: Vec<String> = {
-        let out = std::process::Command::new("python3")
-            .args(["-c", "import hashlib,os,sys\nfor n in sorted(os.listdir(sys.argv[1])):\n print(hashlib.sha3_224(open(os.path.join(sys.argv[1],n),'rb').read()).hexdigest()+'  ./'+n)"])
-            .arg(dir.path())
-            .output()
-            .unwrap();
-        String::from_utf8(out.stdout)
-            .unwrap()
-            .lines()
-            .map(String::from)
-            .collect()
+        let script = "import hashlib,os,sys\nfor n in sorted(os.listdir(sys.argv[1])):\n print(hashlib.sha3_224(open(os.path.join(sys.argv[1],n),'rb').read()).hexdigest()+'  ./'+n)";
+        let out = tool("python3", ["-c", script]).arg(dir.path()).run();
+        out.assert_code(0).stdout_lines()
     };
     assert_eq!(want.len(), 64);
     for b in backends() {

@@ -35,13 +35,15 @@ pub fn environment(home: &Path) -> Vec<(&'static str, Option<PathBuf>)> {
 }
 
 /// `gvmi ARGS...` in a home shared by this test process (a hash cache of
-/// its own, never the user's).
+/// its own, never the user's), kept in Cargo's scratch folder for tests
+/// (`target/tmp`), not in the system's temp folder.
 pub fn gvmi<I, S>(args: I) -> Run
 where
     I: IntoIterator<Item = S>,
     S: AsRef<OsStr>,
 {
-    let home = std::env::temp_dir().join(format!("gvmi-test-home-{}", std::process::id()));
+    let scratch = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    let home = scratch.join(format!("gvmi-test-home-{}", std::process::id()));
     gvmi_in(&home).args(args)
 }
 

@@ -1,6 +1,10 @@
 //! SHA3-224 lines in the GNU `*sum` formats, built from the spec rather
 //! than from gvmi's code, and known contents with their hashes.
 
+use std::path::Path;
+
+use super::tree::put;
+
 /// SHA3-224 of the empty input (FIPS 202).
 pub const EMPTY_SHA3_224: &str = "6b4e03423667dbb73b6e15454f0eb1abd4597f9a1b078e3f5b5a6bc7";
 
@@ -45,6 +49,12 @@ pub const KNOWN: [(&[u8], &str); 10] = [
         "1033f25e3b6ba82859589ea41aee2f04f24c79a350902342451183d6",
     ),
 ];
+
+/// Writes `KNOWN[i]` contents under `dir/name`; returns the expected hex.
+pub fn put_known(dir: &Path, name: impl AsRef<Path>, i: usize) -> &'static str {
+    put(dir, name, KNOWN[i].0);
+    KNOWN[i].1
+}
 
 /// Parses `gvmi hash` lines (`<hex>  <name>`, no escapes) into (name, hex).
 pub fn parse_plain_lines(stdout: &str) -> Vec<(String, String)> {

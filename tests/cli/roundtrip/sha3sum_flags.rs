@@ -5,7 +5,6 @@
 use std::fs;
 use std::path::Path;
 
-use super::put_known;
 use crate::support::*;
 
 /// Runs `gvmi hash ARGS` and `sha3sum ARGS` in `dir`: same stdout, same exit
