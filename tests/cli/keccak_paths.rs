@@ -6,7 +6,7 @@
 use std::io::{self, Read};
 use std::time::{Duration, Instant};
 
-use crate::cli_support::*;
+use crate::support::*;
 use gvmi::cancel::CancelToken;
 use gvmi::hasher::readahead::{self, hash_reader_overlapped};
 use gvmi::hasher::{self, HashFailure};
@@ -35,9 +35,10 @@ fn data(len: usize, seed: u64) -> Vec<u8> {
 /// Every backend, with the CPU's support checked: `bmi` must run here under CI.
 fn backends() -> Vec<Backend> {
     #[cfg(target_arch = "x86_64")]
-    prerequisite(
+    available(
         Backend::Bmi.is_supported(),
         "a CPU with BMI1 and BMI2 (for the bmi Keccak path)",
+        "it takes a CPU that has it",
     );
     Backend::ALL
         .into_iter()
@@ -246,13 +247,15 @@ fn every_backend_gives_the_known_answers_alone_and_side_by_side_in_lanes() {
 fn the_wide_backends_run_here_under_ci() {
     #[cfg(target_arch = "x86_64")]
     {
-        prerequisite(
+        available(
             Backend::Avx2.is_supported(),
             "a CPU with AVX2 (for the avx2 Keccak lanes)",
+            "it takes a CPU that has it",
         );
-        prerequisite(
+        available(
             Backend::Avx512.is_supported(),
             "a CPU with AVX-512F (for the avx512 Keccak lanes)",
+            "it takes a CPU that has it",
         );
     }
 }
@@ -284,16 +287,9 @@ fn sixty_four_files_in_lanes_equal_python_under_every_backend() {
         );
     }
     let want: Vec<String> = {
-        let out = std::process::Command::new("python3")
-            .args(["-c", "import hashlib,os,sys\nfor n in sorted(os.listdir(sys.argv[1])):\n print(hashlib.sha3_224(open(os.path.join(sys.argv[1],n),'rb').read()).hexdigest()+'  ./'+n)"])
-            .arg(dir.path())
-            .output()
-            .unwrap();
-        String::from_utf8(out.stdout)
-            .unwrap()
-            .lines()
-            .map(String::from)
-            .collect()
+        let script = "import hashlib,os,sys\nfor n in sorted(os.listdir(sys.argv[1])):\n print(hashlib.sha3_224(open(os.path.join(sys.argv[1],n),'rb').read()).hexdigest()+'  ./'+n)";
+        let out = tool("python3", ["-c", script]).arg(dir.path()).run();
+        out.assert_code(0).stdout_lines()
     };
     assert_eq!(want.len(), 64);
     for b in backends() {

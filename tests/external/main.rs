@@ -4,7 +4,5 @@
 #[path = "../support/mod.rs"]
 mod support;
 
-use support::common;
-
 mod clipboard_x11;
 mod sdk_real;

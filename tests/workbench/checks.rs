@@ -4,9 +4,9 @@
 
 use std::time::Duration;
 
-use crate::common;
-use crate::common::http_server::{Route, Server};
 use crate::fixture::*;
+use crate::support;
+use crate::support::http_server::{Route, Server};
 use crossbeam_channel::unbounded;
 use gvmi::cancel::CancelToken;
 use gvmi::event::JobId;
@@ -51,7 +51,7 @@ fn check(app: &mut App, id: JobId, event: WorkerEvent) {
 }
 
 fn self_test() -> Vec<u8> {
-    std::fs::read(common::fixture("self-test.gvmi")).unwrap()
+    std::fs::read(support::fixture("self-test.gvmi")).unwrap()
 }
 
 #[test]
@@ -215,7 +215,7 @@ fn workers_inspect_and_verify_off_the_ui_thread() {
     ]);
     let (tx, rx) = unbounded();
     let workers = Workers::start(tx, Options::default());
-    workers.inspect(1, common::fixture("ubuntu-poc.gvmi"));
+    workers.inspect(1, support::fixture("ubuntu-poc.gvmi"));
     let expected = Expected {
         digest: "dc1bd040d36732728248deb4bdec9585a6b0b5afc7f2cfd1925ec8f1"
             .parse()

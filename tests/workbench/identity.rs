@@ -5,8 +5,8 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use crate::common;
 use crate::fixture::*;
+use crate::support;
 use gvmi::digest::Sha3Digest;
 use gvmi::event::JobId;
 use gvmi::gvmi_format::inspect_bytes;
@@ -24,7 +24,7 @@ fn press(app: &mut App, code: KeyCode) -> Option<Effect> {
 }
 
 fn self_test() -> Vec<u8> {
-    std::fs::read(common::fixture("self-test.gvmi")).unwrap()
+    std::fs::read(support::fixture("self-test.gvmi")).unwrap()
 }
 
 /// Answers every inspection the app asked for with `bytes`' inspection.
