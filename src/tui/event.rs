@@ -30,6 +30,11 @@ pub enum Event {
     },
     /// The file system changed under a watched folder.
     Watch(crate::watch::Change),
+    /// What an effect run off the UI thread came to, in words for the
+    /// status line (a copy, a config or `SHA3SUMS` written).
+    Status(String),
+    /// The URLs kept from earlier sessions (`saved_urls`), or why not.
+    SavedUrls(Result<crate::tui::saved_urls::SavedUrls, String>),
 }
 
 impl From<JobEvent> for Event {

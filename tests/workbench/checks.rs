@@ -59,8 +59,8 @@ fn invalid_images_are_marked_in_the_table_and_explained_in_details() {
     let mut app = app(120, 60);
     let good = hashed_and_inspected(&mut app, "good.gvmi", 1, &self_test());
     let bad = hashed_and_inspected(&mut app, "raw.gvmi", 2, &self_test()[..4096]);
-    assert!(!app.is_invalid(good));
-    assert!(app.is_invalid(bad));
+    assert!(!app.findings.is_invalid(good));
+    assert!(app.findings.is_invalid(bad));
     let text = screen(&app);
     let raw_line = text.lines().find(|l| l.contains("raw.gvmi")).unwrap();
     assert!(raw_line.starts_with("✗ invalid"), "{text}");
@@ -202,7 +202,7 @@ fn stale_and_superseded_check_events_are_ignored() {
         panic!("r rehashes")
     };
     finish(&mut app, jobs[0].id, 100, 1, 9);
-    assert!(app.url_check(index).is_none());
+    assert!(app.findings.url_check(index).is_none());
     assert_eq!(app.take_effects().len(), 1, "and inspects again");
 }
 
