@@ -10,10 +10,11 @@ use std::time::{Duration, SystemTime};
 
 use crossbeam_channel::{bounded, unbounded, Receiver, RecvTimeoutError, Sender};
 
+use super::event::{CacheNote, Event};
 use crate::cache::{self, Cache, Lookup};
 use crate::cancel::CancelToken;
 use crate::engine::{Engine, Job};
-use crate::event::{CacheNote, Event, JobId};
+use crate::event::JobId;
 use crate::fsmeta::FileStamp;
 use crate::hasher::Hashed;
 

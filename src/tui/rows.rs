@@ -221,7 +221,7 @@ impl Rows {
         self.rows.values()
     }
 
-    pub fn iter_mut(&mut self) -> impl Iterator<Item = &mut Row> + '_ {
+    pub fn iter_mut(&mut self) -> impl DoubleEndedIterator<Item = &mut Row> + '_ {
         self.rows.values_mut()
     }
 

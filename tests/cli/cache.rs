@@ -5,7 +5,7 @@
 use std::fs;
 use std::time::SystemTime;
 
-use crate::cache_support::{content, counts, process_read, settle, sha3, Sandbox};
+use crate::support::{content, counts, process_read, settle, sha3, Sandbox};
 use gvmi::cache::{self, Cache};
 use gvmi::fsmeta::FileStamp;
 use gvmi::hasher::Hashed;
@@ -157,18 +157,11 @@ fn two_processes_at_once_keep_each_others_entries() {
     settle();
     let x = s.images().join("x");
     let y = s.images().join("y");
-    let spawn = |dirs: &[&std::path::Path]| {
-        let mut cmd = s.gvmi();
-        cmd.arg("hash")
-            .args(dirs)
-            .stdout(std::process::Stdio::piped());
-        cmd.spawn().unwrap()
-    };
+    let spawn = |dirs: &[&std::path::Path]| s.gvmi().arg("hash").args(dirs).start();
     // Two runs on different folders and one on both, all at once.
     let children = [spawn(&[&x]), spawn(&[&y]), spawn(&[&x, &y])];
     for child in children {
-        let out = child.wait_with_output().unwrap();
-        assert!(out.status.success());
+        child.wait().assert_code(0);
     }
     let cache = Cache::open(&s.cache_file());
     assert!(cache.problem.is_none());

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::common::{fixture, gvmi, run};
+use crate::support::{fixture, gvmi_in, run};
 use gvmi::gvmi_format::{inspect_bytes, inspect_file, Inspection};
 
 fn codes(i: &Inspection) -> Vec<&'static str> {
@@ -93,7 +93,7 @@ fn old_python_built_fixture_has_pretty_json_with_nulls_and_gvmkit_block() {
 #[test]
 fn cli_shows_command_env_volumes_and_compressor_and_exits_0() {
     let home = tempfile::tempdir().unwrap();
-    let (code, out, err) = run(gvmi(home.path())
+    let (code, out, err) = run(gvmi_in(home.path())
         .arg("inspect")
         .arg(fixture("ubuntu-poc.gvmi"))
         .arg(fixture("self-test.gvmi")));
@@ -119,13 +119,13 @@ fn cli_json_names_defects_and_exits_1_for_invalid_2_for_unreadable() {
     bad[at] ^= 0xff;
     let path = dir.path().join("bad.gvmi");
     std::fs::write(&path, bad).unwrap();
-    let (code, out, _) = run(gvmi(dir.path()).args(["inspect", "--json"]).arg(&path));
+    let (code, out, _) = run(gvmi_in(dir.path()).args(["inspect", "--json"]).arg(&path));
     assert_eq!(code, 1);
     let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
     assert_eq!(v["valid"], false);
     assert_eq!(v["defects"][0]["code"], "crc-mismatch");
     assert_eq!(v["config"]["cmd"][0], "/hello");
-    let (code, _, err) = run(gvmi(dir.path())
+    let (code, _, err) = run(gvmi_in(dir.path())
         .arg("inspect")
         .arg(dir.path().join("missing.gvmi")));
     assert_eq!(code, 2);
@@ -140,19 +140,21 @@ fn cli_takes_folders_like_hash_and_says_when_one_is_empty() {
     std::fs::copy(fixture("self-test.gvmi"), images.join("sub/b.GVMI")).unwrap();
     std::fs::copy(fixture("ubuntu-poc.gvmi"), images.join("a.gvmi")).unwrap();
     std::fs::write(images.join("notes.txt"), "not an image").unwrap();
-    let (code, out, err) = run(gvmi(dir.path()).arg("inspect").arg(&images));
+    let (code, out, err) = run(gvmi_in(dir.path()).arg("inspect").arg(&images));
     assert_eq!(code, 0, "{err}");
     let verdicts: Vec<_> = out.lines().filter(|l| !l.starts_with(' ')).collect();
     let a = format!("{}: valid gvmi image", images.join("a.gvmi").display());
     let b = format!("{}: valid gvmi image", images.join("sub/b.GVMI").display());
     assert_eq!(verdicts, [a, b], "folder order, images only:\n{out}");
     // -d 0: only the folder's own files.
-    let (code, out, _) = run(gvmi(dir.path()).args(["inspect", "-d", "0"]).arg(&images));
+    let (code, out, _) = run(gvmi_in(dir.path())
+        .args(["inspect", "-d", "0"])
+        .arg(&images));
     assert_eq!((code, out.matches("valid gvmi image").count()), (0, 1));
     // A folder without images is named on stderr, exit 2 (nothing could be checked).
     let empty = dir.path().join("empty");
     std::fs::create_dir(&empty).unwrap();
-    let (code, out, err) = run(gvmi(dir.path()).arg("inspect").arg(&empty));
+    let (code, out, err) = run(gvmi_in(dir.path()).arg("inspect").arg(&empty));
     assert_eq!((code, out.as_str()), (2, ""));
     let want = format!(
         "gvmi: {}: no *.gvmi images found in this folder\n",

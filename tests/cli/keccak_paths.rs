@@ -6,10 +6,10 @@
 use std::io::{self, Read};
 use std::time::{Duration, Instant};
 
-use crate::cli_support::*;
+use crate::support::*;
 use gvmi::cancel::CancelToken;
+use gvmi::hasher::readahead::{self, hash_reader_overlapped};
 use gvmi::hasher::{self, HashFailure};
-use gvmi::readahead::{self, hash_reader_overlapped};
 use gvmi::sha3_fast::{hash_with, Backend, Sha3_224, BACKEND_ENV};
 
 const MIB: usize = 1 << 20;
@@ -35,9 +35,10 @@ fn data(len: usize, seed: u64) -> Vec<u8> {
 /// Every backend, with the CPU's support checked: `bmi` must run here under CI.
 fn backends() -> Vec<Backend> {
     #[cfg(target_arch = "x86_64")]
-    prerequisite(
+    available(
         Backend::Bmi.is_supported(),
         "a CPU with BMI1 and BMI2 (for the bmi Keccak path)",
+        "it takes a CPU that has it",
     );
     Backend::ALL
         .into_iter()
@@ -246,13 +247,15 @@ fn every_backend_gives_the_known_answers_alone_and_side_by_side_in_lanes() {
 fn the_wide_backends_run_here_under_ci() {
     #[cfg(target_arch = "x86_64")]
     {
-        prerequisite(
+        available(
             Backend::Avx2.is_supported(),
             "a CPU with AVX2 (for the avx2 Keccak lanes)",
+            "it takes a CPU that has it",
         );
-        prerequisite(
+        available(
             Backend::Avx512.is_supported(),
             "a CPU with AVX-512F (for the avx512 Keccak lanes)",
+            "it takes a CPU that has it",
         );
     }
 }
@@ -284,16 +287,9 @@ fn sixty_four_files_in_lanes_equal_python_under_every_backend() {
         );
     }
     let want: Vec<String> = {
-        let out = std::process::Command::new("python3")
-            .args(["-c", "import hashlib,os,sys\nfor n in sorted(os.listdir(sys.argv[1])):\n print(hashlib.sha3_224(open(os.path.join(sys.argv[1],n),'rb').read()).hexdigest()+'  ./'+n)"])
-            .arg(dir.path())
-            .output()
-            .unwrap();
-        String::from_utf8(out.stdout)
-            .unwrap()
-            .lines()
-            .map(String::from)
-            .collect()
+        let script = "import hashlib,os,sys\nfor n in sorted(os.listdir(sys.argv[1])):\n print(hashlib.sha3_224(open(os.path.join(sys.argv[1],n),'rb').read()).hexdigest()+'  ./'+n)";
+        let out = tool("python3", ["-c", script]).arg(dir.path()).run();
+        out.assert_code(0).stdout_lines()
     };
     assert_eq!(want.len(), 64);
     for b in backends() {
@@ -329,9 +325,9 @@ fn engine_batch(dir: &std::path::Path) -> Vec<gvmi::engine::Job> {
 /// engine is dropped the channel disconnects only when no worker holds it.
 fn drain_finished(
     engine: gvmi::engine::Engine,
-    rx: &crossbeam_channel::Receiver<gvmi::event::Event>,
+    rx: &crossbeam_channel::Receiver<gvmi::event::JobEvent>,
     jobs: usize,
-    mut on_event: impl FnMut(&gvmi::event::Event),
+    mut on_event: impl FnMut(&gvmi::event::JobEvent),
 ) -> Vec<Result<gvmi::hasher::Hashed, HashFailure>> {
     let mut results = vec![None; jobs];
     let deadline = Instant::now() + Duration::from_secs(120);
@@ -339,7 +335,7 @@ fn drain_finished(
         let left = deadline.saturating_duration_since(Instant::now());
         let event = rx.recv_timeout(left).expect("every job finishes");
         on_event(&event);
-        if let gvmi::event::Event::Finished { id, result } = event {
+        if let gvmi::event::JobEvent::Finished { id, result } = event {
             assert!(results[id].is_none(), "job {id} finished twice");
             results[id] = Some(result);
         }
@@ -347,7 +343,7 @@ fn drain_finished(
     drop(engine);
     while let Ok(event) = rx.recv_timeout(Duration::from_secs(60)) {
         assert!(
-            !matches!(event, gvmi::event::Event::Finished { .. }),
+            !matches!(event, gvmi::event::JobEvent::Finished { .. }),
             "a Finished after all jobs had finished"
         );
     }
@@ -371,7 +367,7 @@ fn a_file_changed_in_one_lane_fails_alone_and_the_others_are_hashed() {
         engine.submit(jobs.clone(), &engine.batch_token());
         let mut changed = false;
         let results = drain_finished(engine, &rx, jobs.len(), |event| {
-            if let gvmi::event::Event::Progress { id: 3, done } = event {
+            if let gvmi::event::JobEvent::Progress { id: 3, done } = event {
                 if !changed && *done < 4 * MIB as u64 {
                     use std::io::{Seek, SeekFrom, Write};
                     let mut f = std::fs::OpenOptions::new()
@@ -405,7 +401,7 @@ fn cancelling_mid_batch_finishes_every_job_and_ends_every_worker() {
         let token = engine.batch_token();
         engine.submit(jobs.clone(), &token);
         let results = drain_finished(engine, &rx, jobs.len(), |event| {
-            if matches!(event, gvmi::event::Event::Progress { .. }) {
+            if matches!(event, gvmi::event::JobEvent::Progress { .. }) {
                 token.cancel();
             }
         });

@@ -5,8 +5,6 @@
 #[path = "../support/mod.rs"]
 mod support;
 
-use support::{cache_support, cli_support, common};
-
 mod bad_input;
 mod cache;
 mod config;

@@ -2,10 +2,8 @@
 //! accepted by `gvmi check` and Perl's `sha3sum -a 224 -c` from inside it.
 
 use std::fs;
-use std::process::Command;
 
-use crate::cache_support::{self, Sandbox};
-use crate::common;
+use crate::support::*;
 
 #[test]
 fn manifests_round_trip_through_gvmi_check_and_perl_sha3sum() {
@@ -39,7 +37,7 @@ fn manifests_round_trip_through_gvmi_check_and_perl_sha3sum() {
         2
     );
 
-    let perl = common::has_program("sha3sum");
+    let perl = have_tool("sha3sum");
     for folder in [s.images(), sub] {
         let (code, out, err) = s.run(&["check", folder.join("SHA3SUMS").to_str().unwrap()]);
         // gvmi check resolves names against the working folder, as sha3sum does.
@@ -47,31 +45,18 @@ fn manifests_round_trip_through_gvmi_check_and_perl_sha3sum() {
             code, 0,
             "run from elsewhere, names must not resolve: {out}{err}"
         );
-        let out = s
-            .gvmi()
-            .current_dir(&folder)
+        s.gvmi()
+            .cwd(&folder)
             .args(["check", "SHA3SUMS"])
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        if common::missing("Perl sha3sum (libdigest-sha3-perl)", perl) {
+            .run()
+            .assert_code(0);
+        if !available(perl, "Perl sha3sum (libdigest-sha3-perl)", INSTALL_ONE) {
             continue;
         }
-        let out = Command::new("sha3sum")
-            .current_dir(&folder)
-            .args(["-a", "224", "-c", "SHA3SUMS"])
-            .output()
-            .unwrap();
-        let stdout = String::from_utf8_lossy(&out.stdout);
-        assert!(
-            out.status.success(),
-            "{stdout}{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let out = tool("sha3sum", ["-a", "224", "-c", "SHA3SUMS"])
+            .cwd(&folder)
+            .run();
+        let stdout = out.assert_code(0).stdout();
         assert!(!stdout.contains("FAILED"), "{stdout}");
     }
 }
@@ -83,10 +68,10 @@ fn rewriting_keeps_other_listed_files_and_drops_vanished_ones() {
     let b = s.image("b.gvmi", 100, 2);
     s.run(&["hash", "--write-sums", s.images().to_str().unwrap()]);
     // Only a.gvmi hashed this time: b.gvmi's line stays.
-    fs::write(&a, cache_support::content(100, 9)).unwrap();
+    fs::write(&a, content(100, 9)).unwrap();
     s.run(&["hash", "--write-sums", a.to_str().unwrap()]);
     let sums = fs::read_to_string(s.images().join("SHA3SUMS")).unwrap();
-    assert!(sums.contains(&cache_support::sha3(&a)) && sums.contains("b.gvmi"));
+    assert!(sums.contains(&sha3(&a)) && sums.contains("b.gvmi"));
     fs::remove_file(&b).unwrap();
     s.run(&["hash", "--write-sums", a.to_str().unwrap()]);
     let sums = fs::read_to_string(s.images().join("SHA3SUMS")).unwrap();

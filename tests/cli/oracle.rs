@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::cli_support::*;
+use crate::support::*;
 
 const MIB: u64 = 1 << 20;
 

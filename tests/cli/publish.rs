@@ -7,8 +7,8 @@
 use std::fs;
 use std::path::Path;
 
-use crate::cli_support::{gvmi, put, python_sha3_224, tempdir, write_prng_file, Output};
-use crate::common::http_server::{Route, Server};
+use crate::support::http_server::{Route, Server};
+use crate::support::{gvmi, put, python_sha3_224, tempdir, write_prng_file, Output};
 
 /// `gvmi publish ARGS` with its own state and cache folders under `home`.
 fn publish(home: &Path, args: &[&str]) -> Output {

@@ -6,13 +6,7 @@ mod sha3sum_flags;
 use std::fs;
 use std::path::Path;
 
-use crate::cli_support::*;
-
-/// Writes `KNOWN[i]` contents under `dir/name`; returns the expected hex.
-pub(crate) fn put_known(dir: &Path, name: impl AsRef<Path>, i: usize) -> &'static str {
-    put(dir, name, KNOWN[i].0);
-    KNOWN[i].1
-}
+use crate::support::*;
 
 /// Names Perl's `sha3sum` can also read back: it unescapes `\\` and `\n`
 /// but not `\r`, so a CR name is left to [`tricky_names_round_trip_through_hash_and_check`].

@@ -1,7 +1,7 @@
 //! Golden files for every target (insta; the `.snap` files live in
 //! tests/cli/snapshots/). Review changes with `cargo insta review`.
 
-use crate::common::ALPINE_HASH;
+use crate::support::ALPINE_HASH;
 use gvmi::snippet::{
     render, render_form, Capability, Form, Resources, SnippetInput, Target, Templates,
 };

@@ -4,11 +4,11 @@
 mod manners;
 mod refusals_json_full;
 
-use crate::common::*;
+use crate::support::*;
 
 pub(crate) fn snippet(args: &[&str]) -> (i32, String, String) {
     let config = tempfile::tempdir().unwrap();
-    run(gvmi(config.path()).arg("snippet").args(args))
+    run(gvmi_in(config.path()).arg("snippet").args(args))
 }
 
 pub(crate) fn alpine() -> String {
@@ -160,13 +160,13 @@ fn config_supplies_target_resources_and_base_url() {
     );
     std::fs::create_dir_all(config.path().join("gvmi")).unwrap();
     std::fs::write(config.path().join("gvmi/config.toml"), toml).unwrap();
-    let (code, out, err) = run(gvmi(config.path()).args(["snippet", &alpine()]));
+    let (code, out, err) = run(gvmi_in(config.path()).args(["snippet", &alpine()]));
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("image_url: \"https://cfg.example.com/gvmi/alpine.gvmi\""));
     assert!(out.contains("min_cpu_threads: 6"));
     // A flag beats the config.
     let (_, out, _) =
-        run(gvmi(config.path()).args(["snippet", &alpine(), "--min-cpu-threads", "2"]));
+        run(gvmi_in(config.path()).args(["snippet", &alpine(), "--min-cpu-threads", "2"]));
     assert!(out.contains("min_cpu_threads: 2"));
 }
 
@@ -175,7 +175,7 @@ fn broken_config_is_named_with_its_line() {
     let config = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(config.path().join("gvmi")).unwrap();
     std::fs::write(config.path().join("gvmi/config.toml"), "\n\nbad = = 1\n").unwrap();
-    let (code, _, err) = run(gvmi(config.path()).args(["snippet", "--hash", ALPINE_HASH]));
+    let (code, _, err) = run(gvmi_in(config.path()).args(["snippet", "--hash", ALPINE_HASH]));
     assert_eq!(code, 2);
     assert!(err.contains("gvmi/config.toml:3:"), "{err}");
 }
@@ -186,7 +186,7 @@ fn user_templates_override_the_builtin_ones() {
     let dir = config.path().join("gvmi/snippets");
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("yapapi.py"), "IMAGE = {{image_hash}}\n").unwrap();
-    let (code, out, _) = run(gvmi(config.path()).args(["snippet", "--hash", ALPINE_HASH]));
+    let (code, out, _) = run(gvmi_in(config.path()).args(["snippet", "--hash", ALPINE_HASH]));
     assert_eq!(code, 0);
     assert_eq!(out, format!("IMAGE = \"{ALPINE_HASH}\"\n"));
 }

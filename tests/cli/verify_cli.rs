@@ -4,8 +4,8 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::common::http_server::{closed_port, Route, Server};
-use crate::common::{fixture, gvmi, run, ALPINE_HASH};
+use crate::support::http_server::{closed_port, Route, Server};
+use crate::support::{fixture, gvmi_in, run, ALPINE_HASH};
 
 const SELF_TEST_HASH: &str = "dc1bd040d36732728248deb4bdec9585a6b0b5afc7f2cfd1925ec8f1";
 
@@ -54,213 +54,260 @@ fn server() -> Server {
     ])
 }
 
-/// Runs `gvmi verify <args>`; returns (exit code, stdout, stderr).
+/// Runs `gvmi verify --quiet <args>`; returns (exit code, stdout, stderr).
 fn verify(args: &[&str]) -> (i32, String, String) {
     let home = tempfile::tempdir().unwrap();
-    run(gvmi(home.path()).arg("verify").arg("--quiet").args(args))
+    run(gvmi_in(home.path()).arg("verify").arg("--quiet").args(args))
 }
 
-fn verify_image(url: &str, extra: &[&str]) -> (i32, String, String) {
-    let image = image();
-    let mut args = vec![image.to_str().unwrap(), "--url", url];
-    args.extend_from_slice(extra);
-    verify(&args)
+/// An argument of a [`Case`], resolved against the test server.
+#[derive(Clone, Copy, Debug)]
+enum Arg {
+    /// The local image, `tests/fixtures/self-test.gvmi`.
+    Image,
+    /// `--url` and this path on the test server.
+    Url(&'static str),
+    /// `--url` and this path on the test server, over https (it speaks HTTP).
+    Https(&'static str),
+    /// `--url` to a port nothing listens on.
+    ClosedPort,
+    /// Itself.
+    Lit(&'static str),
 }
 
-#[test]
-fn correct_file_exits_0_and_says_ok() {
-    let s = server();
-    let (code, out, err) = verify_image(&s.url("/good.gvmi"), &[]);
-    assert_eq!(code, 0, "{err}");
-    assert!(
-        out.contains(": OK: serves the image (4741 bytes, SHA3-224 dc1bd040"),
-        "{out}"
-    );
+/// One `gvmi verify` run: every way a published URL goes wrong has its
+/// exit code and its words.
+struct Case {
+    args: &'static [Arg],
+    code: i32,
+    /// Fragments stdout must hold.
+    out: &'static [&'static str],
+    /// Fragments stderr must hold (`{SELF_TEST_HASH}`, `{ALPINE_HASH}` are
+    /// replaced by those hashes).
+    err: &'static [&'static str],
+    /// The run must end within this (a timeout honoured).
+    within: Option<Duration>,
 }
 
-#[test]
-fn one_byte_different_shows_both_hashes_and_the_providers_words() {
-    let s = server();
-    let (code, _, err) = verify_image(&s.url("/onebyte.gvmi"), &[]);
-    assert_eq!(code, 1, "{err}");
-    assert!(
-        err.contains(&format!("expected SHA3-224 {SELF_TEST_HASH}")),
-        "{err}"
-    );
-    assert!(err.contains("served   SHA3-224 "), "{err}");
-    assert!(
-        err.contains("Incorrect hash provided or downloaded image is corrupted: calculated hash"),
-        "{err}"
-    );
+const fn case(args: &'static [Arg], code: i32, err: &'static [&'static str]) -> Case {
+    Case {
+        args,
+        code,
+        out: &[],
+        err,
+        within: None,
+    }
 }
 
-#[test]
-fn wrong_content_length_is_a_size_mismatch_before_any_download() {
-    let s = server();
-    let (code, _, err) = verify_image(&s.url("/wronglen.gvmi"), &[]);
-    assert_eq!(code, 3, "{err}");
-    assert!(
-        err.contains("Content-Length is 4751 bytes but the local image is 4741"),
-        "{err}"
-    );
-}
+use Arg::*;
 
-#[test]
-fn truncated_body_is_named() {
-    let s = server();
-    let (code, _, err) = verify_image(&s.url("/truncated.gvmi"), &[]);
-    assert_eq!(code, 4, "{err}");
-    assert!(
-        err.contains("truncated body: the connection closed after 3000 of 4741 bytes"),
-        "{err}"
-    );
-}
-
-#[test]
-fn not_found_names_the_head_request_and_the_sdks_that_refuse() {
-    let s = server();
-    let (code, _, err) = verify_image(&s.url("/missing.gvmi"), &[]);
-    assert_eq!(code, 5, "{err}");
-    assert!(err.contains("HEAD http://127.0.0.1"), "{err}");
-    assert!(err.contains("answered 404 Not Found"), "{err}");
-    assert!(err.contains("yapapi and golem-core"), "{err}");
-    assert!(err.contains("golem-js does not check"), "{err}");
-}
-
-#[test]
-fn forbidden_is_its_own_case() {
-    let s = server();
-    let (code, _, err) = verify_image(&s.url("/forbidden.gvmi"), &[]);
-    assert_eq!(code, 6, "{err}");
-    assert!(
-        err.contains("answered 403 Forbidden: access denied"),
-        "{err}"
-    );
-}
-
-#[test]
-fn head_405_fails_even_though_get_works() {
-    let s = server();
-    let (code, _, err) = verify_image(&s.url("/nohead.gvmi"), &[]);
-    assert_eq!(code, 7, "{err}");
-    assert!(err.contains("405 Method Not Allowed"), "{err}");
-    assert!(err.contains("does not allow HEAD requests"), "{err}");
-    assert!(err.contains("will refuse this URL"), "{err}");
-    assert!(
-        err.contains("GET does serve the image, so only golem-js"),
-        "{err}"
-    );
-    let (code, _, err) = verify_image(&s.url("/nohead-wrong.gvmi"), &[]);
-    assert_eq!(code, 7, "{err}");
-    assert!(err.contains("GET does not serve the image either"), "{err}");
-}
-
-#[test]
-fn get_failing_after_a_good_head_is_named() {
-    let s = server();
-    let (code, _, err) = verify_image(&s.url("/broken-get.gvmi"), &[]);
-    assert_eq!(code, 8, "{err}");
-    assert!(err.contains("GET http://127.0.0.1"), "{err}");
-    assert!(err.contains("although HEAD answered 200"), "{err}");
-}
-
-#[test]
-fn redirect_chain_is_followed_and_reported() {
-    let s = server();
-    let (code, out, err) = verify_image(&s.url("/r1"), &[]);
-    assert_eq!(code, 0, "{err}");
-    assert!(out.contains("redirected to http://127.0.0.1"), "{out}");
-    assert!(out.contains("/good.gvmi"), "{out}");
-    // The same chain is too long under a limit of 2.
-    let (code, _, err) = verify_image(&s.url("/r1"), &["--max-redirects", "2"]);
-    assert_eq!(code, 9, "{err}");
-}
-
-#[test]
-fn redirect_loop_is_stopped() {
-    let s = server();
-    let (code, _, err) = verify_image(&s.url("/loop-a"), &[]);
-    assert_eq!(code, 9, "{err}");
-    assert!(err.contains("more than 10 redirects"), "{err}");
-    assert!(err.contains("redirect loop"), "{err}");
-}
-
-#[test]
-fn slow_server_hits_the_read_timeout() {
-    let s = server();
-    let started = Instant::now();
-    let (code, _, err) = verify_image(&s.url("/slow.gvmi"), &["--timeout", "1"]);
-    assert_eq!(code, 10, "{err}");
-    assert!(err.contains("timed out reading the body of"), "{err}");
-    assert!(err.contains("nothing arrived for 1s"), "{err}");
-    assert!(
-        started.elapsed() < Duration::from_secs(4),
-        "the timeout was not honoured"
-    );
-    let (code, _, err) = verify_image(&s.url("/silent.gvmi"), &["--timeout", "1"]);
-    assert_eq!(code, 10, "{err}");
-    assert!(
-        err.contains("timed out waiting for the answer to HEAD"),
-        "{err}"
-    );
-}
-
-#[test]
-fn refused_connection_dns_failure_tls_error_and_bad_scheme() {
-    let url = format!("http://127.0.0.1:{}/x.gvmi", closed_port());
-    let (code, _, err) = verify_image(&url, &[]);
-    assert_eq!(code, 12, "{err}");
-    assert!(err.contains("connection refused"), "{err}");
-
+const CASES: &[Case] = &[
+    Case {
+        out: &[": OK: serves the image (4741 bytes, SHA3-224 dc1bd040"],
+        ..case(&[Image, Url("/good.gvmi")], 0, &[])
+    },
+    // One byte different: both hashes and the providers' words.
+    case(
+        &[Image, Url("/onebyte.gvmi")],
+        1,
+        &[
+            "expected SHA3-224 {SELF_TEST_HASH}",
+            "served   SHA3-224 ",
+            "Incorrect hash provided or downloaded image is corrupted: calculated hash",
+        ],
+    ),
+    // A wrong Content-Length is a size mismatch before any download.
+    case(
+        &[Image, Url("/wronglen.gvmi")],
+        3,
+        &["Content-Length is 4751 bytes but the local image is 4741"],
+    ),
+    case(
+        &[Image, Url("/truncated.gvmi")],
+        4,
+        &["truncated body: the connection closed after 3000 of 4741 bytes"],
+    ),
+    // 404 names the HEAD request and the SDKs that refuse.
+    case(
+        &[Image, Url("/missing.gvmi")],
+        5,
+        &[
+            "HEAD http://127.0.0.1",
+            "answered 404 Not Found",
+            "yapapi and golem-core",
+            "golem-js does not check",
+        ],
+    ),
+    case(
+        &[Image, Url("/forbidden.gvmi")],
+        6,
+        &["answered 403 Forbidden: access denied"],
+    ),
+    // HEAD 405 fails even though GET works.
+    case(
+        &[Image, Url("/nohead.gvmi")],
+        7,
+        &[
+            "405 Method Not Allowed",
+            "does not allow HEAD requests",
+            "will refuse this URL",
+            "GET does serve the image, so only golem-js",
+        ],
+    ),
+    case(
+        &[Image, Url("/nohead-wrong.gvmi")],
+        7,
+        &["GET does not serve the image either"],
+    ),
+    // GET failing after a good HEAD is named.
+    case(
+        &[Image, Url("/broken-get.gvmi")],
+        8,
+        &["GET http://127.0.0.1", "although HEAD answered 200"],
+    ),
+    // A redirect chain is followed and reported...
+    Case {
+        out: &["redirected to http://127.0.0.1", "/good.gvmi"],
+        ..case(&[Image, Url("/r1")], 0, &[])
+    },
+    // ...and is too long under a limit of 2.
+    case(
+        &[Image, Url("/r1"), Lit("--max-redirects"), Lit("2")],
+        9,
+        &[],
+    ),
+    case(
+        &[Image, Url("/loop-a")],
+        9,
+        &["more than 10 redirects", "redirect loop"],
+    ),
+    // A slow server hits the read timeout, and the timeout is honoured.
+    Case {
+        within: Some(Duration::from_secs(4)),
+        ..case(
+            &[Image, Url("/slow.gvmi"), Lit("--timeout"), Lit("1")],
+            10,
+            &["timed out reading the body of", "nothing arrived for 1s"],
+        )
+    },
+    case(
+        &[Image, Url("/silent.gvmi"), Lit("--timeout"), Lit("1")],
+        10,
+        &["timed out waiting for the answer to HEAD"],
+    ),
+    case(&[Image, ClosedPort], 12, &["connection refused"]),
     // RFC 6761: .invalid never resolves.
-    let (code, _, err) = verify_image("http://gvmi-test.invalid/x.gvmi", &[]);
-    assert_eq!(code, 11, "{err}");
-    assert!(
-        err.contains("DNS failure: the host name gvmi-test.invalid does not resolve"),
-        "{err}"
-    );
-
+    case(
+        &[Image, Lit("--url"), Lit("http://gvmi-test.invalid/x.gvmi")],
+        11,
+        &["DNS failure: the host name gvmi-test.invalid does not resolve"],
+    ),
     // https to a plain-HTTP server: the handshake fails.
-    let s = server();
-    let url = format!("https://127.0.0.1:{}/good.gvmi", s.port);
-    let (code, _, err) = verify_image(&url, &[]);
-    assert_eq!(code, 13, "{err}");
-    assert!(
-        err.contains("TLS error talking to https://127.0.0.1"),
-        "{err}"
-    );
+    case(
+        &[Image, Https("/good.gvmi")],
+        13,
+        &["TLS error talking to https://127.0.0.1"],
+    ),
+    case(
+        &[Image, Lit("--url"), Lit("ftp://example.com/x.gvmi")],
+        14,
+        &["invalid URL"],
+    ),
+    // A hash and a URL without a local file (the hash in upper case).
+    case(
+        &[
+            Lit("--hash"),
+            Lit("DC1BD040D36732728248DEB4BDEC9585A6B0B5AFC7F2CFD1925EC8F1"),
+            Url("/good.gvmi"),
+        ],
+        0,
+        &[],
+    ),
+    case(
+        &[Lit("--hash"), Lit(ALPINE_HASH), Url("/good.gvmi")],
+        1,
+        &["expected SHA3-224 {ALPINE_HASH}"],
+    ),
+    // Usage errors and an unreadable image exit 2.
+    case(&[Lit("--hash"), Lit(ALPINE_HASH)], 2, &[]),
+    case(
+        &[
+            Lit("/nonexistent/x.gvmi"),
+            Lit("--url"),
+            Lit("http://127.0.0.1:9/x"),
+        ],
+        2,
+        &["No such file"],
+    ),
+    case(&[Image], 2, &["no URL: give --url or --base-url"]),
+    case(&[Lit("--timeout"), Lit("0"), Image], 2, &[]),
+];
 
-    let (code, _, err) = verify_image("ftp://example.com/x.gvmi", &[]);
-    assert_eq!(code, 14, "{err}");
-    assert!(err.contains("invalid URL"), "{err}");
+/// The command line of `case` against `server`.
+fn resolve(case: &Case, server: &Server) -> Vec<String> {
+    let image = image().to_str().unwrap().to_string();
+    let https = |path: &str| format!("https://127.0.0.1:{}{path}", server.port);
+    let closed = || format!("http://127.0.0.1:{}/x.gvmi", closed_port());
+    case.args
+        .iter()
+        .flat_map(|arg| match *arg {
+            Image => vec![image.clone()],
+            Url(path) => vec!["--url".into(), server.url(path)],
+            Https(path) => vec!["--url".into(), https(path)],
+            ClosedPort => vec!["--url".into(), closed()],
+            Lit(text) => vec![text.to_string()],
+        })
+        .collect()
 }
 
-#[test]
-fn hash_and_url_without_a_local_file() {
-    let s = server();
-    let good = s.url("/good.gvmi");
-    let (code, _, err) = verify(&["--hash", &SELF_TEST_HASH.to_uppercase(), "--url", &good]);
-    assert_eq!(code, 0, "{err}");
-    let (code, _, err) = verify(&["--hash", ALPINE_HASH, "--url", &good]);
-    assert_eq!(code, 1, "{err}");
-    assert!(
-        err.contains(&format!("expected SHA3-224 {ALPINE_HASH}")),
-        "{err}"
-    );
-    let (code, _, err) = verify(&["--hash", ALPINE_HASH]);
-    assert_eq!(code, 2, "{err}");
+/// What is wrong with `case`'s run, if anything.
+fn check(case: &Case, server: &Server) -> Option<String> {
+    let args = resolve(case, server);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let started = Instant::now();
+    let (code, out, err) = verify(&args);
+    let took = started.elapsed();
+    let want = |f: &str| {
+        f.replace("{SELF_TEST_HASH}", SELF_TEST_HASH)
+            .replace("{ALPINE_HASH}", ALPINE_HASH)
+    };
+    let mut wrong = Vec::new();
+    if code != case.code {
+        wrong.push(format!("exit code {code}, not {}", case.code));
+    }
+    for (stream, text, fragments) in [("stdout", &out, case.out), ("stderr", &err, case.err)] {
+        for fragment in fragments.iter().map(|f| want(f)) {
+            if !text.contains(&fragment) {
+                wrong.push(format!("{stream} lacks {fragment:?}"));
+            }
+        }
+    }
+    if case.within.is_some_and(|limit| took >= limit) {
+        wrong.push(format!("took {took:?}: the timeout was not honoured"));
+    }
+    (!wrong.is_empty()).then(|| {
+        format!(
+            "gvmi verify --quiet {args:?}: {}\n--- stdout:\n{out}--- stderr:\n{err}",
+            wrong.join("; ")
+        )
+    })
 }
 
+/// Every case, run at once (most of them wait on the network), every
+/// failure reported together.
 #[test]
-fn usage_errors_and_unreadable_image_exit_2() {
-    let (code, _, err) = verify(&["/nonexistent/x.gvmi", "--url", "http://127.0.0.1:9/x"]);
-    assert_eq!(code, 2, "{err}");
-    assert!(err.contains("No such file"), "{err}");
-    let (code, _, err) = verify(&[image().to_str().unwrap()]);
-    assert_eq!(code, 2, "{err}");
-    assert!(err.contains("no URL: give --url or --base-url"), "{err}");
-    let (code, _, _) = verify(&["--timeout", "0", image().to_str().unwrap()]);
-    assert_eq!(code, 2);
+fn every_way_a_url_goes_wrong_has_its_exit_code_and_words() {
+    let server = server();
+    let failures: Vec<String> = std::thread::scope(|scope| {
+        let runs: Vec<_> = CASES
+            .iter()
+            .map(|case| scope.spawn(|| check(case, &server)))
+            .collect();
+        runs.into_iter()
+            .filter_map(|run| run.join().unwrap())
+            .collect()
+    });
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
 fn write(dir: &Path, rel: &str, bytes: &[u8]) {
@@ -315,12 +362,14 @@ fn config_base_url_is_used_when_no_url_is_given() {
         s.url("/cdn/")
     );
     std::fs::write(home.path().join("gvmi/config.toml"), config).unwrap();
-    let (code, out, err) = run(gvmi(home.path())
+    let (code, out, err) = run(gvmi_in(home.path())
         .args(["verify", "--quiet"])
         .arg(images.join("x.gvmi")));
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("/cdn/x.gvmi: OK"), "{out}");
-    let (code, out, err) = run(gvmi(home.path()).args(["verify", "--quiet"]).arg(&images));
+    let (code, out, err) = run(gvmi_in(home.path())
+        .args(["verify", "--quiet"])
+        .arg(&images));
     assert_eq!(code, 0, "{err}");
     assert_eq!(out.lines().count(), 1, "{out}");
 }

@@ -4,11 +4,10 @@
 use std::fs::{self, OpenOptions};
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
-use std::process::Stdio;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use crate::cache_support::{content, sha3, Sandbox};
+use crate::support::{content, sha3, Sandbox};
 use gvmi::watch::{self, Change};
 
 const SETTLE: Duration = Duration::from_millis(600);
@@ -80,9 +79,7 @@ fn hash_watch_prints_new_and_rebuilt_images_once_each_with_the_right_hash() {
             .args(["hash", "--watch"])
             .arg(s.images())
             .env("GVMI_WATCH_SETTLE_MS", SETTLE.as_millis().to_string())
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap(),
+            .spawn(),
     );
     let lines = read_lines(child.0.stdout.take().unwrap());
     let first = lines.recv_timeout(Duration::from_secs(30)).unwrap();

@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::common::*;
+use crate::support::*;
 
 /// Tests here run in parallel threads; two picking the same free display
 /// number at once would race, so X tests take turns.
@@ -102,15 +102,15 @@ fn take_over(display: &str, text: &str) {
 
 #[test]
 fn copied_snippet_outlives_gvmi() {
-    let tools = has_program("Xvfb") || Path::new("/usr/bin/Xvfb").exists();
-    if missing("Xvfb and xclip", tools && has_program("xclip")) {
+    let tools = have_tool("Xvfb") || Path::new("/usr/bin/Xvfb").exists();
+    if !available(tools && have_tool("xclip"), "Xvfb and xclip", INSTALL_ONE) {
         return;
     }
     let _turn = x_turn();
     let x = Xvfb::start();
     let config = tempfile::tempdir().unwrap();
     let url = "https://cdn.example.com/alpine.gvmi";
-    let (code, printed, err) = run(gvmi(config.path()).env("DISPLAY", &x.display).args([
+    let (code, printed, err) = run(gvmi_in(config.path()).env("DISPLAY", &x.display).args([
         "snippet",
         "--hash",
         ALPINE_HASH,
@@ -155,27 +155,19 @@ fn display_addresses_are_read_from_display() {
 /// The helper serving the clipboard must not outlive the X server it serves.
 #[test]
 fn clipboard_server_ends_when_its_display_goes_away() {
-    let tools = has_program("Xvfb") || Path::new("/usr/bin/Xvfb").exists();
-    if missing("Xvfb and xclip", tools && has_program("xclip")) {
+    let tools = have_tool("Xvfb") || Path::new("/usr/bin/Xvfb").exists();
+    if !available(tools && have_tool("xclip"), "Xvfb and xclip", INSTALL_ONE) {
         return;
     }
     let _turn = x_turn();
     let x = Xvfb::start();
     let display = x.display.clone();
-    let mut server = Command::new(env!("CARGO_BIN_EXE_gvmi"))
+    let home = tempfile::tempdir().unwrap();
+    let mut server = gvmi_in(home.path())
         .arg(gvmi::clipboard::SERVE_SUBCOMMAND)
         .env("DISPLAY", &display)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    server
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"served text")
-        .unwrap();
+        .stdin("served text")
+        .spawn();
     assert!(wait_for(
         || clipboard(&display).as_deref() == Some("served text")
     ));

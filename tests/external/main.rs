@@ -5,8 +5,6 @@
 #[path = "../support/mod.rs"]
 mod support;
 
-use support::{cli_support, common};
-
 mod clipboard_x11;
 mod publish_s3;
 mod s3_server;

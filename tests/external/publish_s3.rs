@@ -7,8 +7,8 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use crate::cli_support::{gvmi, put, python_sha3_224, tempdir, write_prng_file, Output, Run};
 use crate::s3_server::Moto;
+use crate::support::*;
 
 const SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYgvmiSECRET";
 
@@ -174,7 +174,7 @@ fn a_private_bucket_is_uploaded_to_then_reported_not_public_with_the_policy_fix(
 
 /// Starts publishing a 96 MiB image and returns once its multipart upload
 /// is under way on the server.
-fn start_large_upload(moto: &Moto, home: &Path, src: &Path) -> crate::cli_support::Running {
+fn start_large_upload(moto: &Moto, home: &Path, src: &Path) -> Running {
     write_prng_file(&src.join("large.gvmi"), 96 << 20, 9);
     let img = src.join("large.gvmi");
     let base = base(moto, "bkt");
@@ -312,7 +312,7 @@ fn credentials_buckets_and_endpoints_that_fail_each_say_so_with_their_own_code()
     no_secret(&out);
 
     // Nothing listening.
-    let closed = crate::common::http_server::closed_port();
+    let closed = crate::support::http_server::closed_port();
     let out = with_home(
         gvmi([
             "publish",

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::common::{missing, sdk_env};
+use crate::support::{available, sdk_env, SDK_SETUP};
 
 fn venv() -> PathBuf {
     sdk_env().join("moto")
@@ -24,10 +24,7 @@ impl Moto {
     /// not installed (a failure under `CI=true`).
     pub fn start(env: &[(&str, &str)]) -> Option<Moto> {
         let bin = venv().join("bin/moto_server");
-        if missing(
-            "moto_server (tests/sdk/setup.sh installs it)",
-            bin.is_file(),
-        ) {
+        if !available(bin.is_file(), "moto_server", SDK_SETUP) {
             return None;
         }
         let port = TcpListener::bind("127.0.0.1:0")

@@ -3,9 +3,8 @@
 //! `hash:sha3:<fixture hash>:<url>` for a fixture served on 127.0.0.1.
 
 use std::path::PathBuf;
-use std::process::Command;
 
-use crate::common::*;
+use crate::support::*;
 use serde_json::Value;
 
 /// `gvmi snippet alpine.gvmi --base-url http://127.0.0.1:PORT/img/ --target T`,
@@ -14,7 +13,7 @@ fn snippet(target: &str, extra: &[&str]) -> (String, String) {
     let port = serve_file(&fixture("alpine.gvmi"));
     let config = tempfile::tempdir().unwrap();
     let base = format!("http://127.0.0.1:{port}/img/");
-    let (code, out, err) = run(gvmi(config.path())
+    let (code, out, err) = run(gvmi_in(config.path())
         .arg("snippet")
         .arg(fixture("alpine.gvmi"))
         .args(["--base-url", &base, "--target", target])
@@ -30,26 +29,25 @@ fn snippet(target: &str, extra: &[&str]) -> (String, String) {
 
 fn python(venv: &str) -> Option<PathBuf> {
     let python = sdk_env().join(venv).join("bin/python");
-    (!missing(&format!("the {venv} venv"), python.exists())).then_some(python)
+    (available(python.exists(), &format!("the {venv} venv"), SDK_SETUP)).then_some(python)
 }
 
 fn run_python(venv: &str, kind: &str, snippet: &str) -> Option<Value> {
     let python = python(venv)?;
     let script = repo().join("tests/sdk/run_python.py");
-    let out = pipe(Command::new(python).arg(script).arg(kind), snippet);
+    let out = pipe(tool(python, [&script]).arg(kind), snippet);
     Some(serde_json::from_str(&out).unwrap())
 }
 
 fn run_js(variable: &str, snippet: &str) -> Option<Value> {
     let modules = sdk_env().join("js/node_modules");
-    let ready = has_program("node") && modules.join("@golem-sdk/golem-js").exists();
-    if missing("node with @golem-sdk/golem-js 3", ready) {
+    let ready = have_tool("node") && modules.join("@golem-sdk/golem-js").exists();
+    if !available(ready, "node with @golem-sdk/golem-js 3", SDK_SETUP) {
         return None;
     }
     let script = repo().join("tests/sdk/run_js.cjs");
     let out = pipe(
-        Command::new("node")
-            .arg(script)
+        tool("node", [&script])
             .arg(variable)
             .env("NODE_PATH", modules),
         snippet,
@@ -158,19 +156,14 @@ fn task_package_is_the_provider_string() {
 
 /// `gvmi snippet --full` saved as `file` and run by `program`: it must run
 /// with no yagna (YAGNA_APPKEY unset) and print the task package.
-fn run_full_program(program: &mut Command, file: &str, target: &str) {
+fn run_full_program(program: Run, file: &str, target: &str) {
     let (code, expected) = snippet(target, &["--full"]);
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join(file);
     std::fs::write(&path, &code).unwrap();
-    let out = program
-        .arg(&path)
-        .env_remove("YAGNA_APPKEY")
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{stdout}\n{stderr}\n{code}");
+    let out = program.arg(&path).env_remove("YAGNA_APPKEY").run();
+    let (stdout, stderr) = (out.stdout(), out.stderr());
+    assert_eq!(out.code, Some(0), "{stdout}\n{stderr}\n{code}");
     assert!(
         stdout.starts_with(&format!("task package: {expected}\n")),
         "{stdout}"
@@ -184,21 +177,24 @@ fn yapapi_full_program_runs_and_prints_the_task_package() {
         return;
     };
     // yapapi resolves the package itself: vm.repo sends a HEAD to the URL.
-    run_full_program(&mut Command::new(python), "run.py", "yapapi");
+    run_full_program(tool(python, NO_ARGS), "run.py", "yapapi");
 }
 
 #[test]
 fn golem_js_and_task_executor_full_programs_run_in_node() {
     let modules = sdk_env().join("js/node_modules");
-    let ready = has_program("node")
+    let ready = have_tool("node")
         && modules.join("@golem-sdk/golem-js").exists()
         && modules.join("@golem-sdk/task-executor").exists();
-    if missing("node with @golem-sdk/golem-js 3 and task-executor 2", ready) {
+    if !available(
+        ready,
+        "node with @golem-sdk/golem-js 3 and task-executor 2",
+        SDK_SETUP,
+    ) {
         return;
     }
     for target in ["golem-js", "task-executor"] {
-        let mut node = Command::new("node");
-        node.env("NODE_PATH", &modules);
-        run_full_program(&mut node, "run.js", target);
+        let node = tool("node", NO_ARGS).env("NODE_PATH", &modules);
+        run_full_program(node, "run.js", target);
     }
 }

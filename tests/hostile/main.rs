@@ -6,8 +6,6 @@
 #[path = "../support/mod.rs"]
 mod support;
 
-use support::common;
-
 mod files;
 mod network;
 mod snippet_text;

@@ -7,11 +7,10 @@
 use std::io::{self, Write};
 use std::net::TcpStream;
 use std::path::PathBuf;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
-use crate::common::http_server::{drip, hostile, Request, Server};
-use crate::common::{fixture, gvmi, run};
+use crate::support::http_server::{drip, hostile, Request, Server};
+use crate::support::{fixture, gvmi_in, run};
 
 /// An ASCII reason phrase that would recolour the terminal, write the
 /// clipboard (OSC 52) and make the terminal answer into the shell (DSR).
@@ -120,38 +119,18 @@ fn server() -> Server {
     hostile(Duration::from_secs(60), evil)
 }
 
-/// Limits the child's address space to 512 MiB: an unbounded read would fail.
-fn limited(cmd: &mut Command) -> &mut Command {
-    #[cfg(unix)]
-    {
-        use std::os::unix::process::CommandExt;
-        // SAFETY: setrlimit is async-signal-safe; nothing else runs in pre_exec.
-        unsafe {
-            cmd.pre_exec(|| {
-                let limit = libc::rlimit {
-                    rlim_cur: 512 << 20,
-                    rlim_max: 512 << 20,
-                };
-                if libc::setrlimit(libc::RLIMIT_AS, &limit) != 0 {
-                    return Err(io::Error::last_os_error());
-                }
-                Ok(())
-            });
-        }
-    }
-    cmd
-}
-
 /// `gvmi verify self-test.gvmi --url URL ARGS`: (exit code, stderr, seconds).
 fn verify(url: &str, args: &[&str]) -> (i32, String, f64) {
     let home = tempfile::tempdir().unwrap();
-    let mut cmd = gvmi(home.path());
-    cmd.args(["verify", "--quiet"])
+    let cmd = gvmi_in(home.path())
+        .args(["verify", "--quiet"])
         .arg(image())
         .args(["--url", url])
-        .args(args);
+        .args(args)
+        // An unbounded read would fail under this address-space limit.
+        .memory_limit(512 << 20);
     let started = Instant::now();
-    let (code, out, err) = run(limited(&mut cmd));
+    let (code, out, err) = run(cmd);
     let secs = started.elapsed().as_secs_f64();
     assert_clean(&out);
     assert_clean(&err);
@@ -208,7 +187,7 @@ fn json_carries_the_outcome_and_a_sanitized_message() {
     let s = server();
     let home = tempfile::tempdir().unwrap();
     let url = s.url("/head404");
-    let (code, out, err) = run(gvmi(home.path())
+    let (code, out, err) = run(gvmi_in(home.path())
         .args(["verify", "--json"])
         .arg(image())
         .args(["--url", &url]));

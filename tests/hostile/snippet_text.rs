@@ -2,9 +2,7 @@
 //! `#`, spaces and unicode must stay inside their literals. The real
 //! Python and node parsers read each snippet back and must find the exact URL.
 
-use std::process::Command;
-
-use crate::common::*;
+use crate::support::*;
 use gvmi::snippet::{render, Resources, SnippetInput, Target, Templates};
 use serde_json::Value;
 
@@ -48,13 +46,13 @@ fn snippets(target: Target) -> Vec<(String, String)> {
 
 #[test]
 fn python_parses_hostile_snippets_and_reads_the_url_back() {
-    if missing("python3", has_program("python3")) {
+    if !require_tool("python3") {
         return;
     }
     let script = repo().join("tests/sdk/inspect_python.py");
     for target in [Target::Yapapi, Target::GolemCore] {
         for (url, code) in snippets(target) {
-            let out = pipe(Command::new("python3").arg(&script), &code);
+            let out = pipe(tool("python3", [&script]), &code);
             let values: Value = serde_json::from_str(&out).unwrap();
             assert_eq!(values["image_url"], url.as_str(), "{code}");
             assert_eq!(values["image_hash"], ALPINE_HASH);
@@ -64,7 +62,7 @@ fn python_parses_hostile_snippets_and_reads_the_url_back() {
 
 #[test]
 fn node_checks_and_evaluates_hostile_snippets() {
-    if missing("node", has_program("node")) {
+    if !require_tool("node") {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -75,14 +73,14 @@ fn node_checks_and_evaluates_hostile_snippets() {
         for (i, (url, code)) in snippets(target).into_iter().enumerate() {
             let file = dir.path().join(format!("{target}-{i}.js"));
             std::fs::write(&file, &code).unwrap();
-            let (status, _, err) = run(Command::new("node").arg("--check").arg(&file));
+            let (status, _, err) = run(tool("node", ["--check"]).arg(&file));
             assert_eq!(status, 0, "node --check: {err}\n{code}");
             let print = format!(
                 "const s = require('fs').readFileSync(0, 'utf8');\
                  const o = new Function(s + '\\nreturn {variable};')();\
                  console.log(JSON.stringify(o.demand.workload));"
             );
-            let out = pipe(Command::new("node").args(["-e", &print]), &code);
+            let out = pipe(tool("node", ["-e", &print]), &code);
             let workload: Value = serde_json::from_str(&out).unwrap();
             assert_eq!(workload["imageUrl"], url.as_str(), "{code}");
         }
@@ -92,14 +90,14 @@ fn node_checks_and_evaluates_hostile_snippets() {
 #[test]
 fn yaml_parser_reads_hostile_descriptors_back() {
     let python = sdk_env().join("py/bin/python");
-    if missing("the SDK venv with PyYAML", python.exists()) {
+    if !available(python.exists(), "the SDK venv with PyYAML", SDK_SETUP) {
         return;
     }
     let read = "import sys, json, yaml; \
                 d = yaml.safe_load(sys.stdin.read()); \
                 print(json.dumps(d['payloads']['image']['params']))";
     for (url, code) in snippets(Target::DappRunner) {
-        let out = pipe(Command::new(&python).args(["-c", read]), &code);
+        let out = pipe(tool(&python, ["-c", read]), &code);
         let params: Value = serde_json::from_str(&out).unwrap();
         assert_eq!(params["image_url"], url.as_str(), "{code}");
         assert_eq!(params["image_hash"], ALPINE_HASH);

@@ -8,7 +8,6 @@ mod support;
 mod worker_panic;
 
 use std::io::Write;
-use std::process::Command;
 use std::thread;
 use std::time::Duration;
 
@@ -44,12 +43,8 @@ fn sigterm_restores_the_terminal_and_reports_the_signal() {
 #[test]
 fn refuses_to_draw_when_stdout_is_not_a_terminal() {
     let dir = tempfile::tempdir().unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_gvmi"))
-        .arg(dir.path())
-        .stdin(std::process::Stdio::null())
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
+    let out = support::gvmi_in(dir.path()).arg(dir.path()).run();
+    assert_eq!(out.code, Some(2));
     assert!(out.stdout.is_empty(), "nothing may be drawn into a pipe");
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("gvmi hash"), "{err}");

@@ -3,7 +3,6 @@
 
 use std::io::{Read, Write};
 use std::path::Path;
-use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -141,35 +140,25 @@ pub fn gvmi_command(dir: &Path) -> CommandBuilder {
     cmd
 }
 
-/// The environment every PTY test runs under.
+/// The environment every PTY test runs under: the tests' one isolated
+/// environment (config in `dir`, cache in `dir/cache`) on an xterm.
 pub fn isolate(cmd: &mut CommandBuilder, dir: &Path) {
     cmd.env("TERM", "xterm-256color");
-    for var in ["DISPLAY", "WAYLAND_DISPLAY", "TMUX"] {
-        cmd.env_remove(var);
-    }
-    cmd.env("XDG_CONFIG_HOME", dir.join("config"));
-    cmd.env("XDG_CACHE_HOME", dir.join("cache"));
-}
-
-pub fn python_sha3(path: &Path) -> String {
-    let out = Command::new("python3")
-        .args([
-            "-c",
-            "import hashlib,sys; print(hashlib.sha3_224(open(sys.argv[1],'rb').read()).hexdigest())",
-        ])
-        .arg(path)
-        .output();
-    match out {
-        Ok(o) if o.status.success() => String::from_utf8(o.stdout).unwrap().trim().to_string(),
-        _ => {
-            crate::support::skip::available(
-                false,
-                "python3 (the hash oracle)",
-                ".ci/run installs it",
-            );
-            String::new()
+    for (var, value) in crate::support::environment(dir) {
+        match value {
+            Some(value) => cmd.env(var, value),
+            None => cmd.env_remove(var),
         }
     }
+}
+
+/// The python3 oracle's hash of `path`; empty (after a visible skip) when
+/// python3 is missing.
+pub fn python_sha3(path: &Path) -> String {
+    if !crate::support::require_tool("python3") {
+        return String::new();
+    }
+    crate::support::python_sha3_224(path)
 }
 
 /// Deterministic, incompressible-looking bytes.
@@ -235,13 +224,5 @@ pub fn wait_osc52(s: &Session) -> Vec<String> {
 }
 
 pub fn have(tool: &str) -> bool {
-    let found = Command::new("sh")
-        .args(["-c", &format!("command -v {tool}")])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    crate::support::skip::available(
-        found,
-        &format!("the external tool `{tool}`"),
-        ".ci/run installs it",
-    )
+    crate::support::require_tool(tool)
 }

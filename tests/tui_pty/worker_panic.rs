@@ -11,7 +11,7 @@ use crate::session::*;
 /// thread panics first), with `GVMI_TEST_PANIC=point`.
 fn start(dir: &Path, point: &str) -> Session {
     std::fs::write(dir.join("boom.gvmi"), noise(3_000, 7)).unwrap();
-    let config = dir.join("config/gvmi");
+    let config = dir.join("gvmi");
     std::fs::create_dir_all(&config).unwrap();
     let toml = format!(
         "[[base_url]]\nfolder = {:?}\nurl = \"http://127.0.0.1:9/\"\n",

@@ -4,8 +4,6 @@
 #[path = "../support/mod.rs"]
 mod support;
 
-use support::common;
-
 mod changes;
 mod checks;
 mod fixture;

@@ -14,7 +14,7 @@ use super::out::warn;
 use crate::cancel::CancelToken;
 use crate::cli::{HashCacheArgs, PublishArgs};
 use crate::discover::Found;
-use crate::event::Event;
+use crate::event::JobEvent as Event;
 use crate::hasher::{HashFailure, Hashed};
 use crate::progress::Tally;
 use crate::publish::s3::{Remote, S3};

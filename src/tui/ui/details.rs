@@ -25,7 +25,7 @@ enum Content {
 }
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
-    let screen = layout::screen(app);
+    let screen = layout::screen(&app.shape());
     let block = Block::new().borders(layout::details_borders(screen));
     let inner = block.inner(area);
     let lines = fitted(app, inner.width as usize);
@@ -47,10 +47,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
 
 /// How far the pane can scroll down for the selected row.
 pub fn max_scroll(app: &App) -> usize {
-    let Some(area) = layout::details_area(app) else {
+    let Some(area) = layout::details_area(&app.shape()) else {
         return 0;
     };
-    let block = Block::new().borders(layout::details_borders(layout::screen(app)));
+    let block = Block::new().borders(layout::details_borders(layout::screen(&app.shape())));
     let inner = block.inner(area);
     fitted(app, inner.width as usize)
         .len()

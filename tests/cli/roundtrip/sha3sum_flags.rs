@@ -5,8 +5,7 @@
 use std::fs;
 use std::path::Path;
 
-use super::put_known;
-use crate::cli_support::*;
+use crate::support::*;
 
 /// Runs `gvmi hash ARGS` and `sha3sum ARGS` in `dir`: same stdout, same exit
 /// code, and the same stderr once each program's name is taken off (and

@@ -1,16 +1,16 @@
 //! The command line's manners: hidden subcommands stay hidden, completions
 //! and the man page, a mistyped subcommand.
 
-use crate::common::*;
+use crate::support::*;
 
 #[test]
 fn the_serve_subcommand_is_hidden_from_help_completions_and_man() {
     let config = tempfile::tempdir().unwrap();
-    let (_, out, _) = run(gvmi(config.path()).arg("--help"));
+    let (_, out, _) = run(gvmi_in(config.path()).arg("--help"));
     assert!(out.contains("snippet"));
     assert!(!out.contains("__clipboard-serve"));
     for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
-        let (code, out, err) = run(gvmi(config.path()).args(["completions", shell]));
+        let (code, out, err) = run(gvmi_in(config.path()).args(["completions", shell]));
         assert_eq!(code, 0, "{shell}: {err}");
         assert!(out.contains("snippet"), "{shell}");
         assert!(
@@ -18,14 +18,14 @@ fn the_serve_subcommand_is_hidden_from_help_completions_and_man() {
             "{shell} lists the hidden subcommand"
         );
     }
-    let (_, out, _) = run(gvmi(config.path()).arg("man"));
+    let (_, out, _) = run(gvmi_in(config.path()).arg("man"));
     assert!(!out.contains("clipboard"), "{out}");
 }
 
 #[test]
 fn completions_help_says_how_to_install_them() {
     let config = tempfile::tempdir().unwrap();
-    let (code, out, _) = run(gvmi(config.path()).args(["completions", "--help"]));
+    let (code, out, _) = run(gvmi_in(config.path()).args(["completions", "--help"]));
     assert_eq!(code, 0);
     for line in [
         "gvmi completions bash > ~/.local/share/bash-completion/completions/gvmi",
@@ -39,21 +39,21 @@ fn completions_help_says_how_to_install_them() {
 #[test]
 fn man_prints_roff_for_gvmi_and_each_subcommand() {
     let config = tempfile::tempdir().unwrap();
-    let (code, out, _) = run(gvmi(config.path()).arg("man"));
+    let (code, out, _) = run(gvmi_in(config.path()).arg("man"));
     assert_eq!(code, 0);
     assert!(out.contains(".TH gvmi 1"), "{out}");
     assert!(
         out.contains("gvmi\\-hash(1)"),
         "subcommands are listed:\n{out}"
     );
-    let (code, out, _) = run(gvmi(config.path()).args(["man", "hash"]));
+    let (code, out, _) = run(gvmi_in(config.path()).args(["man", "hash"]));
     assert_eq!(code, 0);
     assert!(out.contains(".TH gvmi-hash 1"), "{out}");
     assert!(
         out.contains("\\fB\\-\\-tag\\fR"),
         "the options are documented:\n{out}"
     );
-    let (code, _, err) = run(gvmi(config.path()).args(["man", "nope"]));
+    let (code, _, err) = run(gvmi_in(config.path()).args(["man", "nope"]));
     assert_eq!(code, 2);
     assert!(err.contains("no manual page for \"nope\""), "{err}");
 }
@@ -61,7 +61,7 @@ fn man_prints_roff_for_gvmi_and_each_subcommand() {
 #[test]
 fn a_mistyped_subcommand_is_an_error_with_a_suggestion() {
     let dir = tempfile::tempdir().unwrap();
-    let (code, out, err) = run(gvmi(dir.path()).args(["hsah", "x"]).current_dir(dir.path()));
+    let (code, out, err) = run(gvmi_in(dir.path()).args(["hsah", "x"]).cwd(dir.path()));
     assert_eq!((code, out.as_str()), (2, ""));
     assert!(
         err.contains("`hsah` is neither a file nor a folder; did you mean `hash`?"),
@@ -72,7 +72,7 @@ fn a_mistyped_subcommand_is_an_error_with_a_suggestion() {
         ("snipet", "snippet"),
         ("inspcet", "inspect"),
     ] {
-        let (code, _, err) = run(gvmi(dir.path()).arg(typo).current_dir(dir.path()));
+        let (code, _, err) = run(gvmi_in(dir.path()).arg(typo).cwd(dir.path()));
         assert_eq!(code, 2, "{typo}");
         assert!(
             err.contains(&format!("did you mean `{want}`?")),
@@ -82,7 +82,7 @@ fn a_mistyped_subcommand_is_an_error_with_a_suggestion() {
     // A folder that exists under that name is opened, not second-guessed
     // (here the workbench then refuses a non-terminal stdout).
     std::fs::create_dir(dir.path().join("hsah")).unwrap();
-    let (code, _, err) = run(gvmi(dir.path()).arg("hsah").current_dir(dir.path()));
+    let (code, _, err) = run(gvmi_in(dir.path()).arg("hsah").cwd(dir.path()));
     assert_eq!(code, 2);
     assert!(!err.contains("did you mean"), "{err}");
     assert!(err.contains("gvmi hash"), "{err}");

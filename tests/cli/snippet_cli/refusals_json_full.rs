@@ -2,7 +2,7 @@
 //! several images, and `--full` programs.
 
 use super::{alpine, snippet};
-use crate::common::*;
+use crate::support::*;
 
 /// A copy of the alpine fixture cut short: hashable, but not a valid image.
 fn truncated_image(dir: &std::path::Path) -> String {

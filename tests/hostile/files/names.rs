@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use portable_pty::{native_pty_system, CommandBuilder, PtySize};
 
 use super::*;
-use crate::common::fixture;
+use crate::support::fixture;
 
 const LIMIT: Duration = Duration::from_secs(20);
 /// `abc` and its SHA3-224.
@@ -42,11 +42,11 @@ fn item_1_inspect_shows_escape_sequences_in_metadata_visibly() {
         "WorkingDir":"/\r\u001bc","Volumes":{"/v\u001b[2J":{}}}"#;
     let path = raw_path(dir.path(), EVIL);
     std::fs::write(&path, image_with(json)).unwrap();
-    let out = bounded(gvmi(dir.path()).arg("inspect").arg(&path), None, LIMIT);
-    out.code(0);
+    let out = bounded(gvmi_in(dir.path()).arg("inspect").arg(&path), None, LIMIT);
+    out.assert_code(0);
     assert_inert("inspect stdout", &out.stdout);
     assert_inert("inspect stderr", &out.stderr);
-    let text = out.out();
+    let text = out.stdout();
     for shown in [
         "t\\e]0;pwned\\x07\\u{202e}ig.gvmi: valid gvmi image",
         "\\e]0;pwned\\x07",
@@ -62,11 +62,11 @@ fn item_1_inspect_shows_escape_sequences_in_metadata_visibly() {
     }
     // The machine form keeps the values exact (JSON escapes controls itself).
     let out = bounded(
-        gvmi(dir.path()).args(["inspect", "--json"]).arg(&path),
+        gvmi_in(dir.path()).args(["inspect", "--json"]).arg(&path),
         None,
         LIMIT,
     );
-    let v: serde_json::Value = serde_json::from_slice(&out.code(0).stdout).unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.assert_code(0).stdout).unwrap();
     assert_eq!(v["config"]["user"], "root\u{202e}");
 }
 
@@ -76,33 +76,39 @@ fn item_3_names_in_messages_are_visible_and_exit_codes_exact() {
     let dir = tempfile::tempdir().unwrap();
     let fifo = raw_path(dir.path(), EVIL);
     mkfifo(&fifo);
-    let hash = bounded(gvmi(dir.path()).arg("hash").arg(dir.path()), None, LIMIT);
-    hash.code(1);
+    let hash = bounded(gvmi_in(dir.path()).arg("hash").arg(dir.path()), None, LIMIT);
+    hash.assert_code(1);
     assert_inert("hash stderr", &hash.stderr);
     assert!(hash
-        .err()
+        .stderr()
         .contains("t\\e]0;pwned\\x07\\u{202e}ig.gvmi: not a regular file (FIFO)"));
 
     let missing = raw_path(dir.path(), b"gone\x1b[6n\xff.gvmi");
-    let inspect = bounded(gvmi(dir.path()).arg("inspect").arg(&missing), None, LIMIT);
-    inspect.code(2);
+    let inspect = bounded(
+        gvmi_in(dir.path()).arg("inspect").arg(&missing),
+        None,
+        LIMIT,
+    );
+    inspect.assert_code(2);
     assert_inert("inspect stderr", &inspect.stderr);
     assert!(
-        inspect.err().contains("gone\\e[6n\\xff.gvmi: No such file"),
+        inspect
+            .stderr()
+            .contains("gone\\e[6n\\xff.gvmi: No such file"),
         "{}",
-        inspect.err()
+        inspect.stderr()
     );
 
     let list = format!("{ABC}  gone\x1b]52;c;eA==\x07.gvmi\n");
     let check = bounded(
-        gvmi(dir.path()).args(["check", "-"]),
+        gvmi_in(dir.path()).args(["check", "-"]),
         Some(list.as_bytes()),
         LIMIT,
     );
-    check.code(1);
+    check.assert_code(1);
     assert_inert("check stderr", &check.stderr);
     assert!(check
-        .err()
+        .stderr()
         .contains("gone\\e]52;c;eA==\\x07.gvmi: No such file"));
 }
 
@@ -114,19 +120,19 @@ fn item_3_piped_lines_are_sha3sum_bytes_and_terminal_lines_are_escaped() {
     std::fs::write(&path, "abc").unwrap();
     // Piped: byte for byte what `sha3sum -a 224` prints (names go out raw).
     let piped = bounded(
-        gvmi(dir.path()).args(["hash", "--no-cache"]).arg(&path),
+        gvmi_in(dir.path()).args(["hash", "--no-cache"]).arg(&path),
         None,
         LIMIT,
     );
     let mut want = format!("{ABC}  ").into_bytes();
-    want.extend_from_slice(&bytes_of(&path));
+    want.extend_from_slice(&path_bytes(&path));
     want.push(b'\n');
-    assert_eq!(piped.code(0).stdout, want);
+    assert_eq!(piped.assert_code(0).stdout, want);
     let list = piped.stdout.clone();
-    let checked = bounded(gvmi(dir.path()).args(["check", "-"]), Some(&list), LIMIT);
-    let mut want = bytes_of(&path);
+    let checked = bounded(gvmi_in(dir.path()).args(["check", "-"]), Some(&list), LIMIT);
+    let mut want = path_bytes(&path);
     want.extend_from_slice(b": OK\n");
-    assert_eq!(checked.code(0).stdout, want);
+    assert_eq!(checked.assert_code(0).stdout, want);
 
     // On a terminal: the same lines with the name escaped, as `ls` shows it.
     let shown = "t\\e]0;pwned\\x07\\u{202e}ig.gvmi";
@@ -157,15 +163,15 @@ fn item_14_json_keeps_two_non_utf8_names_apart() {
     std::fs::write(&b, "abc").unwrap();
     std::fs::write(dir.path().join("plain.gvmi"), "abc").unwrap();
     let out = bounded(
-        gvmi(dir.path())
+        gvmi_in(dir.path())
             .args(["hash", "--no-cache", "--json"])
             .arg(dir.path()),
         None,
         LIMIT,
     );
     let records: Vec<serde_json::Value> = out
-        .code(0)
-        .out()
+        .assert_code(0)
+        .stdout()
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
@@ -182,8 +188,8 @@ fn item_14_json_keeps_two_non_utf8_names_apart() {
         })
         .collect();
     // walk order is by name: \xfe before \xff
-    assert_eq!(bytes[0], bytes_of(&b));
-    assert_eq!(bytes[1], bytes_of(&a));
+    assert_eq!(bytes[0], path_bytes(&b));
+    assert_eq!(bytes[1], path_bytes(&a));
     assert_eq!(
         records[0]["path"], records[1]["path"],
         "the lossy text is the same..."
@@ -204,8 +210,12 @@ fn on_terminal(home: &Path, args: &[&str]) -> Vec<u8> {
         .expect("openpty");
     let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_gvmi"));
     cmd.args(args);
-    cmd.env("XDG_CONFIG_HOME", home);
-    cmd.env("XDG_CACHE_HOME", home.join("cache"));
+    for (var, value) in environment(home) {
+        match value {
+            Some(value) => cmd.env(var, value),
+            None => cmd.env_remove(var),
+        }
+    }
     let mut child = pair.slave.spawn_command(cmd).expect("spawn gvmi");
     drop(pair.slave);
     let mut reader = pair.master.try_clone_reader().unwrap();

@@ -8,7 +8,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use super::*;
-use crate::common::ALPINE_HASH;
+use crate::support::ALPINE_HASH;
 
 const LIMIT: Duration = Duration::from_secs(20);
 
@@ -49,15 +49,15 @@ fn item_6_special_sha3sums_is_left_untouched_with_a_message() {
         let sums = images.join("SHA3SUMS");
         make(&sums);
         let out = bounded(
-            gvmi(home.path())
+            gvmi_in(home.path())
                 .args(["hash", "--write-sums"])
                 .arg(&images),
             None,
             LIMIT,
         );
-        out.code(1);
+        out.assert_code(1);
         assert_inert("stderr", &out.stderr);
-        let err = out.err();
+        let err = out.stderr();
         assert!(
             err.contains(&format!(
                 "SHA3SUMS: not written: the existing file cannot be read ({words})"
@@ -65,7 +65,7 @@ fn item_6_special_sha3sums_is_left_untouched_with_a_message() {
             "{what}: {err}"
         );
         assert!(
-            out.out().ends_with("a.gvmi\n"),
+            out.stdout().ends_with("a.gvmi\n"),
             "{what}: the hash is still printed"
         );
         let kind = fs::symlink_metadata(&sums).unwrap().file_type();
@@ -83,28 +83,28 @@ fn item_6_a_huge_sha3sums_is_refused_by_its_size() {
     let sums = images.join("SHA3SUMS");
     fs::File::create(&sums).unwrap().set_len(8 << 30).unwrap(); // sparse
     let out = bounded(
-        gvmi(home.path())
+        gvmi_in(home.path())
             .args(["hash", "--write-sums"])
             .arg(&images),
         None,
         LIMIT,
     );
-    out.code(1);
+    out.assert_code(1);
     assert!(
-        out.err().contains("cannot be read (too large (8.0 GiB"),
+        out.stderr().contains("cannot be read (too large (8.0 GiB"),
         "{}",
-        out.err()
+        out.stderr()
     );
     assert_eq!(fs::metadata(&sums).unwrap().len(), 8 << 30);
     // Told to, it replaces it.
     let out = bounded(
-        gvmi(home.path())
+        gvmi_in(home.path())
             .args(["hash", "--write-sums", "--replace-sums"])
             .arg(&images),
         None,
         LIMIT,
     );
-    out.code(0);
+    out.assert_code(0);
     assert!(fs::read_to_string(&sums).unwrap().ends_with("  a.gvmi\n"));
 }
 
@@ -119,14 +119,14 @@ fn item_7_special_or_huge_cache_means_no_cache_and_a_new_one() {
         let cache = home.path().join("cache/gvmi/hashes.v1.bin");
         fs::create_dir_all(cache.parent().unwrap()).unwrap();
         make(&cache);
-        let out = bounded(gvmi(home.path()).arg("hash").arg(&images), None, LIMIT);
-        out.code(0);
+        let out = bounded(gvmi_in(home.path()).arg("hash").arg(&images), None, LIMIT);
+        out.assert_code(0);
         assert_inert("stderr", &out.stderr);
-        let err = out.err();
+        let err = out.stderr();
         let saved_over = !what.starts_with("folder");
         assert!(err.contains("hashes.v1.bin: "), "{what}: {err}");
         assert!(err.contains(words), "{what}: {err}");
-        assert!(out.out().ends_with("a.gvmi\n"));
+        assert!(out.stdout().ends_with("a.gvmi\n"));
         // Replaced by a good cache (a folder cannot be renamed over).
         assert_eq!(
             fs::metadata(&cache).unwrap().is_file(),
@@ -145,11 +145,11 @@ fn item_7_special_lock_file_is_refused_at_once_and_named() {
         let dir = home.path().join("cache/gvmi");
         fs::create_dir_all(&dir).unwrap();
         make(&dir.join("hashes.v1.lock"));
-        let out = bounded(gvmi(home.path()).arg("hash").arg(&images), None, LIMIT);
+        let out = bounded(gvmi_in(home.path()).arg("hash").arg(&images), None, LIMIT);
         // The hashes are right; only the cache could not be saved.
-        out.code(0);
+        out.assert_code(0);
         assert_inert("stderr", &out.stderr);
-        let err = out.err();
+        let err = out.stderr();
         assert!(
             err.contains("hashes.v1.bin: not saved: lock file ")
                 && err.contains(&format!("hashes.v1.lock: {words}")),
@@ -171,17 +171,17 @@ fn item_8_special_or_huge_config_is_refused_with_a_message() {
         fs::create_dir_all(config.parent().unwrap()).unwrap();
         make(&config);
         let out = bounded(
-            gvmi(home.path()).args(["snippet", "--hash", ALPINE_HASH]),
+            gvmi_in(home.path()).args(["snippet", "--hash", ALPINE_HASH]),
             None,
             LIMIT,
         );
-        out.code(2);
+        out.assert_code(2);
         assert_inert("stderr", &out.stderr);
         assert!(
-            out.err()
+            out.stderr()
                 .contains(&format!("config.toml: cannot read: {words}")),
             "{what}: {}",
-            out.err()
+            out.stderr()
         );
         assert!(
             out.stdout.is_empty(),
@@ -200,15 +200,16 @@ fn item_8_special_template_is_refused_too() {
         mkfifo(&dir.join(name));
     }
     let out = bounded(
-        gvmi(home.path()).args(["snippet", "--hash", ALPINE_HASH]),
+        gvmi_in(home.path()).args(["snippet", "--hash", ALPINE_HASH]),
         None,
         LIMIT,
     );
-    out.code(2);
+    out.assert_code(2);
     assert_inert("stderr", &out.stderr);
     assert!(
-        out.err().contains("yapapi.py: not a regular file (FIFO)"),
+        out.stderr()
+            .contains("yapapi.py: not a regular file (FIFO)"),
         "{}",
-        out.err()
+        out.stderr()
     );
 }

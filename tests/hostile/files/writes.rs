@@ -21,7 +21,7 @@ fn item_9_rewrite_in_place_with_mtime_restored_is_caught() {
         let mtime = file.metadata().unwrap().modified().unwrap();
         drop(file);
         let mut child = start(
-            gvmi(home.path()).args(["hash", "--no-cache"]).arg(&path),
+            gvmi_in(home.path()).args(["hash", "--no-cache"]).arg(&path),
             None,
         );
         wait_until_open(child.id(), &path);
@@ -91,7 +91,7 @@ fn item_10_killed_writes_leave_no_temp_file_after_the_next_run() {
         seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
         let _ = fs::remove_file(cache_dir.join("hashes.v1.bin")); // so every run saves
         let mut child = start(
-            gvmi(home.path())
+            gvmi_in(home.path())
                 .args(["hash", "--write-sums"])
                 .arg(&images),
             None,
@@ -115,18 +115,18 @@ fn item_10_killed_writes_leave_no_temp_file_after_the_next_run() {
     fs::write(images.join("new.gvmi"), "new").unwrap(); // the cache must save
     std::thread::sleep(Duration::from_millis(300)); // past the racy window
     let out = bounded(
-        gvmi(home.path())
+        gvmi_in(home.path())
             .args(["hash", "--write-sums"])
             .arg(&images),
         None,
         LIMIT,
     );
-    out.code(0);
+    out.assert_code(0);
     assert_eq!(temp_files(&images), Vec::<String>::new());
     assert_eq!(temp_files(&cache_dir), Vec::<String>::new());
     let sums = fs::read_to_string(images.join("SHA3SUMS")).unwrap();
     assert_eq!(sums.lines().count(), 301, "whole: {sums}");
-    assert!(out.out().lines().count() == 301 && out.out().ends_with("new.gvmi\n"));
+    assert!(out.stdout().lines().count() == 301 && out.stdout().ends_with("new.gvmi\n"));
 }
 
 #[cfg(unix)]
@@ -144,13 +144,13 @@ fn item_11_write_sums_keeps_every_line_in_order() {
                SHA3-224 (notes.txt) = 0000000000000000000000000000000000000000000000000000000b\n";
     fs::write(images.join("SHA3SUMS"), old).unwrap();
     let out = bounded(
-        gvmi(home.path())
+        gvmi_in(home.path())
             .args(["hash", "--write-sums"])
             .arg(&images),
         None,
         LIMIT,
     );
-    out.code(0);
+    out.assert_code(0);
     let want = old.replace(
         "0000000000000000000000000000000000000000000000000000000a",
         "e642824c3f8cf24ad09234ee7d3c766fc9a3a5168d0c94ad73b46fdf",
@@ -174,15 +174,15 @@ fn item_11_an_unreadable_sha3sums_is_not_replaced_unless_asked() {
         return;
     }
     let out = bounded(
-        gvmi(home.path())
+        gvmi_in(home.path())
             .args(["hash", "--write-sums"])
             .arg(&images),
         None,
         LIMIT,
     );
-    out.code(1);
+    out.assert_code(1);
     assert!(out
-        .err()
+        .stderr()
         .contains("cannot be read (Permission denied); left untouched"));
     fs::set_permissions(&sums, fs::Permissions::from_mode(0o600)).unwrap();
     assert_eq!(fs::read_to_string(&sums).unwrap(), "# precious\n");
@@ -196,17 +196,17 @@ fn item_12_a_tree_too_deep_to_walk_is_reported_never_skipped() {
     fs::create_dir(&root).unwrap();
     nest(&root, 6000, b"x.gvmi");
     let out = bounded(
-        gvmi(home.path()).args(["hash", "--no-cache"]).arg(&root),
+        gvmi_in(home.path()).args(["hash", "--no-cache"]).arg(&root),
         None,
         LIMIT,
     );
-    out.code(1);
+    out.assert_code(1);
     assert_inert("stderr", &out.stderr);
     assert!(
-        out.err()
+        out.stderr()
             .contains("nested too deep for its path to be opened; not walked"),
         "{}",
-        &out.err()[..out.err().len().min(300)]
+        &out.stderr()[..out.stderr().len().min(300)]
     );
 }
 
@@ -240,19 +240,19 @@ fn nest(root: &Path, levels: usize, leaf: &[u8]) {
 fn item_13_standard_input_is_not_a_manifest_entry() {
     let home = tempfile::tempdir().unwrap();
     let out = bounded(
-        gvmi(home.path())
-            .current_dir(home.path())
+        gvmi_in(home.path())
+            .cwd(home.path())
             .args(["hash", "--write-sums", "-"]),
         Some(b"hi\n"),
         LIMIT,
     );
-    out.code(1);
-    assert!(out.out().ends_with("  -\n"), "the hash is still printed");
+    out.assert_code(1);
+    assert!(out.stdout().ends_with("  -\n"), "the hash is still printed");
     assert!(
-        out.err()
+        out.stderr()
             .contains("gvmi: -: standard input has no file name; not written to any SHA3SUMS"),
         "{}",
-        out.err()
+        out.stderr()
     );
     assert!(!home.path().join("SHA3SUMS").exists());
 }
@@ -269,17 +269,17 @@ fn check_streams_a_long_list_in_bounded_memory() {
     let path = home.path().join("LIST");
     fs::write(&path, &list).unwrap();
     let out = bounded(
-        gvmi(home.path())
-            .current_dir(home.path())
+        gvmi_in(home.path())
+            .cwd(home.path())
             .args(["check", "--quiet", "LIST"]),
         None,
         LIMIT,
     );
-    out.code(0);
+    out.assert_code(0);
     assert!(
         out.stdout.is_empty() && out.stderr.is_empty(),
         "{}",
-        out.err()
+        out.stderr()
     );
     eprintln!(
         "check of a {} MB list: peak RSS {:?} bytes",

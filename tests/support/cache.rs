@@ -1,11 +1,14 @@
-//! Running gvmi with a cache and config of its own, and making images.
-#![allow(dead_code)] // each test binary uses its own subset
+//! A sandbox for the hash cache: its own config and cache folders and a
+//! folder of images, and readers for what `-v` says about the cache.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::path::PathBuf;
 use std::time::Duration;
 
-/// A sandbox: its own XDG cache and config folders, and a folder for images.
+use super::run::{gvmi_in, run, Run};
+use super::tree::content;
+
+/// A home for gvmi (config and cache, see `run::environment`) with an
+/// `images` folder.
 pub struct Sandbox {
     pub dir: tempfile::TempDir,
 }
@@ -22,25 +25,16 @@ impl Sandbox {
     }
 
     pub fn cache_file(&self) -> PathBuf {
-        self.dir.path().join("xdg-cache/gvmi/hashes.v1.bin")
+        self.dir.path().join("cache/gvmi/hashes.v1.bin")
     }
 
-    pub fn gvmi(&self) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_gvmi"));
-        cmd.env("XDG_CACHE_HOME", self.dir.path().join("xdg-cache"))
-            .env("XDG_CONFIG_HOME", self.dir.path().join("xdg-config"))
-            .stdin(Stdio::null());
-        cmd
+    pub fn gvmi(&self) -> Run {
+        gvmi_in(self.dir.path())
     }
 
     /// Runs gvmi with `args`: (exit code, stdout, stderr).
     pub fn run(&self, args: &[&str]) -> (i32, String, String) {
-        let out = self.gvmi().args(args).output().expect("run gvmi");
-        (
-            out.status.code().unwrap_or(-1),
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-            String::from_utf8_lossy(&out.stderr).into_owned(),
-        )
+        run(self.gvmi().args(args))
     }
 
     /// Writes an image of `size` bytes derived from `seed`.
@@ -50,12 +44,6 @@ impl Sandbox {
         std::fs::write(&path, content(size, seed)).unwrap();
         path
     }
-}
-
-pub fn content(size: usize, seed: u8) -> Vec<u8> {
-    (0..size)
-        .map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed))
-        .collect()
 }
 
 /// Lets files just written age past the cache's racy window, so their
@@ -82,14 +70,4 @@ pub fn counts(stderr: &str) -> (usize, usize) {
 pub fn process_read(stderr: &str) -> Option<u64> {
     let i = stderr.find("this process read ")?;
     stderr[i + 18..].split(' ').next()?.parse().ok()
-}
-
-pub fn sha3(path: &Path) -> String {
-    let (digest, _) = gvmi::hasher::hash_reader(
-        std::fs::File::open(path).unwrap(),
-        &gvmi::cancel::CancelToken::new(),
-        |_| {},
-    )
-    .unwrap();
-    digest.to_hex()
 }

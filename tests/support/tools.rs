@@ -1,0 +1,129 @@
+//! External tools (Perl's sha3sum, openssl, python3, node, the SDK
+//! environments, Xvfb, xclip, tmux): whether one is there, the one skip rule
+//! for a test that needs it, and the independent SHA3-224 oracles.
+//!
+//! A skip must be seen: libtest captures `eprintln!` of passing tests, so the
+//! line is written to the process's stderr directly, past the capture, and
+//! shows in plain `cargo test` output as
+//! `SKIPPED <test>: <what> is missing — <how to install>`.
+//! Under `CI=true` a missing tool is a failure: `.ci/run` installs them all.
+
+use std::ffi::OsStr;
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use super::images::repo;
+use super::run::tool;
+
+/// How to get every tool the tests use, said once.
+pub const INSTALL_ALL: &str = "`sudo .ci/install-tools` installs every tool the tests use";
+
+/// How to get one tool.
+pub const INSTALL_ONE: &str = "install it (see README, \"Running the tests\")";
+
+/// How to get the SDK environments.
+pub const SDK_SETUP: &str = "run tests/sdk/setup.sh";
+
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true")
+}
+
+/// The skip rule. True when the test may go on. When `present` is false:
+/// under `CI=true` panics; otherwise prints a visible SKIPPED line and
+/// returns false.
+pub fn available(present: bool, what: &str, how: &str) -> bool {
+    if present {
+        return true;
+    }
+    if in_ci() {
+        panic!("{what} is missing, and CI=true requires it ({how})");
+    }
+    let thread = std::thread::current();
+    let test = thread.name().unwrap_or("a test");
+    // Written past libtest's capture on purpose (see the module comment),
+    // in one write so that it never interleaves with libtest's own lines.
+    let line = format!("SKIPPED {test}: {what} is missing — {how}; {INSTALL_ALL}\n");
+    let _ = std::io::stderr().write_all(line.as_bytes());
+    false
+}
+
+/// [`available`] for the executable `name` on PATH.
+pub fn require_tool(name: &str) -> bool {
+    available(
+        have_tool(name),
+        &format!("the external tool `{name}`"),
+        INSTALL_ONE,
+    )
+}
+
+/// True when `name` is an executable on PATH.
+pub fn have_tool(name: &str) -> bool {
+    let Some(path) = std::env::var_os("PATH") else {
+        return false;
+    };
+    std::env::split_paths(&path).any(|dir| {
+        let candidate = dir.join(name);
+        fs::metadata(&candidate).is_ok_and(|m| m.is_file() && is_executable(&m))
+    })
+}
+
+#[cfg(unix)]
+fn is_executable(m: &fs::Metadata) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    m.permissions().mode() & 0o111 != 0
+}
+
+#[cfg(not(unix))]
+fn is_executable(_m: &fs::Metadata) -> bool {
+    true
+}
+
+/// Where tests/sdk/setup.sh installed the SDKs.
+pub fn sdk_env() -> PathBuf {
+    std::env::var_os("GVMI_SDK_ENV")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo().join("target/sdk-env"))
+}
+
+/// The python3 oracle: `hashlib.sha3_224` of the whole file.
+pub fn python_sha3_224(path: &Path) -> String {
+    let out = tool(
+        "python3",
+        [
+            OsStr::new("-c"),
+            OsStr::new(
+                "import hashlib,sys; print(hashlib.sha3_224(open(sys.argv[1],\"rb\").read()).hexdigest())",
+            ),
+            path.as_os_str(),
+        ],
+    )
+    .run();
+    out.assert_code(0);
+    let hex = out.stdout().trim().to_owned();
+    assert_eq!(hex.len(), 56, "python3 said {hex:?}");
+    hex
+}
+
+/// The openssl oracle: `openssl dgst -sha3-224 -r FILE` prints `<hex> *FILE`.
+pub fn openssl_sha3_224(path: &Path) -> String {
+    let out = tool(
+        "openssl",
+        [
+            OsStr::new("dgst"),
+            OsStr::new("-sha3-224"),
+            OsStr::new("-r"),
+            path.as_os_str(),
+        ],
+    )
+    .run();
+    out.assert_code(0);
+    let text = out.stdout();
+    let hex = text
+        .split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    assert_eq!(hex.len(), 56, "openssl said {text:?}");
+    hex
+}
