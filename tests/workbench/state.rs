@@ -340,7 +340,11 @@ fn failures_are_kept_by_kind() {
     let mut app = app(100, 20);
     problem(&mut app, "pipe.gvmi", "not a regular file (FIFO)");
     let denied = discover(&mut app, "denied.gvmi", 10, 1);
-    fail(&mut app, denied, HashFailure::Io("Permission denied".into()));
+    fail(
+        &mut app,
+        denied,
+        HashFailure::Io("Permission denied".into()),
+    );
     let cancelled = discover(&mut app, "cancelled.gvmi", 10, 1);
     fail(&mut app, cancelled, HashFailure::Cancelled);
     let moved = discover(&mut app, "moved.gvmi", 10, 1);
@@ -350,7 +354,10 @@ fn failures_are_kept_by_kind() {
     assert_eq!(state("pipe.gvmi"), RowState::Failed(unusable));
     let unreadable = RowFailure::Unreadable("Permission denied".into());
     assert_eq!(state("denied.gvmi"), RowState::Failed(unreadable));
-    assert_eq!(state("cancelled.gvmi"), RowState::Failed(RowFailure::Cancelled));
+    assert_eq!(
+        state("cancelled.gvmi"),
+        RowState::Failed(RowFailure::Cancelled)
+    );
     assert_eq!(state("moved.gvmi"), RowState::Changed);
     assert_eq!(RowFailure::Cancelled.to_string(), "cancelled");
 }
