@@ -330,3 +330,34 @@ fn urls_set_with_e_and_b_survive_a_restart() {
         ]
     );
 }
+
+/// A row with no hash says which kind of failure it is; the words come
+/// from `Display`.
+#[test]
+fn failures_are_kept_by_kind() {
+    use gvmi::hasher::HashFailure;
+    use gvmi::tui::rows::RowFailure;
+    let mut app = app(100, 20);
+    problem(&mut app, "pipe.gvmi", "not a regular file (FIFO)");
+    let denied = discover(&mut app, "denied.gvmi", 10, 1);
+    fail(
+        &mut app,
+        denied,
+        HashFailure::Io("Permission denied".into()),
+    );
+    let cancelled = discover(&mut app, "cancelled.gvmi", 10, 1);
+    fail(&mut app, cancelled, HashFailure::Cancelled);
+    let moved = discover(&mut app, "moved.gvmi", 10, 1);
+    fail(&mut app, moved, HashFailure::Changed);
+    let state = |name: &str| app.rows[row_id(&app, name)].state.clone();
+    let unusable = RowFailure::Unusable("not a regular file (FIFO)".into());
+    assert_eq!(state("pipe.gvmi"), RowState::Failed(unusable));
+    let unreadable = RowFailure::Unreadable("Permission denied".into());
+    assert_eq!(state("denied.gvmi"), RowState::Failed(unreadable));
+    assert_eq!(
+        state("cancelled.gvmi"),
+        RowState::Failed(RowFailure::Cancelled)
+    );
+    assert_eq!(state("moved.gvmi"), RowState::Changed);
+    assert_eq!(RowFailure::Cancelled.to_string(), "cancelled");
+}

@@ -12,7 +12,7 @@ use crate::discover::Found;
 use crate::event::{JobEvent, JobId};
 use crate::hasher::{HashFailure, Hashed};
 use crate::tui::event::{CacheNote, Event, WorkerEvent};
-use crate::tui::rows::{Row, RowId, RowState, SortKey};
+use crate::tui::rows::{Row, RowFailure, RowId, RowState, SortKey};
 
 /// What an event is about, noted before it is applied: a row's hash
 /// before and after feeds the duplicate count, a fresh result the cache.
@@ -90,7 +90,7 @@ impl App {
                 self.tally.add_files(1, 0);
                 self.tally.record_failure();
                 let mut row = Row::new(path.clone(), path);
-                row.state = RowState::Error(reason);
+                row.state = RowState::Failed(RowFailure::Unusable(reason));
                 row
             }
             Found::Stdin | Found::SkippedLink { .. } => return,
@@ -115,8 +115,8 @@ impl App {
                 RowState::Done(hashed.digest)
             }
             Err(HashFailure::Changed) => RowState::Changed,
-            Err(HashFailure::Cancelled) => RowState::Error("cancelled".into()),
-            Err(HashFailure::Io(msg)) => RowState::Error(msg),
+            Err(HashFailure::Cancelled) => RowState::Failed(RowFailure::Cancelled),
+            Err(HashFailure::Io(why)) => RowState::Failed(RowFailure::Unreadable(why)),
         };
         if let RowState::Done(digest) = self.rows[id].state {
             self.inspect(id, digest);

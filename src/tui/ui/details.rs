@@ -145,7 +145,7 @@ fn contents(app: &App, row: &Row) -> Vec<Content> {
     out.push(field(app, "Modified", modified.unwrap_or_default()));
     let hash = match &row.state {
         RowState::Done(d) => Span::raw(d.to_hex()),
-        RowState::Error(reason) => Span::styled(reason.clone(), theme.error()),
+        RowState::Failed(why) => Span::styled(why.to_string(), theme.error()),
         RowState::Changed => Span::styled("changed while hashed; press r to rehash", theme.warn()),
         RowState::Queued => Span::styled("queued", theme.dim()),
         RowState::Hashing { .. } => Span::styled("hashing…", theme.busy()),

@@ -156,7 +156,7 @@ fn state_cell(row: &Row, width: usize, theme: &Theme) -> Cell<'static> {
         },
         RowState::Writing => Span::styled("✎ writing", theme.busy()),
         RowState::Changed => Span::styled("~ changed", theme.warn()),
-        RowState::Error(_) => Span::styled("✗ error", theme.error()),
+        RowState::Failed(_) => Span::styled("✗ error", theme.error()),
     };
     Cell::from(span)
 }
@@ -181,7 +181,9 @@ fn marks_cell(app: &App, row: &Row) -> Cell<'static> {
 fn hash_cell(state: &RowState, width: usize, theme: &Theme) -> Cell<'static> {
     match state {
         RowState::Done(d) => Cell::from(fit(&d.to_hex(), width)),
-        RowState::Error(reason) => Cell::from(Span::styled(fit(reason, width), theme.error())),
+        RowState::Failed(why) => {
+            Cell::from(Span::styled(fit(&why.to_string(), width), theme.error()))
+        }
         RowState::Changed => Cell::from(Span::styled(
             fit("changed while hashed: press r", width),
             theme.warn(),
