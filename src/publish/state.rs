@@ -112,6 +112,28 @@ pub fn remember(published: &[(PathBuf, Record)]) -> io::Result<()> {
     atomic_write(&file, &text)
 }
 
+/// Records every image of `outcomes` now at its URL (uploaded or found
+/// there); nothing is written when there is none.
+pub fn remember_outcomes(outcomes: &[super::Outcome]) -> io::Result<()> {
+    use super::Action;
+    let published: Vec<_> = outcomes
+        .iter()
+        .filter(|o| matches!(o.action, Some(Action::Uploaded | Action::Skipped)))
+        .filter_map(|o| {
+            let record = Record {
+                url: o.url.clone()?,
+                sha3_224: o.hash?.to_hex(),
+                size: o.size,
+            };
+            Some((o.path.clone(), record))
+        })
+        .collect();
+    if published.is_empty() {
+        return Ok(());
+    }
+    remember(&published)
+}
+
 /// The warning for an image whose hash now (`current`) is not the one
 /// published under `record`: providers would get the old bytes.
 pub fn changed_since(record: &Record, current: &Sha3Digest) -> Option<String> {
