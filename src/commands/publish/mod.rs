@@ -174,8 +174,8 @@ fn publish_all(
 
 /// Records where each image now is, for `gvmi snippet` and `gvmi verify`.
 fn remember(outcomes: &[Outcome]) {
-    if let Err(e) = state::remember_outcomes(outcomes) {
-        let file = state::path().unwrap_or_default();
+    let Some(file) = state::path() else { return };
+    if let Err(e) = state::remember_outcomes(&file, outcomes) {
         warn(
             format_args!("state {}", visible_path(&file)),
             format_args!("not saved: {}", crate::io_error::message(&e)),

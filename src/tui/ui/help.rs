@@ -31,6 +31,10 @@ pub const KEYS: &[(&str, &str)] = &[
     ("/", "filter by name, path or hash prefix"),
     ("r / R", "rehash selected / all"),
     ("v / V", "verify the URL serves the image: selected / all"),
+    (
+        "p / P",
+        "publish ([[publish]] in config.toml): selected / its folder",
+    ),
     ("w", "write SHA3SUMS for this image's folder"),
     (
         "← → Home End",
