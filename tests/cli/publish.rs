@@ -339,3 +339,43 @@ fn target_prints_the_snippet_for_the_published_url() {
     );
     assert!(stdout.contains(&hash[..16]), "{stdout}");
 }
+
+#[test]
+fn verify_full_downloads_and_hashes_where_head_sees_only_the_size() {
+    let home = tempdir();
+    let src = tempdir();
+    let web = tempdir();
+    let image = put(src.path(), "app.gvmi", b"image one\n");
+    // A stale copy of the same length: HEAD cannot tell, the bytes can.
+    let server = Server::start(vec![(
+        "/pub/app.gvmi",
+        Route::Bytes(b"image two\n".to_vec()),
+    )]);
+    let base = format!("http://127.0.0.1:{}/pub/", server.port);
+    let to = file_url(web.path());
+    let img = image.to_str().unwrap();
+    let head = publish(home.path(), &[img, "--to", &to, "--public-base-url", &base]);
+    head.assert_code(0);
+    let full = [
+        img,
+        "--to",
+        &to,
+        "--public-base-url",
+        &base,
+        "--verify",
+        "full",
+    ];
+    let out = publish(home.path(), &full);
+    out.assert_code(4);
+    assert!(
+        out.stdout()
+            .ends_with("skipped (already there), NOT PUBLIC\n"),
+        "{}",
+        out.stdout()
+    );
+    assert!(
+        out.stderr().to_lowercase().contains("hash"),
+        "{}",
+        out.stderr()
+    );
+}
