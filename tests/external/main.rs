@@ -7,5 +7,6 @@ mod support;
 
 mod clipboard_x11;
 mod publish_s3;
+mod publish_s3_failures;
 mod s3_server;
 mod sdk_real;

@@ -21,12 +21,19 @@ impl Caught {
 }
 
 /// Turns SIGINT/SIGTERM/SIGHUP into `cancel` (a thread polls the flag the
-/// handler sets: a handler may do nothing more).
+/// handler sets: a handler may do nothing more). A second signal ends the
+/// process at once (128 + n), should the clean-up itself hang.
 #[cfg(unix)]
 pub fn watch(cancel: &CancelToken) -> Caught {
     use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    use std::sync::atomic::AtomicBool;
     let flag = Arc::new(AtomicUsize::new(0));
+    let once = Arc::new(AtomicBool::new(false));
     for signal in [SIGINT, SIGTERM, SIGHUP] {
+        // In this order: the second signal finds `once` set by the first.
+        let status = 128 + signal;
+        let _ = signal_hook::flag::register_conditional_shutdown(signal, status, Arc::clone(&once));
+        let _ = signal_hook::flag::register(signal, Arc::clone(&once));
         let _ = signal_hook::flag::register_usize(signal, Arc::clone(&flag), signal as usize);
     }
     let (seen, cancel) = (Arc::clone(&flag), cancel.clone());
