@@ -8,10 +8,10 @@ use std::process::ExitCode;
 use clap::Parser;
 use serde_json::json;
 
-use super::one::{Action, Outcome};
 use crate::cli::{Cli, Command, PublishArgs};
 use crate::commands::json::{self, PathFields};
 use crate::commands::out::{warn, write_stdout};
+use crate::publish::{Action, Outcome};
 use crate::visible::visible_path;
 
 /// Says a failure on stderr as soon as its image is done (not with --json).
