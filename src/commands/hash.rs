@@ -9,10 +9,10 @@ use anyhow::Context;
 use serde::Serialize;
 
 use super::cached::CacheSession;
+use super::json::{self, PathFields};
 use super::ordered::InOrder;
 use super::out::{warn, write_stdout};
 use super::watching::Watching;
-use super::json::{self, PathFields};
 use crate::cancel::CancelToken;
 use crate::cli::HashArgs;
 use crate::discover::{DiscoverOptions, Found};

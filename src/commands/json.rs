@@ -105,7 +105,10 @@ mod tests {
         let back: Value = serde_json::from_str(&out).unwrap();
         assert_eq!(back["cmd"][0], text);
         let pretty = pretty(&serde_json::json!({ "k\u{85}": text })).unwrap();
-        assert!(!pretty.contains(['\u{85}', '\u{9b}', '\u{202e}']), "{pretty}");
+        assert!(
+            !pretty.contains(['\u{85}', '\u{9b}', '\u{202e}']),
+            "{pretty}"
+        );
         let back: Value = serde_json::from_str(&pretty).unwrap();
         assert_eq!(back["k\u{85}"], text);
     }
@@ -115,8 +118,10 @@ mod tests {
     fn a_non_utf8_path_keeps_its_bytes() {
         use std::os::unix::ffi::OsStrExt;
         let lossy = |b: &[u8]| {
-            serde_json::to_value(PathFields::of(Some(Path::new(std::ffi::OsStr::from_bytes(b)))))
-                .unwrap()
+            serde_json::to_value(PathFields::of(Some(Path::new(
+                std::ffi::OsStr::from_bytes(b),
+            ))))
+            .unwrap()
         };
         let (a, b) = (lossy(b"n\xff.gvmi"), lossy(b"n\xfe.gvmi"));
         assert_eq!(a["path"], b["path"]);

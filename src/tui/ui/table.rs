@@ -78,11 +78,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     if app.view.is_empty() {
         return render_empty(app, frame, area);
     }
-    let cols = columns(
-        area.width,
-        app.changes.has_marks(),
-        app.places.several(),
-    );
+    let cols = columns(area.width, app.changes.has_marks(), app.places.several());
     let constraints: Vec<Constraint> = cols.iter().map(|c| c.constraint()).collect();
     let widths: Vec<u16> = Layout::horizontal(constraints.clone())
         .spacing(1)
