@@ -63,15 +63,16 @@ impl App {
 
     /// The snippet for the current target, or why there is none yet.
     pub fn snippet_for(&self, row: &Row) -> Result<String, String> {
-        let hash = *row
-            .state
-            .digest()
-            .ok_or("available once the hash is known")?;
+        let hash = match &row.state {
+            // Waiting would be a false promise: this file gets no hash.
+            RowState::Failed(why) => return Err(format!("this file cannot be hashed: {why}")),
+            state => *state.digest().ok_or("available once the hash is known")?,
+        };
         let input = SnippetInput {
             file_name: row.name(),
             size: row.size,
             hash,
-            hash_source: "computed by gvmi".into(),
+            hash_source: snippet::HASHED_BY_GVMI.into(),
             url: self.url_for(row),
             resources: self.resources.clone(),
         };

@@ -312,6 +312,15 @@ fn squashfs_header_defects() {
     let i = inspect_bytes(&magic);
     assert_eq!(codes(&i), ["not-squashfs"]);
     assert!(messages(&i).contains("starts with \"\\x7fELF\""));
+    // Shown as every other text from a file is (`gvmi::visible`): ESC as
+    // `\e`, a byte that is not UTF-8 as `\x9e`, letters as they are.
+    magic[..4].copy_from_slice(b"\x1b\x9e\xc3\xa9");
+    let i = inspect_bytes(&magic);
+    assert!(
+        messages(&i).contains("starts with \"\\e\\x9eé\""),
+        "{}",
+        messages(&i)
+    );
 }
 
 /// xorshift64*: deterministic, so a failure reproduces.

@@ -301,3 +301,40 @@ fn two_roots_at_80_columns_keep_a_folder_column() {
     }
     insta::assert_snapshot!(text);
 }
+
+/// A hashed row's snippet says where its hash came from in `gvmi snippet`'s
+/// words; an error row's details and `c` say it can never have one (not
+/// "once the hash is known"), and why.
+#[test]
+fn snippets_say_where_the_hash_came_from_or_why_there_is_none() {
+    let (mut app, [a, ..]) = three_images(100, 30);
+    problem(&mut app, "pipe.gvmi", "not a regular file (FIFO)");
+    finish(&mut app, a, 3_576_181, 0, 1);
+    app.apply(Event::DiscoveryDone);
+    let about = "# Golem VM image alpine-3.19-6c1f2b9a0d.gvmi, 3.4 MiB, \
+                 SHA3-224 computed by gvmi";
+    assert!(
+        snippet_lines(&app).iter().any(|l| l == about),
+        "{:?}",
+        snippet_lines(&app)
+    );
+    for _ in 0..app.rows.len() {
+        if app.selected_row().is_some_and(|r| r.name() == "pipe.gvmi") {
+            break;
+        }
+        press(&mut app, KeyCode::Down);
+    }
+    press(&mut app, KeyCode::Enter);
+    let text = screen(&app);
+    let why = "this file cannot be hashed: not a regular file (FIFO)";
+    assert!(
+        text.contains(why) && !text.contains("once the hash"),
+        "{text}"
+    );
+    press(&mut app, KeyCode::Char('c'));
+    assert!(
+        screen(&app).contains(&format!("No snippet: {why}")),
+        "{}",
+        screen(&app)
+    );
+}

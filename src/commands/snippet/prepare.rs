@@ -11,7 +11,7 @@ use crate::config::Config;
 use crate::gvmi_format;
 use crate::hasher;
 use crate::image_url;
-use crate::snippet::{caveat, Resources, SnippetInput, Target};
+use crate::snippet::{self, caveat, Resources, SnippetInput, Target};
 use crate::url_choice::{self, UrlChoice};
 
 /// An image ready to render, with what to tell the user about it.
@@ -121,13 +121,13 @@ fn identify(image: Option<&Path>, args: &SnippetArgs) -> Result<SnippetInput, St
                 .and_then(|p| std::fs::metadata(p).ok())
                 .filter(|m| m.is_file())
                 .map(|m| m.len());
-            (hash, size, "given with --hash")
+            (hash, size, snippet::GIVEN_HASH)
         }
         (None, Some(path)) => {
             let hashed = hasher::hash_file(path, &CancelToken::new(), |_| {})
                 .map_err(|e| format!("{}: {e}", crate::visible::visible_path(path)))?;
             let size = Some(hashed.stamp.size);
-            (hashed.digest, size, "computed by gvmi from the file")
+            (hashed.digest, size, snippet::HASHED_BY_GVMI)
         }
         (None, None) => unreachable!("clap requires IMAGE or --hash"),
     };
