@@ -8,10 +8,11 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use gvmi::cancel::CancelToken;
 use gvmi::digest::Sha3Digest;
 use gvmi::discover::Found;
-use gvmi::event::Event;
+use gvmi::event::JobEvent;
 use gvmi::fsmeta::FileStamp;
 use gvmi::hasher::Hashed;
 use gvmi::tui::app::{App, JobIds};
+use gvmi::tui::event::Event;
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 
@@ -37,7 +38,7 @@ fn app_with(rows: usize, width: u16, height: u16) -> App {
                 digest: Sha3Digest(digest),
                 stamp,
             });
-            app.apply(Event::Finished { id: i, result });
+            app.apply(Event::Job(JobEvent::Finished { id: i, result }));
         }
     }
     app

@@ -16,6 +16,17 @@ use std::path::Path;
 /// The temporary file lives beside `path` because rename is only atomic
 /// within one file system.
 pub fn atomic_write(path: &Path, contents: &[u8]) -> io::Result<()> {
+    atomic_write_with(path, |file| file.write_all(contents))
+}
+
+/// [`atomic_write`] for contents produced as they are written (`gvmi
+/// publish` streams an image through its hasher into the file): `fill`
+/// writes the temporary file; only if it succeeds is the file synced and
+/// renamed over `path`. On any error the temporary file is removed.
+pub fn atomic_write_with<T>(
+    path: &Path,
+    fill: impl FnOnce(&mut File) -> io::Result<T>,
+) -> io::Result<T> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -28,7 +39,7 @@ pub fn atomic_write(path: &Path, contents: &[u8]) -> io::Result<()> {
     let mut tmp_name = temp_prefix(name);
     tmp_name.push(std::process::id().to_string());
     let tmp = dir.join(tmp_name);
-    let result = write_synced(&tmp, contents).and_then(|()| fs::rename(&tmp, path));
+    let result = write_synced(&tmp, fill).and_then(|out| fs::rename(&tmp, path).map(|()| out));
     if result.is_err() {
         let _ = fs::remove_file(&tmp);
     }
@@ -89,11 +100,12 @@ fn is_abandoned(pid: u32, entry: &fs::DirEntry) -> bool {
     })
 }
 
-fn write_synced(tmp: &Path, contents: &[u8]) -> io::Result<()> {
+fn write_synced<T>(tmp: &Path, fill: impl FnOnce(&mut File) -> io::Result<T>) -> io::Result<T> {
     let mut file = File::create(tmp)?;
-    file.write_all(contents)?;
+    let out = fill(&mut file)?;
     // Without this, a crash after the rename can leave an empty file.
-    file.sync_all()
+    file.sync_all()?;
+    Ok(out)
 }
 
 #[cfg(test)]

@@ -7,9 +7,11 @@ use clap::{Args, Parser, Subcommand};
 use crate::digest::Sha3Digest;
 use crate::snippet::{Capability, Target};
 
+mod publish;
 mod sha3sum;
 mod suggest;
 
+pub use publish::PublishArgs;
 pub use sha3sum::{route as route_sha3sum, HashMode, Sha3sumFlags};
 pub use suggest::typo_error;
 
@@ -138,6 +140,9 @@ pub enum Command {
     /// Check that a URL serves the image, as yapapi, golem-core and providers will.
     #[command(after_help = VERIFY_EXAMPLES)]
     Verify(VerifyArgs),
+    /// Upload images to S3 or a web folder, prove the URL is public, remember it.
+    #[command(after_help = publish::PUBLISH_EXAMPLES)]
+    Publish(PublishArgs),
 }
 // The internal `gvmi __clipboard-serve` is dispatched in main.rs before clap
 // sees the arguments, so no completion script or man page can list it.

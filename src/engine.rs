@@ -16,7 +16,7 @@ use std::sync::Arc;
 use crossbeam_channel::Sender;
 
 use crate::cancel::CancelToken;
-use crate::event::{Event, JobId};
+use crate::event::{JobEvent, JobId, JobSender};
 use crate::fsmeta::FileStamp;
 use crate::hasher::{self, HashFailure, Hashed};
 use crate::sha3_fast::Backend;
@@ -36,21 +36,25 @@ pub struct Engine {
     pool: Arc<rayon::ThreadPool>,
     queue: Arc<Queue>,
     backend: Backend,
-    events: Sender<Event>,
+    events: JobSender,
     cancel: CancelToken,
 }
 
 impl Engine {
-    /// `threads` of `None` or 0 means one per core.
-    pub fn new(threads: Option<usize>, events: Sender<Event>) -> anyhow::Result<Self> {
+    /// `threads` of `None` or 0 means one per core. Job events go to
+    /// `events`, wrapped in whatever its receiver's type is.
+    pub fn new<T: From<JobEvent> + Send + 'static>(
+        threads: Option<usize>,
+        events: Sender<T>,
+    ) -> anyhow::Result<Self> {
         Self::with_backend(threads, events, Backend::active())
     }
 
     /// [`Engine::new`] on a given Keccak backend (tests, benchmarks); a
     /// multi-lane one hashes several files per worker at once.
-    pub fn with_backend(
+    pub fn with_backend<T: From<JobEvent> + Send + 'static>(
         threads: Option<usize>,
-        events: Sender<Event>,
+        events: Sender<T>,
         backend: Backend,
     ) -> anyhow::Result<Self> {
         anyhow::ensure!(
@@ -66,7 +70,7 @@ impl Engine {
             pool: Arc::new(pool),
             queue: Arc::default(),
             backend,
-            events,
+            events: JobSender::new(events),
             cancel: CancelToken::new(),
         })
     }
@@ -122,7 +126,7 @@ fn link_groups(jobs: Vec<Job>) -> Vec<Vec<Job>> {
 }
 
 /// The scalar worker: one file after another until the queue is empty.
-fn drain_one_by_one(queue: &Queue, events: &Sender<Event>) {
+fn drain_one_by_one(queue: &Queue, events: &JobSender) {
     loop {
         match queue.pop() {
             Some(work) => run_group(&work, events),
@@ -132,30 +136,29 @@ fn drain_one_by_one(queue: &Queue, events: &Sender<Event>) {
     }
 }
 
-fn run_group(work: &Work, events: &Sender<Event>) {
+fn run_group(work: &Work, events: &JobSender) {
     let lead = &work.group[0];
     let result = if work.cancel.is_cancelled() {
         Err(HashFailure::Cancelled)
     } else {
         announce(lead, events);
         hasher::hash_file(&lead.path, &work.cancel, |done| {
-            let _ = events.send(Event::Progress { id: lead.id, done });
+            events.send(JobEvent::Progress { id: lead.id, done });
         })
     };
     report(&work.group, result, events);
 }
 
 /// `Started` for the job whose file is about to be read.
-fn announce(job: &Job, events: &Sender<Event>) {
+fn announce(job: &Job, events: &JobSender) {
     let size = job.stamp.map_or(0, |s| s.size);
-    let _ = events.send(Event::Started { id: job.id, size });
+    events.send(JobEvent::Started { id: job.id, size });
 }
 
 /// `Finished` for every job of a link group: one read answers for all.
-fn report(group: &[Job], result: Result<Hashed, HashFailure>, events: &Sender<Event>) {
+fn report(group: &[Job], result: Result<Hashed, HashFailure>, events: &JobSender) {
     for job in group {
-        // The receiver may be gone (the user quit); there is nobody left to tell.
-        let _ = events.send(Event::Finished {
+        events.send(JobEvent::Finished {
             id: job.id,
             result: result.clone(),
         });

@@ -1,22 +1,19 @@
-//! What discovery and the workers tell the thread that owns the state.
-//! Events flow one way: producers never read state, the owner never blocks them.
+//! What the hashing engine reports: one job's start, progress and end.
+//! Events flow one way: producers never read state, the owner never blocks
+//! them. Whoever owns the channel may wrap these in its own event type
+//! (the workbench does, `tui::event`); the engine knows nothing of that.
 
-use std::collections::HashMap;
-use std::path::PathBuf;
+use std::sync::Arc;
 
-use crate::digest::Sha3Digest;
-use crate::discover::Found;
+use crossbeam_channel::Sender;
+
 use crate::hasher::{HashFailure, Hashed};
 
 /// Names one hashing job (a row, a line of a check file, a rehash).
 pub type JobId = usize;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Event {
-    /// Discovery found something; `id` is the job that will hash it, if any.
-    Discovered { id: JobId, found: Found },
-    /// Discovery walked every path it was given.
-    DiscoveryDone,
+pub enum JobEvent {
     /// A worker opened the file and started reading.
     Started { id: JobId, size: u64 },
     /// Bytes of this job read and hashed so far.
@@ -26,37 +23,28 @@ pub enum Event {
         id: JobId,
         result: Result<Hashed, HashFailure>,
     },
-    /// The workbench's inspection or URL verification reported (`crate::checks`).
-    Check(crate::checks::CheckEvent),
-    /// What the hash cache knew (workbench only).
-    Cache(CacheNote),
-    /// A folder's `SHA3SUMS`, read (or re-read): full path → listed hash.
-    Sums {
-        folder: PathBuf,
-        sums: HashMap<PathBuf, Sha3Digest>,
-    },
-    /// The file system changed under a watched folder.
-    Watch(crate::watch::Change),
 }
 
-/// The cache's word on a job, sent before the job's `Finished` (if any).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum CacheNote {
-    /// Unchanged since hashed: its `Finished` carries the cached hash, no read.
-    Hit { id: JobId },
-    /// Its metadata moved since it was hashed as `old`: it is being rehashed.
-    Stale { id: JobId, old: Sha3Digest },
-    /// The cache file could not be used (said once; it is rebuilt).
-    Problem(String),
-    /// Saving the cache failed (said once per different reason; retried).
-    NotSaved(String),
-}
-
-impl CacheNote {
-    pub fn id(&self) -> Option<JobId> {
+impl JobEvent {
+    pub fn id(&self) -> JobId {
         match self {
-            Self::Hit { id } | Self::Stale { id, .. } => Some(*id),
-            Self::Problem(_) | Self::NotSaved(_) => None,
+            Self::Started { id, .. } | Self::Progress { id, .. } | Self::Finished { id, .. } => *id,
         }
+    }
+}
+
+/// Where job events go: any channel whose messages can be made from a
+/// `JobEvent`, so the engine needs no knowledge of the receiver's type.
+#[derive(Clone)]
+pub struct JobSender(Arc<dyn Fn(JobEvent) + Send + Sync>);
+
+impl JobSender {
+    pub fn new<T: From<JobEvent> + Send + 'static>(tx: Sender<T>) -> Self {
+        // The receiver may be gone (the user quit); there is nobody left to tell.
+        JobSender(Arc::new(move |event| drop(tx.send(T::from(event)))))
+    }
+
+    pub fn send(&self, event: JobEvent) {
+        (self.0)(event)
     }
 }

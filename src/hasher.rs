@@ -2,44 +2,21 @@
 //! and a refusal to name a hash for a file that moved under us.
 
 use std::cell::RefCell;
-use std::fmt;
 use std::io::{self, Read};
 use std::path::Path;
 
 use crate::cancel::CancelToken;
 use crate::digest::Sha3Digest;
 use crate::fsmeta::{self, FileStamp};
-use crate::readahead;
 use crate::sha3_fast::Sha3_224;
+
+mod failure;
+pub mod readahead;
+
+pub use failure::HashFailure;
 
 /// Bytes read per chunk; progress and cancellation happen at this grain.
 pub const CHUNK_SIZE: usize = 1 << 20;
-
-/// Why a file has no hash. Cloneable so one result can serve every hard link.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum HashFailure {
-    /// Opening or reading failed; the OS's words.
-    Io(String),
-    /// Size, mtime, ctime or inode moved while hashing: no single version was read.
-    Changed,
-    Cancelled,
-}
-
-impl fmt::Display for HashFailure {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Io(msg) => f.write_str(msg),
-            Self::Changed => f.write_str("changed while being hashed; no hash given"),
-            Self::Cancelled => f.write_str("cancelled"),
-        }
-    }
-}
-
-impl From<io::Error> for HashFailure {
-    fn from(e: io::Error) -> Self {
-        HashFailure::Io(crate::io_error::message(&e))
-    }
-}
 
 /// Hashes a reader to its end, calling `progress` with the running byte count.
 pub fn hash_reader<R: Read>(

@@ -31,6 +31,7 @@ fn main() -> ExitCode {
         Some(Command::Snippet(args)) => commands::snippet::run(&args),
         Some(Command::Inspect(args)) => commands::inspect::run(&args),
         Some(Command::Verify(args)) => commands::verify::run(&args),
+        Some(Command::Publish(args)) => commands::publish::run(&args),
     };
     finish(result)
 }

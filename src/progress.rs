@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use crate::event::{Event, JobId};
+use crate::event::{JobEvent, JobId};
 use crate::units::{eta, human_bytes, human_duration, mb_per_s};
 
 /// Running totals, fed by the same events the results come from.
@@ -42,15 +42,15 @@ impl Tally {
         self.total_bytes += bytes;
     }
 
-    pub fn apply(&mut self, event: &Event) {
+    pub fn apply(&mut self, event: &JobEvent) {
         match event {
-            Event::Started { id, .. } => {
+            JobEvent::Started { id, .. } => {
                 self.in_flight.insert(*id, 0);
             }
-            Event::Progress { id, done } => {
+            JobEvent::Progress { id, done } => {
                 self.in_flight.insert(*id, *done);
             }
-            Event::Finished { id, result } => {
+            JobEvent::Finished { id, result } => {
                 self.in_flight.remove(id);
                 self.files_done += 1;
                 match result {
@@ -58,12 +58,6 @@ impl Tally {
                     Err(_) => self.errors += 1,
                 }
             }
-            Event::Discovered { .. }
-            | Event::DiscoveryDone
-            | Event::Cache(_)
-            | Event::Sums { .. }
-            | Event::Watch(_)
-            | Event::Check(_) => {}
         }
     }
 

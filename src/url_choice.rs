@@ -1,13 +1,15 @@
 //! Which URL an image is served from: the one rule `gvmi verify`,
 //! `gvmi snippet` and the workbench share. First the image's own URL
 //! (`--url`, or `e` in the workbench), else a base URL given for this run
-//! (`--base-url`, `b`) joined with the image's path below it, else the
-//! config file's `[[base_url]]` whose folder holds the image.
+//! (`--base-url`, `b`) joined with the image's path below it, else the URL
+//! `gvmi publish` put it at (`publish::state`), else the config file's
+//! `[[base_url]]` whose folder holds the image.
 
 use std::path::{Path, PathBuf};
 
 use crate::config::Config;
 use crate::image_url;
+use crate::publish::state::{Published, Record};
 
 /// Where a chosen URL came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -16,6 +18,8 @@ pub enum UrlSource {
     Own,
     /// A base URL given for this run, joined with the image's path.
     RunBase,
+    /// Where `gvmi publish` put it (the record says with which hash).
+    Published,
     /// The config file's `[[base_url]]` for the image's folder.
     Config,
 }
@@ -25,6 +29,9 @@ pub enum UrlSource {
 pub struct Chosen {
     pub url: String,
     pub source: UrlSource,
+    /// For [`UrlSource::Published`]: the record, to warn when the image
+    /// changed since.
+    pub published: Option<Record>,
 }
 
 /// The places a URL can come from, in the order they are asked.
@@ -32,6 +39,8 @@ pub struct Chosen {
 pub struct UrlChoice<'a> {
     pub own: Option<&'a str>,
     pub run_base: Option<&'a str>,
+    /// The publish records, when the caller loaded them.
+    pub published: Option<&'a Published>,
     pub config: &'a Config,
 }
 
@@ -45,12 +54,21 @@ impl UrlChoice<'_> {
             return Some(Chosen {
                 url: url.to_string(),
                 source: UrlSource::Own,
+                published: None,
             });
         }
         if let Some(base) = self.run_base {
             return Some(Chosen {
                 url: image_url::join(base, relative),
                 source: UrlSource::RunBase,
+                published: None,
+            });
+        }
+        if let Some(record) = self.published.and_then(|p| p.get(absolute)) {
+            return Some(Chosen {
+                url: record.url.clone(),
+                source: UrlSource::Published,
+                published: Some(record.clone()),
             });
         }
         absolute
@@ -59,6 +77,7 @@ impl UrlChoice<'_> {
             .map(|(base, rel)| Chosen {
                 url: image_url::join(&base.url, &rel),
                 source: UrlSource::Config,
+                published: None,
             })
     }
 
@@ -117,6 +136,7 @@ mod tests {
         let mut choice = UrlChoice {
             own: Some("https://own.example/a.gvmi"),
             run_base: Some("https://run.example"),
+            published: None,
             config: &config,
         };
         let c = choice.choose(rel, &abs).unwrap();
@@ -137,11 +157,42 @@ mod tests {
     }
 
     #[test]
+    fn a_published_url_comes_after_the_run_base_and_before_the_config() {
+        let config = config_with("/srv", "https://cfg.example/");
+        let record = Record {
+            url: "https://bkt.s3.eu-west-1.amazonaws.com/sub/a.gvmi".into(),
+            sha3_224: "ab".repeat(28),
+            size: 1,
+        };
+        let published = Published::with("/srv/sub/a.gvmi", record.clone());
+        let abs = [PathBuf::from("/srv/sub/a.gvmi")];
+        let mut choice = UrlChoice {
+            own: None,
+            run_base: Some("https://run.example"),
+            published: Some(&published),
+            config: &config,
+        };
+        let rel = Path::new("sub/a.gvmi");
+        assert_eq!(choice.choose(rel, &abs).unwrap().source, UrlSource::RunBase);
+        choice.run_base = None;
+        let c = choice.choose(rel, &abs).unwrap();
+        assert_eq!(c.source, UrlSource::Published);
+        assert_eq!(c.url, record.url);
+        assert_eq!(c.published, Some(record));
+        let other = [PathBuf::from("/srv/b.gvmi")];
+        assert_eq!(
+            choice.choose(rel, &other).unwrap().source,
+            UrlSource::Config
+        );
+    }
+
+    #[test]
     fn later_spellings_are_tried_when_the_first_does_not_match() {
         let config = config_with("/real", "https://cfg.example/");
         let choice = UrlChoice {
             own: None,
             run_base: None,
+            published: None,
             config: &config,
         };
         let abs = [PathBuf::from("/link/a.gvmi"), PathBuf::from("/real/a.gvmi")];

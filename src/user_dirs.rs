@@ -9,6 +9,9 @@ pub enum UserDir {
     Config,
     /// `$XDG_CACHE_HOME/gvmi`, else `~/.cache/gvmi`.
     Cache,
+    /// `$XDG_STATE_HOME/gvmi`, else `~/.local/state/gvmi`: what gvmi did
+    /// (the URLs images were published at), neither config nor cache.
+    State,
 }
 
 impl UserDir {
@@ -22,6 +25,7 @@ impl UserDir {
         let (var, under_home) = match self {
             UserDir::Config => ("XDG_CONFIG_HOME", ".config"),
             UserDir::Cache => ("XDG_CACHE_HOME", ".cache"),
+            UserDir::State => ("XDG_STATE_HOME", ".local/state"),
         };
         // The XDG spec says to ignore a relative path in these variables.
         let from_env = |key: &str| {
@@ -37,6 +41,7 @@ impl UserDir {
         match self {
             UserDir::Config => dirs::config_dir(),
             UserDir::Cache => dirs::cache_dir(),
+            UserDir::State => dirs::data_local_dir(),
         }
     }
 }

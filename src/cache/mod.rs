@@ -5,6 +5,7 @@
 pub mod format;
 mod lock;
 mod prune;
+mod session;
 
 use std::collections::HashMap;
 use std::io;
@@ -17,6 +18,7 @@ use crate::fsmeta::FileStamp;
 use crate::hasher::Hashed;
 
 pub use prune::prune_missing;
+pub use session::{NotSaved, Session};
 
 /// File timestamps move in clock ticks (a few ms on Linux). A file changed
 /// within a tick of being hashed could change again with the same stamp, so

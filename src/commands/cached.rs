@@ -1,19 +1,19 @@
-//! The hash cache as `gvmi hash` uses it: answer what it can, learn the
-//! rest, catch silent corruption under `--rehash`, prune, save, report.
+//! The hash cache as `gvmi hash` uses it (`cache::Session`, the one the
+//! workbench uses too), with the command's words: hits unless `--rehash`,
+//! silent corruption caught under `--rehash`, prune, save, `--verbose`.
 
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use super::out::warn;
-use crate::cache::{self, Cache, Lookup};
+use crate::cache::{Lookup, Session};
 use crate::cli::HashCacheArgs;
 use crate::fsmeta::FileStamp;
 use crate::hasher::Hashed;
 use crate::visible::visible_path;
 
 pub struct CacheSession {
-    cache: Cache,
+    session: Session,
     /// Files changed after this are too fresh to cache (see `cache::RACY_WINDOW`).
     began: SystemTime,
     rehash: bool,
@@ -23,26 +23,20 @@ pub struct CacheSession {
     bytes_read: u64,
     /// Content changed while every piece of metadata stayed: found by `--rehash`.
     pub corrupted: usize,
-    /// Every image path met this run (absolute), so pruning skips them.
-    seen: HashSet<PathBuf>,
 }
 
 impl CacheSession {
     pub fn open(args: &HashCacheArgs) -> CacheSession {
         let began = SystemTime::now();
-        let cache = if args.no_cache {
-            Cache::disabled()
-        } else {
-            Cache::open_default()
-        };
-        if let (Some(problem), Some(path)) = (&cache.problem, cache.path()) {
+        let session = Session::open(!args.no_cache);
+        if let (Some(problem), Some(path)) = (session.problem(), session.path()) {
             warn(
                 format_args!("cache {}", visible_path(path)),
                 format_args!("{problem}; starting a new one"),
             );
         }
         CacheSession {
-            cache,
+            session,
             began,
             rehash: args.rehash,
             verbose: args.verbose,
@@ -50,16 +44,12 @@ impl CacheSession {
             hashed: 0,
             bytes_read: 0,
             corrupted: 0,
-            seen: HashSet::new(),
         }
     }
 
     /// The cached result for an unchanged file, so it need not be read.
     pub fn lookup(&mut self, path: &Path, stamp: &FileStamp) -> Option<Hashed> {
-        let key = cache::key(path);
-        let found = self.cache.lookup(&key, stamp);
-        self.seen.insert(key);
-        match found {
+        match self.session.lookup(path, stamp) {
             Lookup::Hit(digest) if !self.rehash => {
                 self.hits += 1;
                 Some(Hashed {
@@ -77,40 +67,28 @@ impl CacheSession {
     pub fn learn(&mut self, path: &Path, hashed: &Hashed) {
         self.hashed += 1;
         self.bytes_read += hashed.stamp.size;
-        let key = cache::key(path);
-        if let Lookup::Hit(old) = self.cache.lookup(&key, &hashed.stamp) {
-            if self.rehash && old != hashed.digest {
-                self.corrupted += 1;
-                warn(
-                    visible_path(path),
-                    format_args!(
-                        "content changed but metadata did not (was {}, now {}): silent corruption?",
-                        old.to_hex(),
-                        hashed.digest.to_hex()
-                    ),
-                );
-            }
+        let contradicted = self.session.learn(path, hashed, self.began);
+        if let Some(old) = contradicted.filter(|_| self.rehash) {
+            self.corrupted += 1;
+            warn(
+                visible_path(path),
+                format_args!(
+                    "content changed but metadata did not (was {}, now {}): silent corruption?",
+                    old.to_hex(),
+                    hashed.digest.to_hex()
+                ),
+            );
         }
-        self.cache.record(&key, hashed, self.began);
     }
 
     /// Prunes entries under the folders walked (skipping files seen this
     /// run), saves, and says what the cache did when asked to.
     pub fn finish(mut self, roots: &[PathBuf]) {
-        let folders: Vec<PathBuf> = roots
-            .iter()
-            .filter(|r| r.is_dir())
-            .map(|r| cache::key(r))
-            .collect();
-        let seen = &self.seen;
-        let pruned = cache::prune_missing(&mut self.cache, |p| {
-            !seen.contains(p) && folders.iter().any(|f| p.starts_with(f))
-        });
-        if let Err(e) = self.cache.save() {
-            let path = self.cache.path().map(|p| visible_path(p).into_owned());
+        let pruned = self.session.prune_under(roots);
+        if let Err(e) = self.session.save() {
             warn(
-                format_args!("cache {}", path.unwrap_or_default()),
-                format_args!("not saved: {}", crate::io_error::message(&e)),
+                format_args!("cache {}", e.path),
+                format_args!("not saved: {}", e.reason),
             );
         }
         if self.verbose {

@@ -9,10 +9,9 @@ pub mod inspect;
 pub mod man;
 mod ordered;
 mod out;
+pub mod publish;
 pub mod snippet;
 pub mod verify;
-mod verify_batch;
-mod verify_report;
 mod watching;
 
 use std::path::PathBuf;
@@ -21,7 +20,7 @@ use crossbeam_channel::{unbounded, Receiver};
 
 use crate::discover::{discover, DiscoverOptions, Found};
 use crate::engine::{Engine, Job};
-use crate::event::{Event, JobId};
+use crate::event::{JobEvent, JobId};
 use crate::hasher::{HashFailure, Hashed};
 use crate::progress::Tally;
 use crate::status_line::StatusLine;
@@ -37,7 +36,7 @@ fn run_jobs(
     let total_bytes = jobs.iter().filter_map(|j| j.stamp).map(|s| s.size).sum();
     let mut tally = Tally::new(jobs.len(), total_bytes);
     let mut line = StatusLine::on_terminal(show_progress);
-    let (tx, rx): (_, Receiver<Event>) = unbounded();
+    let (tx, rx): (_, Receiver<JobEvent>) = unbounded();
     let engine = Engine::new(threads, tx)?;
     let pending = jobs.len();
     engine.submit(jobs, &engine.batch_token());
@@ -45,7 +44,7 @@ fn run_jobs(
     while finished < pending {
         let event = rx.recv()?;
         tally.apply(&event);
-        if let Event::Finished { id, result } = event {
+        if let JobEvent::Finished { id, result } = event {
             finished += 1;
             line.clear();
             done(id, result);

@@ -9,7 +9,7 @@ use std::time::SystemTime;
 use crossbeam_channel::{unbounded, Receiver};
 
 use super::out::{warn, write_stdout};
-use crate::cache::{self, Cache};
+use crate::cache::{self, Session};
 use crate::cancel::CancelToken;
 use crate::cli::HashCacheArgs;
 use crate::discover::is_image_name;
@@ -64,11 +64,7 @@ impl Watching {
 
     /// Runs until the watcher ends (or the process is stopped).
     pub fn follow(mut self, args: &HashCacheArgs) -> anyhow::Result<ExitCode> {
-        let mut cache = if args.no_cache {
-            Cache::disabled()
-        } else {
-            Cache::open_default()
-        };
+        let mut cache = Session::open(!args.no_cache);
         for change in self.changes.iter() {
             match change {
                 Change::Settled { path, stamp, .. } if is_image_name(&path) => {
@@ -82,7 +78,7 @@ impl Watching {
                             let shown = self.as_given(&path);
                             write_stdout(&gnu_line(&hashed.digest, &path_bytes(&shown)))?;
                             self.reported.insert(key.clone(), hashed.stamp);
-                            cache.record(&key, &hashed, began);
+                            cache.learn(&path, &hashed, began);
                         }
                         // It moved again: the watcher reports it once it settles.
                         Err(HashFailure::Changed) => {}
@@ -92,12 +88,12 @@ impl Watching {
                 Change::Removed { path } if is_image_name(&path) => {
                     let key = cache::key(&path);
                     self.reported.remove(&key);
-                    cache.forget(&key);
+                    cache.forget(&path);
                 }
                 _ => continue,
             }
             if let Err(e) = cache.save() {
-                warn("cache", crate::io_error::message(&e));
+                warn("cache", e.reason);
             }
         }
         Ok(ExitCode::SUCCESS)

@@ -13,11 +13,9 @@
 //! Memory: one [`LANE_BUF`] buffer per lane plus one idle buffer, i.e. at
 //! most 9 × 256 KiB per worker, reused across files.
 
-use crossbeam_channel::Sender;
-
 use super::queue::{Queue, Work};
 use super::{announce, report};
-use crate::event::Event;
+use crate::event::{JobEvent, JobSender};
 use crate::hasher::{self, HashFailure, Opened, CHUNK_SIZE};
 use crate::sha3_fast::{Backend, WideSponge, RATE};
 
@@ -72,7 +70,7 @@ impl Lane {
 }
 
 /// Drains `queue` with `backend`'s lanes until it is empty.
-pub(super) fn run(queue: &Queue, events: &Sender<Event>, backend: Backend) {
+pub(super) fn run(queue: &Queue, events: &JobSender, backend: Backend) {
     let mut wide = WideSponge::new(backend).expect("the engine checked the backend");
     let n = wide.lanes();
     let mut lanes: Vec<Option<Lane>> = (0..n).map(|_| None).collect();
@@ -105,7 +103,7 @@ pub(super) fn run(queue: &Queue, events: &Sender<Event>, backend: Backend) {
 }
 
 /// Opens the next queued file, if any, into a lane.
-fn admit(queue: &Queue, events: &Sender<Event>, spare: &mut Vec<Vec<u8>>) -> Option<Lane> {
+fn admit(queue: &Queue, events: &JobSender, spare: &mut Vec<Vec<u8>>) -> Option<Lane> {
     loop {
         let work = queue.pop()?;
         let lead = &work.group[0];
@@ -161,7 +159,7 @@ struct Done {
 }
 
 /// Reports a finished lane; returns its buffer for the next file.
-fn finish(done: Done, events: &Sender<Event>, wide: &mut WideSponge, slot: usize) -> Vec<u8> {
+fn finish(done: Done, events: &JobSender, wide: &mut WideSponge, slot: usize) -> Vec<u8> {
     let Done { lane, outcome } = done;
     let result = outcome.and_then(|()| {
         let mut h = wide.take(slot);
@@ -178,12 +176,12 @@ fn finish(done: Done, events: &Sender<Event>, wide: &mut WideSponge, slot: usize
 
 /// The last file of a batch: its lane's state goes on with the scalar
 /// sponge, which is faster for one stream than a mostly idle vector.
-fn finish_alone(lane: Lane, events: &Sender<Event>, wide: &mut WideSponge, slot: usize) -> Vec<u8> {
+fn finish_alone(lane: Lane, events: &JobSender, wide: &mut WideSponge, slot: usize) -> Vec<u8> {
     let mut h = wide.take(slot);
     h.update(lane.pending());
     let lead = &lane.work.group[0];
     let result = hasher::hash_rest(&lane.opened, h, lane.read, &lane.work.cancel, |done| {
-        let _ = events.send(Event::Progress { id: lead.id, done });
+        events.send(JobEvent::Progress { id: lead.id, done });
     })
     .and_then(|(digest, read)| hasher::confirm(&lead.path, &lane.opened, digest, read));
     report(&lane.work.group, result, events);
@@ -192,7 +190,7 @@ fn finish_alone(lane: Lane, events: &Sender<Event>, wide: &mut WideSponge, slot:
 
 /// One call into the vector unit: every busy lane's whole pending blocks,
 /// as many as the shortest of them has.
-fn absorb(lanes: &mut [Option<Lane>], wide: &mut WideSponge, idle: &[u8], events: &Sender<Event>) {
+fn absorb(lanes: &mut [Option<Lane>], wide: &mut WideSponge, idle: &[u8], events: &JobSender) {
     let blocks = lanes
         .iter()
         .flatten()
@@ -214,7 +212,7 @@ fn absorb(lanes: &mut [Option<Lane>], wide: &mut WideSponge, idle: &[u8], events
     }
 }
 
-fn progress(lane: &Lane, done: u64, events: &Sender<Event>) {
+fn progress(lane: &Lane, done: u64, events: &JobSender) {
     let id = lane.work.group[0].id;
-    let _ = events.send(Event::Progress { id, done });
+    events.send(JobEvent::Progress { id, done });
 }

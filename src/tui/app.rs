@@ -1,4 +1,11 @@
-//! The workbench's state. Only event handling mutates it; rendering reads it.
+//! The workbench's state. Only event handling mutates it (`apply` for
+//! producer events and effects' results, `events.rs`; `on_input` for the
+//! terminal's, `keys.rs`); rendering reads it. Its parts keep their own
+//! state: `Rows`, `Changes` (duplicates, manifests), `Findings`
+//! (inspection, URL checks), `Places` (root labels).
+
+mod events;
+mod lifecycle;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -8,14 +15,16 @@ use std::time::Instant;
 
 use crate::cancel::CancelToken;
 use crate::config::Config;
-use crate::discover::Found;
 use crate::engine::Job;
-use crate::event::{Event, JobId};
-use crate::hasher::HashFailure;
+use crate::event::JobId;
 use crate::progress::Tally;
 use crate::snippet::{Resources, Target, Templates};
 
-use super::rows::{visible, Row, RowId, RowState, Rows, SortKey};
+use super::changes::Changes;
+use super::findings::Findings;
+use super::places::Places;
+use super::rows::{visible, Row, RowId, Rows, SortKey};
+use super::ui::layout::{self, Shape};
 use super::ui::theme::Theme;
 
 /// Hands out job ids to discovery and to rehashes alike, so they never clash.
@@ -84,7 +93,6 @@ pub enum Effect {
         folder: PathBuf,
         hashes: std::collections::BTreeMap<Vec<u8>, crate::digest::Sha3Digest>,
     },
-    Quit,
 }
 
 pub struct App {
@@ -127,11 +135,12 @@ pub struct App {
     pub(super) tokens: HashMap<RowId, CancelToken>,
     pub(super) ids: JobIds,
     pub(super) root_token: CancelToken,
-    /// Inspection and URL verification per row (`findings.rs`).
-    pub findings: super::findings::Findings,
-    pub(super) changes: super::changes::Changes,
+    /// Inspection and URL verification per row.
+    pub findings: Findings,
+    /// Duplicates, `SHA3SUMS` opinions, fresh results for the cache.
+    pub changes: Changes,
     /// The roots rows were found under, for the Folder column.
-    pub(super) places: super::places::Places,
+    pub places: Places,
     /// Effects decided while applying events (inspect a hashed image, rehash a
     /// rebuilt one); the loop takes and runs them after applying a batch.
     pub(super) outbox: Vec<Effect>,
@@ -190,114 +199,6 @@ impl App {
         std::mem::take(&mut self.outbox)
     }
 
-    /// Folds one producer event into the state.
-    pub fn apply(&mut self, event: Event) {
-        let live = match &event {
-            Event::Started { id, .. } | Event::Progress { id, .. } | Event::Finished { id, .. } => {
-                self.jobs.contains_key(id)
-            }
-            Event::Cache(note) => note.id().is_none_or(|id| self.jobs.contains_key(&id)),
-            Event::Discovered { .. }
-            | Event::DiscoveryDone
-            | Event::Sums { .. }
-            | Event::Check(_)
-            | Event::Watch(_) => true,
-        };
-        if !live {
-            return; // a job superseded by a rehash
-        }
-        self.tally.apply(&event);
-        let touch = self.touch_before(&event);
-        match event {
-            Event::Discovered { id, found } => self.add_found(id, found),
-            Event::DiscoveryDone => self.discovery_done = true,
-            Event::Started { id, size } => {
-                if let Some(row) = self.row_of(id) {
-                    row.state = RowState::Hashing { done: 0 };
-                    row.size = row.size.or(Some(size));
-                }
-            }
-            Event::Progress { id, done } => {
-                if let Some(row) = self.row_of(id) {
-                    row.state = RowState::Hashing { done };
-                }
-            }
-            Event::Finished { id, result } => self.finish(id, result),
-            Event::Check(check) => self.apply_check(check),
-            Event::Cache(note) => self.apply_cache_note(note),
-            Event::Sums { folder, sums } => self.apply_sums(folder, sums),
-            Event::Watch(change) => self.apply_watch(change),
-        }
-        self.touch_after(touch);
-    }
-
-    fn row_of(&mut self, id: JobId) -> Option<&mut Row> {
-        let row = *self.jobs.get(&id)?;
-        self.rows.get_mut(row)
-    }
-
-    fn add_found(&mut self, job: JobId, found: Found) {
-        let row = match found {
-            Found::Image { path, root, stamp } => {
-                self.tally.add_files(1, stamp.size);
-                let mut row = Row::new(path, root);
-                row.url = self.saved_image_urls.get(&row.path).cloned();
-                self.places.note(&row); // problems have no root: not noted
-                row.size = Some(stamp.size);
-                row.mtime = stamp.mtime;
-                row
-            }
-            Found::Problem { path, reason } => {
-                self.tally.add_files(1, 0);
-                self.tally.record_failure();
-                let mut row = Row::new(path.clone(), path);
-                row.state = RowState::Error(reason);
-                row
-            }
-            Found::Stdin | Found::SkippedLink { .. } => return,
-        };
-        let hashing = row.state == RowState::Queued;
-        let id = self.add_row(row);
-        if hashing {
-            self.jobs.insert(job, id);
-        }
-    }
-
-    /// Adds a row where the sort puts it; the first row is selected.
-    pub(super) fn add_row(&mut self, row: Row) -> RowId {
-        let id = self.rows.push(row);
-        super::rows::insert_sorted(&mut self.view, &self.rows, self.sort, &self.filter, id);
-        if self.selected.is_none() {
-            self.selected = self.view.first().copied();
-        }
-        self.scroll_to_selection();
-        id
-    }
-
-    fn finish(&mut self, job: JobId, result: Result<crate::hasher::Hashed, HashFailure>) {
-        let Some(id) = self.jobs.remove(&job) else {
-            return;
-        };
-        self.tokens.remove(&id);
-        let row = &mut self.rows[id];
-        row.state = match result {
-            Ok(hashed) => {
-                row.size = Some(hashed.stamp.size);
-                row.mtime = hashed.stamp.mtime;
-                RowState::Done(hashed.digest)
-            }
-            Err(HashFailure::Changed) => RowState::Changed,
-            Err(HashFailure::Cancelled) => RowState::Error("cancelled".into()),
-            Err(HashFailure::Io(msg)) => RowState::Error(msg),
-        };
-        if matches!(self.rows[id].state, RowState::Done(_)) {
-            self.queue_inspection(id);
-        }
-        if self.sort == SortKey::State {
-            self.refresh_view();
-        }
-    }
-
     /// Recomputes the visible rows, keeping the selection on the same image.
     pub fn refresh_view(&mut self) {
         self.view = visible(&self.rows, self.sort, &self.filter);
@@ -333,9 +234,19 @@ impl App {
         }
     }
 
+    /// What the screen's layout depends on.
+    pub fn shape(&self) -> Shape {
+        Shape {
+            size: self.size,
+            show_details: self.show_details,
+            status_chars: self.status.as_ref().map_or(0, |s| s.chars().count()),
+            typing: self.mode != Mode::Normal,
+        }
+    }
+
     /// Table body height, from the same layout the renderer uses.
     pub fn page_rows(&self) -> usize {
-        super::ui::layout::table_body_height(self).max(1)
+        layout::table_body_height(&self.shape()).max(1)
     }
 
     fn scroll_to_selection(&mut self) {
@@ -347,47 +258,5 @@ impl App {
             self.offset = cursor + 1 - page;
         }
         self.offset = self.offset.min(self.view.len().saturating_sub(1));
-    }
-
-    /// Cancels the row's job in flight, if any; its `Finished` is then ignored.
-    pub(super) fn cancel_row(&mut self, id: RowId) {
-        if let Some(token) = self.tokens.remove(&id) {
-            token.cancel();
-        }
-        let size = self.rows.get(id).and_then(|r| r.size).unwrap_or(0);
-        let jobs: Vec<JobId> = (self.jobs.iter())
-            .filter(|&(_, &r)| r == id)
-            .map(|(&job, _)| job)
-            .collect();
-        for job in jobs {
-            self.jobs.remove(&job);
-            self.tally.forget(job, size);
-        }
-    }
-
-    /// Queues rows for hashing again, cancelling their jobs in flight.
-    pub fn rehash(&mut self, ids: &[RowId]) -> Option<Effect> {
-        let mut jobs = Vec::new();
-        let token = self.root_token.child();
-        for &id in ids {
-            if self.rows.get(id).is_none() {
-                continue;
-            }
-            self.cancel_row(id);
-            self.tokens.insert(id, token.clone());
-            let size = self.rows[id].size.unwrap_or(0);
-            self.before_requeue(id);
-            let job = self.ids.next();
-            self.jobs.insert(job, id);
-            self.tally.add_files(1, size);
-            let row = &mut self.rows[id];
-            row.state = RowState::Queued;
-            jobs.push(Job {
-                id: job,
-                path: row.path.clone(),
-                stamp: None,
-            });
-        }
-        (!jobs.is_empty()).then_some(Effect::Hash { jobs, token })
     }
 }

@@ -1,17 +1,19 @@
 //! Carrying out what the state asked for: queue hashing, copy, save the config.
-//! File writes run on a short-lived thread; their outcome comes back as a notice.
+//! File writes run on a short-lived thread; their outcome comes back as a
+//! notice. What an effect comes to is returned as an `Event` for `App::apply`:
+//! the runner never writes to the app.
 
 use crossbeam_channel::{unbounded, Receiver, Sender};
 
-use super::app::{App, Effect};
+use super::app::Effect;
+use super::event::Event;
 use super::keeper::Keeper;
-use super::saved_urls::{self, SavedUrls, UrlChange};
+use super::saved_urls::{self, UrlChange};
 use super::terminal::Screen;
 use super::workers::Workers;
 use crate::clipboard::{self, Clipboard, CopyOutcome, Delivery};
 use crate::config::{config_path, Config};
 use crate::engine::Engine;
-use crate::event::Event;
 
 pub struct Runner {
     /// One handle for the app's life: X11/Wayland content lives while its owner does.
@@ -36,8 +38,8 @@ impl Runner {
         let (loaded, failed) = (notices_tx.clone(), notices_tx.clone());
         let urls = saved_urls::spawn(
             saved_urls::default_path(),
-            move |saved| drop(loaded.send(Notice::Urls(saved))),
-            move |why| drop(failed.send(Notice::Status(why))),
+            move |saved| drop(loaded.send(Notice::Done(Event::SavedUrls(saved)))),
+            move |why| drop(failed.send(Notice::Done(Event::Status(why)))),
         );
         Runner {
             urls,
@@ -56,23 +58,22 @@ impl Runner {
         &self.notices
     }
 
-    /// Takes in what a background effect reported.
-    pub fn on_notice(&mut self, notice: Notice, app: &mut App, screen: &mut Screen) {
+    /// Takes in what a background effect reported; what it came to is
+    /// for `App::apply`.
+    pub fn on_notice(&mut self, notice: Notice, screen: &mut Screen) -> Event {
         match notice {
-            Notice::Status(message) => app.status = Some(message),
+            Notice::Done(event) => event,
             Notice::Copied {
                 what,
                 warning,
                 delivery,
-            } => self.delivered(&what, warning, delivery, app, screen),
-            Notice::Urls(Ok(saved)) => app.restore_urls(&saved),
-            Notice::Urls(Err(why)) => {
-                app.status = Some(format!("Saved URLs not read: {why}"));
-            }
+            } => self.delivered(&what, warning, delivery, screen),
         }
     }
 
-    pub fn run(&mut self, effect: Effect, app: &mut App, engine: &Engine, screen: &mut Screen) {
+    /// Runs an effect; what it came to at once (a copy's destination), if
+    /// anything, is for `App::apply`.
+    pub fn run(&mut self, effect: Effect, engine: &Engine, screen: &mut Screen) -> Option<Event> {
         match effect {
             Effect::Hash { jobs, token } => self.keeper.submit(engine, jobs, &token),
             Effect::WriteSums { folder, hashes } => self.write_sums(folder, hashes),
@@ -80,15 +81,15 @@ impl Runner {
                 what,
                 text,
                 warning,
-            } => self.copy(what, text, warning, app, screen),
+            } => return Some(self.copy(what, text, warning, screen)),
             Effect::SaveConfig(config) => self.save(config),
             Effect::RememberUrl(change) => {
                 let _ = self.urls.send(change);
             }
             Effect::Inspect { id, path } => self.workers.inspect(id, path),
             Effect::Verify(jobs) => jobs.into_iter().for_each(|j| self.workers.verify(j)),
-            Effect::Quit => {}
         }
+        None
     }
 
     /// Inside tmux, the copy runs `tmux` on a short-lived thread (bounded
@@ -98,13 +99,11 @@ impl Runner {
         what: String,
         text: String,
         warning: Option<String>,
-        app: &mut App,
         screen: &mut Screen,
-    ) {
-        app.last_copied = Some(text.clone());
+    ) -> Event {
         if self.clipboard.in_tmux() {
             self.owned = None;
-            app.status = Some(format!("Copying the {what} through tmux…"));
+            let status = Event::Status(format!("Copying the {what} through tmux…"));
             let tx = self.notices_tx.clone();
             std::thread::spawn(move || {
                 let delivery = clipboard::copy_via_tmux(&text);
@@ -114,7 +113,7 @@ impl Runner {
                     delivery,
                 });
             });
-            return;
+            return status;
         }
         let delivery = match self.clipboard.copy(&text) {
             CopyOutcome::System => {
@@ -127,7 +126,7 @@ impl Runner {
                 Delivery::Osc52 { sequence, why }
             }
         };
-        self.delivered(&what, warning, delivery, app, screen);
+        self.delivered(&what, warning, delivery, screen)
     }
 
     /// The status line says where the copy went, and any warning first.
@@ -136,9 +135,8 @@ impl Runner {
         what: &str,
         warning: Option<String>,
         delivery: Delivery,
-        app: &mut App,
         screen: &mut Screen,
-    ) {
+    ) -> Event {
         let mut message = match &delivery {
             Delivery::Osc52 { sequence, why } => match screen.write_raw(sequence.as_bytes()) {
                 Ok(()) => match why {
@@ -152,7 +150,7 @@ impl Runner {
         if let Some(warning) = warning {
             message = format!("⚠ {warning} · {message}");
         }
-        app.status = Some(message);
+        Event::Status(message)
     }
 
     fn save(&self, config: Config) {
@@ -165,7 +163,7 @@ impl Runner {
                 },
                 None => "No config folder (set XDG_CONFIG_HOME or HOME) to save to.".to_string(),
             };
-            let _ = tx.send(Notice::Status(message));
+            let _ = tx.send(Notice::Done(Event::Status(message)));
         });
     }
 
@@ -185,7 +183,7 @@ impl Runner {
             if let Some(sums) = crate::manifest::read_opinions(&folder) {
                 let _ = events.send(Event::Sums { folder, sums });
             }
-            let _ = tx.send(Notice::Status(message));
+            let _ = tx.send(Notice::Done(Event::Status(message)));
         });
     }
 
@@ -205,9 +203,8 @@ impl Runner {
 
 /// What a background effect reports to the UI thread.
 pub enum Notice {
-    Status(String),
-    /// The URLs kept from earlier sessions (`saved_urls`), or why not.
-    Urls(Result<SavedUrls, String>),
+    /// What it came to, for `App::apply`.
+    Done(Event),
     /// A copy made off the UI thread (through tmux) and where it went.
     Copied {
         what: String,

@@ -12,12 +12,13 @@ use std::time::{Duration, Instant};
 use crossbeam_channel::Sender;
 
 use super::app::JobIds;
+use super::event::{CacheNote, Event};
 use super::keeper::Keeper;
 use crate::cache::Lookup;
 use crate::cancel::CancelToken;
 use crate::discover::{discover, DiscoverOptions, Found};
 use crate::engine::{Engine, Job};
-use crate::event::{CacheNote, Event};
+use crate::event::JobEvent;
 use crate::hasher::Hashed;
 use crate::manifest;
 
@@ -70,7 +71,7 @@ fn run(feed: Feed) {
             Lookup::Hit(digest) => {
                 let _ = events.send(Event::Cache(CacheNote::Hit { id }));
                 let result = Ok(Hashed { digest, stamp });
-                let _ = events.send(Event::Finished { id, result });
+                let _ = events.send(Event::Job(JobEvent::Finished { id, result }));
                 return;
             }
             Lookup::Stale(old) => {

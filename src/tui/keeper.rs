@@ -1,7 +1,9 @@
-//! The workbench's hash cache, on a thread of its own: it loads the file
-//! (discovery waits for it), answers discovery's lookups, learns results
-//! the UI thread passes on, and saves every few seconds and on quit, so
-//! the UI thread never touches the file.
+//! The workbench's hash cache (`cache::Session`, the one `gvmi hash` uses
+//! too), on a thread of its own: it loads the file (discovery waits for
+//! it), answers discovery's look-ups, learns results the UI thread passes
+//! on, and saves every few seconds and on quit, so the UI thread never
+//! touches the file. The lock is taken per look-up, per message: never
+//! across a walk, so a save or the quit never waits for discovery.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -10,10 +12,11 @@ use std::time::{Duration, SystemTime};
 
 use crossbeam_channel::{bounded, unbounded, Receiver, RecvTimeoutError, Sender};
 
-use crate::cache::{self, Cache, Lookup};
+use super::event::{CacheNote, Event};
+use crate::cache::{Lookup, Session};
 use crate::cancel::CancelToken;
 use crate::engine::{Engine, Job};
-use crate::event::{CacheNote, Event, JobId};
+use crate::event::JobId;
 use crate::fsmeta::FileStamp;
 use crate::hasher::Hashed;
 
@@ -31,8 +34,8 @@ enum Message {
 #[derive(Clone)]
 pub struct Keeper {
     tx: Sender<Message>,
-    /// Discovery's read access; `None` until loaded.
-    cache: Arc<Mutex<Option<Cache>>>,
+    /// Discovery's access; `None` until loaded.
+    cache: Arc<Mutex<Option<Session>>>,
     loaded: Receiver<()>,
 }
 
@@ -41,6 +44,14 @@ impl Keeper {
     /// returned receiver disconnects when the thread has saved and ended;
     /// it carries why, if that final save failed.
     pub fn spawn(enabled: bool, events: Sender<Event>) -> (Keeper, Receiver<String>) {
+        Keeper::spawn_over(move || Session::open(enabled), events)
+    }
+
+    /// [`Keeper::spawn`] on the session `open` makes (on the new thread).
+    fn spawn_over(
+        open: impl FnOnce() -> Session + Send + 'static,
+        events: Sender<Event>,
+    ) -> (Keeper, Receiver<String>) {
         let (tx, rx) = unbounded();
         let (loaded_tx, loaded) = bounded(0);
         let (done_tx, done) = bounded::<String>(1);
@@ -50,13 +61,9 @@ impl Keeper {
             .name("gvmi-cache".into())
             .spawn(move || {
                 let done = done_tx;
-                let opened = if enabled {
-                    Cache::open_default()
-                } else {
-                    Cache::disabled()
-                };
-                if let Some(problem) = &opened.problem {
-                    let _ = events.send(Event::Cache(CacheNote::Problem(problem.clone())));
+                let opened = open();
+                if let Some(problem) = opened.problem() {
+                    let _ = events.send(Event::Cache(CacheNote::Problem(problem.to_string())));
                 }
                 *shared.lock().unwrap() = Some(opened);
                 drop(loaded_tx); // wakes every waiter
@@ -73,11 +80,8 @@ impl Keeper {
     /// walk, so saves and quitting never wait for discovery.
     pub fn lookup(&self, path: &Path, stamp: &FileStamp) -> Lookup {
         let _ = self.loaded.recv(); // returns when the loader drops its sender
-        let guard = self.cache.lock().unwrap();
-        guard
-            .as_ref()
-            .expect("loaded")
-            .lookup(&cache::key(path), stamp)
+        let mut guard = self.cache.lock().unwrap();
+        guard.as_mut().expect("loaded").lookup(path, stamp)
     }
 
     /// Tells the cache these jobs begin now (results may be kept only if
@@ -105,7 +109,7 @@ impl Keeper {
 /// Serves until told to stop; returns why the final save failed, if it did.
 fn run(
     rx: &Receiver<Message>,
-    shared: &Mutex<Option<Cache>>,
+    shared: &Mutex<Option<Session>>,
     events: &Sender<Event>,
 ) -> Option<String> {
     let mut began: HashMap<JobId, SystemTime> = HashMap::new();
@@ -120,17 +124,17 @@ fn run(
             Ok(Message::Learn(id, path, hashed)) => {
                 // No record of when it began (a cache hit): nothing to learn.
                 if let Some(at) = began.remove(&id) {
-                    cache.record(&cache::key(&path), &hashed, at);
+                    cache.learn(&path, &hashed, at);
                 }
             }
             Ok(Message::Stop) | Err(RecvTimeoutError::Disconnected) => {
-                return save(cache).err();
+                return cache.save().err().map(|e| e.to_string());
             }
             Err(RecvTimeoutError::Timeout) => {}
         }
         if last_save.elapsed() >= SAVE_EVERY {
             // A failure is retried next time, and said once per reason.
-            match save(cache) {
+            match cache.save().map_err(|e| e.to_string()) {
                 Ok(()) => said = None,
                 Err(why) if said.as_ref() != Some(&why) => {
                     let _ = events.send(Event::Cache(CacheNote::NotSaved(why.clone())));
@@ -143,13 +147,52 @@ fn run(
     }
 }
 
-/// Saves, with the failure in words: "<path> not saved: <reason>".
-fn save(cache: &mut Cache) -> Result<(), String> {
-    cache.save().map_err(|e| {
-        let path = cache
-            .path()
-            .map(|p| crate::visible::visible_path(p).into_owned())
-            .unwrap_or_default();
-        format!("{path} not saved: {}", crate::io_error::message(&e))
-    })
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cache::Cache;
+    use std::time::Instant;
+
+    /// Discovery looking up file after file (a long walk) never keeps the
+    /// cache from saving: quitting mid-walk saves at once.
+    #[test]
+    fn quitting_while_discovery_looks_up_saves_at_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("hashes.v1.bin");
+        std::fs::write(&file, b"not a cache").unwrap(); // replaced on save
+        let at = file.clone();
+        let (events, _rx) = unbounded();
+        let (keeper, done) = Keeper::spawn_over(move || Session::over(Cache::open(&at)), events);
+        let walking = keeper.clone();
+        let stop_walk = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let stop = Arc::clone(&stop_walk);
+        let walk = std::thread::spawn(move || {
+            let stamp = FileStamp {
+                size: 1,
+                mtime: None,
+                id: None,
+                ctime: None,
+            };
+            let mut n = 0u64;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                walking.lookup(Path::new(&format!("/walk/{n}.gvmi")), &stamp);
+                n += 1;
+            }
+        });
+        std::thread::sleep(Duration::from_millis(200)); // mid-walk
+        let asked = Instant::now();
+        keeper.stop();
+        assert!(
+            matches!(done.recv_timeout(Duration::from_secs(2)), Err(e) if e.is_disconnected()),
+            "the keeper did not save and end while the walk went on"
+        );
+        assert!(asked.elapsed() < Duration::from_secs(2));
+        stop_walk.store(true, std::sync::atomic::Ordering::Relaxed);
+        walk.join().unwrap();
+        assert_eq!(
+            Cache::open(&file).problem,
+            None,
+            "the broken file was replaced"
+        );
+    }
 }

@@ -1,7 +1,8 @@
 //! Keyboard, mouse and paste: each input becomes a state change and maybe an effect.
 
 use ratatui::crossterm::event::{
-    KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+    Event as TermEvent, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent,
+    MouseEventKind,
 };
 
 use super::app::{App, EditField, Effect, Focus, Mode};
@@ -16,10 +17,11 @@ impl App {
         }
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         if key.code == KeyCode::Char('c') && ctrl {
-            return Some(self.quit_now());
+            self.quit_now();
+            return None;
         }
         // Taken out, not cloned: a long URL is not copied on every key.
-        match std::mem::replace(&mut self.mode, Mode::Normal) {
+        let effect = match std::mem::replace(&mut self.mode, Mode::Normal) {
             Mode::Help => None, // any key closes it
             Mode::Filter => {
                 self.mode = Mode::Filter;
@@ -28,13 +30,17 @@ impl App {
             }
             Mode::Edit { field, editor } => self.on_edit_key(key, field, editor),
             Mode::Normal => self.on_normal_key(key),
+        };
+        if let Some(Effect::Copy { text, .. }) = &effect {
+            self.last_copied = Some(text.clone());
         }
+        effect
     }
 
-    fn quit_now(&mut self) -> Effect {
+    /// The loop ends after this input; everything in flight is cancelled.
+    fn quit_now(&mut self) {
         self.quit = true;
         self.root_token.cancel();
-        Effect::Quit
     }
 
     /// `Esc` closes the topmost thing on screen, and never quits.
@@ -56,7 +62,7 @@ impl App {
         }
         let page = self.page_rows() as isize;
         match key.code {
-            KeyCode::Char('q') => return Some(self.quit_now()),
+            KeyCode::Char('q') => self.quit_now(),
             KeyCode::Esc => self.close_topmost(),
             KeyCode::Down | KeyCode::Char('j') => self.move_selection(1),
             KeyCode::Up | KeyCode::Char('k') => self.move_selection(-1),
@@ -102,7 +108,7 @@ impl App {
     fn on_details_key(&mut self, key: KeyEvent) -> bool {
         let shift = key.modifiers.contains(KeyModifiers::SHIFT);
         let focused = self.focus == Focus::Details;
-        let page = layout::details_inner_height(self).max(1) as isize;
+        let page = layout::details_inner_height(&self.shape()).max(1) as isize;
         match key.code {
             KeyCode::Tab | KeyCode::BackTab => {
                 self.focus = match self.focus {
@@ -217,7 +223,7 @@ impl App {
     }
 
     pub fn on_mouse(&mut self, mouse: MouseEvent) {
-        let over_details = layout::details_area(self)
+        let over_details = layout::details_area(&self.shape())
             .is_some_and(|a| a.contains((mouse.column, mouse.row).into()));
         match mouse.kind {
             MouseEventKind::ScrollDown if over_details => self.scroll_details(3, 0),
@@ -225,7 +231,13 @@ impl App {
             MouseEventKind::ScrollDown => self.move_selection(3),
             MouseEventKind::ScrollUp => self.move_selection(-3),
             MouseEventKind::Down(MouseButton::Left) => {
-                if let Some(position) = layout::row_at(self, mouse.column, mouse.row) {
+                if let Some(position) = layout::row_at(
+                    &self.shape(),
+                    self.offset,
+                    self.view.len(),
+                    mouse.column,
+                    mouse.row,
+                ) {
                     self.select_view_position(position);
                 }
             }
@@ -256,6 +268,49 @@ impl App {
                 self.status = Some("No hash yet for this image.".into());
                 None
             }
+        }
+    }
+
+    /// `w`: write `SHA3SUMS` for the selected image's folder, from the
+    /// hashes shown for the images directly in it.
+    fn write_sums(&mut self) -> Option<Effect> {
+        let folder = crate::manifest::folder_of(&self.selected_row()?.path);
+        let (hashes, pending) = super::changes::folder_sums(&self.rows, &folder);
+        if hashes.is_empty() {
+            self.status = Some("No hashes in this folder yet.".into());
+            return None;
+        }
+        if pending > 0 {
+            self.status = Some(format!(
+                "{pending} image(s) in this folder have no hash yet and are left out."
+            ));
+        }
+        Some(Effect::WriteSums { folder, hashes })
+    }
+
+    /// The terminal's input: keys, mouse, paste, resize. The one entry
+    /// point for it; a key or paste clears the last status message.
+    pub fn on_input(&mut self, input: TermEvent) -> Option<Effect> {
+        match input {
+            TermEvent::Key(key) => {
+                self.status = None;
+                self.on_key(key)
+            }
+            TermEvent::Mouse(mouse) => {
+                self.on_mouse(mouse);
+                None
+            }
+            TermEvent::Paste(text) => {
+                self.status = None;
+                self.on_paste(&text);
+                None
+            }
+            TermEvent::Resize(w, h) => {
+                self.size = (w, h);
+                self.refresh_view();
+                None
+            }
+            _ => None,
         }
     }
 }

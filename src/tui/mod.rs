@@ -7,6 +7,7 @@
 pub mod app;
 mod changes;
 mod effects;
+pub mod event;
 mod feed;
 pub mod findings;
 mod keeper;
@@ -74,7 +75,9 @@ pub fn run(opts: Options) -> anyhow::Result<ExitCode> {
     let mut effects = effects::Runner::new(workers, keeper.clone(), tx.clone());
     let watching = watch_folders(&paths, tx.clone());
     if let Err(e) = &watching {
-        app.status = Some(format!("Not watching for changes: {e}"));
+        app.apply(event::Event::Status(format!(
+            "Not watching for changes: {e}"
+        )));
     }
     feed::spawn(feed::Feed {
         paths,
@@ -108,11 +111,13 @@ pub fn run(opts: Options) -> anyhow::Result<ExitCode> {
                 for event in events.try_iter().take(10_000) {
                     app.apply(event);
                 }
-                for (id, path, hashed) in app.take_learned() {
+                for (id, path, hashed) in app.changes.take_learned() {
                     keeper.learn(id, path, hashed);
                 }
                 for effect in app.take_effects() {
-                    effects.run(effect, &mut app, &engine, &mut screen);
+                    if let Some(event) = effects.run(effect, &engine, &mut screen) {
+                        app.apply(event);
+                    }
                 }
                 dirty = true;
             }
@@ -120,8 +125,10 @@ pub fn run(opts: Options) -> anyhow::Result<ExitCode> {
                 // Keys that arrived together (a paste without bracketed
                 // paste) are handled before the next frame, not one frame each.
                 for event in std::iter::once(first?).chain(input.try_iter().take(4096)) {
-                    if let Some(effect) = on_input(&mut app, event) {
-                        effects.run(effect, &mut app, &engine, &mut screen);
+                    if let Some(effect) = app.on_input(event) {
+                        if let Some(event) = effects.run(effect, &engine, &mut screen) {
+                            app.apply(event);
+                        }
                     }
                 }
                 dirty = true;
@@ -129,7 +136,7 @@ pub fn run(opts: Options) -> anyhow::Result<ExitCode> {
             }
             recv(effects.notices()) -> notice => {
                 if let Ok(notice) = notice {
-                    effects.on_notice(notice, &mut app, &mut screen);
+                    app.apply(effects.on_notice(notice, &mut screen));
                 }
                 dirty = true;
             }
@@ -160,10 +167,10 @@ pub fn run(opts: Options) -> anyhow::Result<ExitCode> {
 /// `SHA3SUMS` files (re-read, as the manifests' opinions).
 fn watch_folders(
     paths: &[PathBuf],
-    events: crossbeam_channel::Sender<crate::event::Event>,
+    events: crossbeam_channel::Sender<event::Event>,
 ) -> notify::Result<crate::watch::WatchHandle> {
-    use crate::event::Event;
     use crate::watch::Change;
+    use event::Event;
     let folders: Vec<PathBuf> = paths.iter().filter(|p| p.is_dir()).cloned().collect();
     crate::watch::spawn(folders, crate::watch::settle_time(), move |change| {
         let is_sums = change
@@ -193,6 +200,8 @@ struct UserSettings {
 
 impl UserSettings {
     fn load() -> anyhow::Result<Self> {
+        // The publish records, read now so row URLs never read on the UI thread.
+        crate::publish::state::shared();
         Ok(UserSettings {
             config: crate::config::Config::load_user()?,
             templates: crate::snippet::Templates::user()?,
@@ -209,30 +218,6 @@ fn apply_user_settings(app: &mut App, settings: UserSettings) {
     }
     app.config = settings.config;
     app.templates = settings.templates;
-}
-
-fn on_input(app: &mut App, input: TermEvent) -> Option<app::Effect> {
-    match input {
-        TermEvent::Key(key) => {
-            app.status = None;
-            app.on_key(key)
-        }
-        TermEvent::Mouse(mouse) => {
-            app.on_mouse(mouse);
-            None
-        }
-        TermEvent::Paste(text) => {
-            app.status = None;
-            app.on_paste(&text);
-            None
-        }
-        TermEvent::Resize(w, h) => {
-            app.size = (w, h);
-            app.refresh_view();
-            None
-        }
-        _ => None,
-    }
 }
 
 /// Terminal input, read on its own thread so the loop can wait on both channels.

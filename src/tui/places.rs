@@ -6,7 +6,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use super::app::App;
 use super::rows::Row;
 
 /// The roots seen so far and, when there are several, their labels.
@@ -31,6 +30,17 @@ impl Places {
     pub fn note(&mut self, row: &Row) {
         if self.seen.insert(place(row).to_path_buf()) && self.seen.len() > 1 {
             self.labels = labels(&self.seen);
+        }
+    }
+
+    /// The Folder column: the folder below the root, prefixed with the
+    /// root's label when several roots are shown.
+    pub fn folder_text(&self, row: &Row) -> String {
+        let below = row.folder();
+        match self.labels.get(place(row)) {
+            None => below,
+            Some(label) if below == "." => label.clone(),
+            Some(label) => format!("{label}/{below}"),
         }
     }
 }
@@ -60,19 +70,6 @@ fn labels(places: &BTreeSet<PathBuf>) -> BTreeMap<PathBuf, String> {
             (place.clone(), suffix.join("/").replace("//", "/"))
         })
         .collect()
-}
-
-impl App {
-    /// The Folder column: the folder below the root, prefixed with the
-    /// root's label when several roots are shown.
-    pub fn folder_text(&self, row: &Row) -> String {
-        let below = row.folder();
-        match self.places.labels.get(place(row)) {
-            None => below,
-            Some(label) if below == "." => label.clone(),
-            Some(label) => format!("{label}/{below}"),
-        }
-    }
 }
 
 #[cfg(test)]

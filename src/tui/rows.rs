@@ -20,9 +20,32 @@ pub enum RowState {
     Done(Sha3Digest),
     /// Size or mtime moved while it was read: no hash is shown.
     Changed,
-    Error(String),
+    /// No hash, and why.
+    Failed(RowFailure),
     /// Still being written (size or mtime moving): hashed once it settles.
     Writing,
+}
+
+/// Why a row has no hash: the kinds the workbench tells apart, with
+/// `Display` for the words shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RowFailure {
+    /// Discovery could not use the path (unreadable folder, special file,
+    /// too deep...): its words.
+    Unusable(String),
+    /// Opening or reading the file failed: the OS's words.
+    Unreadable(String),
+    /// Its hashing was cancelled before it ended.
+    Cancelled,
+}
+
+impl std::fmt::Display for RowFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Unusable(why) | Self::Unreadable(why) => f.write_str(why),
+            Self::Cancelled => f.write_str("cancelled"),
+        }
+    }
 }
 
 impl RowState {
@@ -31,7 +54,7 @@ impl RowState {
         match self {
             Self::Hashing { .. } => 0,
             Self::Queued | Self::Writing => 1,
-            Self::Error(_) => 2,
+            Self::Failed(_) => 2,
             Self::Changed => 3,
             Self::Done(_) => 4,
         }
@@ -221,7 +244,7 @@ impl Rows {
         self.rows.values()
     }
 
-    pub fn iter_mut(&mut self) -> impl Iterator<Item = &mut Row> + '_ {
+    pub fn iter_mut(&mut self) -> impl DoubleEndedIterator<Item = &mut Row> + '_ {
         self.rows.values_mut()
     }
 

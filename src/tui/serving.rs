@@ -1,13 +1,16 @@
 //! Where an image will be served from and the snippet that points at it:
 //! the workbench's view of `url_choice`, `image_url`, `config` and `snippet`
-//! (not `gvmi publish`, which uploads).
+//! (not `gvmi publish`, which uploads), and `v`/`V`, which check that the
+//! URL serves the image.
 
 use super::app::{App, EditField, Effect};
-use super::rows::Row;
+use super::rows::{Row, RowId, RowState};
 use super::saved_urls::{SavedUrls, UrlChange};
+use super::workers::VerifyJob;
 use crate::image_url;
 use crate::snippet::{self, SnippetInput};
 use crate::url_choice::{self, UrlChoice};
+use crate::verify::Expected;
 
 impl App {
     pub fn target_name(&self) -> &'static str {
@@ -40,6 +43,8 @@ impl App {
         let choice = UrlChoice {
             own: row.url.as_deref(),
             run_base: self.base_urls.get(&row.root).map(String::as_str),
+            // Loaded by `tui::run` before the first frame: no I/O here.
+            published: Some(crate::publish::state::shared()),
             config: &self.config,
         };
         choice.url(row.relative_path(), std::slice::from_ref(&row.path))
@@ -145,7 +150,7 @@ impl App {
     pub fn snippet_warning(&self) -> Option<String> {
         let index = self.selected?;
         let mut warnings = Vec::new();
-        if self.is_invalid(index) {
+        if self.findings.is_invalid(index) {
             warnings.push("this image failed inspection (✗ invalid; see details)");
         }
         if self.url_for(&self.rows[index]).is_none() {
@@ -167,5 +172,41 @@ impl App {
                 None
             }
         }
+    }
+
+    /// `v` / `V`: verify these rows' URLs. Rows without a hash or URL are
+    /// skipped and counted in the status line.
+    pub(super) fn verify_rows(&mut self, ids: &[RowId]) -> Option<Effect> {
+        let mut jobs = Vec::new();
+        let mut skipped = 0;
+        for &id in ids {
+            let Some(row) = self.rows.get(id) else {
+                continue;
+            };
+            let (Some(url), RowState::Done(digest)) = (self.url_for(row), &row.state) else {
+                skipped += 1;
+                continue;
+            };
+            let (digest, size) = (*digest, row.size);
+            let token = self.root_token.child();
+            let job = self.ids.next();
+            self.findings
+                .verifying(id, job, url.clone(), digest, token.clone());
+            jobs.push(VerifyJob {
+                id: job,
+                url,
+                expected: Expected { digest, size },
+                token,
+            });
+        }
+        self.status = Some(match (jobs.len(), skipped) {
+            (0, _) if ids.len() <= 1 => {
+                "Nothing to verify: this image needs a hash and a URL (press e or b).".into()
+            }
+            (0, n) => format!("Nothing to verify: {n} images lack a hash or a URL."),
+            (n, 0) => format!("Verifying {n} URL{}…", if n == 1 { "" } else { "s" }),
+            (n, s) => format!("Verifying {n} URLs; {s} images without a hash or URL skipped."),
+        });
+        (!jobs.is_empty()).then_some(Effect::Verify(jobs))
     }
 }

@@ -7,10 +7,10 @@ use std::time::{Duration, Instant};
 
 use crossbeam_channel::{unbounded, Receiver, Sender};
 
+use super::event::{Event, WorkerEvent};
 use crate::cancel::CancelToken;
 use crate::caught;
-use crate::checks::CheckEvent;
-use crate::event::{Event, JobId};
+use crate::event::JobId;
 use crate::gvmi_format;
 use crate::io_error;
 use crate::verify::{self, Expected, Failure, Options, Stage};
@@ -44,8 +44,8 @@ impl Workers {
                 let result = caught::catch(|| gvmi_format::inspect_file(&path))
                     .map_err(|panic| format!("internal error (a bug in gvmi): {panic}"))
                     .and_then(|r| r.map(Box::new).map_err(|e| io_error::message(&e)));
-                let event = CheckEvent::Inspected { id, result };
-                if tx.send(Event::Check(event)).is_err() {
+                let event = WorkerEvent::Inspected { id, result };
+                if tx.send(Event::Worker(event)).is_err() {
                     break;
                 }
             }
@@ -95,7 +95,7 @@ fn run_verify(job: &VerifyJob, options: &Options, tx: &Sender<Event>) {
             let due = last.is_none_or(|t| t.elapsed() >= PROGRESS_EVERY);
             if due || stage == Stage::Head {
                 last = Some(Instant::now());
-                let _ = tx.send(Event::Check(CheckEvent::Verifying { id, stage }));
+                let _ = tx.send(Event::Worker(WorkerEvent::Verifying { id, stage }));
             }
         })
     })
@@ -105,5 +105,5 @@ fn run_verify(job: &VerifyJob, options: &Options, tx: &Sender<Event>) {
             detail: panic,
         })
     });
-    let _ = tx.send(Event::Check(CheckEvent::Verified { id, result }));
+    let _ = tx.send(Event::Worker(WorkerEvent::Verified { id, result }));
 }

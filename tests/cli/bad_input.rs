@@ -495,7 +495,7 @@ fn hard_links_are_read_once_and_both_printed() {
 
     // The engine opens the shared inode once and answers for both paths.
     use gvmi::engine::{Engine, Job};
-    use gvmi::event::Event;
+    use gvmi::event::JobEvent;
     let (tx, rx) = crossbeam_channel::unbounded();
     let engine = Engine::new(Some(2), tx).unwrap();
     let jobs: Vec<Job> = ["d/a.gvmi", "d/b.gvmi"]
@@ -515,8 +515,10 @@ fn hard_links_are_read_once_and_both_printed() {
     let (mut started, mut finished) = (0, Vec::new());
     while finished.len() < 2 {
         match rx.recv_timeout(HANG).expect("engine events") {
-            Event::Started { .. } => started += 1,
-            Event::Finished { id, result } => finished.push((id, result.unwrap().digest.to_hex())),
+            JobEvent::Started { .. } => started += 1,
+            JobEvent::Finished { id, result } => {
+                finished.push((id, result.unwrap().digest.to_hex()))
+            }
             _ => {}
         }
     }

@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 
 use crate::support::*;
 use gvmi::cancel::CancelToken;
+use gvmi::hasher::readahead::{self, hash_reader_overlapped};
 use gvmi::hasher::{self, HashFailure};
-use gvmi::readahead::{self, hash_reader_overlapped};
 use gvmi::sha3_fast::{hash_with, Backend, Sha3_224, BACKEND_ENV};
 
 const MIB: usize = 1 << 20;
@@ -325,9 +325,9 @@ fn engine_batch(dir: &std::path::Path) -> Vec<gvmi::engine::Job> {
 /// engine is dropped the channel disconnects only when no worker holds it.
 fn drain_finished(
     engine: gvmi::engine::Engine,
-    rx: &crossbeam_channel::Receiver<gvmi::event::Event>,
+    rx: &crossbeam_channel::Receiver<gvmi::event::JobEvent>,
     jobs: usize,
-    mut on_event: impl FnMut(&gvmi::event::Event),
+    mut on_event: impl FnMut(&gvmi::event::JobEvent),
 ) -> Vec<Result<gvmi::hasher::Hashed, HashFailure>> {
     let mut results = vec![None; jobs];
     let deadline = Instant::now() + Duration::from_secs(120);
@@ -335,7 +335,7 @@ fn drain_finished(
         let left = deadline.saturating_duration_since(Instant::now());
         let event = rx.recv_timeout(left).expect("every job finishes");
         on_event(&event);
-        if let gvmi::event::Event::Finished { id, result } = event {
+        if let gvmi::event::JobEvent::Finished { id, result } = event {
             assert!(results[id].is_none(), "job {id} finished twice");
             results[id] = Some(result);
         }
@@ -343,7 +343,7 @@ fn drain_finished(
     drop(engine);
     while let Ok(event) = rx.recv_timeout(Duration::from_secs(60)) {
         assert!(
-            !matches!(event, gvmi::event::Event::Finished { .. }),
+            !matches!(event, gvmi::event::JobEvent::Finished { .. }),
             "a Finished after all jobs had finished"
         );
     }
@@ -367,7 +367,7 @@ fn a_file_changed_in_one_lane_fails_alone_and_the_others_are_hashed() {
         engine.submit(jobs.clone(), &engine.batch_token());
         let mut changed = false;
         let results = drain_finished(engine, &rx, jobs.len(), |event| {
-            if let gvmi::event::Event::Progress { id: 3, done } = event {
+            if let gvmi::event::JobEvent::Progress { id: 3, done } = event {
                 if !changed && *done < 4 * MIB as u64 {
                     use std::io::{Seek, SeekFrom, Write};
                     let mut f = std::fs::OpenOptions::new()
@@ -401,7 +401,7 @@ fn cancelling_mid_batch_finishes_every_job_and_ends_every_worker() {
         let token = engine.batch_token();
         engine.submit(jobs.clone(), &token);
         let results = drain_finished(engine, &rx, jobs.len(), |event| {
-            if matches!(event, gvmi::event::Event::Progress { .. }) {
+            if matches!(event, gvmi::event::JobEvent::Progress { .. }) {
                 token.cancel();
             }
         });

@@ -13,6 +13,7 @@ mod inspect;
 mod keccak_paths;
 mod manifest;
 mod oracle;
+mod publish;
 mod roundtrip;
 mod snapshots;
 mod snippet_cli;

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the real Golem SDKs the snippet tests run against, once, under
+# Installs the real Golem SDKs the snippet tests run against (and the S3
+# server the publish tests upload to), once, under
 # target/sdk-env/ (or $GVMI_SDK_ENV). Idempotent: a finished env is left alone.
 # Needs: python3 with venv + pip (PyPI reachable), node >= 18 + npm (npm registry).
 set -euo pipefail
@@ -24,6 +25,16 @@ if [ ! -f "$core/.done" ]; then
     python3 -m venv "$core"
     "$core/bin/pip" install --quiet --disable-pip-version-check 'golem-core==0.7.8'
     touch "$core/.done"
+fi
+
+# A real S3 server on loopback for `gvmi publish` (tests/external/publish_s3.rs),
+# and boto3 to look at what it holds.
+moto="$env_dir/moto"
+if [ ! -f "$moto/.done" ]; then
+    rm -rf "$moto"
+    python3 -m venv "$moto"
+    "$moto/bin/pip" install --quiet --disable-pip-version-check 'moto[server]==5.*' 'boto3>=1.34'
+    touch "$moto/.done"
 fi
 
 js="$env_dir/js"

@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use crate::fixture::*;
-use gvmi::event::{CacheNote, Event};
 use gvmi::tui::app::{App, Effect};
+use gvmi::tui::event::{CacheNote, Event};
 use gvmi::tui::rows::{Listed, RowState};
 use gvmi::watch::Change;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -109,7 +109,7 @@ fn identical_hashes_are_marked_duplicates_until_one_changes() {
     let b = discover(&mut app, "copy of a.gvmi", 100, 1);
     finish(&mut app, a, 100, 1, 4);
     finish(&mut app, b, 100, 1, 4);
-    assert_eq!(app.duplicates(&digest(4)), 1);
+    assert_eq!(app.changes.duplicates(&digest(4)), 1);
     assert!(screen(&app).contains('≡'));
     app.show_details = true;
     select(&mut app, "a.gvmi");
@@ -117,7 +117,7 @@ fn identical_hashes_are_marked_duplicates_until_one_changes() {
     select(&mut app, "copy of a.gvmi");
     let effect = app.on_key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::NONE));
     assert!(matches!(effect, Some(Effect::Hash { .. })));
-    assert_eq!(app.duplicates(&digest(4)), 0);
+    assert_eq!(app.changes.duplicates(&digest(4)), 0);
 }
 
 #[test]

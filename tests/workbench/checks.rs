@@ -9,10 +9,11 @@ use crate::support;
 use crate::support::http_server::{Route, Server};
 use crossbeam_channel::unbounded;
 use gvmi::cancel::CancelToken;
-use gvmi::checks::CheckEvent;
-use gvmi::event::{Event, JobId};
+use gvmi::event::JobId;
 use gvmi::gvmi_format::inspect_bytes;
 use gvmi::tui::app::{App, Effect};
+use gvmi::tui::event::Event;
+use gvmi::tui::event::WorkerEvent;
 use gvmi::tui::rows::RowId;
 use gvmi::tui::workers::{VerifyJob, Workers};
 use gvmi::verify::{Expected, Failure, Options, Stage, Verified};
@@ -33,7 +34,7 @@ fn hashed_and_inspected(app: &mut App, name: &str, seed: u8, bytes: &[u8]) -> Ro
     };
     assert_eq!(path, &app.rows[index].path);
     let result = Ok(Box::new(inspect_bytes(bytes)));
-    app.apply(Event::Check(CheckEvent::Inspected { id: *id, result }));
+    app.apply(Event::Worker(WorkerEvent::Inspected { id: *id, result }));
     index
 }
 
@@ -44,9 +45,9 @@ fn verify_jobs(effect: Option<Effect>) -> Vec<VerifyJob> {
     }
 }
 
-fn check(app: &mut App, id: JobId, event: CheckEvent) {
+fn check(app: &mut App, id: JobId, event: WorkerEvent) {
     let _ = id;
-    app.apply(Event::Check(event));
+    app.apply(Event::Worker(event));
 }
 
 fn self_test() -> Vec<u8> {
@@ -58,8 +59,8 @@ fn invalid_images_are_marked_in_the_table_and_explained_in_details() {
     let mut app = app(120, 60);
     let good = hashed_and_inspected(&mut app, "good.gvmi", 1, &self_test());
     let bad = hashed_and_inspected(&mut app, "raw.gvmi", 2, &self_test()[..4096]);
-    assert!(!app.is_invalid(good));
-    assert!(app.is_invalid(bad));
+    assert!(!app.findings.is_invalid(good));
+    assert!(app.findings.is_invalid(bad));
     let text = screen(&app);
     let raw_line = text.lines().find(|l| l.contains("raw.gvmi")).unwrap();
     assert!(raw_line.starts_with("✗ invalid"), "{text}");
@@ -101,7 +102,7 @@ fn v_needs_a_url_then_shows_progress_and_the_result_per_row() {
         done: 50,
         total: Some(100),
     };
-    check(&mut app, id, CheckEvent::Verifying { id, stage });
+    check(&mut app, id, WorkerEvent::Verifying { id, stage });
     assert!(screen(&app).contains("⇣  50%"), "{}", screen(&app));
     let failure = Failure::HeadStatus {
         url: "https://cdn.example.com/a.gvmi".into(),
@@ -112,7 +113,7 @@ fn v_needs_a_url_then_shows_progress_and_the_result_per_row() {
     check(
         &mut app,
         id,
-        CheckEvent::Verified {
+        WorkerEvent::Verified {
             id,
             result: Err(failure),
         },
@@ -128,7 +129,7 @@ fn v_needs_a_url_then_shows_progress_and_the_result_per_row() {
         final_url: "https://cdn.example.com/a.gvmi".into(),
         bytes: 100,
     };
-    check(&mut app, id, CheckEvent::Verified { id, result: Ok(ok) });
+    check(&mut app, id, WorkerEvent::Verified { id, result: Ok(ok) });
     let text = screen(&app);
     assert!(text.contains("✓ served"), "{text}");
     assert!(
@@ -179,7 +180,7 @@ fn stale_and_superseded_check_events_are_ignored() {
     check(
         &mut app,
         id,
-        CheckEvent::Verified {
+        WorkerEvent::Verified {
             id,
             result: Err(failure),
         },
@@ -193,7 +194,7 @@ fn stale_and_superseded_check_events_are_ignored() {
         final_url: second.url.clone(),
         bytes: 100,
     };
-    check(&mut app, id, CheckEvent::Verified { id, result: Ok(ok) });
+    check(&mut app, id, WorkerEvent::Verified { id, result: Ok(ok) });
     assert!(screen(&app).contains("✓ served"));
     // A rehash that yields another hash voids the verification.
     let effect = press(&mut app, KeyCode::Char('r'));
@@ -201,7 +202,7 @@ fn stale_and_superseded_check_events_are_ignored() {
         panic!("r rehashes")
     };
     finish(&mut app, jobs[0].id, 100, 1, 9);
-    assert!(app.url_check(index).is_none());
+    assert!(app.findings.url_check(index).is_none());
     assert_eq!(app.take_effects().len(), 1, "and inspects again");
 }
 
@@ -235,9 +236,9 @@ fn workers_inspect_and_verify_off_the_ui_thread() {
             .recv_timeout(Duration::from_secs(20))
             .expect("a worker answers");
         match event {
-            Event::Check(CheckEvent::Inspected { result, .. }) => inspected = Some(result),
-            Event::Check(CheckEvent::Verified { id, result }) => verified.push((id, result)),
-            Event::Check(CheckEvent::Verifying { .. }) => {}
+            Event::Worker(WorkerEvent::Inspected { result, .. }) => inspected = Some(result),
+            Event::Worker(WorkerEvent::Verified { id, result }) => verified.push((id, result)),
+            Event::Worker(WorkerEvent::Verifying { .. }) => {}
             other => panic!("unexpected {other:?}"),
         }
     }

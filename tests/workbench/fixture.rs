@@ -7,10 +7,11 @@ use std::time::{Duration, SystemTime};
 use gvmi::cancel::CancelToken;
 use gvmi::digest::Sha3Digest;
 use gvmi::discover::Found;
-use gvmi::event::{Event, JobId};
+use gvmi::event::{JobEvent, JobId};
 use gvmi::fsmeta::FileStamp;
 use gvmi::hasher::{HashFailure, Hashed};
 use gvmi::tui::app::{App, JobIds};
+use gvmi::tui::event::Event;
 use gvmi::tui::rows::{Row, RowId};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
@@ -84,8 +85,8 @@ pub fn problem(app: &mut App, rel: &str, reason: &str) {
 }
 
 pub fn progress(app: &mut App, id: JobId, size: u64, done: u64) {
-    app.apply(Event::Started { id, size });
-    app.apply(Event::Progress { id, done });
+    app.apply(Event::Job(JobEvent::Started { id, size }));
+    app.apply(Event::Job(JobEvent::Progress { id, done }));
 }
 
 pub fn finish(app: &mut App, id: JobId, size: u64, minutes: u64, seed: u8) {
@@ -93,17 +94,17 @@ pub fn finish(app: &mut App, id: JobId, size: u64, minutes: u64, seed: u8) {
         digest: digest(seed),
         stamp: stamp(size, minutes),
     };
-    app.apply(Event::Finished {
+    app.apply(Event::Job(JobEvent::Finished {
         id,
         result: Ok(hashed),
-    });
+    }));
 }
 
 pub fn fail(app: &mut App, id: JobId, failure: HashFailure) {
-    app.apply(Event::Finished {
+    app.apply(Event::Job(JobEvent::Finished {
         id,
         result: Err(failure),
-    });
+    }));
 }
 
 /// The screen as text, one line per terminal row.

@@ -7,11 +7,12 @@ use std::path::PathBuf;
 
 use crate::fixture::*;
 use crate::support;
-use gvmi::checks::CheckEvent;
 use gvmi::digest::Sha3Digest;
-use gvmi::event::{CacheNote, Event, JobId};
+use gvmi::event::JobId;
 use gvmi::gvmi_format::inspect_bytes;
 use gvmi::tui::app::{App, Effect};
+use gvmi::tui::event::WorkerEvent;
+use gvmi::tui::event::{CacheNote, Event};
 use gvmi::tui::findings::UrlCheck;
 use gvmi::tui::rows::{Listed, RowId};
 use gvmi::verify::Verified;
@@ -31,7 +32,7 @@ fn inspect_all(app: &mut App, bytes: &[u8]) {
     for effect in app.take_effects() {
         if let Effect::Inspect { id, .. } = effect {
             let result = Ok(Box::new(inspect_bytes(bytes)));
-            app.apply(Event::Check(CheckEvent::Inspected { id, result }));
+            app.apply(Event::Worker(WorkerEvent::Inspected { id, result }));
         }
     }
 }
@@ -63,18 +64,18 @@ fn removing_an_invalid_image_leaves_the_next_row_valid() {
     let mut app = app(120, 20);
     let (a, _) = hashed(&mut app, "a-broken.gvmi", 1, b"random bytes, not an image");
     let (b, _) = hashed(&mut app, "b-good.gvmi", 2, &self_test());
-    assert!(app.is_invalid(a));
-    assert!(!app.is_invalid(b));
+    assert!(app.findings.is_invalid(a));
+    assert!(!app.findings.is_invalid(b));
     assert!(state_cell(&app, "a-broken.gvmi").starts_with("✗ invalid"));
     let path = PathBuf::from("/images/a-broken.gvmi");
     app.apply(Event::Watch(Change::Removed { path }));
     assert!(app.rows.get(a).is_none());
     assert!(
-        app.inspection(a).is_none(),
+        app.findings.inspection(a).is_none(),
         "the removed row's finding is gone"
     );
-    assert!(!app.is_invalid(b));
-    assert!(app.inspection(b).is_some_and(|r| r.is_ok()));
+    assert!(!app.findings.is_invalid(b));
+    assert!(app.findings.inspection(b).is_some_and(|r| r.is_ok()));
     let cell = state_cell(&app, "b-good.gvmi");
     assert!(cell.starts_with("✓ done"), "{cell}");
     assert_eq!(
@@ -95,17 +96,17 @@ struct Known {
 
 impl Known {
     fn holds(&self, app: &App, after: &str) {
-        assert!(!app.is_invalid(self.good), "after {after}");
-        assert!(app.is_invalid(self.bad), "after {after}");
+        assert!(!app.findings.is_invalid(self.good), "after {after}");
+        assert!(app.findings.is_invalid(self.bad), "after {after}");
         assert!(
             matches!(
-                app.url_check(self.good),
+                app.findings.url_check(self.good),
                 Some(UrlCheck::Done { result: Ok(_), .. })
             ),
             "after {after}: {:?}",
-            app.url_check(self.good)
+            app.findings.url_check(self.good)
         );
-        assert!(app.url_check(self.bad).is_none(), "after {after}");
+        assert!(app.findings.url_check(self.bad).is_none(), "after {after}");
         let good = &app.rows[self.good];
         assert_eq!(good.name(), "m-good.gvmi", "after {after}");
         assert_eq!(good.listed, Listed::As(digest(2)), "after {after}");
@@ -146,7 +147,7 @@ fn rows_keep_inspection_url_and_marks_whatever_moves_around_them() {
         bytes: 100,
     };
     let id = jobs[0].id;
-    app.apply(Event::Check(CheckEvent::Verified { id, result: Ok(ok) }));
+    app.apply(Event::Worker(WorkerEvent::Verified { id, result: Ok(ok) }));
     let sums = HashMap::from([(PathBuf::from("/images/m-good.gvmi"), digest(2))]);
     let folder = PathBuf::from("/images");
     app.apply(Event::Sums { folder, sums });
@@ -204,7 +205,7 @@ fn rows_keep_inspection_url_and_marks_whatever_moves_around_them() {
             b"junk".to_vec()
         };
         let result = Ok(Box::new(inspect_bytes(&bytes)));
-        app.apply(Event::Check(CheckEvent::Inspected { id, result }));
+        app.apply(Event::Worker(WorkerEvent::Inspected { id, result }));
     }
     // A rehash makes the row's own last hash its "before" one; the rest stays.
     known.previous = [Some(digest(2)), Some(digest(3))];

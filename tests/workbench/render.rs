@@ -1,8 +1,8 @@
 //! Snapshots of the workbench's main screens, drawn by the real renderer.
 
 use crate::fixture::*;
-use gvmi::event::Event;
 use gvmi::hasher::HashFailure;
+use gvmi::tui::event::Event;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 fn press(app: &mut gvmi::tui::app::App, code: KeyCode) {
@@ -177,7 +177,7 @@ fn the_details_pane_scrolls_by_keys_and_wheel() {
     );
     press(&mut app, KeyCode::Home);
     // The wheel over the pane scrolls it, not the table.
-    let area = gvmi::tui::ui::layout::details_area(&app).unwrap();
+    let area = gvmi::tui::ui::layout::details_area(&app.shape()).unwrap();
     let selected = app.selected;
     app.on_mouse(MouseEvent {
         kind: MouseEventKind::ScrollDown,

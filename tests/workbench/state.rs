@@ -1,8 +1,8 @@
 //! The workbench state: sort, filter, selection, rehash and events, without a terminal.
 
 use crate::fixture::*;
-use gvmi::event::Event;
 use gvmi::tui::app::{App, Effect, Mode};
+use gvmi::tui::event::Event;
 use gvmi::tui::rows::{RowState, SortKey};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -147,10 +147,7 @@ fn copy_hash_needs_a_hash_and_quit_cancels_work() {
         Some(Effect::Copy { text, .. }) => assert_eq!(text, digest(4).to_hex()),
         other => panic!("expected a copy, got {other:?}"),
     }
-    assert!(matches!(
-        press(&mut app, KeyCode::Char('q')),
-        Some(Effect::Quit)
-    ));
+    assert!(press(&mut app, KeyCode::Char('q')).is_none());
     assert!(app.quit);
 }
 
@@ -243,10 +240,7 @@ fn esc_closes_the_topmost_thing_and_never_quits() {
     assert!(press(&mut app, KeyCode::Esc).is_none());
     assert!(!app.quit);
     assert!(app.status.as_deref().unwrap().contains("q quits"));
-    assert!(matches!(
-        press(&mut app, KeyCode::Char('q')),
-        Some(Effect::Quit)
-    ));
+    assert!(press(&mut app, KeyCode::Char('q')).is_none());
     assert!(app.quit);
 }
 
@@ -256,7 +250,7 @@ fn ctrl_c_quits_from_any_mode() {
     discover(&mut app, "a.gvmi", 10, 1);
     press(&mut app, KeyCode::Char('e'));
     let effect = app.on_key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
-    assert!(matches!(effect, Some(Effect::Quit)) && app.quit);
+    assert!(effect.is_none() && app.quit);
 }
 
 #[test]
@@ -335,4 +329,35 @@ fn urls_set_with_e_and_b_survive_a_restart() {
             Some("https://base.example/b.gvmi".to_string())
         ]
     );
+}
+
+/// A row with no hash says which kind of failure it is; the words come
+/// from `Display`.
+#[test]
+fn failures_are_kept_by_kind() {
+    use gvmi::hasher::HashFailure;
+    use gvmi::tui::rows::RowFailure;
+    let mut app = app(100, 20);
+    problem(&mut app, "pipe.gvmi", "not a regular file (FIFO)");
+    let denied = discover(&mut app, "denied.gvmi", 10, 1);
+    fail(
+        &mut app,
+        denied,
+        HashFailure::Io("Permission denied".into()),
+    );
+    let cancelled = discover(&mut app, "cancelled.gvmi", 10, 1);
+    fail(&mut app, cancelled, HashFailure::Cancelled);
+    let moved = discover(&mut app, "moved.gvmi", 10, 1);
+    fail(&mut app, moved, HashFailure::Changed);
+    let state = |name: &str| app.rows[row_id(&app, name)].state.clone();
+    let unusable = RowFailure::Unusable("not a regular file (FIFO)".into());
+    assert_eq!(state("pipe.gvmi"), RowState::Failed(unusable));
+    let unreadable = RowFailure::Unreadable("Permission denied".into());
+    assert_eq!(state("denied.gvmi"), RowState::Failed(unreadable));
+    assert_eq!(
+        state("cancelled.gvmi"),
+        RowState::Failed(RowFailure::Cancelled)
+    );
+    assert_eq!(state("moved.gvmi"), RowState::Changed);
+    assert_eq!(RowFailure::Cancelled.to_string(), "cancelled");
 }

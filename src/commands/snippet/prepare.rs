@@ -54,7 +54,11 @@ pub fn prepare(
     };
     let mut input = identify(image, args)?;
     input.resources = resources.clone();
-    input.url = choose_url(image, args, config, &input.file_name);
+    let chosen = choose_url(image, args, config, &input.file_name);
+    if let Some(record) = chosen.as_ref().and_then(|c| c.published.as_ref()) {
+        warnings.extend(crate::publish::state::changed_since(record, &input.hash));
+    }
+    input.url = chosen.map(|c| c.url);
     match &input.url {
         Some(url) => {
             let allow_file = matches!(targets, [t] if t.accepts_file_urls());
@@ -141,17 +145,18 @@ fn choose_url(
     args: &SnippetArgs,
     config: &Config,
     file_name: &str,
-) -> Option<String> {
+) -> Option<url_choice::Chosen> {
     let raw_name: OsString = image
         .and_then(Path::file_name)
         .map_or_else(|| file_name.into(), OsString::from);
     let choice = UrlChoice {
         own: args.url.as_deref(),
         run_base: args.base_url.as_deref(),
+        published: image.map(|_| crate::publish::state::shared()),
         config,
     };
     let absolute = image.map_or_else(Vec::new, |image| {
         url_choice::absolute_spellings(image, true)
     });
-    choice.url(Path::new(&raw_name), &absolute)
+    choice.choose(Path::new(&raw_name), &absolute)
 }

@@ -25,7 +25,7 @@ enum Content {
 }
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
-    let screen = layout::screen(app);
+    let screen = layout::screen(&app.shape());
     let block = Block::new().borders(layout::details_borders(screen));
     let inner = block.inner(area);
     let lines = fitted(app, inner.width as usize);
@@ -47,10 +47,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
 
 /// How far the pane can scroll down for the selected row.
 pub fn max_scroll(app: &App) -> usize {
-    let Some(area) = layout::details_area(app) else {
+    let Some(area) = layout::details_area(&app.shape()) else {
         return 0;
     };
-    let block = Block::new().borders(layout::details_borders(layout::screen(app)));
+    let block = Block::new().borders(layout::details_borders(layout::screen(&app.shape())));
     let inner = block.inner(area);
     fitted(app, inner.width as usize)
         .len()
@@ -145,7 +145,7 @@ fn contents(app: &App, row: &Row) -> Vec<Content> {
     out.push(field(app, "Modified", modified.unwrap_or_default()));
     let hash = match &row.state {
         RowState::Done(d) => Span::raw(d.to_hex()),
-        RowState::Error(reason) => Span::styled(reason.clone(), theme.error()),
+        RowState::Failed(why) => Span::styled(why.to_string(), theme.error()),
         RowState::Changed => Span::styled("changed while hashed; press r to rehash", theme.warn()),
         RowState::Queued => Span::styled("queued", theme.dim()),
         RowState::Hashing { .. } => Span::styled("hashing…", theme.busy()),

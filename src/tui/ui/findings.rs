@@ -21,11 +21,11 @@ pub fn state_cell(app: &App, id: RowId, width: usize) -> Option<Cell<'static>> {
         return None;
     }
     let theme = &app.theme;
-    let check = app.url_check(id);
+    let check = app.findings.url_check(id);
     let (text, style) = match check {
         Some(UrlCheck::Running { stage, .. }) => (running_text(*stage), theme.busy()),
         Some(UrlCheck::Done { result: Err(f), .. }) => (format!("✗ {}", f.tag()), theme.error()),
-        _ if app.is_invalid(id) => ("✗ invalid".to_string(), theme.error()),
+        _ if app.findings.is_invalid(id) => ("✗ invalid".to_string(), theme.error()),
         Some(UrlCheck::Done { result: Ok(_), .. }) => ("✓ served".to_string(), theme.ok()),
         None => return None,
     };
@@ -51,7 +51,7 @@ fn label(app: &App, name: &str) -> Span<'static> {
 pub fn detail_lines(app: &App, id: RowId) -> Vec<Line<'static>> {
     let theme = &app.theme;
     // The verdict on the URL first: one line, easily missed below a long config.
-    let check = match app.url_check(id) {
+    let check = match app.findings.url_check(id) {
         None => Line::from(vec![
             label(app, "Served?"),
             Span::styled("press v to verify the URL serves this image", theme.dim()),
@@ -86,7 +86,7 @@ pub fn detail_lines(app: &App, id: RowId) -> Vec<Line<'static>> {
         ]),
     };
     let mut out = vec![check];
-    match app.inspection(id) {
+    match app.findings.inspection(id) {
         None => out.push(Line::from(vec![
             label(app, "Image"),
             Span::styled("inspected once hashed", theme.dim()),

@@ -57,7 +57,7 @@ fn summary(app: &App) -> Line<'static> {
     let cached = (app.rows.iter())
         .filter(|r| r.cached && matches!(r.state, RowState::Done(_)))
         .count();
-    let errors = count(|s| matches!(s, RowState::Error(_)));
+    let errors = count(|s| matches!(s, RowState::Failed(_)));
     let changed = count(|s| matches!(s, RowState::Changed));
     let bytes: u64 = app.rows.iter().filter_map(|r| r.size).sum();
     // Hashes from the cache were not computed now: say so, not "hashed".

@@ -3,7 +3,17 @@
 
 use ratatui::layout::{Constraint, Layout, Rect};
 
-use crate::tui::app::App;
+/// What the layout depends on (`App::shape`): the layout knows nothing else of the app.
+#[derive(Debug, Clone, Copy)]
+pub struct Shape {
+    /// The terminal, in cells.
+    pub size: (u16, u16),
+    pub show_details: bool,
+    /// Characters in the status message (0: none).
+    pub status_chars: usize,
+    /// A prompt (filter, URL editor, help) owns the bottom line.
+    pub typing: bool,
+}
 
 /// Width at which the details pane sits beside the table instead of below it.
 pub const SIDE_PANE_MIN_WIDTH: u16 = 140;
@@ -16,15 +26,15 @@ pub struct Areas {
     pub status: Rect,
 }
 
-pub fn areas(app: &App, screen: Rect) -> Areas {
+pub fn areas(shape: &Shape, screen: Rect) -> Areas {
     let [header, main, progress, status] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(3),
         Constraint::Length(1),
-        Constraint::Length(status_height(app, screen.width)),
+        Constraint::Length(status_height(shape, screen.width)),
     ])
     .areas(screen);
-    let (table, details) = if !app.show_details {
+    let (table, details) = if !shape.show_details {
         (main, None)
     } else if beside(screen) {
         // Wide enough for a snippet's hash line (about 80 columns), at
@@ -51,12 +61,9 @@ pub fn areas(app: &App, screen: Rect) -> Areas {
 
 /// A status message longer than the screen is wide gets a second line:
 /// where a copy went, and its warning, must not be cut off.
-fn status_height(app: &App, width: u16) -> u16 {
-    let long = app
-        .status
-        .as_ref()
-        .is_some_and(|s| s.chars().count() + 1 > width as usize);
-    if long && app.mode == crate::tui::app::Mode::Normal {
+fn status_height(shape: &Shape, width: u16) -> u16 {
+    let long = shape.status_chars > 0 && shape.status_chars + 1 > width as usize;
+    if long && !shape.typing {
         2
     } else {
         1
@@ -81,30 +88,31 @@ pub fn details_borders(screen: Rect) -> ratatui::widgets::Borders {
 }
 
 /// Where the details pane is drawn, if it shows.
-pub fn details_area(app: &App) -> Option<Rect> {
-    areas(app, screen(app)).details
+pub fn details_area(shape: &Shape) -> Option<Rect> {
+    areas(shape, screen(shape)).details
 }
 
 /// Lines of text the details pane shows at once.
-pub fn details_inner_height(app: &App) -> usize {
-    details_area(app).map_or(0, |a| a.height.saturating_sub(1) as usize)
+pub fn details_inner_height(shape: &Shape) -> usize {
+    details_area(shape).map_or(0, |a| a.height.saturating_sub(1) as usize)
 }
 
-pub fn screen(app: &App) -> Rect {
-    Rect::new(0, 0, app.size.0, app.size.1)
+pub fn screen(shape: &Shape) -> Rect {
+    Rect::new(0, 0, shape.size.0, shape.size.1)
 }
 
 /// Rows of images that fit under the table's header line.
-pub fn table_body_height(app: &App) -> usize {
-    areas(app, screen(app)).table.height.saturating_sub(1) as usize
+pub fn table_body_height(shape: &Shape) -> usize {
+    areas(shape, screen(shape)).table.height.saturating_sub(1) as usize
 }
 
-/// The view position drawn at screen cell (`column`, `row`), if any.
-pub fn row_at(app: &App, column: u16, row: u16) -> Option<usize> {
-    let table = areas(app, screen(app)).table;
+/// The view position drawn at screen cell (`column`, `row`), if any,
+/// when the table shows `rows` rows from view position `offset`.
+pub fn row_at(shape: &Shape, offset: usize, rows: usize, column: u16, row: u16) -> Option<usize> {
+    let table = areas(shape, screen(shape)).table;
     let body_top = table.y + 1;
     let inside =
         column >= table.x && column < table.right() && row >= body_top && row < table.bottom();
-    let position = app.offset + (row.checked_sub(body_top)? as usize);
-    (inside && position < app.view.len()).then_some(position)
+    let position = offset + (row.checked_sub(body_top)? as usize);
+    (inside && position < rows).then_some(position)
 }

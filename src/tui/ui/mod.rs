@@ -20,7 +20,7 @@ use crate::tui::app::{App, Mode};
 
 /// Draws the whole screen for `app`.
 pub fn render(app: &App, frame: &mut Frame) {
-    let areas = layout::areas(app, frame.area());
+    let areas = layout::areas(&app.shape(), frame.area());
     footer::render_header(app, frame, areas.header);
     table::render(app, frame, areas.table);
     if let Some(area) = areas.details {

@@ -58,7 +58,7 @@ pub fn lines(app: &App, row: &Row) -> Vec<Line<'static>> {
     if let Some(opinion) = opinion {
         out.push(line(app, "SHA3SUMS", opinion));
     }
-    if let Some(d) = digest.filter(|d| app.duplicates(d) > 0) {
+    if let Some(d) = digest.filter(|d| app.changes.duplicates(d) > 0) {
         let others: Vec<String> = app
             .rows
             .iter()

@@ -76,7 +76,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     if app.view.is_empty() {
         return render_empty(app, frame, area);
     }
-    let cols = columns(area.width, app.has_marks());
+    let cols = columns(area.width, app.changes.has_marks());
     let constraints: Vec<Constraint> = cols.iter().map(|c| c.constraint()).collect();
     let widths: Vec<u16> = Layout::horizontal(constraints.clone())
         .spacing(1)
@@ -128,7 +128,7 @@ fn cell(app: &App, row: &Row, column: Column, width: u16) -> Cell<'static> {
         Column::State => state_cell(row, w, theme),
         Column::Marks => marks_cell(app, row),
         Column::Name => Cell::from(fit(&row.name(), w)),
-        Column::Folder => Cell::from(fit(&app.folder_text(row), w)),
+        Column::Folder => Cell::from(fit(&app.places.folder_text(row), w)),
         Column::Size => {
             Cell::from(Line::from(row.size.map(human_bytes).unwrap_or_default()).right_aligned())
         }
@@ -156,7 +156,7 @@ fn state_cell(row: &Row, width: usize, theme: &Theme) -> Cell<'static> {
         },
         RowState::Writing => Span::styled("✎ writing", theme.busy()),
         RowState::Changed => Span::styled("~ changed", theme.warn()),
-        RowState::Error(_) => Span::styled("✗ error", theme.error()),
+        RowState::Failed(_) => Span::styled("✗ error", theme.error()),
     };
     Cell::from(span)
 }
@@ -172,7 +172,7 @@ fn marks_cell(app: &App, row: &Row) -> Cell<'static> {
         (Listed::As(_), None) => Span::styled(" Σ", theme.dim()),
     };
     let dup = match digest {
-        Some(d) if app.duplicates(d) > 0 => Span::styled("≡", theme.warn()),
+        Some(d) if app.changes.duplicates(d) > 0 => Span::styled("≡", theme.warn()),
         _ => Span::raw(" "),
     };
     Cell::from(Line::from(vec![opinion, dup]))
@@ -181,7 +181,9 @@ fn marks_cell(app: &App, row: &Row) -> Cell<'static> {
 fn hash_cell(state: &RowState, width: usize, theme: &Theme) -> Cell<'static> {
     match state {
         RowState::Done(d) => Cell::from(fit(&d.to_hex(), width)),
-        RowState::Error(reason) => Cell::from(Span::styled(fit(reason, width), theme.error())),
+        RowState::Failed(why) => {
+            Cell::from(Span::styled(fit(&why.to_string(), width), theme.error()))
+        }
         RowState::Changed => Cell::from(Span::styled(
             fit("changed while hashed: press r", width),
             theme.warn(),

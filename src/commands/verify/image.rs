@@ -1,65 +1,22 @@
-//! `gvmi verify`: does the published URL serve the image, as yapapi,
-//! golem-core and a provider will check? One image here; a folder goes to
-//! `verify_batch`. Exit codes: `crate::verify::exit` (README has the table).
+//! One image against its URL: the URL chosen (`url_choice`), the local
+//! file hashed, the URL checked, with verify's stages on the status line.
 
 use std::path::Path;
-use std::process::ExitCode;
 use std::time::Duration;
 
-use super::out::write_stdout;
+use super::report::{Local, Outcome};
 use crate::cancel::CancelToken;
 use crate::cli::VerifyArgs;
+use crate::commands::out::warn;
 use crate::config::Config;
 use crate::hasher;
 use crate::status_line::StatusLine;
 use crate::units::human_bytes;
 use crate::url_choice::{self, UrlChoice};
-use crate::verify::{self, exit, Expected, Options, Stage};
+use crate::verify::{self, Expected, Options, Stage};
 use crate::visible::{visible, visible_path};
 
-pub use super::verify_report::{Local, Outcome};
-
-pub fn run(args: &VerifyArgs) -> anyhow::Result<ExitCode> {
-    let opts = options(args);
-    let config = Config::load_user()?;
-    let outcome = match (&args.path, args.hash) {
-        (Some(path), _) if path.is_dir() => {
-            return super::verify_batch::run(args, path, &opts, &config)
-        }
-        (Some(path), _) => single_image(args, path, &opts, &config),
-        (None, Some(digest)) => {
-            let Some(url) = &args.url else {
-                return usage("--hash needs --url (there is no file to name)");
-            };
-            let expected = Expected { digest, size: None };
-            Outcome {
-                path: None,
-                url: Some(url.clone()),
-                digest: Some(digest),
-                result: check_url(url, expected, &opts, args.quiet || args.json).map_err(Ok),
-            }
-        }
-        (None, None) => {
-            return usage("name an IMAGE, a folder with --base-url, or --hash with --url")
-        }
-    };
-    if args.json {
-        let _ = write_stdout(outcome.json().as_bytes());
-    } else {
-        let (out, err) = outcome.single_text();
-        // A closed stdout is not a failed verification.
-        let _ = write_stdout(out.as_bytes());
-        eprint!("{err}");
-    }
-    Ok(ExitCode::from(outcome.exit_code()))
-}
-
-fn usage(message: &str) -> anyhow::Result<ExitCode> {
-    eprintln!("gvmi: {}", visible(message));
-    Ok(ExitCode::from(exit::USAGE))
-}
-
-pub fn options(args: &VerifyArgs) -> Options {
+pub(super) fn options(args: &VerifyArgs) -> Options {
     let mut opts = Options::default();
     if let Some(secs) = args.timeout {
         let t = Duration::from_secs_f64(secs);
@@ -72,22 +29,23 @@ pub fn options(args: &VerifyArgs) -> Options {
 }
 
 /// The URL for an image, by `url_choice`'s rule: `--url`, else
-/// `--base-url` + its path below `root`, else the config file's
-/// `[[base_url]]` for its folder.
-pub fn url_for(
+/// `--base-url` + its path below `root`, else where `gvmi publish` put
+/// it, else the config file's `[[base_url]]` for its folder.
+pub(super) fn url_for(
     args: &VerifyArgs,
     config: &Config,
     image: &Path,
     root: &Path,
-) -> Result<String, String> {
+) -> Result<url_choice::Chosen, String> {
     let choice = UrlChoice {
         own: args.url.as_deref(),
         run_base: args.base_url.as_deref(),
+        published: Some(crate::publish::state::shared()),
         config,
     };
     let relative = url_choice::relative_below(image, root);
     choice
-        .url(relative, &url_choice::absolute_spellings(image, false))
+        .choose(relative, &url_choice::absolute_spellings(image, false))
         .ok_or_else(|| {
             format!(
                 "{}: no URL: give --url or --base-url (or a [[base_url]] for its folder in config.toml)",
@@ -97,7 +55,7 @@ pub fn url_for(
 }
 
 /// Hashes the local image, then checks its URL.
-pub fn check_image(
+pub(super) fn check_image(
     args: &VerifyArgs,
     config: &Config,
     opts: &Options,
@@ -111,13 +69,14 @@ pub fn check_image(
         digest: None,
         result: Err(Err(Local::NoUrl(String::new()))),
     };
-    let url = match url_for(args, config, image, root) {
-        Ok(url) => url,
+    let chosen = match url_for(args, config, image, root) {
+        Ok(chosen) => chosen,
         Err(message) => {
             outcome.result = Err(Err(Local::NoUrl(message)));
             return outcome;
         }
     };
+    let url = chosen.url;
     outcome.url = Some(url.clone());
     let mut line = StatusLine::on_terminal(!quiet);
     line.show(&format!("hashing {}", visible_path(image)));
@@ -132,6 +91,11 @@ pub fn check_image(
         }
     };
     outcome.digest = Some(hashed.digest);
+    let changed = chosen.published.as_ref();
+    let note = changed.and_then(|r| crate::publish::state::changed_since(r, &hashed.digest));
+    if let (Some(note), false) = (note, args.json) {
+        warn(visible_path(image), note);
+    }
     let expected = Expected {
         digest: hashed.digest,
         size: Some(hashed.stamp.size),
@@ -140,13 +104,18 @@ pub fn check_image(
     outcome
 }
 
-fn single_image(args: &VerifyArgs, path: &Path, opts: &Options, config: &Config) -> Outcome {
+pub(super) fn single_image(
+    args: &VerifyArgs,
+    path: &Path,
+    opts: &Options,
+    config: &Config,
+) -> Outcome {
     let root = path.parent().unwrap_or(Path::new(""));
     check_image(args, config, opts, root, path, args.quiet || args.json)
 }
 
 /// Verifies one URL with a progress line (unless `quiet`).
-fn check_url(
+pub(super) fn check_url(
     url: &str,
     expected: Expected,
     opts: &Options,

@@ -16,9 +16,9 @@ use std::thread;
 
 use crossbeam_channel::{bounded, Receiver, Sender};
 
+use super::failure::HashFailure;
 use crate::cancel::CancelToken;
 use crate::digest::Sha3Digest;
-use crate::hasher::HashFailure;
 use crate::sha3_fast::Sha3_224;
 
 /// Files at least this big are read ahead; below it the thread is not worth it.

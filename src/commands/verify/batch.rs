@@ -9,9 +9,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crossbeam_channel::unbounded;
 
-use super::out::write_stdout;
-use super::verify::check_image;
+use super::image::check_image;
 use crate::cli::VerifyArgs;
+use crate::commands::out::write_stdout;
 use crate::config::Config;
 use crate::discover::{discover, Found};
 use crate::verify::{exit, Options};

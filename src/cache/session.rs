@@ -1,0 +1,117 @@
+//! The cache as one run uses it, whoever runs: `gvmi hash` (and its
+//! `--watch`) and the workbench's keeper. Images are named by their path
+//! as found (keyed here); fresh results are kept by the racy-window rule;
+//! a result that contradicts an entry whose stamp still matches is
+//! reported (silent corruption); saving says what failed in words.
+
+use std::collections::HashSet;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use super::{key, prune_missing, Cache, Lookup};
+use crate::digest::Sha3Digest;
+use crate::fsmeta::FileStamp;
+use crate::hasher::Hashed;
+use crate::visible::visible_path;
+
+pub struct Session {
+    cache: Cache,
+    /// Every image met this run (by key), so pruning skips them.
+    seen: HashSet<PathBuf>,
+}
+
+/// A save that failed: the cache file and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotSaved {
+    /// The cache file, through `visible`.
+    pub path: String,
+    pub reason: String,
+}
+
+impl fmt::Display for NotSaved {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} not saved: {}", self.path, self.reason)
+    }
+}
+
+impl Session {
+    /// The user's cache, or (`enabled` false: `--no-cache`) one that
+    /// remembers nothing and never touches the disk.
+    pub fn open(enabled: bool) -> Session {
+        Session::over(if enabled {
+            Cache::open_default()
+        } else {
+            Cache::disabled()
+        })
+    }
+
+    pub fn over(cache: Cache) -> Session {
+        Session {
+            cache,
+            seen: HashSet::new(),
+        }
+    }
+
+    /// Why the file on disk could not be used (it is replaced on the next save).
+    pub fn problem(&self) -> Option<&str> {
+        self.cache.problem.as_deref()
+    }
+
+    pub fn path(&self) -> Option<&Path> {
+        self.cache.path()
+    }
+
+    /// What the cache knows of the image at `path` with `stamp`.
+    pub fn lookup(&mut self, path: &Path, stamp: &FileStamp) -> Lookup {
+        let key = key(path);
+        let found = self.cache.lookup(&key, stamp);
+        self.seen.insert(key);
+        found
+    }
+
+    /// Keeps a fresh result, if the file was last changed before
+    /// `began` (the racy window). Returns the cached hash when the entry's
+    /// stamp still matches but its hash does not: the bytes changed behind
+    /// the file system's back.
+    pub fn learn(&mut self, path: &Path, hashed: &Hashed, began: SystemTime) -> Option<Sha3Digest> {
+        let key = key(path);
+        let contradicted = match self.cache.lookup(&key, &hashed.stamp) {
+            Lookup::Hit(old) if old != hashed.digest => Some(old),
+            _ => None,
+        };
+        self.cache.record(&key, hashed, began);
+        contradicted
+    }
+
+    /// The image at `path` is gone.
+    pub fn forget(&mut self, path: &Path) {
+        self.cache.forget(&key(path));
+    }
+
+    /// Drops entries under the folders among `roots` whose files are gone
+    /// (skipping images met this run). Returns how many.
+    pub fn prune_under(&mut self, roots: &[PathBuf]) -> usize {
+        let folders: Vec<PathBuf> = roots
+            .iter()
+            .filter(|r| r.is_dir())
+            .map(|r| key(r))
+            .collect();
+        let seen = &self.seen;
+        prune_missing(&mut self.cache, |p| {
+            !seen.contains(p) && folders.iter().any(|f| p.starts_with(f))
+        })
+    }
+
+    /// Merges this run's results into the file.
+    pub fn save(&mut self) -> Result<(), NotSaved> {
+        self.cache.save().map_err(|e| NotSaved {
+            path: self
+                .cache
+                .path()
+                .map(|p| visible_path(p).into_owned())
+                .unwrap_or_default(),
+            reason: crate::io_error::message(&e),
+        })
+    }
+}

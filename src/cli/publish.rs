@@ -1,0 +1,80 @@
+//! `gvmi publish`'s command line.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::WalkArgs;
+use crate::publish::public::VerifyMode;
+use crate::snippet::Target;
+
+pub const PUBLISH_EXAMPLES: &str = "\
+Examples:
+  gvmi publish images/ --to s3://my-bucket/images
+  gvmi publish my.gvmi --to s3://imgs --endpoint https://ACCOUNT.r2.cloudflarestorage.com \\
+      --public-base-url https://pub-1234.r2.dev/
+  gvmi publish images/ --to file:///srv/www/images --public-base-url https://example.com/images/
+  gvmi publish images/ --to s3://my-bucket --dry-run       what would be uploaded
+  gvmi publish my.gvmi --to s3://my-bucket --copy          and copy the snippet
+
+Credentials: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (/ AWS_SESSION_TOKEN),
+or ~/.aws/credentials and ~/.aws/config (--profile, AWS_PROFILE).
+Exit status: 0 all published and public, 1 an image could not be read,
+2 usage error, 3 upload failed (or interrupted), 4 uploaded but not public,
+5 credentials missing or refused, 6 endpoint unreachable.";
+
+#[derive(Debug, Clone, Args)]
+pub struct PublishArgs {
+    /// Images, or folders of them (keys keep the path below the folder).
+    #[arg(value_name = "PATH", required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Where to: s3://BUCKET[/PREFIX] or file:///DIR.
+    #[arg(long, value_name = "DEST")]
+    pub to: String,
+    /// An S3-compatible endpoint (R2, B2, MinIO, …) [default: AWS, or AWS_ENDPOINT_URL].
+    #[arg(long, value_name = "URL")]
+    pub endpoint: Option<String>,
+    /// Allow a plain http endpoint that is not on this machine.
+    #[arg(long)]
+    pub allow_http: bool,
+    /// The region [default: AWS_REGION, AWS_DEFAULT_REGION, the profile's, us-east-1].
+    #[arg(long, value_name = "R")]
+    pub region: Option<String>,
+    /// A profile of ~/.aws/credentials and ~/.aws/config [default: AWS_PROFILE, else default].
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// Where providers download from (CDN, custom domain, R2 public URL);
+    /// each key is appended [default: the bucket's AWS URL].
+    #[arg(long, value_name = "URL")]
+    pub public_base_url: Option<String>,
+    /// A canned ACL sent with each upload, for buckets that use ACLs (public-read).
+    #[arg(long, value_name = "ACL")]
+    pub acl: Option<String>,
+    /// Put the first 12 hex digits of the hash in each key (name-<hash12>.gvmi).
+    #[arg(long)]
+    pub content_addressed: bool,
+    /// Say what would be uploaded; upload nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// How to prove the URL is public: head (status, size, hash metadata),
+    /// full (download and hash, as gvmi verify), none.
+    #[arg(long, value_enum, value_name = "HOW", default_value = "head")]
+    pub verify: VerifyMode,
+    /// A JSON array: path, key, hash, url, size, uploaded, skipped, verified, outcome, exit_code, message.
+    #[arg(long)]
+    pub json: bool,
+    /// Then print the snippet for each published image in this SDK's form.
+    #[arg(short, long, value_enum, value_name = "T")]
+    pub target: Option<Target>,
+    /// Then copy the snippet(s) to the clipboard.
+    #[arg(short, long)]
+    pub copy: bool,
+    #[command(flatten)]
+    pub walk: WalkArgs,
+    /// Neither read nor update the hash cache.
+    #[arg(long)]
+    pub no_cache: bool,
+    /// Say on stderr how many bytes this process read in all.
+    #[arg(short, long)]
+    pub verbose: bool,
+}

@@ -1,0 +1,224 @@
+//! `gvmi publish`: each image to S3 or a web folder, hashed as it streams,
+//! skipped when already there, proven public, remembered for `snippet`
+//! and `verify`. Images go one at a time; a large one's parts in parallel.
+
+mod one;
+mod report;
+mod signals;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use super::cached::CacheSession;
+use super::out::warn;
+use crate::cancel::CancelToken;
+use crate::cli::{HashCacheArgs, PublishArgs};
+use crate::discover::Found;
+use crate::event::JobEvent as Event;
+use crate::hasher::{HashFailure, Hashed};
+use crate::progress::Tally;
+use crate::publish::s3::{Remote, S3};
+use crate::publish::{exit, folder, s3_settings, state, Dest, PublishError, Wanted};
+use crate::status_line::StatusLine;
+use crate::visible::visible_path;
+
+pub use one::{Action, Outcome};
+
+/// What every image's publishing shares.
+pub struct Ctx<'a> {
+    args: &'a PublishArgs,
+    dest: Dest,
+    s3: Option<S3>,
+    cache: CacheSession,
+    cancel: CancelToken,
+}
+
+impl Ctx<'_> {
+    fn region(&self) -> &str {
+        self.s3
+            .as_ref()
+            .map_or("", |s| s.settings().region.as_str())
+    }
+
+    fn head(&self, key: &str) -> Result<Option<Remote>, PublishError> {
+        match (&self.dest, &self.s3) {
+            (Dest::Dir(dir), _) => Ok(folder::head(&dir.join(key))),
+            (_, Some(s3)) => s3.head(key, &self.cancel),
+            (_, None) => unreachable!("an S3 destination is connected first"),
+        }
+    }
+}
+
+pub fn run(args: &PublishArgs) -> anyhow::Result<ExitCode> {
+    let dest = match Dest::parse(&args.to) {
+        Ok(d) => d,
+        Err(m) => return Ok(refused(exit::USAGE, &m)),
+    };
+    let s3 = match connect(args, &dest) {
+        Ok(s3) => s3,
+        Err((code, m)) => return Ok(refused(code, &m)),
+    };
+    let cancel = CancelToken::new();
+    let caught = signals::watch(&cancel);
+    let cache = CacheSession::open(&HashCacheArgs {
+        no_cache: args.no_cache,
+        rehash: false,
+        write_sums: false,
+        replace_sums: false,
+        watch: false,
+        verbose: args.verbose,
+    });
+    let mut ctx = Ctx {
+        args,
+        dest,
+        s3,
+        cache,
+        cancel,
+    };
+    let (images, mut code) = gather(args);
+    let outcomes = publish_all(&mut ctx, &images);
+    remember(&outcomes);
+    report::print(args, &outcomes)?;
+    report::fixes(args, &outcomes);
+    for o in &outcomes {
+        if let (Some((c, _, _)), true) = (&o.failure, code == exit::OK) {
+            code = *c;
+        }
+    }
+    ctx.cache.finish(&args.paths);
+    if let Some(signal) = caught.signal() {
+        return Ok(ExitCode::from(128 + signal as u8));
+    }
+    if code == exit::OK && (args.copy || args.target.is_some()) {
+        return report::snippets(args, &outcomes);
+    }
+    Ok(ExitCode::from(code))
+}
+
+fn refused(code: u8, message: &str) -> ExitCode {
+    eprintln!("gvmi: {}", crate::visible::visible(message));
+    ExitCode::from(code)
+}
+
+fn connect(args: &PublishArgs, dest: &Dest) -> Result<Option<S3>, (u8, String)> {
+    let Dest::S3 { bucket, .. } = dest else {
+        return Ok(None);
+    };
+    let wanted = Wanted {
+        bucket: bucket.clone(),
+        endpoint: args.endpoint.clone(),
+        region: args.region.clone(),
+        profile: args.profile.clone(),
+        allow_http: args.allow_http,
+        acl: args.acl.clone(),
+        public_base_url: args.public_base_url.clone(),
+    };
+    let settings = s3_settings(&wanted).map_err(|r| (r.code, r.message))?;
+    S3::connect(settings)
+        .map(Some)
+        .map_err(|e| (e.exit_code(), e.to_string()))
+}
+
+/// Every image under the arguments, with the argument it was found under;
+/// problems are said here (exit 1).
+fn gather(args: &PublishArgs) -> (Vec<(PathBuf, PathBuf, crate::fsmeta::FileStamp)>, u8) {
+    let (found, empty) = super::discover_saying_empty(&args.paths, args.walk.options());
+    let mut code = if empty > 0 { exit::LOCAL } else { exit::OK };
+    let mut images = Vec::new();
+    for f in found {
+        match f {
+            Found::Image { path, root, stamp } => images.push((path, root, stamp)),
+            Found::Problem { path, reason } => {
+                warn(visible_path(&path), reason);
+                code = exit::LOCAL;
+            }
+            Found::Stdin => {
+                warn("-", "standard input cannot be published; give a file");
+                code = exit::USAGE;
+            }
+            Found::SkippedLink { path } => {
+                warn(
+                    visible_path(&path),
+                    "a symbolic link, skipped (-L follows links)",
+                );
+            }
+        }
+    }
+    (images, code)
+}
+
+fn publish_all(
+    ctx: &mut Ctx,
+    images: &[(PathBuf, PathBuf, crate::fsmeta::FileStamp)],
+) -> Vec<Outcome> {
+    let total: u64 = images.iter().map(|(_, _, s)| s.size).sum();
+    let mut tally = Tally::new(images.len(), total);
+    let mut line = StatusLine::on_terminal(!ctx.args.json);
+    let mut outcomes = Vec::new();
+    for (id, (path, root, stamp)) in images.iter().enumerate() {
+        if ctx.cancel.is_cancelled() {
+            break;
+        }
+        tally.apply(&Event::Started {
+            id,
+            size: stamp.size,
+        });
+        let outcome = {
+            let mut progress = |done: u64| {
+                tally.apply(&Event::Progress { id, done });
+                line.show_throttled(|| tally.line());
+            };
+            one::publish(ctx, path, root, stamp, &mut progress)
+        };
+        let result = match &outcome.failure {
+            None => Ok(Hashed {
+                digest: outcome.hash.unwrap_or(crate::digest::Sha3Digest([0; 28])),
+                stamp: *stamp,
+            }),
+            Some((_, _, m)) => Err(HashFailure::Io(m.clone())),
+        };
+        tally.apply(&Event::Finished { id, result });
+        line.clear();
+        report::progress_words(ctx.args, &outcome);
+        line.show_throttled(|| tally.line());
+        let fatal = outcome.fatal;
+        outcomes.push(outcome);
+        if fatal && id + 1 < images.len() {
+            line.clear();
+            let left = images.len() - id - 1;
+            warn(
+                "publish",
+                format_args!("stopped; {left} more image(s) not attempted"),
+            );
+            break;
+        }
+    }
+    line.clear();
+    outcomes
+}
+
+/// Records where each image now is, for `gvmi snippet` and `gvmi verify`.
+fn remember(outcomes: &[Outcome]) {
+    let published: Vec<_> = outcomes
+        .iter()
+        .filter(|o| matches!(o.action, Some(Action::Uploaded | Action::Skipped)))
+        .filter_map(|o| {
+            let record = state::Record {
+                url: o.url.clone()?,
+                sha3_224: o.hash?.to_hex(),
+                size: o.size,
+            };
+            Some((o.path.clone(), record))
+        })
+        .collect();
+    if published.is_empty() {
+        return;
+    }
+    if let Err(e) = state::remember(&published) {
+        let file = state::path().unwrap_or_default();
+        warn(
+            format_args!("state {}", visible_path(&file)),
+            format_args!("not saved: {}", crate::io_error::message(&e)),
+        );
+    }
+}

@@ -1,0 +1,56 @@
+//! `gvmi verify`: does the published URL serve the image, as yapapi,
+//! golem-core and a provider will check? `image` checks one image, `batch`
+//! a folder, `report` says what came of it. Exit codes:
+//! `crate::verify::exit` (README has the table).
+
+mod batch;
+mod image;
+mod report;
+
+use std::process::ExitCode;
+
+use super::out::write_stdout;
+use crate::cli::VerifyArgs;
+use crate::config::Config;
+use crate::verify::{exit, Expected};
+use crate::visible::visible;
+
+pub use report::{Local, Outcome};
+
+pub fn run(args: &VerifyArgs) -> anyhow::Result<ExitCode> {
+    let opts = image::options(args);
+    let config = Config::load_user()?;
+    let outcome = match (&args.path, args.hash) {
+        (Some(path), _) if path.is_dir() => return batch::run(args, path, &opts, &config),
+        (Some(path), _) => image::single_image(args, path, &opts, &config),
+        (None, Some(digest)) => {
+            let Some(url) = &args.url else {
+                return usage("--hash needs --url (there is no file to name)");
+            };
+            let expected = Expected { digest, size: None };
+            Outcome {
+                path: None,
+                url: Some(url.clone()),
+                digest: Some(digest),
+                result: image::check_url(url, expected, &opts, args.quiet || args.json).map_err(Ok),
+            }
+        }
+        (None, None) => {
+            return usage("name an IMAGE, a folder with --base-url, or --hash with --url")
+        }
+    };
+    if args.json {
+        let _ = write_stdout(outcome.json().as_bytes());
+    } else {
+        let (out, err) = outcome.single_text();
+        // A closed stdout is not a failed verification.
+        let _ = write_stdout(out.as_bytes());
+        eprint!("{err}");
+    }
+    Ok(ExitCode::from(outcome.exit_code()))
+}
+
+fn usage(message: &str) -> anyhow::Result<ExitCode> {
+    eprintln!("gvmi: {}", visible(message));
+    Ok(ExitCode::from(exit::USAGE))
+}

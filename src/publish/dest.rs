@@ -1,0 +1,185 @@
+//! Where images go (`--to`): an S3 bucket and prefix, or a folder (a web
+//! root); the key each image gets; and the URL providers will fetch it from.
+
+use std::path::{Component, Path, PathBuf};
+
+use crate::digest::Sha3Digest;
+
+/// A parsed `--to`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Dest {
+    /// `s3://BUCKET[/PREFIX]`; `prefix` has no leading or trailing `/`.
+    S3 { bucket: String, prefix: String },
+    /// `file:///DIR`: an absolute folder.
+    Dir(PathBuf),
+}
+
+impl Dest {
+    pub fn parse(text: &str) -> Result<Dest, String> {
+        if let Some(rest) = text.strip_prefix("s3://") {
+            let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
+            if !valid_bucket(bucket) {
+                return Err(format!(
+                    "{text}: `{bucket}` is not a bucket name (3-63 lowercase letters, digits, `.` and `-`)"
+                ));
+            }
+            let prefix = prefix.trim_matches('/').to_string();
+            return Ok(Dest::S3 {
+                bucket: bucket.to_string(),
+                prefix,
+            });
+        }
+        if text.starts_with("file:") {
+            let url = url::Url::parse(text).map_err(|e| format!("{text}: {e}"))?;
+            return match url.to_file_path() {
+                Ok(dir) if url.host_str().is_none_or(str::is_empty) => Ok(Dest::Dir(dir)),
+                _ => Err(format!(
+                    "{text}: a file URL must name a local absolute folder (file:///srv/www/images)"
+                )),
+            };
+        }
+        Err(format!(
+            "{text}: unsupported destination; give s3://BUCKET[/PREFIX] or file:///DIR"
+        ))
+    }
+
+    /// The full object key (S3) or relative path (folder) for `relative`.
+    pub fn key(&self, relative: &str) -> String {
+        match self {
+            Dest::S3 { prefix, .. } if !prefix.is_empty() => format!("{prefix}/{relative}"),
+            _ => relative.to_string(),
+        }
+    }
+}
+
+fn valid_bucket(name: &str) -> bool {
+    (3..=63).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-')
+}
+
+/// The image's key below the destination: its path relative to the folder
+/// argument (its file name for a file argument), `/`-separated. With
+/// `content_addressed`, `name.gvmi` becomes `name-<first 12 hex>.gvmi`.
+/// S3 keys are UTF-8: a name that is not is refused.
+pub fn relative_key(
+    image: &Path,
+    root: &Path,
+    digest: Option<&Sha3Digest>,
+    content_addressed: bool,
+) -> Result<String, String> {
+    let relative = image
+        .strip_prefix(root)
+        .ok()
+        .filter(|r| !r.as_os_str().is_empty())
+        .or_else(|| image.file_name().map(Path::new))
+        .ok_or("has no file name")?;
+    let mut parts = Vec::new();
+    for c in relative.components() {
+        if let Component::Normal(s) = c {
+            parts.push(
+                s.to_str()
+                    .ok_or("its name is not UTF-8 (object keys must be)")?,
+            );
+        }
+    }
+    let mut key = parts.join("/");
+    if content_addressed {
+        let digest = digest.ok_or("no hash for a content-addressed key")?;
+        let hex = digest.to_hex();
+        let stem_end = key.strip_suffix(".gvmi").map_or(key.len(), str::len);
+        key.insert_str(stem_end, &format!("-{}", &hex[..12]));
+    }
+    Ok(key)
+}
+
+/// The URL providers download `key` (relative to the destination) from:
+/// `--public-base-url` + the key, else, for AWS itself, the bucket's
+/// virtual-hosted URL. A custom endpoint without a public base is refused
+/// by the caller before anything is uploaded.
+pub fn public_url(
+    dest: &Dest,
+    public_base: Option<&str>,
+    region: &str,
+    relative: &str,
+) -> Option<String> {
+    if let Some(base) = public_base {
+        return Some(crate::image_url::join(base, Path::new(relative)));
+    }
+    match dest {
+        Dest::S3 { bucket, .. } => {
+            let base = format!("https://{bucket}.s3.{region}.amazonaws.com/");
+            Some(crate::image_url::join(
+                &base,
+                Path::new(&dest.key(relative)),
+            ))
+        }
+        Dest::Dir(dir) => url::Url::from_file_path(dir.join(relative))
+            .ok()
+            .map(String::from),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn s3_and_file_destinations_parse() {
+        assert_eq!(
+            Dest::parse("s3://my-bucket/images/v1/").unwrap(),
+            Dest::S3 {
+                bucket: "my-bucket".into(),
+                prefix: "images/v1".into()
+            }
+        );
+        assert_eq!(
+            Dest::parse("file:///srv/www").unwrap(),
+            Dest::Dir(PathBuf::from("/srv/www"))
+        );
+        assert!(Dest::parse("s3://Bad_Bucket").is_err());
+        assert!(Dest::parse("ftp://x/y").is_err());
+        assert!(Dest::parse("file://host/srv").is_err());
+    }
+
+    #[test]
+    fn keys_keep_the_path_below_the_folder_and_can_carry_the_hash() {
+        let root = Path::new("/imgs");
+        let image = Path::new("/imgs/sub/a b.gvmi");
+        assert_eq!(
+            relative_key(image, root, None, false).unwrap(),
+            "sub/a b.gvmi"
+        );
+        let d: Sha3Digest = "8edadf4a6ac6c7bd6d4bd1d4cdc5a5e4e8e2a1c9b8a7c6d5e4f3a2b1"
+            .parse()
+            .unwrap();
+        assert_eq!(
+            relative_key(image, root, Some(&d), true).unwrap(),
+            "sub/a b-8edadf4a6ac6.gvmi"
+        );
+        assert_eq!(
+            relative_key(
+                Path::new("/x/one.gvmi"),
+                Path::new("/x/one.gvmi"),
+                None,
+                false
+            )
+            .unwrap(),
+            "one.gvmi"
+        );
+    }
+
+    #[test]
+    fn public_urls_are_percent_encoded_under_the_base_or_aws() {
+        let s3 = Dest::parse("s3://bkt/pre").unwrap();
+        assert_eq!(
+            public_url(&s3, None, "eu-west-1", "sub/a b.gvmi").unwrap(),
+            "https://bkt.s3.eu-west-1.amazonaws.com/pre/sub/a%20b.gvmi"
+        );
+        assert_eq!(
+            public_url(&s3, Some("https://cdn.example.com/x"), "", "a b.gvmi").unwrap(),
+            "https://cdn.example.com/x/a%20b.gvmi"
+        );
+    }
+}

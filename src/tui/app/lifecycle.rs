@@ -1,0 +1,148 @@
+//! Rows that come, go, or are hashed again while the workbench runs:
+//! added where the sort puts them, rehashed (asked for or rebuilt on disk),
+//! removed with everything known about them. No other row moves.
+
+use super::{App, Effect};
+use crate::discover::Found;
+use crate::engine::Job;
+use crate::event::JobId;
+use crate::tui::event::Event;
+use crate::tui::rows::{Row, RowId, RowState};
+use crate::watch::Change;
+
+impl App {
+    /// Adds a row where the sort puts it; the first row is selected.
+    pub(in crate::tui) fn add_row(&mut self, row: Row) -> RowId {
+        let id = self.rows.push(row);
+        crate::tui::rows::insert_sorted(&mut self.view, &self.rows, self.sort, &self.filter, id);
+        if self.selected.is_none() {
+            self.selected = self.view.first().copied();
+        }
+        self.scroll_to_selection();
+        id
+    }
+
+    pub(super) fn apply_watch(&mut self, change: Change) {
+        let found = self.rows.find(change.path());
+        match (change, found) {
+            (Change::Writing { .. }, Some(id)) => {
+                self.cancel_row(id);
+                self.forget_hash(id);
+                let row = &mut self.rows[id];
+                row.state = RowState::Writing;
+            }
+            (Change::Writing { path, root }, None) => {
+                let mut row = Row::new(path, root);
+                row.state = RowState::Writing;
+                row.listed = self.changes.listed_for(&row.path);
+                self.add_row(row);
+            }
+            (Change::Settled { stamp, .. }, Some(id)) => {
+                let row = &self.rows[id];
+                let same = row.state.digest().is_some()
+                    && row.size == Some(stamp.size)
+                    && row.mtime == stamp.mtime;
+                if !same {
+                    if let Some(effect) = self.rehash(&[id]) {
+                        self.outbox.push(effect);
+                    }
+                }
+            }
+            (Change::Settled { path, root, stamp }, None) => {
+                let id = self.ids.next();
+                let found = Found::Image {
+                    path: path.clone(),
+                    root,
+                    stamp,
+                };
+                self.apply(Event::Discovered { id, found });
+                let job = Job {
+                    id,
+                    path,
+                    stamp: Some(stamp),
+                };
+                let token = self.root_token.child();
+                self.outbox.push(Effect::Hash {
+                    jobs: vec![job],
+                    token,
+                });
+            }
+            (Change::Removed { .. }, Some(id)) => self.remove_row(id),
+            (Change::Removed { .. }, None) => {}
+        }
+    }
+
+    /// Drops a row and everything known about it; no other row moves.
+    fn remove_row(&mut self, id: RowId) {
+        self.cancel_row(id);
+        self.changes
+            .count(self.rows[id].state.digest().copied(), None);
+        self.findings.forget(id);
+        self.rows.remove(id);
+        if self.selected == Some(id) {
+            // The row that took its place on screen, else the one above.
+            let at = self.cursor().unwrap_or(0);
+            self.view.retain(|&v| v != id);
+            self.selected = self.view.get(at).or(self.view.last()).copied();
+        }
+        if self.details_row == Some(id) {
+            self.details_row = None;
+        }
+        self.refresh_view();
+    }
+
+    /// Cancels the row's job in flight, if any; its `Finished` is then ignored.
+    pub(in crate::tui) fn cancel_row(&mut self, id: RowId) {
+        if let Some(token) = self.tokens.remove(&id) {
+            token.cancel();
+        }
+        let size = self.rows.get(id).and_then(|r| r.size).unwrap_or(0);
+        let jobs: Vec<JobId> = (self.jobs.iter())
+            .filter(|&(_, &r)| r == id)
+            .map(|(&job, _)| job)
+            .collect();
+        for job in jobs {
+            self.jobs.remove(&job);
+            self.tally.forget(job, size);
+        }
+    }
+
+    /// Queues rows for hashing again, cancelling their jobs in flight.
+    pub fn rehash(&mut self, ids: &[RowId]) -> Option<Effect> {
+        let mut jobs = Vec::new();
+        let token = self.root_token.child();
+        for &id in ids {
+            if self.rows.get(id).is_none() {
+                continue;
+            }
+            self.cancel_row(id);
+            self.tokens.insert(id, token.clone());
+            let size = self.rows[id].size.unwrap_or(0);
+            self.forget_hash(id);
+            let job = self.ids.next();
+            self.jobs.insert(job, id);
+            self.tally.add_files(1, size);
+            let row = &mut self.rows[id];
+            row.state = RowState::Queued;
+            jobs.push(Job {
+                id: job,
+                path: row.path.clone(),
+                stamp: None,
+            });
+        }
+        (!jobs.is_empty()).then_some(Effect::Hash { jobs, token })
+    }
+
+    /// The row is about to be hashed again: its hash becomes "the one
+    /// before", and no longer counts as a duplicate.
+    fn forget_hash(&mut self, id: RowId) {
+        let row = &mut self.rows[id];
+        let old = row.state.digest().copied();
+        row.cached = false;
+        row.asked = false;
+        if old.is_some() {
+            row.previous = old;
+        }
+        self.changes.count(old, None);
+    }
+}

@@ -1,0 +1,94 @@
+//! What the workbench's producers tell its UI thread: the engine's job
+//! events, wrapped, and what only the workbench has: discovery, the cache's
+//! word, folder manifests, the file watcher, inspection and URL checks.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use crate::digest::Sha3Digest;
+use crate::discover::Found;
+use crate::event::{JobEvent, JobId};
+use crate::gvmi_format::Inspection;
+use crate::verify::{Failure, Stage, Verified};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    /// The hashing engine's word on a job.
+    Job(JobEvent),
+    /// Discovery found something; `id` is the job that will hash it, if any.
+    Discovered { id: JobId, found: Found },
+    /// Discovery walked every path it was given.
+    DiscoveryDone,
+    /// The inspection or URL-verification workers reported (`tui::workers`).
+    Worker(WorkerEvent),
+    /// What the hash cache knew.
+    Cache(CacheNote),
+    /// A folder's `SHA3SUMS`, read (or re-read): full path → listed hash.
+    Sums {
+        folder: PathBuf,
+        sums: HashMap<PathBuf, Sha3Digest>,
+    },
+    /// The file system changed under a watched folder.
+    Watch(crate::watch::Change),
+    /// What an effect run off the UI thread came to, in words for the
+    /// status line (a copy, a config or `SHA3SUMS` written).
+    Status(String),
+    /// The URLs kept from earlier sessions (`saved_urls`), or why not.
+    SavedUrls(Result<crate::tui::saved_urls::SavedUrls, String>),
+}
+
+impl From<JobEvent> for Event {
+    fn from(event: JobEvent) -> Self {
+        Event::Job(event)
+    }
+}
+
+/// What the inspection and URL-verification workers report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WorkerEvent {
+    /// The image's structure was read; `Err` holds the OS's reason.
+    /// Boxed: an inspection is large and most events are small.
+    Inspected {
+        id: JobId,
+        result: Result<Box<Inspection>, String>,
+    },
+    /// A URL verification moved on (HEAD sent, body bytes hashed).
+    Verifying { id: JobId, stage: Stage },
+    /// A URL verification ended.
+    Verified {
+        id: JobId,
+        result: Result<Verified, Failure>,
+    },
+}
+
+impl WorkerEvent {
+    pub fn id(&self) -> JobId {
+        match self {
+            Self::Inspected { id, .. } | Self::Verifying { id, .. } | Self::Verified { id, .. } => {
+                *id
+            }
+        }
+    }
+}
+
+/// The cache's word on a job, sent before the job's `Finished` (if any).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CacheNote {
+    /// Unchanged since hashed: its `Finished` carries the cached hash, no read.
+    Hit { id: JobId },
+    /// Its metadata moved since it was hashed as `old`: it is being rehashed.
+    Stale { id: JobId, old: Sha3Digest },
+    /// The cache file could not be used (said once; it is rebuilt).
+    Problem(String),
+    /// Saving the cache failed (said once per different reason; retried).
+    NotSaved(String),
+}
+
+impl CacheNote {
+    pub fn id(&self) -> Option<JobId> {
+        match self {
+            Self::Hit { id } | Self::Stale { id, .. } => Some(*id),
+            Self::Problem(_) | Self::NotSaved(_) => None,
+        }
+    }
+}

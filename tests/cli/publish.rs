@@ -1,0 +1,303 @@
+//! `gvmi publish --to file:///DIR`: a web root filled atomically, reruns
+//! free, a changed image replaced; and the URL it remembers, which
+//! `gvmi snippet` and `gvmi verify` then use (and warn about once the
+//! image changed). The S3 side runs against a real S3 server in
+//! tests/external/publish_s3.rs.
+
+use std::fs;
+use std::path::Path;
+
+use crate::support::http_server::{Route, Server};
+use crate::support::{gvmi, put, python_sha3_224, tempdir, write_prng_file, Output};
+
+/// `gvmi publish ARGS` with its own state and cache folders under `home`.
+fn publish(home: &Path, args: &[&str]) -> Output {
+    let mut run = gvmi(["publish"].iter().chain(args))
+        .env("XDG_STATE_HOME", home.join("state"))
+        .env("XDG_CACHE_HOME", home.join("cache"))
+        .env("HOME", home);
+    run = run.env("XDG_CONFIG_HOME", home.join("config"));
+    run.run()
+}
+
+fn in_home(home: &Path, cmd: &[&str]) -> Output {
+    gvmi(cmd)
+        .env("XDG_STATE_HOME", home.join("state"))
+        .env("XDG_CACHE_HOME", home.join("cache"))
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("HOME", home)
+        .run()
+}
+
+fn file_url(dir: &Path) -> String {
+    format!("file://{}", dir.display())
+}
+
+/// Every name in `dir`, recursively, relative to it.
+fn names(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for e in walk(dir) {
+        out.push(e.strip_prefix(dir).unwrap().to_string_lossy().into_owned());
+    }
+    out.sort();
+    out
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+/// The status words of the line for `name` (`<hash>  <url>  <words>`).
+fn status_of(out: &Output, name: &str) -> String {
+    let line = out
+        .stdout_lines()
+        .into_iter()
+        .find(|l| l.contains(name))
+        .unwrap_or_else(|| panic!("no line for {name} in {}", out.stdout()));
+    line.splitn(3, "  ").nth(2).unwrap().to_string()
+}
+
+#[test]
+fn a_folder_is_copied_atomically_with_sidecars_and_reruns_copy_only_what_changed() {
+    let home = tempdir();
+    let src = tempdir();
+    let web = tempdir();
+    put(src.path(), "a b.gvmi", b"image one\n");
+    put(src.path(), "sub/nested.gvmi", b"image two\n");
+    write_prng_file(&src.path().join("big.gvmi"), 9 << 20, 7);
+    let to = file_url(web.path());
+    let out = publish(home.path(), &[src.path().to_str().unwrap(), "--to", &to]);
+    out.assert_code(0);
+    for name in ["a b.gvmi", "sub/nested.gvmi", "big.gvmi"] {
+        let copy = web.path().join(name);
+        assert_eq!(
+            fs::read(&copy).unwrap(),
+            fs::read(src.path().join(name)).unwrap()
+        );
+        let hash = python_sha3_224(&copy);
+        let sidecar = fs::read_to_string(web.path().join(format!("{name}.sha3-224"))).unwrap();
+        assert!(sidecar.starts_with(&format!("{hash}  ")), "{sidecar}");
+        assert!(out.stdout().contains(&hash), "{}", out.stdout());
+        assert_eq!(
+            status_of(&out, &name.replace(' ', "%20")),
+            "uploaded, not checked"
+        );
+    }
+    // Nothing but the images and their sidecars: no temp file left.
+    assert_eq!(
+        names(web.path()),
+        [
+            "a b.gvmi",
+            "a b.gvmi.sha3-224",
+            "big.gvmi",
+            "big.gvmi.sha3-224",
+            "sub/nested.gvmi",
+            "sub/nested.gvmi.sha3-224"
+        ]
+    );
+    let big_copy = web.path().join("big.gvmi");
+    let before = fs::metadata(&big_copy).unwrap().modified().unwrap();
+
+    let again = publish(home.path(), &[src.path().to_str().unwrap(), "--to", &to]);
+    again.assert_code(0);
+    assert!(again
+        .stdout_lines()
+        .iter()
+        .all(|l| l.ends_with("skipped (already there), not checked")));
+
+    put(src.path(), "sub/nested.gvmi", b"image three\n");
+    let third = publish(home.path(), &[src.path().to_str().unwrap(), "--to", &to]);
+    third.assert_code(0);
+    assert_eq!(status_of(&third, "nested.gvmi"), "uploaded, not checked");
+    assert_eq!(
+        status_of(&third, "big.gvmi"),
+        "skipped (already there), not checked"
+    );
+    assert_eq!(
+        fs::read(web.path().join("sub/nested.gvmi")).unwrap(),
+        b"image three\n"
+    );
+    assert_eq!(fs::metadata(&big_copy).unwrap().modified().unwrap(), before);
+}
+
+#[test]
+fn dry_run_says_what_would_be_copied_and_copies_nothing() {
+    let home = tempdir();
+    let src = tempdir();
+    let web = tempdir();
+    put(src.path(), "one.gvmi", b"image one\n");
+    let to = file_url(web.path());
+    let out = publish(
+        home.path(),
+        &[src.path().to_str().unwrap(), "--to", &to, "--dry-run"],
+    );
+    out.assert_code(0);
+    assert_eq!(status_of(&out, "one.gvmi"), "would upload");
+    assert!(names(web.path()).is_empty());
+}
+
+#[test]
+fn content_addressed_keys_carry_the_hash() {
+    let home = tempdir();
+    let src = tempdir();
+    let web = tempdir();
+    let image = put(src.path(), "app.gvmi", b"image one\n");
+    let hash = python_sha3_224(&image);
+    let to = file_url(web.path());
+    publish(
+        home.path(),
+        &[
+            src.path().to_str().unwrap(),
+            "--to",
+            &to,
+            "--content-addressed",
+        ],
+    )
+    .assert_code(0);
+    assert!(web
+        .path()
+        .join(format!("app-{}.gvmi", &hash[..12]))
+        .is_file());
+}
+
+#[test]
+fn the_published_url_is_proven_then_used_by_snippet_and_verify_which_warn_after_a_change() {
+    let home = tempdir();
+    let src = tempdir();
+    let web = tempdir();
+    let image = put(src.path(), "app.gvmi", b"image one\n");
+    let hash = python_sha3_224(&image);
+    // The web server serving the folder, as a provider will fetch it.
+    let server = Server::start(vec![(
+        "/pub/app.gvmi",
+        Route::Bytes(b"image one\n".to_vec()),
+    )]);
+    let base = format!("http://127.0.0.1:{}/pub/", server.port);
+    let to = file_url(web.path());
+    let img = image.to_str().unwrap();
+    let out = publish(home.path(), &[img, "--to", &to, "--public-base-url", &base]);
+    out.assert_code(0);
+    let url = format!("{base}app.gvmi");
+    assert_eq!(out.stdout(), format!("{hash}  {url}  uploaded, public\n"));
+
+    let snippet = in_home(home.path(), &["snippet", img, "--allow-invalid"]);
+    snippet.assert_code(0);
+    assert!(snippet.stdout().contains(&url), "{}", snippet.stdout());
+    let verify = in_home(home.path(), &["verify", img]);
+    verify.assert_code(0);
+    assert!(verify.stdout().contains(&url), "{}", verify.stdout());
+
+    put(src.path(), "app.gvmi", b"image two\n");
+    let snippet = in_home(home.path(), &["snippet", img, "--allow-invalid"]);
+    snippet.assert_code(0);
+    assert!(
+        snippet.stderr().contains("changed since it was published"),
+        "{}",
+        snippet.stderr()
+    );
+    let verify = in_home(home.path(), &["verify", img]);
+    assert_ne!(verify.code, Some(0));
+    assert!(
+        verify.stderr().contains("changed since it was published"),
+        "{}",
+        verify.stderr()
+    );
+}
+
+#[test]
+fn a_folder_without_a_public_url_that_answers_is_reported_not_public() {
+    let home = tempdir();
+    let src = tempdir();
+    let web = tempdir();
+    let image = put(src.path(), "app.gvmi", b"image one\n");
+    let server = Server::start(vec![("/other", Route::Status(404))]);
+    let base = format!("http://127.0.0.1:{}/pub/", server.port);
+    let to = file_url(web.path());
+    let out = publish(
+        home.path(),
+        &[
+            image.to_str().unwrap(),
+            "--to",
+            &to,
+            "--public-base-url",
+            &base,
+        ],
+    );
+    out.assert_code(4);
+    assert!(
+        out.stdout().ends_with("uploaded, NOT PUBLIC\n"),
+        "{}",
+        out.stdout()
+    );
+    assert!(out.stderr().contains("404"), "{}", out.stderr());
+    assert!(
+        out.stderr().contains("the web server does not serve"),
+        "{}",
+        out.stderr()
+    );
+}
+
+#[test]
+fn bad_destinations_and_plain_http_endpoints_are_refused_before_any_upload() {
+    let home = tempdir();
+    let src = tempdir();
+    let image = put(src.path(), "app.gvmi", b"image one\n");
+    let img = image.to_str().unwrap();
+    let out = publish(home.path(), &[img, "--to", "ftp://host/x"]);
+    out.assert_code(2);
+    assert!(
+        out.stderr().contains("unsupported destination"),
+        "{}",
+        out.stderr()
+    );
+    let creds = [
+        ("AWS_ACCESS_KEY_ID", "AKIDTEST"),
+        ("AWS_SECRET_ACCESS_KEY", "s3cr3tKEYvalue"),
+    ];
+    let mut run = gvmi([
+        "publish",
+        img,
+        "--to",
+        "s3://bkt",
+        "--endpoint",
+        "http://s3.example.com",
+        "--public-base-url",
+        "https://cdn.example.com/",
+    ])
+    .env("HOME", home.path());
+    for (k, v) in creds {
+        run = run.env(k, v);
+    }
+    let out = run.run();
+    out.assert_code(2);
+    assert!(out.stderr().contains("--allow-http"), "{}", out.stderr());
+    let mut run = gvmi([
+        "publish",
+        img,
+        "--to",
+        "s3://bkt",
+        "--endpoint",
+        "https://s3.example.com",
+    ])
+    .env("HOME", home.path());
+    for (k, v) in creds {
+        run = run.env(k, v);
+    }
+    let out = run.run();
+    out.assert_code(2);
+    assert!(
+        out.stderr().contains("--public-base-url"),
+        "{}",
+        out.stderr()
+    );
+    assert!(!out.stderr().contains("s3cr3tKEYvalue"));
+}

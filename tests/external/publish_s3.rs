@@ -1,0 +1,444 @@
+//! `gvmi publish` against a real S3 server (moto) on 127.0.0.1: a folder
+//! uploaded byte-identical with its hash as metadata (a large image as a
+//! multipart upload), reruns free, a private bucket reported with the
+//! policy fix, interrupted uploads leaving nothing, each credential and
+//! network failure with its own words and exit code, never the secret.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use crate::s3_server::Moto;
+use crate::support::*;
+
+const SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYgvmiSECRET";
+
+/// `gvmi publish ARGS --endpoint <moto>` with keys in the environment and
+/// state, cache and `~/.aws` under `home`.
+fn publish(moto: &Moto, home: &Path, args: &[&str]) -> Run {
+    let endpoint = moto.endpoint();
+    let mut all = vec!["publish"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--endpoint", &endpoint]);
+    with_home(gvmi(all), home)
+        .env("AWS_ACCESS_KEY_ID", "AKIAGVMITEST")
+        .env("AWS_SECRET_ACCESS_KEY", SECRET)
+}
+
+fn with_home(run: Run, home: &Path) -> Run {
+    run.env("HOME", home)
+        .env("XDG_STATE_HOME", home.join("state"))
+        .env("XDG_CACHE_HOME", home.join("cache"))
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("AWS_DEFAULT_REGION", "us-east-1")
+        .env("AWS_PROFILE", "")
+        .env("AWS_ENDPOINT_URL", "")
+        .env("AWS_ENDPOINT_URL_S3", "")
+}
+
+fn base(moto: &Moto, bucket: &str) -> String {
+    format!("{}/{bucket}/", moto.endpoint())
+}
+
+fn no_secret(out: &Output) {
+    assert!(!out.stdout().contains(SECRET) && !out.stderr().contains(SECRET));
+}
+
+fn status_of(out: &Output, name: &str) -> String {
+    let line = out.stdout_lines().into_iter().find(|l| l.contains(name));
+    let line = line.unwrap_or_else(|| panic!("no line for {name}: {}", out.stdout()));
+    line.splitn(3, "  ").nth(2).unwrap().to_string()
+}
+
+#[test]
+fn a_folder_goes_up_byte_identical_with_its_hash_then_reruns_upload_only_what_changed() {
+    let Some(moto) = Moto::start(&[]) else { return };
+    moto.make_bucket("imgs");
+    let home = tempdir();
+    let src = tempdir();
+    write_prng_file(&src.path().join("big image.gvmi"), 20 << 20, 3); // > 16 MiB: multipart
+    put(src.path(), "sub/nested.gvmi", b"image one\n");
+    let dir = src.path().to_str().unwrap();
+    let base = format!("{}pre/", base(&moto, "imgs"));
+    let args = [
+        dir,
+        "--to",
+        "s3://imgs/pre",
+        "--public-base-url",
+        &base,
+        "--acl",
+        "public-read",
+    ];
+    let out = publish(&moto, home.path(), &args).run();
+    out.assert_code(0);
+    no_secret(&out);
+    let big = python_sha3_224(&src.path().join("big image.gvmi"));
+    let nested = python_sha3_224(&src.path().join("sub/nested.gvmi"));
+    assert_eq!(
+        out.stdout(),
+        format!(
+            "{big}  {base}big%20image.gvmi  uploaded, public\n{nested}  {base}sub/nested.gvmi  uploaded, public\n"
+        )
+    );
+    let objects = moto.objects("imgs");
+    assert_eq!(objects.len(), 2, "{objects:?}"); // no staging object left
+    assert!(objects[0].starts_with(&format!("pre/big image.gvmi|{}|{big}|{big}|", 20 << 20)));
+    assert!(objects[1].starts_with(&format!("pre/sub/nested.gvmi|10|{nested}|{nested}|")));
+    assert_eq!(moto.pending_uploads("imgs"), 0);
+    // The printed URL serves the bytes to anyone.
+    let served = moto.boto(
+        "",
+        &format!("{base}big%20image.gvmi"),
+        "print(hashlib.sha3_224(urllib.request.urlopen(key).read()).hexdigest())",
+    );
+    assert_eq!(served.trim(), big);
+
+    let again = publish(&moto, home.path(), &args).run();
+    again.assert_code(0);
+    assert_eq!(
+        status_of(&again, "big%20image"),
+        "skipped (already there), public"
+    );
+    assert_eq!(
+        status_of(&again, "nested"),
+        "skipped (already there), public"
+    );
+    assert_eq!(moto.objects("imgs"), objects, "a rerun touched an object");
+
+    put(src.path(), "sub/nested.gvmi", b"image two\n");
+    let third = publish(&moto, home.path(), &args).run();
+    third.assert_code(0);
+    assert_eq!(status_of(&third, "nested"), "uploaded, public");
+    assert_eq!(
+        status_of(&third, "big%20image"),
+        "skipped (already there), public"
+    );
+    let now = moto.objects("imgs");
+    assert_eq!(now[0], objects[0], "the unchanged image was uploaded again");
+    let two = python_sha3_224(&src.path().join("sub/nested.gvmi"));
+    assert!(now[1].starts_with(&format!("pre/sub/nested.gvmi|10|{two}|{two}|")));
+
+    // snippet finds the URL without being told.
+    let img = src.path().join("sub/nested.gvmi");
+    let snippet = with_home(
+        gvmi(["snippet", img.to_str().unwrap(), "--allow-invalid"]),
+        home.path(),
+    )
+    .run();
+    snippet.assert_code(0);
+    assert!(
+        snippet.stdout().contains(&format!("{base}sub/nested.gvmi")),
+        "{}",
+        snippet.stdout()
+    );
+}
+
+#[test]
+fn a_private_bucket_is_uploaded_to_then_reported_not_public_with_the_policy_fix() {
+    let Some(moto) = Moto::start(&[]) else { return };
+    moto.make_bucket("private");
+    let home = tempdir();
+    let src = tempdir();
+    let image = put(src.path(), "app.gvmi", b"image one\n");
+    let base = format!("{}imgs/", base(&moto, "private"));
+    let img = image.to_str().unwrap();
+    let out = publish(
+        &moto,
+        home.path(),
+        &[img, "--to", "s3://private/imgs", "--public-base-url", &base],
+    )
+    .run();
+    out.assert_code(4);
+    no_secret(&out);
+    assert!(
+        out.stdout().ends_with("uploaded, NOT PUBLIC\n"),
+        "{}",
+        out.stdout()
+    );
+    let err = out.stderr();
+    assert!(err.contains("403"), "{err}");
+    assert!(
+        err.contains("\"Resource\": \"arn:aws:s3:::private/imgs/*\""),
+        "{err}"
+    );
+    assert!(
+        err.contains("\"Principal\": \"*\"") && err.contains("s3:GetObject"),
+        "{err}"
+    );
+    assert!(err.contains("--acl public-read"), "{err}");
+    assert_eq!(
+        moto.objects("private").len(),
+        1,
+        "the upload itself must succeed"
+    );
+}
+
+/// Starts publishing a 96 MiB image and returns once its multipart upload
+/// is under way on the server.
+fn start_large_upload(moto: &Moto, home: &Path, src: &Path) -> Running {
+    write_prng_file(&src.join("large.gvmi"), 96 << 20, 9);
+    let img = src.join("large.gvmi");
+    let base = base(moto, "bkt");
+    let running = publish(
+        moto,
+        home,
+        &[
+            img.to_str().unwrap(),
+            "--to",
+            "s3://bkt",
+            "--public-base-url",
+            &base,
+        ],
+    )
+    .start();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while moto.pending_uploads("bkt") == 0 {
+        assert!(
+            Instant::now() < deadline,
+            "the multipart upload never started"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    running
+}
+
+#[test]
+fn sigterm_mid_upload_aborts_it_and_leaves_no_object() {
+    let Some(moto) = Moto::start(&[]) else { return };
+    moto.make_bucket("bkt");
+    let (home, src) = (tempdir(), tempdir());
+    let running = start_large_upload(&moto, home.path(), src.path());
+    let pid = running.pid().to_string();
+    let kill = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let out = running.wait();
+    out.assert_code(128 + 15);
+    assert!(out.stderr().contains("interrupted"), "{}", out.stderr());
+    assert_eq!(
+        moto.pending_uploads("bkt"),
+        0,
+        "the multipart upload was not aborted"
+    );
+    assert!(moto.objects("bkt").is_empty(), "{:?}", moto.objects("bkt"));
+}
+
+#[test]
+fn a_server_killed_mid_upload_is_an_error_and_the_next_run_starts_clean() {
+    let Some(mut moto) = Moto::start(&[]) else {
+        return;
+    };
+    moto.make_bucket("bkt");
+    let (home, src) = (tempdir(), tempdir());
+    let running = start_large_upload(&moto, home.path(), src.path());
+    moto.kill();
+    let out = running.wait();
+    assert!(
+        matches!(out.code, Some(3 | 6)),
+        "{:?}: {}",
+        out.code,
+        out.stderr()
+    );
+    assert!(out.stderr().contains("large.gvmi: "), "{}", out.stderr());
+    assert!(out.stdout().is_empty(), "{}", out.stdout());
+    no_secret(&out);
+
+    let moto = Moto::on_port(moto.port, &[]);
+    moto.make_bucket("bkt");
+    let img = src.path().join("large.gvmi");
+    let base = base(&moto, "bkt");
+    let args = [
+        img.to_str().unwrap(),
+        "--to",
+        "s3://bkt",
+        "--public-base-url",
+        &base,
+        "--acl",
+        "public-read",
+    ];
+    publish(&moto, home.path(), &args).run().assert_code(0);
+    assert_eq!(moto.pending_uploads("bkt"), 0);
+    let hash = python_sha3_224(&img);
+    let objects = moto.objects("bkt");
+    assert_eq!(objects.len(), 1);
+    assert!(objects[0].starts_with(&format!("large.gvmi|{}|{hash}|{hash}|", 96 << 20)));
+}
+
+#[test]
+fn credentials_buckets_and_endpoints_that_fail_each_say_so_with_their_own_code() {
+    let src = tempdir();
+    let image = put(src.path(), "app.gvmi", b"image one\n");
+    let img = image.to_str().unwrap();
+    let Some(moto) = Moto::start(&[]) else { return };
+    let home = tempdir();
+    let base = base(&moto, "nosuch");
+
+    // No keys at all (none in the environment, no ~/.aws).
+    let out = with_home(
+        gvmi([
+            "publish",
+            img,
+            "--to",
+            "s3://nosuch",
+            "--endpoint",
+            &moto.endpoint(),
+            "--public-base-url",
+            &base,
+        ]),
+        home.path(),
+    )
+    .run();
+    out.assert_code(5);
+    assert!(
+        out.stderr().contains("no AWS credentials"),
+        "{}",
+        out.stderr()
+    );
+
+    // A bucket that does not exist.
+    let out = publish(
+        &moto,
+        home.path(),
+        &[img, "--to", "s3://nosuch", "--public-base-url", &base],
+    )
+    .run();
+    out.assert_code(3);
+    assert!(
+        out.stderr().contains("bucket `nosuch` does not exist"),
+        "{}",
+        out.stderr()
+    );
+    no_secret(&out);
+
+    // Nothing listening.
+    let closed = crate::support::http_server::closed_port();
+    let out = with_home(
+        gvmi([
+            "publish",
+            img,
+            "--to",
+            "s3://bkt",
+            "--endpoint",
+            &format!("http://127.0.0.1:{closed}"),
+            "--public-base-url",
+            &base,
+        ]),
+        home.path(),
+    )
+    .env("AWS_ACCESS_KEY_ID", "AKIAGVMITEST")
+    .env("AWS_SECRET_ACCESS_KEY", SECRET)
+    .run();
+    out.assert_code(6);
+    assert!(
+        out.stderr().contains("cannot reach the storage endpoint"),
+        "{}",
+        out.stderr()
+    );
+    no_secret(&out);
+
+    // Keys the server does not know (moto checks them after its first call).
+    let strict = Moto::start(&[("INITIAL_NO_AUTH_ACTION_COUNT", "1")]).unwrap();
+    strict.make_bucket("bkt");
+    let out = publish(
+        &strict,
+        home.path(),
+        &[img, "--to", "s3://bkt", "--public-base-url", &base],
+    )
+    .run();
+    out.assert_code(5);
+    assert!(out.stderr().contains("credentials"), "{}", out.stderr());
+    no_secret(&out);
+}
+
+#[test]
+fn a_profile_in_the_aws_files_is_used_and_a_missing_one_is_named() {
+    let Some(moto) = Moto::start(&[]) else { return };
+    moto.make_bucket("bkt");
+    let home = tempdir();
+    put(
+        home.path(),
+        ".aws/credentials",
+        format!("[dev]\naws_access_key_id = AKIADEV\naws_secret_access_key = {SECRET}\n"),
+    );
+    put(
+        home.path(),
+        ".aws/config",
+        "[profile dev]\nregion = eu-west-1\n",
+    );
+    let src = tempdir();
+    let image = put(src.path(), "app.gvmi", b"image one\n");
+    let img = image.to_str().unwrap();
+    let base = base(&moto, "bkt");
+    let run = |profile: &str| {
+        with_home(
+            gvmi([
+                "publish",
+                img,
+                "--to",
+                "s3://bkt",
+                "--endpoint",
+                &moto.endpoint(),
+                "--public-base-url",
+                &base,
+                "--acl",
+                "public-read",
+                "--profile",
+                profile,
+            ]),
+            home.path(),
+        )
+        .run()
+    };
+    let out = run("dev");
+    out.assert_code(0);
+    no_secret(&out);
+    assert_eq!(moto.objects("bkt").len(), 1);
+    let out = run("nope");
+    out.assert_code(5);
+    assert!(
+        out.stderr().contains("AWS profile `nope`"),
+        "{}",
+        out.stderr()
+    );
+}
+
+#[test]
+fn publishing_a_64_mib_image_reads_it_once() {
+    let Some(moto) = Moto::start(&[]) else { return };
+    moto.make_bucket("bkt");
+    let home = tempdir();
+    let src = tempdir();
+    let size: u64 = 64 << 20;
+    write_prng_file(&src.path().join("one.gvmi"), size, 5);
+    let img = src.path().join("one.gvmi");
+    let base = base(&moto, "bkt");
+    let args = [
+        img.to_str().unwrap(),
+        "--to",
+        "s3://bkt",
+        "--public-base-url",
+        &base,
+        "--acl",
+        "public-read",
+        "--no-cache",
+        "-v",
+    ];
+    let out = publish(&moto, home.path(), &args).run();
+    out.assert_code(0);
+    let err = out.stderr();
+    let read: u64 = err
+        .split("this process read ")
+        .nth(1)
+        .and_then(|s| s.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no read figure in {err}"));
+    assert!(
+        read >= size,
+        "{read} < {size}: the figure is not the process's reads"
+    );
+    assert!(
+        read as f64 <= 1.05 * size as f64,
+        "read {read} bytes for a {size}-byte image"
+    );
+}
