@@ -8,6 +8,10 @@
 //! [[base_url]]
 //! folder = "/home/me/images"
 //! url = "https://cdn.example.com/images/"
+//! [[publish]]                          # the workbench's `p` / `P`
+//! folder = "/home/me/images"
+//! to = "s3://my-bucket/images"
+//! public_base_url = "https://cdn.example.com/images/"
 //! ```
 
 use std::fmt;
@@ -31,6 +35,28 @@ pub struct Config {
     pub resources: ResourceDefaults,
     #[serde(default, rename = "base_url", skip_serializing_if = "Vec::is_empty")]
     pub base_urls: Vec<BaseUrl>,
+    #[serde(default, rename = "publish", skip_serializing_if = "Vec::is_empty")]
+    pub publishes: Vec<PublishTo>,
+}
+
+/// `[[publish]]`: where the workbench publishes images under `folder`
+/// (`gvmi publish`'s options; credentials come from the environment or
+/// `~/.aws`, never from this file).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublishTo {
+    pub folder: PathBuf,
+    pub to: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoint: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_base_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acl: Option<String>,
 }
 
 /// `[resources]`: each key left out keeps the SDK default.
@@ -174,10 +200,12 @@ impl Config {
             let key = problem.split(' ').next().unwrap_or("").to_string();
             return Err((key, problem));
         }
-        match self.base_urls.iter().find(|b| !b.folder.is_absolute()) {
-            Some(b) => Err((
+        let folders = self.base_urls.iter().map(|b| &b.folder);
+        let mut folders = folders.chain(self.publishes.iter().map(|p| &p.folder));
+        match folders.find(|f| !f.is_absolute()) {
+            Some(f) => Err((
                 "folder".into(),
-                format!("folder {:?} must be an absolute path", b.folder),
+                format!("folder {f:?} must be an absolute path"),
             )),
             None => Ok(()),
         }
@@ -214,6 +242,14 @@ impl Config {
             .filter_map(|b| Some((b, image.strip_prefix(&b.folder).ok()?)))
             .max_by_key(|(b, _)| b.folder.components().count())
             .map(|(b, rel)| (b, rel.to_path_buf()))
+    }
+
+    /// The `[[publish]]` whose folder is the longest prefix of `image`.
+    pub fn publish_for(&self, image: &Path) -> Option<&PublishTo> {
+        self.publishes
+            .iter()
+            .filter(|p| image.starts_with(&p.folder))
+            .max_by_key(|p| p.folder.components().count())
     }
 
     /// Sets (or replaces) the base URL for `folder`.

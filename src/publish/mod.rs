@@ -3,6 +3,7 @@
 //! - `dest`: `--to` (`s3://BUCKET[/PREFIX]`, `file:///DIR`), keys, public URLs
 //! - `credentials`: the AWS profile files (`--profile`, `AWS_PROFILE`)
 //! - `s3`: the bucket through `object_store`, on a tokio runtime confined there
+//! - `job`: one image to a connected destination (skip, upload, prove)
 //! - `upload`: one image to S3, hashed as it streams (each byte read once)
 //! - `folder`: one image into a folder, atomically, with its hash sidecar
 //! - `public`: the anonymous check of the URL, and the fix when it fails
@@ -13,6 +14,7 @@ pub mod credentials;
 pub mod dest;
 pub mod error;
 pub mod folder;
+pub mod job;
 pub mod public;
 pub mod s3;
 pub mod state;
@@ -20,6 +22,7 @@ pub mod upload;
 
 pub use dest::Dest;
 pub use error::{exit, PublishError};
+pub use job::{Action, Destination, Outcome};
 
 /// What the command line says about the storage; resolved with the
 /// environment and the profile files by [`s3_settings`].

@@ -98,10 +98,15 @@ pub fn lookup(image: &Path) -> Option<Record> {
 
 /// Records `published` (merged into what the file holds now).
 pub fn remember(published: &[(PathBuf, Record)]) -> io::Result<()> {
-    let Some(file) = path() else {
-        return Ok(());
-    };
-    let mut state = load(&file);
+    match path() {
+        Some(file) => remember_in(&file, published),
+        None => Ok(()),
+    }
+}
+
+/// [`remember`] into `file`.
+pub fn remember_in(file: &Path, published: &[(PathBuf, Record)]) -> io::Result<()> {
+    let mut state = load(file);
     state.version = 1;
     for (image, record) in published {
         if let Some(key) = key(image) {
@@ -109,7 +114,36 @@ pub fn remember(published: &[(PathBuf, Record)]) -> io::Result<()> {
         }
     }
     let text = serde_json::to_vec_pretty(&state).map_err(io::Error::other)?;
-    atomic_write(&file, &text)
+    atomic_write(file, &text)
+}
+
+/// Records every image of `outcomes` now at its URL (uploaded or found
+/// there) in `file`; nothing is written when there is none.
+pub fn remember_outcomes(file: &Path, outcomes: &[super::Outcome]) -> io::Result<()> {
+    use super::Action;
+    let published: Vec<_> = outcomes
+        .iter()
+        .filter(|o| matches!(o.action, Some(Action::Uploaded | Action::Skipped)))
+        .filter_map(|o| {
+            let record = Record {
+                url: o.url.clone()?,
+                sha3_224: o.hash?.to_hex(),
+                size: o.size,
+            };
+            Some((o.path.clone(), record))
+        })
+        .collect();
+    if published.is_empty() {
+        return Ok(());
+    }
+    remember_in(file, &published)
+}
+
+/// Reads the records of `file` (tests, tools).
+pub fn load_from(file: &Path) -> Published {
+    Published {
+        images: load(file).images,
+    }
 }
 
 /// The warning for an image whose hash now (`current`) is not the one

@@ -88,6 +88,8 @@ pub enum Effect {
     },
     /// Check that URLs serve their images (`verify`) on workers.
     Verify(Vec<super::workers::VerifyJob>),
+    /// Publish images (`p`, `P`) on the publish worker.
+    Publish(Vec<super::publisher::PublishJob>),
     /// Write `folder/SHA3SUMS` with these hashes (by file name).
     WriteSums {
         folder: PathBuf,

@@ -88,6 +88,7 @@ impl Runner {
             }
             Effect::Inspect { id, path } => self.workers.inspect(id, path),
             Effect::Verify(jobs) => jobs.into_iter().for_each(|j| self.workers.verify(j)),
+            Effect::Publish(jobs) => jobs.into_iter().for_each(|j| self.workers.publish(j)),
         }
         None
     }

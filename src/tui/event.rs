@@ -59,14 +59,31 @@ pub enum WorkerEvent {
         id: JobId,
         result: Result<Verified, Failure>,
     },
+    /// A publish (`p`) moved on: bytes sent of the image's size.
+    Publishing { id: JobId, done: u64, total: u64 },
+    /// A publish ended: the public URL, or why not.
+    Published {
+        id: JobId,
+        result: Result<PublishedAt, String>,
+    },
+}
+
+/// Where `p` put an image.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublishedAt {
+    pub url: String,
+    /// False when the destination already held it.
+    pub uploaded: bool,
 }
 
 impl WorkerEvent {
     pub fn id(&self) -> JobId {
         match self {
-            Self::Inspected { id, .. } | Self::Verifying { id, .. } | Self::Verified { id, .. } => {
-                *id
-            }
+            Self::Inspected { id, .. }
+            | Self::Verifying { id, .. }
+            | Self::Verified { id, .. }
+            | Self::Publishing { id, .. }
+            | Self::Published { id, .. } => *id,
         }
     }
 }

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use super::event::WorkerEvent;
+use super::event::{PublishedAt, WorkerEvent};
 use super::rows::RowId;
 use crate::cancel::CancelToken;
 use crate::digest::Sha3Digest;
@@ -25,11 +25,19 @@ pub enum UrlCheck {
     },
 }
 
+/// Where a row's publish (`p`) stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Publish {
+    Running { done: u64, total: u64 },
+    Done(Result<PublishedAt, String>),
+}
+
 /// Per-row inspection and URL-check results, and the jobs in flight.
 #[derive(Debug, Default)]
 pub struct Findings {
     inspections: HashMap<RowId, Result<Box<Inspection>, String>>,
     urls: HashMap<RowId, UrlCheck>,
+    publishes: HashMap<RowId, Publish>,
     /// The hash each URL check compared against: a rehash to another hash voids it.
     verified_digest: HashMap<RowId, Sha3Digest>,
     /// Live jobs → row; an event for a job not here is stale and dropped.
@@ -44,6 +52,22 @@ impl Findings {
 
     pub fn url_check(&self, id: RowId) -> Option<&UrlCheck> {
         self.urls.get(&id)
+    }
+
+    pub fn publish(&self, id: RowId) -> Option<&Publish> {
+        self.publishes.get(&id)
+    }
+
+    /// True while a publish of the row runs.
+    pub fn is_publishing(&self, id: RowId) -> bool {
+        matches!(self.publishes.get(&id), Some(Publish::Running { .. }))
+    }
+
+    /// A publish of the row starts as `job`.
+    pub fn publishing(&mut self, id: RowId, job: JobId, total: u64) {
+        self.jobs.insert(job, id);
+        self.publishes
+            .insert(id, Publish::Running { done: 0, total });
     }
 
     /// True when the row's image was inspected and has defects (or was unreadable).
@@ -87,6 +111,7 @@ impl Findings {
     pub fn forget(&mut self, id: RowId) {
         self.inspections.remove(&id);
         self.urls.remove(&id);
+        self.publishes.remove(&id);
         self.verified_digest.remove(&id);
         self.jobs.retain(|_, &mut row| row != id);
         if let Some(token) = self.tokens.remove(&id) {
@@ -119,6 +144,15 @@ impl Findings {
                     None => String::new(),
                 };
                 self.urls.insert(id, UrlCheck::Done { url, result });
+                Some(id)
+            }
+            WorkerEvent::Publishing { done, total, .. } => {
+                self.publishes.insert(id, Publish::Running { done, total });
+                None
+            }
+            WorkerEvent::Published { result, .. } => {
+                self.jobs.remove(&job);
+                self.publishes.insert(id, Publish::Done(result));
                 Some(id)
             }
         }

@@ -96,6 +96,8 @@ impl App {
             }
             KeyCode::Char('V') => return self.verify_rows(&self.view.clone()),
             KeyCode::Char('w') => return self.write_sums(),
+            KeyCode::Char('p') => return self.publish_selected(),
+            KeyCode::Char('P') => return self.publish_folder(),
             _ => {}
         }
         None

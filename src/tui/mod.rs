@@ -14,6 +14,8 @@ mod keeper;
 mod keys;
 pub mod line_edit;
 mod places;
+pub mod publisher;
+mod publishing;
 pub mod rows;
 pub mod saved_urls;
 mod serving;

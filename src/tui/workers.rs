@@ -32,6 +32,7 @@ pub struct VerifyJob {
 pub struct Workers {
     inspect: Sender<(JobId, PathBuf)>,
     verify: Sender<VerifyJob>,
+    publisher: super::publisher::Publisher,
 }
 
 impl Workers {
@@ -64,7 +65,12 @@ impl Workers {
                 }
             });
         }
-        Workers { inspect, verify }
+        let publisher = super::publisher::Publisher::start(events);
+        Workers {
+            inspect,
+            verify,
+            publisher,
+        }
     }
 
     pub fn inspect(&self, id: JobId, path: PathBuf) {
@@ -73,6 +79,10 @@ impl Workers {
 
     pub fn verify(&self, job: VerifyJob) {
         let _ = self.verify.send(job);
+    }
+
+    pub fn publish(&self, job: super::publisher::PublishJob) {
+        self.publisher.publish(job);
     }
 }
 

@@ -301,3 +301,81 @@ fn bad_destinations_and_plain_http_endpoints_are_refused_before_any_upload() {
     );
     assert!(!out.stderr().contains("s3cr3tKEYvalue"));
 }
+
+#[test]
+fn target_prints_the_snippet_for_the_published_url() {
+    let home = tempdir();
+    let src = tempdir();
+    let web = tempdir();
+    let image = src.path().join("self-test.gvmi");
+    fs::copy(crate::support::fixture("self-test.gvmi"), &image).unwrap();
+    let bytes = fs::read(&image).unwrap();
+    let server = Server::start(vec![("/pub/self-test.gvmi", Route::Bytes(bytes))]);
+    let base = format!("http://127.0.0.1:{}/pub/", server.port);
+    let to = file_url(web.path());
+    let img = image.to_str().unwrap();
+    let args = [
+        img,
+        "--to",
+        &to,
+        "--public-base-url",
+        &base,
+        "--target",
+        "golem-js",
+    ];
+    let out = publish(home.path(), &args);
+    out.assert_code(0);
+    let hash = python_sha3_224(&image);
+    let url = format!("{base}self-test.gvmi");
+    let stdout = out.stdout();
+    assert!(
+        stdout.starts_with(&format!("{hash}  {url}  uploaded, public\n")),
+        "{stdout}"
+    );
+    // golem-js's form, with the published URL and hash filled in.
+    assert!(
+        stdout.contains(&format!("imageUrl: \"{url}\",")),
+        "{stdout}"
+    );
+    assert!(stdout.contains(&hash[..16]), "{stdout}");
+}
+
+#[test]
+fn verify_full_downloads_and_hashes_where_head_sees_only_the_size() {
+    let home = tempdir();
+    let src = tempdir();
+    let web = tempdir();
+    let image = put(src.path(), "app.gvmi", b"image one\n");
+    // A stale copy of the same length: HEAD cannot tell, the bytes can.
+    let server = Server::start(vec![(
+        "/pub/app.gvmi",
+        Route::Bytes(b"image two\n".to_vec()),
+    )]);
+    let base = format!("http://127.0.0.1:{}/pub/", server.port);
+    let to = file_url(web.path());
+    let img = image.to_str().unwrap();
+    let head = publish(home.path(), &[img, "--to", &to, "--public-base-url", &base]);
+    head.assert_code(0);
+    let full = [
+        img,
+        "--to",
+        &to,
+        "--public-base-url",
+        &base,
+        "--verify",
+        "full",
+    ];
+    let out = publish(home.path(), &full);
+    out.assert_code(4);
+    assert!(
+        out.stdout()
+            .ends_with("skipped (already there), NOT PUBLIC\n"),
+        "{}",
+        out.stdout()
+    );
+    assert!(
+        out.stderr().to_lowercase().contains("hash"),
+        "{}",
+        out.stderr()
+    );
+}

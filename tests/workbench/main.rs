@@ -8,5 +8,6 @@ mod changes;
 mod checks;
 mod fixture;
 mod identity;
+mod publish;
 mod render;
 mod state;

@@ -5,10 +5,6 @@ use gvmi::hasher::HashFailure;
 use gvmi::tui::event::Event;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-fn press(app: &mut gvmi::tui::app::App, code: KeyCode) {
-    app.on_key(KeyEvent::new(code, KeyModifiers::NONE));
-}
-
 fn three_images(width: u16, height: u16) -> (gvmi::tui::app::App, [usize; 3]) {
     let mut app = app(width, height);
     let a = discover(&mut app, "alpine-3.19-6c1f2b9a0d.gvmi", 3_576_181, 0);
@@ -248,12 +244,10 @@ fn unsafe_characters_in_names_and_urls_are_shown_escaped() {
     assert!(text.contains("filter: \\u{202e}"), "{text}");
 }
 
-/// Two folder arguments holding images of the same name: the Folder
-/// column names each row's root, so the rows can be told apart.
-#[test]
-fn two_roots_with_same_named_images_are_told_apart() {
+/// Two folder arguments, each holding `app.gvmi` and `tools/app.gvmi`.
+fn two_roots(width: u16, height: u16) -> gvmi::tui::app::App {
     use gvmi::discover::Found;
-    let mut app = app(120, 9);
+    let mut app = app(width, height);
     for (n, root) in ["/srv/alpha", "/srv/beta"].into_iter().enumerate() {
         for (m, rel) in ["app.gvmi", "tools/app.gvmi"].into_iter().enumerate() {
             let root = std::path::PathBuf::from(root);
@@ -268,12 +262,37 @@ fn two_roots_with_same_named_images_are_told_apart() {
         }
     }
     app.apply(Event::DiscoveryDone);
-    let text = screen(&app);
+    app
+}
+
+/// Two folder arguments holding images of the same name: the Folder
+/// column names each row's root, so the rows can be told apart.
+#[test]
+fn two_roots_with_same_named_images_are_told_apart() {
+    let text = screen(&two_roots(120, 9));
     for folder in ["alpha ", "alpha/tools", "beta ", "beta/tools"] {
         assert!(
             text.lines()
                 .any(|l| l.contains("app.gvmi") && l.contains(folder)),
             "no row in {folder:?}:\n{text}"
+        );
+    }
+    insta::assert_snapshot!(text);
+}
+
+/// The same at 80×24, where one root alone has no Folder column: with
+/// several roots it stays, narrower, and each row still names its root.
+#[test]
+fn two_roots_at_80_columns_keep_a_folder_column() {
+    let text = screen(&two_roots(80, 24));
+    assert!(text.contains("Folder"), "{text}");
+    let rows: Vec<&str> = text.lines().filter(|l| l.contains("app.gvmi")).collect();
+    assert_eq!(rows.len(), 4, "{text}");
+    for root in ["alpha", "beta"] {
+        assert_eq!(
+            rows.iter().filter(|l| l.contains(root)).count(),
+            2,
+            "{root}:\n{text}"
         );
     }
     insta::assert_snapshot!(text);

@@ -2,7 +2,6 @@
 //! skipped when already there, proven public, remembered for `snippet`
 //! and `verify`. Images go one at a time; a large one's parts in parallel.
 
-mod one;
 mod report;
 mod signals;
 
@@ -17,47 +16,26 @@ use crate::discover::Found;
 use crate::event::JobEvent as Event;
 use crate::hasher::{HashFailure, Hashed};
 use crate::progress::Tally;
-use crate::publish::s3::{Remote, S3};
-use crate::publish::{exit, folder, s3_settings, state, Dest, PublishError, Wanted};
+use crate::publish::{exit, state, Destination, Outcome, Wanted};
 use crate::status_line::StatusLine;
 use crate::visible::visible_path;
 
-pub use one::{Action, Outcome};
-
 /// What every image's publishing shares.
-pub struct Ctx<'a> {
+struct Ctx<'a> {
     args: &'a PublishArgs,
-    dest: Dest,
-    s3: Option<S3>,
+    target: Destination,
     cache: CacheSession,
     cancel: CancelToken,
 }
 
-impl Ctx<'_> {
-    fn region(&self) -> &str {
-        self.s3
-            .as_ref()
-            .map_or("", |s| s.settings().region.as_str())
-    }
-
-    fn head(&self, key: &str) -> Result<Option<Remote>, PublishError> {
-        match (&self.dest, &self.s3) {
-            (Dest::Dir(dir), _) => Ok(folder::head(&dir.join(key))),
-            (_, Some(s3)) => s3.head(key, &self.cancel),
-            (_, None) => unreachable!("an S3 destination is connected first"),
-        }
-    }
-}
-
 pub fn run(args: &PublishArgs) -> anyhow::Result<ExitCode> {
-    let dest = match Dest::parse(&args.to) {
-        Ok(d) => d,
-        Err(m) => return Ok(refused(exit::USAGE, &m)),
+    let mut target = match Destination::open(&args.to, wanted(args)) {
+        Ok(t) => t,
+        Err(r) => return Ok(refused(r.code, &r.message)),
     };
-    let s3 = match connect(args, &dest) {
-        Ok(s3) => s3,
-        Err((code, m)) => return Ok(refused(code, &m)),
-    };
+    target.content_addressed = args.content_addressed;
+    target.verify = args.verify;
+    target.dry_run = args.dry_run;
     let cancel = CancelToken::new();
     let caught = signals::watch(&cancel);
     let cache = CacheSession::open(&HashCacheArgs {
@@ -70,8 +48,7 @@ pub fn run(args: &PublishArgs) -> anyhow::Result<ExitCode> {
     });
     let mut ctx = Ctx {
         args,
-        dest,
-        s3,
+        target,
         cache,
         cancel,
     };
@@ -100,23 +77,16 @@ fn refused(code: u8, message: &str) -> ExitCode {
     ExitCode::from(code)
 }
 
-fn connect(args: &PublishArgs, dest: &Dest) -> Result<Option<S3>, (u8, String)> {
-    let Dest::S3 { bucket, .. } = dest else {
-        return Ok(None);
-    };
-    let wanted = Wanted {
-        bucket: bucket.clone(),
+fn wanted(args: &PublishArgs) -> Wanted {
+    Wanted {
+        bucket: String::new(),
         endpoint: args.endpoint.clone(),
         region: args.region.clone(),
         profile: args.profile.clone(),
         allow_http: args.allow_http,
         acl: args.acl.clone(),
         public_base_url: args.public_base_url.clone(),
-    };
-    let settings = s3_settings(&wanted).map_err(|r| (r.code, r.message))?;
-    S3::connect(settings)
-        .map(Some)
-        .map_err(|e| (e.exit_code(), e.to_string()))
+    }
 }
 
 /// Every image under the arguments, with the argument it was found under;
@@ -168,7 +138,12 @@ fn publish_all(
                 tally.apply(&Event::Progress { id, done });
                 line.show_throttled(|| tally.line());
             };
-            one::publish(ctx, path, root, stamp, &mut progress)
+            let known = ctx.cache.lookup(path, stamp).map(|h| h.digest);
+            let o = (ctx.target).publish(path, root, stamp, known, &ctx.cancel, &mut progress);
+            if let Some(fresh) = &o.fresh {
+                ctx.cache.learn(path, fresh);
+            }
+            o
         };
         let result = match &outcome.failure {
             None => Ok(Hashed {
@@ -199,23 +174,8 @@ fn publish_all(
 
 /// Records where each image now is, for `gvmi snippet` and `gvmi verify`.
 fn remember(outcomes: &[Outcome]) {
-    let published: Vec<_> = outcomes
-        .iter()
-        .filter(|o| matches!(o.action, Some(Action::Uploaded | Action::Skipped)))
-        .filter_map(|o| {
-            let record = state::Record {
-                url: o.url.clone()?,
-                sha3_224: o.hash?.to_hex(),
-                size: o.size,
-            };
-            Some((o.path.clone(), record))
-        })
-        .collect();
-    if published.is_empty() {
-        return;
-    }
-    if let Err(e) = state::remember(&published) {
-        let file = state::path().unwrap_or_default();
+    let Some(file) = state::path() else { return };
+    if let Err(e) = state::remember_outcomes(&file, outcomes) {
         warn(
             format_args!("state {}", visible_path(&file)),
             format_args!("not saved: {}", crate::io_error::message(&e)),

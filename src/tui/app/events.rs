@@ -135,9 +135,13 @@ impl App {
     }
 
     fn apply_worker(&mut self, report: WorkerEvent) {
+        let published = matches!(report, WorkerEvent::Published { .. });
         let Some(id) = self.findings.apply(report) else {
             return;
         };
+        if published {
+            return self.published(id);
+        }
         let (Some(row), Some(check)) = (self.rows.get(id), self.findings.url_check(id)) else {
             return;
         };

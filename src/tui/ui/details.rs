@@ -170,6 +170,7 @@ fn contents(app: &App, row: &Row) -> Vec<Content> {
         )));
     }
     if let Some(index) = app.selected {
+        out.extend(super::findings::publish_line(app, index).map(Content::Text));
         let checks = super::findings::detail_lines(app, index);
         out.extend(checks.into_iter().map(Content::Text));
     }

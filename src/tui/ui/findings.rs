@@ -7,7 +7,7 @@ use ratatui::widgets::Cell;
 use super::fit;
 use crate::gvmi_format::report;
 use crate::tui::app::App;
-use crate::tui::findings::UrlCheck;
+use crate::tui::findings::{Publish, UrlCheck};
 use crate::tui::rows::RowId;
 use crate::tui::rows::RowState;
 use crate::units::human_bytes;
@@ -21,6 +21,9 @@ pub fn state_cell(app: &App, id: RowId, width: usize) -> Option<Cell<'static>> {
         return None;
     }
     let theme = &app.theme;
+    if let Some(cell) = publish_cell(app, id, width) {
+        return Some(cell);
+    }
     let check = app.findings.url_check(id);
     let (text, style) = match check {
         Some(UrlCheck::Running { stage, .. }) => (running_text(*stage), theme.busy()),
@@ -30,6 +33,42 @@ pub fn state_cell(app: &App, id: RowId, width: usize) -> Option<Cell<'static>> {
         None => return None,
     };
     Some(Cell::from(Span::styled(fit(&text, width), style)))
+}
+
+/// A publish running (`⇡ 42%`) or ended (`✓ published`, `✗ publish`).
+fn publish_cell(app: &App, id: RowId, width: usize) -> Option<Cell<'static>> {
+    let theme = &app.theme;
+    let (text, style) = match app.findings.publish(id)? {
+        Publish::Running { done, total } if *total > 0 => (
+            format!("⇡ {:>3}%", done.saturating_mul(100) / total),
+            theme.busy(),
+        ),
+        Publish::Running { .. } => ("⇡ …".to_string(), theme.busy()),
+        Publish::Done(Ok(_)) => ("✓ published".to_string(), theme.ok()),
+        Publish::Done(Err(_)) => ("✗ publish".to_string(), theme.error()),
+    };
+    Some(Cell::from(Span::styled(fit(&text, width), style)))
+}
+
+/// The details pane's "Publish" line, when the row was published (or tried).
+pub fn publish_line(app: &App, id: RowId) -> Option<Line<'static>> {
+    let theme = &app.theme;
+    let (text, style) = match app.findings.publish(id)? {
+        Publish::Running { done, total } => (
+            format!(
+                "publishing… {} of {}",
+                human_bytes(*done),
+                human_bytes(*total)
+            ),
+            theme.busy(),
+        ),
+        Publish::Done(Ok(at)) => (format!("published at {}", at.url), theme.ok()),
+        Publish::Done(Err(why)) => (format!("not published: {why}"), theme.error()),
+    };
+    Some(Line::from(vec![
+        label(app, "Publish"),
+        Span::styled(super::text::shown(&text), style),
+    ]))
 }
 
 fn running_text(stage: Stage) -> String {

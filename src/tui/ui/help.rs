@@ -21,8 +21,10 @@ pub const KEYS: &[(&str, &str)] = &[
         "Shift-↑ Shift-↓",
         "scroll the details pane (← → code sideways, focused)",
     ),
-    ("c", "copy the snippet for the current target"),
-    ("y / u", "copy the hash / the URL"),
+    (
+        "c / y / u",
+        "copy the snippet (current target) / the hash / the URL",
+    ),
     ("t", "next snippet target"),
     ("e", "edit this image's URL (kept for next time)"),
     ("b", "set the base URL for this image's folder (kept too)"),
@@ -31,6 +33,10 @@ pub const KEYS: &[(&str, &str)] = &[
     ("/", "filter by name, path or hash prefix"),
     ("r / R", "rehash selected / all"),
     ("v / V", "verify the URL serves the image: selected / all"),
+    (
+        "p / P",
+        "publish ([[publish]], config.toml): selected / folder",
+    ),
     ("w", "write SHA3SUMS for this image's folder"),
     (
         "← → Home End",

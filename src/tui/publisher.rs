@@ -1,0 +1,116 @@
+//! The workbench's `p` / `P`: images published on a worker thread of their
+//! own (one at a time; a large image's parts go in parallel), through
+//! `publish::Destination`, as `gvmi publish` does. Progress and the outcome
+//! come back as `WorkerEvent`s; the record for `snippet`/`verify` is
+//! written here, never on the UI thread.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use crossbeam_channel::{unbounded, Sender};
+
+use super::event::{Event, PublishedAt, WorkerEvent};
+use crate::cancel::CancelToken;
+use crate::caught;
+use crate::config::PublishTo;
+use crate::digest::Sha3Digest;
+use crate::event::JobId;
+use crate::fsmeta::FileStamp;
+use crate::publish::{state, Destination, Wanted};
+
+const PROGRESS_EVERY: Duration = Duration::from_millis(100);
+
+/// One image to publish for one row.
+#[derive(Debug, Clone)]
+pub struct PublishJob {
+    pub id: JobId,
+    pub path: PathBuf,
+    pub to: PublishTo,
+    /// The row's hash, when known (skips a read to compare).
+    pub known: Option<Sha3Digest>,
+    /// The publish records to add to (`publish::state::path()`), if any.
+    pub record_in: Option<PathBuf>,
+    pub token: CancelToken,
+}
+
+/// The thread's inbox.
+pub struct Publisher(Sender<PublishJob>);
+
+impl Publisher {
+    pub fn start(events: Sender<Event>) -> Self {
+        let (tx, rx) = unbounded::<PublishJob>();
+        std::thread::Builder::new()
+            .name("gvmi-publish".into())
+            .spawn(move || {
+                for job in rx {
+                    if !job.token.is_cancelled() {
+                        run(&job, &events);
+                    }
+                }
+            })
+            .expect("spawning the publish worker");
+        Publisher(tx)
+    }
+
+    pub fn publish(&self, job: PublishJob) {
+        let _ = self.0.send(job);
+    }
+}
+
+fn run(job: &PublishJob, tx: &Sender<Event>) {
+    let id = job.id;
+    // A bug on the way becomes this row's error, as verification's do.
+    let result = caught::catch(|| publish(job, tx))
+        .unwrap_or_else(|panic| Err(format!("internal error (a bug in gvmi): {panic}")));
+    let _ = tx.send(Event::Worker(WorkerEvent::Published { id, result }));
+}
+
+fn publish(job: &PublishJob, tx: &Sender<Event>) -> Result<PublishedAt, String> {
+    let to = &job.to;
+    let wanted = Wanted {
+        bucket: String::new(),
+        endpoint: to.endpoint.clone(),
+        region: to.region.clone(),
+        profile: to.profile.clone(),
+        allow_http: false,
+        acl: to.acl.clone(),
+        public_base_url: to.public_base_url.clone(),
+    };
+    let target = Destination::open(&to.to, wanted).map_err(|r| r.message)?;
+    let meta = std::fs::metadata(&job.path).map_err(|e| crate::io_error::message(&e))?;
+    let stamp = FileStamp::of(&meta);
+    let (id, total) = (job.id, stamp.size);
+    let mut last: Option<Instant> = None;
+    let mut progress = |done: u64| {
+        if last.is_none_or(|t| t.elapsed() >= PROGRESS_EVERY) {
+            last = Some(Instant::now());
+            let _ = tx.send(Event::Worker(WorkerEvent::Publishing { id, done, total }));
+        }
+    };
+    let out = target.publish(
+        &job.path,
+        &to.folder,
+        &stamp,
+        job.known,
+        &job.token,
+        &mut progress,
+    );
+    if let Some(file) = &job.record_in {
+        // Not saved is not fatal: the row shows the URL this session anyway.
+        let _ = state::remember_outcomes(file, std::slice::from_ref(&out));
+    }
+    match (out.failure, out.url) {
+        // The fix's first sentence (the bucket policy itself is long).
+        (Some((_, _, why)), _) => Err(
+            match out.fix.as_deref().and_then(|f| f.split(". ").next()) {
+                Some(fix) => format!("{why}: {fix}"),
+                None => why,
+            },
+        ),
+        (None, Some(url)) => Ok(PublishedAt {
+            url,
+            uploaded: out.action == Some(crate::publish::Action::Uploaded),
+        }),
+        (None, None) => Err("no URL for this image".into()),
+    }
+}

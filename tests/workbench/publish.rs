@@ -1,0 +1,162 @@
+//! The workbench's `p` / `P`: which rows a `[[publish]]` covers, the
+//! progress and outcome marks, the row's URL once published; and the
+//! publish worker copying into a folder for real.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::fixture::*;
+use crossbeam_channel::unbounded;
+use gvmi::cancel::CancelToken;
+use gvmi::config::PublishTo;
+use gvmi::publish::state;
+use gvmi::tui::app::Effect;
+use gvmi::tui::event::{Event, PublishedAt, WorkerEvent};
+use gvmi::tui::publisher::PublishJob;
+use gvmi::tui::workers::Workers;
+use gvmi::verify::Options;
+use ratatui::crossterm::event::KeyCode;
+
+fn publish_to(folder: &str, to: &str) -> PublishTo {
+    PublishTo {
+        folder: PathBuf::from(folder),
+        to: to.into(),
+        endpoint: None,
+        public_base_url: Some("https://cdn.example.com/imgs/".into()),
+        profile: None,
+        region: None,
+        acl: None,
+    }
+}
+
+fn jobs(effect: Option<Effect>) -> Vec<PublishJob> {
+    match effect {
+        Some(Effect::Publish(jobs)) => jobs,
+        other => panic!("expected Effect::Publish, got {other:?}"),
+    }
+}
+
+#[test]
+fn p_publishes_the_selected_image_shows_progress_then_sets_its_url() {
+    let mut app = app(120, 40);
+    let id = discover(&mut app, "a.gvmi", 100, 1);
+    finish(&mut app, id, 100, 1, 3);
+    app.take_effects();
+    assert!(press(&mut app, KeyCode::Char('p')).is_none());
+    assert!(app.status.as_deref().unwrap().contains("No [[publish]]"));
+
+    app.config
+        .publishes
+        .push(publish_to("/images", "s3://bkt/imgs"));
+    let jobs = jobs(press(&mut app, KeyCode::Char('p')));
+    assert_eq!(jobs.len(), 1);
+    assert_eq!(jobs[0].path, PathBuf::from("/images/a.gvmi"));
+    assert_eq!(jobs[0].to.to, "s3://bkt/imgs");
+    assert_eq!(jobs[0].known, Some(digest(3)));
+    let job = jobs[0].id;
+    assert!(screen(&app).contains("⇡   0%"), "{}", screen(&app));
+    let (done, total) = (42, 100);
+    app.apply(Event::Worker(WorkerEvent::Publishing {
+        id: job,
+        done,
+        total,
+    }));
+    assert!(screen(&app).contains("⇡  42%"), "{}", screen(&app));
+    let url = "https://cdn.example.com/imgs/a.gvmi".to_string();
+    let at = PublishedAt {
+        url: url.clone(),
+        uploaded: true,
+    };
+    app.apply(Event::Worker(WorkerEvent::Published {
+        id: job,
+        result: Ok(at),
+    }));
+    let text = screen(&app);
+    assert!(text.contains("✓ published"), "{text}");
+    assert_eq!(app.url_for(app.selected_row().unwrap()), Some(url.clone()));
+    assert!(app.status.as_deref().unwrap().contains(&url));
+    press(&mut app, KeyCode::Enter);
+    assert!(screen(&app).contains(&format!("published at {url}")));
+}
+
+#[test]
+fn capital_p_publishes_every_row_under_the_folder_and_a_failure_is_marked() {
+    let mut app = app(120, 40);
+    discover(&mut app, "a.gvmi", 10, 1);
+    discover(&mut app, "sub/b.gvmi", 10, 1);
+    discover(&mut app, "sub/c.gvmi", 10, 1);
+    app.config
+        .publishes
+        .push(publish_to("/images/sub", "file:///srv/www"));
+    let b = row_id(&app, "b.gvmi");
+    app.selected = Some(b);
+    let jobs = jobs(press(&mut app, KeyCode::Char('P')));
+    let mut paths: Vec<_> = jobs.iter().map(|j| j.path.clone()).collect();
+    paths.sort();
+    assert_eq!(
+        paths,
+        [
+            PathBuf::from("/images/sub/b.gvmi"),
+            PathBuf::from("/images/sub/c.gvmi")
+        ]
+    );
+    assert!(jobs.iter().all(|j| j.known.is_none()), "not hashed yet");
+    // A second P while they run starts nothing new.
+    assert!(press(&mut app, KeyCode::Char('P')).is_none());
+    let job = jobs.iter().find(|j| j.path.ends_with("b.gvmi")).unwrap().id;
+    let result = Err("bucket `x` does not exist".to_string());
+    app.apply(Event::Worker(WorkerEvent::Published { id: job, result }));
+    assert!(app.status.as_deref().unwrap().contains("not published"));
+    assert_eq!(app.rows[b].url, None);
+}
+
+#[test]
+fn the_publish_worker_copies_into_a_folder_reports_and_records_the_url() {
+    let src = tempfile::tempdir().unwrap();
+    let web = tempfile::tempdir().unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let image = src.path().join("a.gvmi");
+    std::fs::write(&image, vec![7u8; 3 << 20]).unwrap();
+    let (tx, rx) = unbounded();
+    let workers = Workers::start(tx, Options::default());
+    let mut to = publish_to(
+        src.path().to_str().unwrap(),
+        &format!("file://{}", web.path().display()),
+    );
+    to.public_base_url = None;
+    let record = home.path().join("published.v1.json");
+    workers.publish(PublishJob {
+        id: 9,
+        path: image.clone(),
+        to,
+        known: None,
+        record_in: Some(record.clone()),
+        token: CancelToken::new(),
+    });
+    let result = loop {
+        match rx
+            .recv_timeout(Duration::from_secs(30))
+            .expect("the worker answers")
+        {
+            Event::Worker(WorkerEvent::Published { id: 9, result }) => break result,
+            Event::Worker(WorkerEvent::Publishing { id: 9, total, .. }) => {
+                assert_eq!(total, 3 << 20)
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    };
+    let at = result.unwrap();
+    assert!(at.uploaded);
+    assert!(
+        at.url.starts_with("file://") && at.url.ends_with("/a.gvmi"),
+        "{}",
+        at.url
+    );
+    assert_eq!(
+        std::fs::read(web.path().join("a.gvmi")).unwrap(),
+        std::fs::read(&image).unwrap()
+    );
+    let records = state::load_from(&record);
+    let abs = [std::path::absolute(&image).unwrap()];
+    assert_eq!(records.get(&abs).map(|r| r.url.clone()), Some(at.url));
+}
