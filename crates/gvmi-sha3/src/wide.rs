@@ -128,7 +128,8 @@ pub(crate) fn quickest(candidates: &[Backend]) -> Option<Backend> {
                     start.elapsed()
                 })
                 .min()?;
-            let bytes_per_ns = (wide.lanes() * BLOCKS * RATE) as f64 / best.as_nanos().max(1) as f64;
+            let bytes_per_ns =
+                (wide.lanes() * BLOCKS * RATE) as f64 / best.as_nanos().max(1) as f64;
             Some((b, bytes_per_ns))
         })
         .max_by(|x, y| x.1.total_cmp(&y.1))
