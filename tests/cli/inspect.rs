@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::support::{fixture, gvmi_in, run};
+use crate::support::{fixture, gvmi_in, run, self_test};
 use gvmi::gvmi_format::{inspect_bytes, inspect_file, Inspection};
 
 fn codes(i: &Inspection) -> Vec<&'static str> {
@@ -16,10 +16,6 @@ fn messages(i: &Inspection) -> String {
         .map(ToString::to_string)
         .collect::<Vec<_>>()
         .join("\n")
-}
-
-fn self_test() -> Vec<u8> {
-    std::fs::read(fixture("self-test.gvmi")).expect("the fixtures are in tests/fixtures")
 }
 
 /// A gvmi as gvmkit-build lays it out: squashfs padded to 4 KiB, CRC32 LE, JSON, length.

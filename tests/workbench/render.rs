@@ -5,10 +5,6 @@ use gvmi::hasher::HashFailure;
 use gvmi::tui::event::Event;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-fn press(app: &mut gvmi::tui::app::App, code: KeyCode) {
-    app.on_key(KeyEvent::new(code, KeyModifiers::NONE));
-}
-
 fn three_images(width: u16, height: u16) -> (gvmi::tui::app::App, [usize; 3]) {
     let mut app = app(width, height);
     let a = discover(&mut app, "alpine-3.19-6c1f2b9a0d.gvmi", 3_576_181, 0);
