@@ -337,24 +337,46 @@ fn folder_batch_prints_one_line_per_image_in_order() {
         write(dir.path(), rel, &b);
     }
     let base = s.url("/base/");
-    let (code, out, err) = verify(&[dir.path().to_str().unwrap(), "--base-url", &base, "-j", "3"]);
+    // Paths as `gvmi hash .` prints them.
+    let home = tempfile::tempdir().unwrap();
+    let (code, out, err) = run(gvmi_in(home.path())
+        .args(["verify", "--quiet", ".", "--base-url", &base, "-j", "3"])
+        .cwd(dir.path()));
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines.len(), 4, "{out}\n{err}");
-    assert!(lines[0].starts_with("a.gvmi: OK http://"), "{out}");
+    assert!(lines[0].starts_with("./a.gvmi: OK http://"), "{out}");
     assert!(
-        lines[1].starts_with("b.gvmi: FAILED (hash mismatch)"),
+        lines[1].starts_with("./b.gvmi: FAILED (hash mismatch)"),
         "{out}"
     );
-    assert!(lines[2].starts_with("c.gvmi: FAILED (HEAD 404)"), "{out}");
+    assert!(lines[2].starts_with("./c.gvmi: FAILED (HEAD 404)"), "{out}");
     assert!(
-        lines[3].starts_with("sub/d e.gvmi: OK") && lines[3].ends_with("/sub/d%20e.gvmi"),
+        lines[3].starts_with("./sub/d e.gvmi: OK") && lines[3].ends_with("/sub/d%20e.gvmi"),
         "{out}"
     );
     assert_eq!(code, 1, "the first failure's code (hash mismatch): {err}");
     assert!(
-        err.contains("b.gvmi: the URL serves different bytes"),
+        err.contains("./b.gvmi: the URL serves different bytes"),
         "{err}"
     );
+    let hashed = run(gvmi_in(home.path()).args(["hash", "."]).cwd(dir.path())).1;
+    assert!(hashed.contains("  ./a.gvmi\n"), "{hashed}");
+}
+
+/// A folder without images gets the words `hash`, `inspect` and `snippet`
+/// use, and exit 2.
+#[test]
+fn a_folder_without_images_says_so_as_hash_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().to_str().unwrap();
+    let (code, out, err) = verify(&[folder, "--base-url", "http://127.0.0.1:9/"]);
+    assert_eq!((code, out.as_str()), (2, ""), "{err}");
+    assert_eq!(
+        err,
+        format!("gvmi: {folder}: no *.gvmi images found in this folder\n")
+    );
+    let (_, _, hash_err) = run(gvmi_in(dir.path()).args(["hash", folder]));
+    assert_eq!(err, hash_err);
 }
 
 #[test]

@@ -108,8 +108,8 @@ impl Outcome {
         }
     }
 
-    /// A folder's line for this image (`shown`: its path below the folder),
-    /// and the details for stderr.
+    /// A folder's line for this image (`shown`: its path as discovered, as
+    /// `gvmi hash` prints it), and the details for stderr.
     pub fn batch_text(&self, shown: &Path) -> (String, String) {
         let shown = visible_path(shown);
         let url = visible(self.url.as_deref().unwrap_or("")).into_owned();
