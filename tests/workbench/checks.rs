@@ -153,7 +153,7 @@ fn shift_v_verifies_every_row_with_a_hash_and_url() {
         .status
         .as_deref()
         .unwrap()
-        .contains("1 images without a hash or URL skipped"));
+        .contains("1 image without a hash or URL skipped"));
 }
 
 #[test]

@@ -334,3 +334,55 @@ fn snippets_say_where_the_hash_came_from_or_why_there_is_none() {
         screen(&app)
     );
 }
+
+/// Counts of one are singular: `1 image`, `✗ 1 error`.
+#[test]
+fn counts_of_one_are_singular() {
+    let mut app = app(80, 8);
+    let a = discover(&mut app, "a.gvmi", 10, 0);
+    finish(&mut app, a, 10, 0, 1);
+    app.apply(Event::DiscoveryDone);
+    assert!(screen(&app).contains(" 1 image · "), "{}", screen(&app));
+    let b = discover(&mut app, "b.gvmi", 10, 0);
+    fail(&mut app, b, HashFailure::Io("Permission denied".into()));
+    let text = screen(&app);
+    assert!(
+        text.contains(" 2 images · ") && text.contains("✗ 1 error\n"),
+        "{text}"
+    );
+}
+
+/// Where an OSC 52 copy went, its reason and the snippet's warning, at
+/// 80 columns: every word shown, each line under the message's own start.
+#[test]
+fn a_long_status_wraps_under_its_start_and_keeps_every_word() {
+    let (mut app, [a, ..]) = three_images(80, 24);
+    finish(&mut app, a, 3_576_181, 0, 1);
+    let delivery = gvmi::clipboard::Delivery::Osc52 {
+        sequence: String::new(),
+        why: None,
+    };
+    let message = format!(
+        "⚠ placeholder URL: set one with e or b · yapapi snippet: {} \
+         (no DISPLAY or WAYLAND_DISPLAY set)",
+        delivery.describe()
+    );
+    assert!(message.chars().count() > 160, "needs three lines");
+    app.apply(Event::Status(message.clone()));
+    let text = screen(&app);
+    let start = text.find(" ⚠ placeholder").expect(&text);
+    let lines: Vec<&str> = text[start..].lines().collect();
+    assert_eq!(lines.len(), 3, "{text}");
+    assert!(
+        lines
+            .iter()
+            .all(|l| l.starts_with(' ') && !l.starts_with("  ")),
+        "{text}"
+    );
+    let words: Vec<&str> = lines.iter().flat_map(|l| l.split_whitespace()).collect();
+    assert_eq!(
+        words,
+        message.split_whitespace().collect::<Vec<_>>(),
+        "{text}"
+    );
+}
