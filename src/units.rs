@@ -1,4 +1,4 @@
-//! Human-readable sizes, rates and durations, shared by the CLI and the TUI.
+//! Human-readable sizes, rates, durations and counts, shared by the CLI and the TUI.
 
 use std::time::Duration;
 
@@ -45,9 +45,23 @@ pub fn eta(done: u64, total: u64, elapsed: Duration) -> Option<Duration> {
     Some(Duration::from_secs_f64((total - done) as f64 / rate))
 }
 
+/// `1 image`, `2 images`: a count and its noun (plural by `s`).
+pub fn count(n: usize, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_say_one_without_s() {
+        assert_eq!(count(1, "error"), "1 error");
+        assert_eq!(
+            (count(0, "image"), count(2, "image")),
+            ("0 images".into(), "2 images".into())
+        );
+    }
 
     #[test]
     fn sizes_switch_units_at_1024() {

@@ -50,18 +50,7 @@ pub fn visible_path(path: &Path) -> Cow<'_, str> {
     #[cfg(unix)]
     {
         use std::os::unix::ffi::OsStrExt;
-        let bytes = path.as_os_str().as_bytes();
-        if let Ok(text) = std::str::from_utf8(bytes) {
-            return visible(text);
-        }
-        let mut out = String::with_capacity(bytes.len() + 8);
-        for chunk in bytes.utf8_chunks() {
-            push_visible(&mut out, chunk.valid());
-            for b in chunk.invalid() {
-                let _ = write!(out, "\\x{b:02x}");
-            }
-        }
-        Cow::Owned(out)
+        visible_bytes(path.as_os_str().as_bytes())
     }
     #[cfg(not(unix))]
     {
@@ -70,6 +59,22 @@ pub fn visible_path(path: &Path) -> Cow<'_, str> {
             Cow::Owned(text) => Cow::Owned(visible(&text).into_owned()),
         }
     }
+}
+
+/// Bytes for people (a file's magic, a name's raw bytes): [`visible`], and
+/// the bytes that are not UTF-8 as `\xNN`.
+pub fn visible_bytes(bytes: &[u8]) -> Cow<'_, str> {
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return visible(text);
+    }
+    let mut out = String::with_capacity(bytes.len() + 8);
+    for chunk in bytes.utf8_chunks() {
+        push_visible(&mut out, chunk.valid());
+        for b in chunk.invalid() {
+            let _ = write!(out, "\\x{b:02x}");
+        }
+    }
+    Cow::Owned(out)
 }
 
 fn push_visible(out: &mut String, text: &str) {

@@ -92,6 +92,12 @@ impl CacheSession {
             );
         }
         if self.verbose {
+            let keccak = crate::sha3_fast::Backend::active();
+            eprintln!(
+                "gvmi: keccak: {} ({} file(s) per worker at once)",
+                keccak.name(),
+                keccak.lanes()
+            );
             eprintln!(
                 "gvmi: cache: {} from the cache, {} hashed ({} bytes), {pruned} pruned{}",
                 self.hits,

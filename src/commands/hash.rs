@@ -9,6 +9,7 @@ use anyhow::Context;
 use serde::Serialize;
 
 use super::cached::CacheSession;
+use super::json::{self, PathFields};
 use super::ordered::InOrder;
 use super::out::{warn, write_stdout};
 use super::watching::Watching;
@@ -226,11 +227,8 @@ fn render(
 
 #[derive(Serialize)]
 struct JsonRecord<'a> {
-    /// The name as text; bytes that are not UTF-8 become U+FFFD...
-    path: String,
-    /// ...so then the exact bytes are here too, base64 (standard, padded).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    path_bytes: Option<String>,
+    #[serde(flatten)]
+    path: PathFields,
     size: Option<u64>,
     mtime: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -247,26 +245,14 @@ fn json_line(
     buf: &mut Vec<u8>,
 ) -> anyhow::Result<()> {
     let record = JsonRecord {
-        path: path.to_string_lossy().into_owned(),
-        path_bytes: lossless_bytes(path),
+        path: PathFields::of(Some(path)),
         size: stamp.map(|s| s.size),
         mtime: stamp.and_then(|s| s.mtime).map(rfc3339),
         sha3_224: hashed.map(|h| h.digest.to_hex()),
         error,
     };
-    serde_json::to_writer(&mut *buf, &record)?;
-    buf.push(b'\n');
+    buf.extend_from_slice(json::line(&record)?.as_bytes());
     Ok(())
-}
-
-/// The path's bytes in base64 when its text form is lossy (not UTF-8), so
-/// two different names never become the same record.
-pub(super) fn lossless_bytes(path: &Path) -> Option<String> {
-    use base64::Engine as _;
-    let bytes = path_bytes(path);
-    std::str::from_utf8(&bytes)
-        .is_err()
-        .then(|| base64::engine::general_purpose::STANDARD.encode(&bytes))
 }
 
 fn rfc3339(t: SystemTime) -> String {

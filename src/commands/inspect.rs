@@ -5,6 +5,7 @@
 //! not be read, a folder held none (or usage error).
 
 use std::fmt::Write as _;
+use std::path::Path;
 use std::process::ExitCode;
 
 use crate::cli::InspectArgs;
@@ -13,6 +14,7 @@ use crate::gvmi_format::{self, report, Inspection};
 use crate::io_error;
 use crate::visible::{visible, visible_path};
 
+use super::json::{self, PathFields};
 use super::out::{warn, write_stdout};
 
 pub fn run(args: &InspectArgs) -> anyhow::Result<ExitCode> {
@@ -52,7 +54,7 @@ pub fn run(args: &InspectArgs) -> anyhow::Result<ExitCode> {
         };
         invalid |= !inspection.is_valid();
         let text = if args.json {
-            json_line(&path.to_string_lossy(), &inspection)?
+            json_line(path, &inspection)?
         } else {
             human(&shown, &inspection)
         };
@@ -67,13 +69,13 @@ pub fn run(args: &InspectArgs) -> anyhow::Result<ExitCode> {
     }))
 }
 
-fn json_line(path: &str, inspection: &Inspection) -> anyhow::Result<String> {
+fn json_line(path: &Path, inspection: &Inspection) -> anyhow::Result<String> {
     let mut value = serde_json::to_value(inspection)?;
     if let Some(map) = value.as_object_mut() {
-        map.insert("path".into(), path.into());
+        PathFields::of(Some(path)).insert_into(map);
         map.insert("valid".into(), inspection.is_valid().into());
     }
-    Ok(format!("{value}\n"))
+    Ok(json::line(&value)?)
 }
 
 /// The human report: a verdict line, the fields, then each defect; `path`

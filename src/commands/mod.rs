@@ -6,6 +6,7 @@ pub mod check;
 pub mod completions;
 pub mod hash;
 pub mod inspect;
+mod json;
 pub mod man;
 mod ordered;
 mod out;

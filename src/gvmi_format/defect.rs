@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::visible::visible_bytes;
+
 /// One defect of an image. An image with none is valid.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Defect {
@@ -73,15 +75,6 @@ impl Defect {
     }
 }
 
-/// Bytes as text a terminal can show safely: printable ASCII kept, the rest escaped.
-pub fn escape_bytes(bytes: &[u8]) -> String {
-    bytes
-        .iter()
-        .flat_map(|&b| std::ascii::escape_default(b))
-        .map(char::from)
-        .collect()
-}
-
 impl fmt::Display for Defect {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -89,7 +82,7 @@ impl fmt::Display for Defect {
             Self::NotSquashfs { magic } => write!(
                 f,
                 "not a squashfs: the file starts with \"{}\", not \"hsqs\"; this is not a VM image",
-                escape_bytes(magic)
+                visible_bytes(magic)
             ),
             Self::SuperblockTruncated { size } => write!(
                 f,
@@ -124,7 +117,7 @@ impl fmt::Display for Defect {
                 f,
                 "no metadata trailer: the last 8 bytes (\"{}\") are not the 8-digit metadata \
                  length (truncated, or not written by gvmkit-build)",
-                escape_bytes(tail)
+                visible_bytes(tail)
             ),
             Self::LengthTooLarge { length, size } => write!(
                 f,

@@ -2,10 +2,13 @@
 //! snippet (hash, URL, file name) passes through here, so a hostile name
 //! cannot end the literal or change the code around it.
 //!
-//! All three escapers emit pure ASCII: non-ASCII becomes `\u` escapes, which
-//! also neutralises look-alike and bidi-control characters (Trojan Source).
+//! All three literal escapers emit pure ASCII: non-ASCII becomes `\u`
+//! escapes, which also neutralises look-alike and bidi-control characters
+//! (Trojan Source). Comment text goes through the one sanitizer instead.
 
 use std::fmt::Write;
+
+use crate::visible::visible;
 
 /// A double-quoted Python `str` literal (not an f-string, so `{` is inert).
 pub fn python_str(s: &str) -> String {
@@ -29,19 +32,14 @@ pub fn yaml_str(s: &str) -> String {
     python_str(s)
 }
 
-/// Text for a one-line comment: line breaks and other control or
-/// non-ASCII characters would end the comment or hide code, so they become
-/// visible `\u{..}` escapes; everything else is kept as is.
+/// Text for a one-line comment (`#` in Python and YAML, `//` in
+/// JavaScript): the one sanitizer, [`visible`]. It escapes every character
+/// that ends a line in these languages (LF, CR, and NEL, U+2028, U+2029)
+/// with the other controls and the bidi and zero-width characters, so a
+/// name can neither leave the comment nor hide code; letters beyond ASCII
+/// (`é`) stay as they are.
 pub fn comment_text(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if c.is_ascii_graphic() || c == ' ' {
-            out.push(c);
-        } else {
-            let _ = write!(out, "\\u{{{:x}}}", c as u32);
-        }
-    }
-    out
+    visible(s).into_owned()
 }
 
 /// Shared by all three: `"`, `\`, `$` and ASCII controls get the escapes the
@@ -92,7 +90,15 @@ mod tests {
 
     #[test]
     fn comment_text_keeps_one_line() {
-        assert_eq!(comment_text("a b\nc\u{202e}é"), r"a b\u{a}c\u{202e}\u{e9}");
+        assert_eq!(comment_text("a b\nc\u{202e}é"), r"a b\nc\u{202e}é");
         assert_eq!(comment_text("plain-name_1.gvmi"), "plain-name_1.gvmi");
+        // Every line terminator of Python, JavaScript and YAML is escaped.
+        for end in ["\n", "\r", "\u{85}", "\u{2028}", "\u{2029}", "\x0b", "\x0c"] {
+            let text = comment_text(&format!("a{end}b"));
+            assert!(
+                text.chars().all(|c| c == '\\' || c.is_ascii_graphic()),
+                "{text}"
+            );
+        }
     }
 }

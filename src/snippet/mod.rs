@@ -29,12 +29,20 @@ pub struct SnippetInput {
     /// Size in bytes, when the file is at hand (not with a bare `--hash`).
     pub size: Option<u64>,
     pub hash: Sha3Digest,
-    /// Where the hash came from, completing "SHA3-224 …", e.g. "computed by gvmi".
+    /// Where the hash came from, completing "SHA3-224 …": [`HASHED_BY_GVMI`]
+    /// or [`GIVEN_HASH`].
     pub hash_source: String,
     /// Where providers download the image; `None` puts a placeholder in.
     pub url: Option<String>,
     pub resources: Resources,
 }
+
+/// The snippet's provenance for a hash gvmi computed itself, the words
+/// `gvmi snippet` and the workbench's `c` share.
+pub const HASHED_BY_GVMI: &str = "computed by gvmi";
+
+/// The provenance for a hash given on the command line (`--hash`).
+pub const GIVEN_HASH: &str = "given with --hash";
 
 impl SnippetInput {
     /// The URL, or an obvious placeholder naming the file.

@@ -241,7 +241,8 @@ impl App {
         Shape {
             size: self.size,
             show_details: self.show_details,
-            status_chars: self.status.as_ref().map_or(0, |s| s.chars().count()),
+            status_lines: (self.status.as_deref())
+                .map_or(0, |s| layout::status_lines(s, self.size.0).len()),
             typing: self.mode != Mode::Normal,
         }
     }

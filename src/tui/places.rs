@@ -33,6 +33,12 @@ impl Places {
         }
     }
 
+    /// Whether rows come from more than one root (then the Folder column
+    /// is what tells same-named images apart).
+    pub fn several(&self) -> bool {
+        self.seen.len() > 1
+    }
+
     /// The Folder column: the folder below the root, prefixed with the
     /// root's label when several roots are shown.
     pub fn folder_text(&self, row: &Row) -> String {

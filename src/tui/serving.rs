@@ -9,6 +9,7 @@ use super::saved_urls::{SavedUrls, UrlChange};
 use super::workers::VerifyJob;
 use crate::image_url;
 use crate::snippet::{self, SnippetInput};
+use crate::units::count;
 use crate::url_choice::{self, UrlChoice};
 use crate::verify::Expected;
 
@@ -63,15 +64,16 @@ impl App {
 
     /// The snippet for the current target, or why there is none yet.
     pub fn snippet_for(&self, row: &Row) -> Result<String, String> {
-        let hash = *row
-            .state
-            .digest()
-            .ok_or("available once the hash is known")?;
+        let hash = match &row.state {
+            // Waiting would be a false promise: this file gets no hash.
+            RowState::Failed(why) => return Err(format!("this file cannot be hashed: {why}")),
+            state => *state.digest().ok_or("available once the hash is known")?,
+        };
         let input = SnippetInput {
             file_name: row.name(),
             size: row.size,
             hash,
-            hash_source: "computed by gvmi".into(),
+            hash_source: snippet::HASHED_BY_GVMI.into(),
             url: self.url_for(row),
             resources: self.resources.clone(),
         };
@@ -204,8 +206,12 @@ impl App {
                 "Nothing to verify: this image needs a hash and a URL (press e or b).".into()
             }
             (0, n) => format!("Nothing to verify: {n} images lack a hash or a URL."),
-            (n, 0) => format!("Verifying {n} URL{}…", if n == 1 { "" } else { "s" }),
-            (n, s) => format!("Verifying {n} URLs; {s} images without a hash or URL skipped."),
+            (n, 0) => format!("Verifying {}…", count(n, "URL")),
+            (n, s) => format!(
+                "Verifying {}; {} without a hash or URL skipped.",
+                count(n, "URL"),
+                count(s, "image")
+            ),
         });
         (!jobs.is_empty()).then_some(Effect::Verify(jobs))
     }

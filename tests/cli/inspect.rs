@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::support::{fixture, gvmi_in, run};
+use crate::support::{fixture, gvmi_in, run, self_test};
 use gvmi::gvmi_format::{inspect_bytes, inspect_file, Inspection};
 
 fn codes(i: &Inspection) -> Vec<&'static str> {
@@ -16,10 +16,6 @@ fn messages(i: &Inspection) -> String {
         .map(ToString::to_string)
         .collect::<Vec<_>>()
         .join("\n")
-}
-
-fn self_test() -> Vec<u8> {
-    std::fs::read(fixture("self-test.gvmi")).expect("the fixtures are in tests/fixtures")
 }
 
 /// A gvmi as gvmkit-build lays it out: squashfs padded to 4 KiB, CRC32 LE, JSON, length.
@@ -312,6 +308,15 @@ fn squashfs_header_defects() {
     let i = inspect_bytes(&magic);
     assert_eq!(codes(&i), ["not-squashfs"]);
     assert!(messages(&i).contains("starts with \"\\x7fELF\""));
+    // Shown as every other text from a file is (`gvmi::visible`): ESC as
+    // `\e`, a byte that is not UTF-8 as `\x9e`, letters as they are.
+    magic[..4].copy_from_slice(b"\x1b\x9e\xc3\xa9");
+    let i = inspect_bytes(&magic);
+    assert!(
+        messages(&i).contains("starts with \"\\e\\x9eé\""),
+        "{}",
+        messages(&i)
+    );
 }
 
 /// xorshift64*: deterministic, so a failure reproduces.

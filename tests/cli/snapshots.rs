@@ -11,7 +11,7 @@ fn alpine(url: Option<&str>, resources: Resources) -> SnippetInput {
         file_name: "alpine.gvmi".into(),
         size: Some(3_620_864),
         hash: ALPINE_HASH.parse().unwrap(),
-        hash_source: "computed by gvmi from the file".into(),
+        hash_source: gvmi::snippet::HASHED_BY_GVMI.into(),
         url: url.map(str::to_string),
         resources,
     }

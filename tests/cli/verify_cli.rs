@@ -2,6 +2,7 @@
 //! published URL goes wrong gets its own message and exit code.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::support::http_server::{closed_port, Route, Server};
@@ -293,18 +294,25 @@ fn check(case: &Case, server: &Server) -> Option<String> {
     })
 }
 
-/// Every case, run at once (most of them wait on the network), every
-/// failure reported together.
+/// Every case, a few at a time (most of them wait on the network; all at
+/// once would starve the timed ones on a busy machine), every failure
+/// reported together.
 #[test]
 fn every_way_a_url_goes_wrong_has_its_exit_code_and_words() {
     let server = server();
+    let next = AtomicUsize::new(0);
+    let worker = || {
+        let mut failures = Vec::new();
+        while let Some(case) = CASES.get(next.fetch_add(1, Ordering::Relaxed)) {
+            failures.extend(check(case, &server));
+        }
+        failures
+    };
     let failures: Vec<String> = std::thread::scope(|scope| {
-        let runs: Vec<_> = CASES
-            .iter()
-            .map(|case| scope.spawn(|| check(case, &server)))
-            .collect();
-        runs.into_iter()
-            .filter_map(|run| run.join().unwrap())
+        let workers: Vec<_> = (0..4).map(|_| scope.spawn(worker)).collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap())
             .collect()
     });
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
@@ -329,24 +337,46 @@ fn folder_batch_prints_one_line_per_image_in_order() {
         write(dir.path(), rel, &b);
     }
     let base = s.url("/base/");
-    let (code, out, err) = verify(&[dir.path().to_str().unwrap(), "--base-url", &base, "-j", "3"]);
+    // Paths as `gvmi hash .` prints them.
+    let home = tempfile::tempdir().unwrap();
+    let (code, out, err) = run(gvmi_in(home.path())
+        .args(["verify", "--quiet", ".", "--base-url", &base, "-j", "3"])
+        .cwd(dir.path()));
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines.len(), 4, "{out}\n{err}");
-    assert!(lines[0].starts_with("a.gvmi: OK http://"), "{out}");
+    assert!(lines[0].starts_with("./a.gvmi: OK http://"), "{out}");
     assert!(
-        lines[1].starts_with("b.gvmi: FAILED (hash mismatch)"),
+        lines[1].starts_with("./b.gvmi: FAILED (hash mismatch)"),
         "{out}"
     );
-    assert!(lines[2].starts_with("c.gvmi: FAILED (HEAD 404)"), "{out}");
+    assert!(lines[2].starts_with("./c.gvmi: FAILED (HEAD 404)"), "{out}");
     assert!(
-        lines[3].starts_with("sub/d e.gvmi: OK") && lines[3].ends_with("/sub/d%20e.gvmi"),
+        lines[3].starts_with("./sub/d e.gvmi: OK") && lines[3].ends_with("/sub/d%20e.gvmi"),
         "{out}"
     );
     assert_eq!(code, 1, "the first failure's code (hash mismatch): {err}");
     assert!(
-        err.contains("b.gvmi: the URL serves different bytes"),
+        err.contains("./b.gvmi: the URL serves different bytes"),
         "{err}"
     );
+    let hashed = run(gvmi_in(home.path()).args(["hash", "."]).cwd(dir.path())).1;
+    assert!(hashed.contains("  ./a.gvmi\n"), "{hashed}");
+}
+
+/// A folder without images gets the words `hash`, `inspect` and `snippet`
+/// use, and exit 2.
+#[test]
+fn a_folder_without_images_says_so_as_hash_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().to_str().unwrap();
+    let (code, out, err) = verify(&[folder, "--base-url", "http://127.0.0.1:9/"]);
+    assert_eq!((code, out.as_str()), (2, ""), "{err}");
+    assert_eq!(
+        err,
+        format!("gvmi: {folder}: no *.gvmi images found in this folder\n")
+    );
+    let (_, _, hash_err) = run(gvmi_in(dir.path()).args(["hash", folder]));
+    assert_eq!(err, hash_err);
 }
 
 #[test]

@@ -103,7 +103,11 @@ fn take_over(display: &str, text: &str) {
 #[test]
 fn copied_snippet_outlives_gvmi() {
     let tools = have_tool("Xvfb") || Path::new("/usr/bin/Xvfb").exists();
-    if !available(tools && have_tool("xclip"), "Xvfb and xclip", INSTALL_ONE) {
+    if !available(
+        tools && have_tool("xclip"),
+        "Xvfb and xclip",
+        &apt("xvfb xclip"),
+    ) {
         return;
     }
     let _turn = x_turn();
@@ -156,7 +160,11 @@ fn display_addresses_are_read_from_display() {
 #[test]
 fn clipboard_server_ends_when_its_display_goes_away() {
     let tools = have_tool("Xvfb") || Path::new("/usr/bin/Xvfb").exists();
-    if !available(tools && have_tool("xclip"), "Xvfb and xclip", INSTALL_ONE) {
+    if !available(
+        tools && have_tool("xclip"),
+        "Xvfb and xclip",
+        &apt("xvfb xclip"),
+    ) {
         return;
     }
     let _turn = x_turn();

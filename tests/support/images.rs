@@ -17,6 +17,11 @@ pub fn fixture(name: &str) -> PathBuf {
     repo().join("tests/fixtures").join(name)
 }
 
+/// The bytes of `tests/fixtures/self-test.gvmi`.
+pub fn self_test() -> Vec<u8> {
+    std::fs::read(fixture("self-test.gvmi")).expect("the fixtures are in tests/fixtures")
+}
+
 /// Serves `file` at `/img/<its name>` on 127.0.0.1 (HEAD and GET, like a
 /// static file server); every other path is 404. Returns the port.
 pub fn serve_file(file: &Path) -> u16 {

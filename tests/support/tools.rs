@@ -5,13 +5,16 @@
 //! A skip must be seen: libtest captures `eprintln!` of passing tests, so the
 //! line is written to the process's stderr directly, past the capture, and
 //! shows in plain `cargo test` output as
-//! `SKIPPED <test>: <what> is missing — <how to install>`.
+//! `SKIPPED <test>: <what> not found — <how to get it>`, once per test and
+//! missing thing (a test that asks in a loop says it once).
 //! Under `CI=true` a missing tool is a failure: `.ci/run` installs them all.
 
+use std::collections::HashSet;
 use std::ffi::OsStr;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use super::images::repo;
 use super::run::tool;
@@ -19,31 +22,55 @@ use super::run::tool;
 /// How to get every tool the tests use, said once.
 pub const INSTALL_ALL: &str = "`sudo .ci/install-tools` installs every tool the tests use";
 
-/// How to get one tool.
-pub const INSTALL_ONE: &str = "install it (see README, \"Running the tests\")";
+/// How to get the SDK environments (which need python3-venv and npm, as
+/// `.ci/install-tools` installs them first).
+pub const SDK_SETUP: &str = "run tests/sdk/setup.sh (it needs python3-venv, node and npm), \
+                             or `sudo .ci/install-tools` for all of it";
 
-/// How to get the SDK environments.
-pub const SDK_SETUP: &str = "run tests/sdk/setup.sh";
+/// How to get a Debian/Ubuntu package (or packages, space-separated).
+pub fn apt(packages: &str) -> String {
+    format!("`sudo apt-get install {packages}`, or {INSTALL_ALL}")
+}
+
+/// The Debian package that has the executable `name`.
+fn package_of(name: &str) -> &str {
+    match name {
+        "sha3sum" => "libdigest-sha3-perl",
+        "sha256sum" => "coreutils",
+        "Xvfb" => "xvfb",
+        "node" => "nodejs",
+        "mksquashfs" => "squashfs-tools",
+        other => other,
+    }
+}
 
 pub fn in_ci() -> bool {
     std::env::var("CI").is_ok_and(|v| v == "true")
 }
 
 /// The skip rule. True when the test may go on. When `present` is false:
-/// under `CI=true` panics; otherwise prints a visible SKIPPED line and
-/// returns false.
+/// under `CI=true` panics; otherwise prints a visible SKIPPED line (once
+/// per test and `what`) and returns false.
 pub fn available(present: bool, what: &str, how: &str) -> bool {
+    static SAID: Mutex<Option<HashSet<(String, String)>>> = Mutex::new(None);
     if present {
         return true;
     }
     if in_ci() {
-        panic!("{what} is missing, and CI=true requires it ({how})");
+        panic!("{what} not found, and CI=true requires it: {how}");
     }
     let thread = std::thread::current();
-    let test = thread.name().unwrap_or("a test");
+    let test = thread.name().unwrap_or("a test").to_owned();
+    let mut said = SAID.lock().unwrap_or_else(|e| e.into_inner());
+    if !said
+        .get_or_insert_with(HashSet::new)
+        .insert((test.clone(), what.to_owned()))
+    {
+        return false;
+    }
     // Written past libtest's capture on purpose (see the module comment),
     // in one write so that it never interleaves with libtest's own lines.
-    let line = format!("SKIPPED {test}: {what} is missing — {how}; {INSTALL_ALL}\n");
+    let line = format!("SKIPPED {test}: {what} not found — {how}\n");
     let _ = std::io::stderr().write_all(line.as_bytes());
     false
 }
@@ -53,7 +80,7 @@ pub fn require_tool(name: &str) -> bool {
     available(
         have_tool(name),
         &format!("the external tool `{name}`"),
-        INSTALL_ONE,
+        &apt(package_of(name)),
     )
 }
 

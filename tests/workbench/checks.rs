@@ -5,8 +5,8 @@
 use std::time::Duration;
 
 use crate::fixture::*;
-use crate::support;
 use crate::support::http_server::{Route, Server};
+use crate::support::{self, self_test};
 use crossbeam_channel::unbounded;
 use gvmi::cancel::CancelToken;
 use gvmi::event::JobId;
@@ -17,11 +17,7 @@ use gvmi::tui::event::WorkerEvent;
 use gvmi::tui::rows::RowId;
 use gvmi::tui::workers::{VerifyJob, Workers};
 use gvmi::verify::{Expected, Failure, Options, Stage, Verified};
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-
-fn press(app: &mut App, code: KeyCode) -> Option<Effect> {
-    app.on_key(KeyEvent::new(code, KeyModifiers::NONE))
-}
+use ratatui::crossterm::event::KeyCode;
 
 /// Hashes a discovered row and answers its inspection request with `bytes`' inspection.
 fn hashed_and_inspected(app: &mut App, name: &str, seed: u8, bytes: &[u8]) -> RowId {
@@ -48,10 +44,6 @@ fn verify_jobs(effect: Option<Effect>) -> Vec<VerifyJob> {
 fn check(app: &mut App, id: JobId, event: WorkerEvent) {
     let _ = id;
     app.apply(Event::Worker(event));
-}
-
-fn self_test() -> Vec<u8> {
-    std::fs::read(support::fixture("self-test.gvmi")).unwrap()
 }
 
 #[test]
@@ -161,7 +153,7 @@ fn shift_v_verifies_every_row_with_a_hash_and_url() {
         .status
         .as_deref()
         .unwrap()
-        .contains("1 images without a hash or URL skipped"));
+        .contains("1 image without a hash or URL skipped"));
 }
 
 #[test]

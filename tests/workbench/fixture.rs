@@ -10,10 +10,11 @@ use gvmi::discover::Found;
 use gvmi::event::{JobEvent, JobId};
 use gvmi::fsmeta::FileStamp;
 use gvmi::hasher::{HashFailure, Hashed};
-use gvmi::tui::app::{App, JobIds};
+use gvmi::tui::app::{App, Effect, JobIds};
 use gvmi::tui::event::Event;
 use gvmi::tui::rows::{Row, RowId};
 use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 
 pub const MTIME_SECS: u64 = 1_795_000_000;
@@ -125,4 +126,9 @@ pub fn screen(app: &App) -> String {
         out.push('\n');
     }
     out
+}
+
+/// A key press, as the terminal would deliver it.
+pub fn press(app: &mut App, code: KeyCode) -> Option<Effect> {
+    app.on_key(KeyEvent::new(code, KeyModifiers::NONE))
 }

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use crate::fixture::*;
-use crate::support;
+use crate::support::self_test;
 use gvmi::digest::Sha3Digest;
 use gvmi::event::JobId;
 use gvmi::gvmi_format::inspect_bytes;
@@ -17,15 +17,7 @@ use gvmi::tui::findings::UrlCheck;
 use gvmi::tui::rows::{Listed, RowId};
 use gvmi::verify::Verified;
 use gvmi::watch::Change;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-
-fn press(app: &mut App, code: KeyCode) -> Option<Effect> {
-    app.on_key(KeyEvent::new(code, KeyModifiers::NONE))
-}
-
-fn self_test() -> Vec<u8> {
-    std::fs::read(support::fixture("self-test.gvmi")).unwrap()
-}
+use ratatui::crossterm::event::KeyCode;
 
 /// Answers every inspection the app asked for with `bytes`' inspection.
 fn inspect_all(app: &mut App, bytes: &[u8]) {

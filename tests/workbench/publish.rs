@@ -10,16 +10,12 @@ use crossbeam_channel::unbounded;
 use gvmi::cancel::CancelToken;
 use gvmi::config::PublishTo;
 use gvmi::publish::state;
-use gvmi::tui::app::{App, Effect};
+use gvmi::tui::app::Effect;
 use gvmi::tui::event::{Event, PublishedAt, WorkerEvent};
 use gvmi::tui::publisher::PublishJob;
 use gvmi::tui::workers::Workers;
 use gvmi::verify::Options;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-
-fn press(app: &mut App, code: KeyCode) -> Option<Effect> {
-    app.on_key(KeyEvent::new(code, KeyModifiers::NONE))
-}
+use ratatui::crossterm::event::KeyCode;
 
 fn publish_to(folder: &str, to: &str) -> PublishTo {
     PublishTo {

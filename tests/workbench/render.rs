@@ -5,10 +5,6 @@ use gvmi::hasher::HashFailure;
 use gvmi::tui::event::Event;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-fn press(app: &mut gvmi::tui::app::App, code: KeyCode) {
-    app.on_key(KeyEvent::new(code, KeyModifiers::NONE));
-}
-
 fn three_images(width: u16, height: u16) -> (gvmi::tui::app::App, [usize; 3]) {
     let mut app = app(width, height);
     let a = discover(&mut app, "alpine-3.19-6c1f2b9a0d.gvmi", 3_576_181, 0);
@@ -248,12 +244,10 @@ fn unsafe_characters_in_names_and_urls_are_shown_escaped() {
     assert!(text.contains("filter: \\u{202e}"), "{text}");
 }
 
-/// Two folder arguments holding images of the same name: the Folder
-/// column names each row's root, so the rows can be told apart.
-#[test]
-fn two_roots_with_same_named_images_are_told_apart() {
+/// Two folder arguments, each holding `app.gvmi` and `tools/app.gvmi`.
+fn two_roots(width: u16, height: u16) -> gvmi::tui::app::App {
     use gvmi::discover::Found;
-    let mut app = app(120, 9);
+    let mut app = app(width, height);
     for (n, root) in ["/srv/alpha", "/srv/beta"].into_iter().enumerate() {
         for (m, rel) in ["app.gvmi", "tools/app.gvmi"].into_iter().enumerate() {
             let root = std::path::PathBuf::from(root);
@@ -268,7 +262,14 @@ fn two_roots_with_same_named_images_are_told_apart() {
         }
     }
     app.apply(Event::DiscoveryDone);
-    let text = screen(&app);
+    app
+}
+
+/// Two folder arguments holding images of the same name: the Folder
+/// column names each row's root, so the rows can be told apart.
+#[test]
+fn two_roots_with_same_named_images_are_told_apart() {
+    let text = screen(&two_roots(120, 9));
     for folder in ["alpha ", "alpha/tools", "beta ", "beta/tools"] {
         assert!(
             text.lines()
@@ -277,4 +278,111 @@ fn two_roots_with_same_named_images_are_told_apart() {
         );
     }
     insta::assert_snapshot!(text);
+}
+
+/// The same at 80×24, where one root alone has no Folder column: with
+/// several roots it stays, narrower, and each row still names its root.
+#[test]
+fn two_roots_at_80_columns_keep_a_folder_column() {
+    let text = screen(&two_roots(80, 24));
+    assert!(text.contains("Folder"), "{text}");
+    let rows: Vec<&str> = text.lines().filter(|l| l.contains("app.gvmi")).collect();
+    assert_eq!(rows.len(), 4, "{text}");
+    for root in ["alpha", "beta"] {
+        assert_eq!(
+            rows.iter().filter(|l| l.contains(root)).count(),
+            2,
+            "{root}:\n{text}"
+        );
+    }
+    insta::assert_snapshot!(text);
+}
+
+/// A hashed row's snippet says where its hash came from in `gvmi snippet`'s
+/// words; an error row's details and `c` say it can never have one (not
+/// "once the hash is known"), and why.
+#[test]
+fn snippets_say_where_the_hash_came_from_or_why_there_is_none() {
+    let (mut app, [a, ..]) = three_images(100, 30);
+    problem(&mut app, "pipe.gvmi", "not a regular file (FIFO)");
+    finish(&mut app, a, 3_576_181, 0, 1);
+    app.apply(Event::DiscoveryDone);
+    let about = "# Golem VM image alpine-3.19-6c1f2b9a0d.gvmi, 3.4 MiB, \
+                 SHA3-224 computed by gvmi";
+    assert!(
+        snippet_lines(&app).iter().any(|l| l == about),
+        "{:?}",
+        snippet_lines(&app)
+    );
+    for _ in 0..app.rows.len() {
+        if app.selected_row().is_some_and(|r| r.name() == "pipe.gvmi") {
+            break;
+        }
+        press(&mut app, KeyCode::Down);
+    }
+    press(&mut app, KeyCode::Enter);
+    let text = screen(&app);
+    let why = "this file cannot be hashed: not a regular file (FIFO)";
+    assert!(
+        text.contains(why) && !text.contains("once the hash"),
+        "{text}"
+    );
+    press(&mut app, KeyCode::Char('c'));
+    assert!(
+        screen(&app).contains(&format!("No snippet: {why}")),
+        "{}",
+        screen(&app)
+    );
+}
+
+/// Counts of one are singular: `1 image`, `✗ 1 error`.
+#[test]
+fn counts_of_one_are_singular() {
+    let mut app = app(80, 8);
+    let a = discover(&mut app, "a.gvmi", 10, 0);
+    finish(&mut app, a, 10, 0, 1);
+    app.apply(Event::DiscoveryDone);
+    assert!(screen(&app).contains(" 1 image · "), "{}", screen(&app));
+    let b = discover(&mut app, "b.gvmi", 10, 0);
+    fail(&mut app, b, HashFailure::Io("Permission denied".into()));
+    let text = screen(&app);
+    assert!(
+        text.contains(" 2 images · ") && text.contains("✗ 1 error\n"),
+        "{text}"
+    );
+}
+
+/// Where an OSC 52 copy went, its reason and the snippet's warning, at
+/// 80 columns: every word shown, each line under the message's own start.
+#[test]
+fn a_long_status_wraps_under_its_start_and_keeps_every_word() {
+    let (mut app, [a, ..]) = three_images(80, 24);
+    finish(&mut app, a, 3_576_181, 0, 1);
+    let delivery = gvmi::clipboard::Delivery::Osc52 {
+        sequence: String::new(),
+        why: None,
+    };
+    let message = format!(
+        "⚠ placeholder URL: set one with e or b · yapapi snippet: {} \
+         (no DISPLAY or WAYLAND_DISPLAY set)",
+        delivery.describe()
+    );
+    assert!(message.chars().count() > 160, "needs three lines");
+    app.apply(Event::Status(message.clone()));
+    let text = screen(&app);
+    let start = text.find(" ⚠ placeholder").expect(&text);
+    let lines: Vec<&str> = text[start..].lines().collect();
+    assert_eq!(lines.len(), 3, "{text}");
+    assert!(
+        lines
+            .iter()
+            .all(|l| l.starts_with(' ') && !l.starts_with("  ")),
+        "{text}"
+    );
+    let words: Vec<&str> = lines.iter().flat_map(|l| l.split_whitespace()).collect();
+    assert_eq!(
+        words,
+        message.split_whitespace().collect::<Vec<_>>(),
+        "{text}"
+    );
 }

@@ -6,10 +6,6 @@ use gvmi::tui::event::Event;
 use gvmi::tui::rows::{RowState, SortKey};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-fn press(app: &mut App, code: KeyCode) -> Option<Effect> {
-    app.on_key(KeyEvent::new(code, KeyModifiers::NONE))
-}
-
 fn names(app: &App) -> Vec<String> {
     app.view.iter().map(|&i| app.rows[i].name()).collect()
 }

@@ -11,9 +11,9 @@
 //!   correctness and speed apart from the instruction set's;
 //! - `bmi`: that sponge compiled with BMI1 + BMI2 (`andn` for chi, `rorx`
 //!   for the rotations), entered only when the CPU has them;
-//! - `avx2`, `avx512`: [`WideSponge`], 4 or 8 independent sponges in the
-//!   lanes of vector registers (`rounds.rs` holds the permutation once,
-//!   `avx2.rs` / `avx512.rs` its two builds; blocks enter through a
+//! - `avx2`, `avx512vl`, `avx512`: [`WideSponge`], 4, 4 or 8 independent
+//!   sponges in the lanes of vector registers (`rounds.rs` holds the
+//!   permutation once, `avx2.rs` (two builds) and `avx512.rs` expand it; blocks enter through a
 //!   transpose, never a gather). They absorb whole blocks only: the engine's
 //!   lane scheduler finishes each file's last block on the scalar sponge
 //!   ([`Backend::scalar`]), and a lone stream uses that sponge throughout.
@@ -22,7 +22,7 @@
 //! entered only through a token type that exists only after run-time
 //! detection said the CPU has the feature, so dispatch is safe by
 //! construction. [`Backend::active`] picks the fastest supported backend
-//! once; `GVMI_KECCAK=reference|portable|bmi|avx2|avx512` forces one.
+//! once; `GVMI_KECCAK=reference|portable|bmi|avx2|avx512vl|avx512` forces one.
 //!
 //! The `sha3` crate cannot serve the fast path: `keccak` 0.2 hands its
 //! permutation out as a function pointer (`Keccak::with_f1600`), which LLVM
@@ -88,16 +88,20 @@ pub enum Backend {
     /// Four files at once per core in AVX2 registers ([`WideSponge`]);
     /// a single stream uses [`Backend::scalar`].
     Avx2,
+    /// Four files at once per core in 256-bit registers with AVX-512VL's
+    /// rotate and ternary logic.
+    Avx512Vl,
     /// Eight files at once per core in AVX-512 registers.
     Avx512,
 }
 
 impl Backend {
-    pub const ALL: [Backend; 5] = [
+    pub const ALL: [Backend; 6] = [
         Backend::Reference,
         Backend::Portable,
         Backend::Bmi,
         Backend::Avx2,
+        Backend::Avx512Vl,
         Backend::Avx512,
     ];
 
@@ -108,6 +112,7 @@ impl Backend {
             Backend::Portable => "portable",
             Backend::Bmi => "bmi",
             Backend::Avx2 => "avx2",
+            Backend::Avx512Vl => "avx512vl",
             Backend::Avx512 => "avx512",
         }
     }
@@ -121,14 +126,14 @@ impl Backend {
         match self {
             Backend::Reference | Backend::Portable => true,
             Backend::Bmi => Bmi::detect().is_some(),
-            Backend::Avx2 | Backend::Avx512 => WideSponge::new(self).is_some(),
+            Backend::Avx2 | Backend::Avx512Vl | Backend::Avx512 => WideSponge::new(self).is_some(),
         }
     }
 
     /// How many files one core hashes at once on this backend.
     pub fn lanes(self) -> usize {
         match self {
-            Backend::Avx2 => 4,
+            Backend::Avx2 | Backend::Avx512Vl => 4,
             Backend::Avx512 => 8,
             _ => 1,
         }
@@ -139,25 +144,33 @@ impl Backend {
     /// each lane's last block).
     pub fn scalar(self) -> Backend {
         match self {
-            Backend::Avx2 | Backend::Avx512 if Backend::Bmi.is_supported() => Backend::Bmi,
-            Backend::Avx2 | Backend::Avx512 => Backend::Portable,
+            b if b.lanes() > 1 && Backend::Bmi.is_supported() => Backend::Bmi,
+            b if b.lanes() > 1 => Backend::Portable,
             b => b,
         }
     }
 
-    /// The fastest backend this CPU supports: the widest lanes it has, for
-    /// batches (single streams run on [`Backend::scalar`] of it). Measured
-    /// on an AMD EPYC (Zen 4, whose 512-bit units are double-pumped 256-bit
-    /// ones) with `cargo bench --bench hash_throughput`, one core: 8 lanes
-    /// of AVX-512 2.16 GiB/s, 4 lanes of AVX2 1.14 GiB/s, scalar BMI
-    /// 0.41 GiB/s: even at half rate per instruction, AVX-512's 8 lanes,
-    /// `vprolq` and `vpternlogq` win. Without BMI the scalar choice is the
-    /// `sha3` crate: our `portable` build measured no faster than it.
+    /// The fastest backend this CPU supports, for batches (a single
+    /// stream runs on [`Backend::scalar`] of it): whichever multi-lane
+    /// backend hashes the most bytes per second here, measured once per
+    /// process ([`wide::quickest`], about a millisecond), else BMI, else
+    /// the `sha3` crate (our `portable` build measured no faster than it).
+    ///
+    /// Measured, not assumed, because the answer differs by CPU: on AMD
+    /// Zen 4 (512-bit instructions executed as two 256-bit halves) 4 lanes
+    /// of AVX-512VL in ymm registers beat 8 lanes in zmm (`cargo bench
+    /// --bench hash_throughput`, group `sha3_224_lanes`), while CPUs with
+    /// full-width 512-bit units run 8 lanes for about the price of 4.
     pub fn fastest() -> Backend {
-        [Backend::Avx512, Backend::Avx2, Backend::Bmi]
-            .into_iter()
-            .find(|b| b.is_supported())
-            .unwrap_or(Backend::Reference)
+        static FASTEST: OnceLock<Backend> = OnceLock::new();
+        *FASTEST.get_or_init(|| {
+            let wide = [Backend::Avx512, Backend::Avx512Vl, Backend::Avx2];
+            wide::quickest(&wide).unwrap_or(if Backend::Bmi.is_supported() {
+                Backend::Bmi
+            } else {
+                Backend::Reference
+            })
+        })
     }
 
     /// The backend [`Sha3_224::new`] uses: `GVMI_KECCAK` if set (a name
@@ -182,7 +195,7 @@ impl Backend {
                 }
                 None => {
                     eprintln!(
-                        "gvmi: warning: {BACKEND_ENV}={wanted:?} is not one of reference, portable, bmi, avx2, avx512; ignored"
+                        "gvmi: warning: {BACKEND_ENV}={wanted:?} is not one of reference, portable, bmi, avx2, avx512vl, avx512; ignored"
                     );
                     Backend::fastest()
                 }

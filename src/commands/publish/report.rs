@@ -9,6 +9,7 @@ use clap::Parser;
 use serde_json::json;
 
 use crate::cli::{Cli, Command, PublishArgs};
+use crate::commands::json::{self, PathFields};
 use crate::commands::out::{warn, write_stdout};
 use crate::publish::{Action, Outcome};
 use crate::visible::visible_path;
@@ -60,8 +61,7 @@ pub fn print(args: &PublishArgs, outcomes: &[Outcome]) -> anyhow::Result<()> {
     let mut out = String::new();
     if args.json {
         let items: Vec<_> = outcomes.iter().map(|o| to_json(args, o)).collect();
-        out = serde_json::to_string_pretty(&items)?;
-        out.push('\n');
+        out = json::pretty(&items)?;
     } else {
         for o in outcomes.iter().filter(|o| o.action.is_some()) {
             let hash = o.hash.map_or("-".repeat(56), |h| h.to_hex());
@@ -78,8 +78,7 @@ fn to_json(args: &PublishArgs, o: &Outcome) -> serde_json::Value {
         Some((c, k, m)) => (*c, *k, Some(m.clone())),
         None => (0, "ok", None),
     };
-    json!({
-        "path": o.path.to_string_lossy(),
+    let mut value = json!({
         "key": o.key,
         "hash": o.hash.map(|h| h.to_hex()),
         "url": o.url,
@@ -92,7 +91,11 @@ fn to_json(args: &PublishArgs, o: &Outcome) -> serde_json::Value {
         "exit_code": code,
         "message": message,
         "fix": o.fix,
-    })
+    });
+    if let Some(map) = value.as_object_mut() {
+        PathFields::of(Some(&o.path)).insert_into(map);
+    }
+    value
 }
 
 /// `--target` / `--copy`: `gvmi snippet` for the published images, which

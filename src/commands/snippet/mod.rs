@@ -20,7 +20,12 @@ use crate::snippet::{Form, SnippetError, Target, Templates};
 use output::Layout;
 
 /// A refusal the user must see; the command exits 1.
-pub struct Refused(String);
+pub struct Refused {
+    message: String,
+    /// Whether the image passed inspection, as far as it got (`--json`'s
+    /// `valid`): `Some(false)` for an invalid image.
+    valid: Option<bool>,
+}
 
 pub fn run(args: &SnippetArgs) -> anyhow::Result<ExitCode> {
     let config = Config::load_user()?;
@@ -65,11 +70,11 @@ pub fn run(args: &SnippetArgs) -> anyhow::Result<ExitCode> {
                     false => output::text(&prepared, &layout, &mut out)?,
                 }
             }
-            Err(Refused(message)) => {
+            Err(Refused { message, valid }) => {
                 eprintln!("gvmi: {message}");
                 failed = true;
                 if args.json {
-                    output::json_refusal(image.as_deref(), &message, &mut out)?;
+                    output::json_refusal(image.as_deref(), &message, valid, &mut out)?;
                 }
             }
         }

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::prepare::Prepared;
 use crate::clipboard::{Clipboard, CopyOutcome};
-use crate::commands::hash::lossless_bytes;
+use crate::commands::json::{self, PathFields};
 use crate::commands::out::warn;
 use crate::snippet::{render_form, Form, SnippetError, Target, Templates};
 
@@ -53,11 +53,9 @@ pub fn text(p: &Prepared, layout: &Layout, out: &mut String) -> anyhow::Result<(
 /// The fields of one `--json` line.
 #[derive(Serialize)]
 struct Record<'a> {
-    /// The name as text; bytes that are not UTF-8 become U+FFFD...
-    path: Option<String>,
-    /// ...so then the exact bytes are here too, base64, as in `gvmi hash --json`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    path_bytes: Option<String>,
+    /// `null` for standard input.
+    #[serde(flatten)]
+    path: PathFields,
     hash: Option<String>,
     url: Option<&'a str>,
     target: Option<&'static str>,
@@ -76,11 +74,7 @@ pub fn json(p: &Prepared, layout: &Layout, out: &mut String) -> anyhow::Result<(
             Err(reason) => (None, Some(reason)),
         };
         let record = Record {
-            path: p
-                .path
-                .as_ref()
-                .map(|path| path.to_string_lossy().into_owned()),
-            path_bytes: p.path.as_deref().and_then(lossless_bytes),
+            path: PathFields::of(p.path.as_deref()),
             hash: Some(p.input.hash.to_hex()),
             url: p.input.url.as_deref(),
             target: Some(target.name()),
@@ -95,24 +89,27 @@ pub fn json(p: &Prepared, layout: &Layout, out: &mut String) -> anyhow::Result<(
 }
 
 /// The `--json` line for an image that got no snippet.
-pub fn json_refusal(path: Option<&Path>, reason: &str, out: &mut String) -> anyhow::Result<()> {
+pub fn json_refusal(
+    path: Option<&Path>,
+    reason: &str,
+    valid: Option<bool>,
+    out: &mut String,
+) -> anyhow::Result<()> {
     let record = Record {
-        path: path.map(|p| p.to_string_lossy().into_owned()),
-        path_bytes: path.and_then(lossless_bytes),
+        path: PathFields::of(path),
         hash: None,
         url: None,
         target: None,
         snippet: None,
         error: Some(reason),
         warnings: &[],
-        valid: None,
+        valid,
     };
     push_json(&record, out)
 }
 
 fn push_json(record: &Record, out: &mut String) -> anyhow::Result<()> {
-    out.push_str(&serde_json::to_string(record)?);
-    out.push('\n');
+    out.push_str(&json::line(record)?);
     Ok(())
 }
 

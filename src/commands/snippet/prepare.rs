@@ -11,7 +11,7 @@ use crate::config::Config;
 use crate::gvmi_format;
 use crate::hasher;
 use crate::image_url;
-use crate::snippet::{caveat, Resources, SnippetInput, Target};
+use crate::snippet::{self, caveat, Resources, SnippetInput, Target};
 use crate::url_choice::{self, UrlChoice};
 
 /// An image ready to render, with what to tell the user about it.
@@ -52,7 +52,8 @@ pub fn prepare(
         Some(path) => inspect(path, args.allow_invalid, &mut warnings)?,
         None => None,
     };
-    let mut input = identify(image, args)?;
+    let refused = |message| Refused { message, valid };
+    let mut input = identify(image, args).map_err(refused)?;
     input.resources = resources.clone();
     let chosen = choose_url(image, args, config, &input.file_name);
     if let Some(record) = chosen.as_ref().and_then(|c| c.published.as_ref()) {
@@ -63,7 +64,7 @@ pub fn prepare(
         Some(url) => {
             let allow_file = matches!(targets, [t] if t.accepts_file_urls());
             let url_warnings = image_url::check(url, &input.file_name, allow_file)
-                .map_err(|e| Refused(format!("{url}: refused: {e}")))?;
+                .map_err(|e| refused(format!("{url}: refused: {e}")))?;
             warnings.extend(url_warnings.iter().map(ToString::to_string));
         }
         None => warnings.push(format!(
@@ -94,17 +95,20 @@ fn inspect(path: &Path, allow: bool, warnings: &mut Vec<String>) -> Result<Optio
     };
     if !allow {
         let shown = crate::visible::visible_path(path);
-        return Err(Refused(format!(
-            "{shown}: {problem} (gvmi inspect names every defect; \
-             --allow-invalid prints the snippet anyway)"
-        )));
+        return Err(Refused {
+            message: format!(
+                "{shown}: {problem} (gvmi inspect names every defect; \
+                 --allow-invalid prints the snippet anyway)"
+            ),
+            valid: Some(false),
+        });
     }
     warnings.push(problem);
     Ok(Some(false))
 }
 
 /// The image's name, size and hash: hashed here, or taken from `--hash`.
-fn identify(image: Option<&Path>, args: &SnippetArgs) -> Result<SnippetInput, Refused> {
+fn identify(image: Option<&Path>, args: &SnippetArgs) -> Result<SnippetInput, String> {
     let from_url = args.url.as_deref().and_then(image_url::file_name);
     let file_name = image
         .and_then(Path::file_name)
@@ -117,13 +121,13 @@ fn identify(image: Option<&Path>, args: &SnippetArgs) -> Result<SnippetInput, Re
                 .and_then(|p| std::fs::metadata(p).ok())
                 .filter(|m| m.is_file())
                 .map(|m| m.len());
-            (hash, size, "given with --hash")
+            (hash, size, snippet::GIVEN_HASH)
         }
         (None, Some(path)) => {
             let hashed = hasher::hash_file(path, &CancelToken::new(), |_| {})
-                .map_err(|e| Refused(format!("{}: {e}", crate::visible::visible_path(path))))?;
+                .map_err(|e| format!("{}: {e}", crate::visible::visible_path(path)))?;
             let size = Some(hashed.stamp.size);
-            (hashed.digest, size, "computed by gvmi from the file")
+            (hashed.digest, size, snippet::HASHED_BY_GVMI)
         }
         (None, None) => unreachable!("clap requires IMAGE or --hash"),
     };

@@ -11,11 +11,12 @@ use crossbeam_channel::unbounded;
 
 use super::image::check_image;
 use crate::cli::VerifyArgs;
-use crate::commands::out::write_stdout;
+use crate::commands::discover_saying_empty;
+use crate::commands::out::{warn, write_stdout};
 use crate::config::Config;
-use crate::discover::{discover, Found};
+use crate::discover::Found;
 use crate::verify::{exit, Options};
-use crate::visible::{visible, visible_path};
+use crate::visible::visible_path;
 
 pub fn run(
     args: &VerifyArgs,
@@ -29,20 +30,18 @@ pub fn run(
     }
     let mut images: Vec<PathBuf> = Vec::new();
     let mut problems = Vec::new();
-    discover(
-        &[dir.to_path_buf()],
-        Default::default(),
-        |found| match found {
+    let (found, empty) = discover_saying_empty(&[dir.to_path_buf()], Default::default());
+    for item in found {
+        match item {
             Found::Image { path, .. } => images.push(path),
             Found::Problem { path, reason } => problems.push((path, reason)),
             Found::Stdin | Found::SkippedLink { .. } => {}
-        },
-    );
-    for (path, reason) in &problems {
-        eprintln!("gvmi: {}: {}", visible_path(path), visible(reason));
+        }
     }
-    if images.is_empty() {
-        eprintln!("gvmi: no .gvmi images under {}", visible_path(dir));
+    for (path, reason) in &problems {
+        warn(visible_path(path), reason);
+    }
+    if empty > 0 || images.is_empty() {
         return Ok(ExitCode::from(exit::USAGE));
     }
     let next = AtomicUsize::new(0);
@@ -72,8 +71,8 @@ pub fn run(
                 if args.json {
                     let _ = write_stdout(v.json().as_bytes());
                 } else {
-                    let image = v.path.as_deref().unwrap_or(dir);
-                    let (line, detail) = v.batch_text(image.strip_prefix(dir).unwrap_or(image));
+                    // The path as `gvmi hash DIR` prints it (`./a.gvmi`).
+                    let (line, detail) = v.batch_text(v.path.as_deref().unwrap_or(dir));
                     let _ = write_stdout(line.as_bytes());
                     eprint!("{detail}");
                 }

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::json;
 
+use crate::commands::json::{self, PathFields};
 use crate::digest::Sha3Digest;
 use crate::verify::{exit, Failure, Verified};
 use crate::visible::{visible, visible_path};
@@ -56,7 +57,8 @@ impl Outcome {
     }
 
     /// One line of JSON (newline included). Machine output: values as they
-    /// are (JSON escapes control characters), `message` as people see it.
+    /// are (`commands::json` escapes what a terminal acts on), `message` as
+    /// people see it.
     pub fn json(&self) -> String {
         let (final_url, bytes) = match &self.result {
             Ok(v) => (Some(v.final_url.as_str()), Some(v.bytes)),
@@ -66,8 +68,7 @@ impl Outcome {
             Err(Ok(failure)) => failure.status(),
             _ => None,
         };
-        let value = json!({
-            "path": self.path.as_ref().map(|p| p.to_string_lossy()),
+        let mut value = json!({
             "url": self.url,
             "final_url": final_url,
             "sha3_224": self.digest.map(|d| d.to_string()),
@@ -78,7 +79,10 @@ impl Outcome {
             "exit_code": self.exit_code(),
             "message": self.message(),
         });
-        format!("{value}\n")
+        if let Some(map) = value.as_object_mut() {
+            PathFields::of(self.path.as_deref()).insert_into(map);
+        }
+        json::line(&value).expect("a JSON value always serializes")
     }
 
     /// `gvmi verify IMAGE`: the OK line for stdout, or the failure for stderr.
@@ -104,8 +108,8 @@ impl Outcome {
         }
     }
 
-    /// A folder's line for this image (`shown`: its path below the folder),
-    /// and the details for stderr.
+    /// A folder's line for this image (`shown`: its path as discovered, as
+    /// `gvmi hash` prints it), and the details for stderr.
     pub fn batch_text(&self, shown: &Path) -> (String, String) {
         let shown = visible_path(shown);
         let url = visible(self.url.as_deref().unwrap_or("")).into_owned();

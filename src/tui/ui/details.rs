@@ -192,7 +192,10 @@ fn snippet(app: &App, row: &Row) -> Vec<Content> {
             }
             out.extend(snippet.lines().map(|l| Content::Code(l.to_string())));
         }
-        Err(why) => out.push(Content::Text(Line::styled(why, theme.dim()))),
+        Err(why) => out.push(Content::Text(Line::styled(
+            super::text::shown(&why),
+            theme.dim(),
+        ))),
     }
     out
 }

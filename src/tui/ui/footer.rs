@@ -10,12 +10,13 @@ use super::table::progress_bar;
 use crate::tui::app::{App, EditField, Mode};
 use crate::tui::line_edit::LineEdit;
 use crate::tui::rows::RowState;
+use crate::units::count;
 
 pub fn render_header(app: &App, frame: &mut Frame, area: Rect) {
     let theme = &app.theme;
     let mut spans = vec![
         Span::styled(" gvmi ", theme.title()),
-        Span::raw(format!(" {} images", app.rows.len())),
+        Span::raw(format!(" {}", count(app.rows.len(), "image"))),
         Span::raw(format!(" · sort: {}", app.sort.label())),
         Span::raw(format!(" · target: {}", app.target_name())),
     ];
@@ -72,7 +73,7 @@ fn summary(app: &App) -> Line<'static> {
     )];
     if errors > 0 {
         spans.push(Span::styled(
-            format!("  ✗ {errors} errors"),
+            format!("  ✗ {}", crate::units::count(errors, "error")),
             app.theme.error(),
         ));
     }
@@ -110,11 +111,14 @@ fn edit_spans(editor: &LineEdit, room: usize, app: &App) -> Vec<Span<'static>> {
     ]
 }
 
-/// A status message, wrapped over the status area (one or two lines).
+/// A status message over the status area, wrapped under its own start
+/// (as the layout counted its lines).
 fn render_message(msg: &str, frame: &mut Frame, area: Rect) {
-    let text = super::text::shown(&format!(" {msg}"));
-    let wrapped = Paragraph::new(text).wrap(ratatui::widgets::Wrap { trim: false });
-    frame.render_widget(wrapped, area);
+    let lines: Vec<Line> = super::layout::status_lines(msg, area.width)
+        .into_iter()
+        .map(Line::from)
+        .collect();
+    frame.render_widget(Paragraph::new(lines), area);
 }
 
 pub fn render_status(app: &App, frame: &mut Frame, area: Rect) {

@@ -9,8 +9,8 @@ pub struct Shape {
     /// The terminal, in cells.
     pub size: (u16, u16),
     pub show_details: bool,
-    /// Characters in the status message (0: none).
-    pub status_chars: usize,
+    /// Lines the status message takes, wrapped ([`status_lines`]; 0: none).
+    pub status_lines: usize,
     /// A prompt (filter, URL editor, help) owns the bottom line.
     pub typing: bool,
 }
@@ -31,7 +31,7 @@ pub fn areas(shape: &Shape, screen: Rect) -> Areas {
         Constraint::Length(1),
         Constraint::Min(3),
         Constraint::Length(1),
-        Constraint::Length(status_height(shape, screen.width)),
+        Constraint::Length(status_height(shape)),
     ])
     .areas(screen);
     let (table, details) = if !shape.show_details {
@@ -59,15 +59,29 @@ pub fn areas(shape: &Shape, screen: Rect) -> Areas {
     }
 }
 
-/// A status message longer than the screen is wide gets a second line:
-/// where a copy went, and its warning, must not be cut off.
-fn status_height(shape: &Shape, width: u16) -> u16 {
-    let long = shape.status_chars > 0 && shape.status_chars + 1 > width as usize;
-    if long && !shape.typing {
-        2
-    } else {
+/// The most lines a status message takes: where a copy went, its reason
+/// and its warning fit at 80 columns.
+const MAX_STATUS_LINES: usize = 3;
+
+/// A status message longer than the screen is wide gets more lines (up to
+/// [`MAX_STATUS_LINES`]): where a copy went, and its warning, must not be
+/// cut off.
+fn status_height(shape: &Shape) -> u16 {
+    if shape.typing {
         1
+    } else {
+        shape.status_lines.clamp(1, MAX_STATUS_LINES) as u16
     }
+}
+
+/// The status message as drawn: word-wrapped, each line indented by one
+/// cell so that a continuation starts under the message's own start.
+pub fn status_lines(message: &str, width: u16) -> Vec<String> {
+    super::text::wrap(message, (width as usize).saturating_sub(1))
+        .into_iter()
+        .take(MAX_STATUS_LINES)
+        .map(|line| format!(" {line}"))
+        .collect()
 }
 
 /// Beside the table (wide terminals), else below it.

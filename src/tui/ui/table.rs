@@ -52,13 +52,15 @@ impl Column {
 
 /// Narrow terminals drop the least needed columns first. The marks column
 /// is there only when a manifest or a duplicate gives it something to say.
-fn columns(width: u16, marks: bool) -> Vec<Column> {
+/// With several roots the Folder column stays at any width: it is what
+/// tells two same-named images apart.
+fn columns(width: u16, marks: bool, several_roots: bool) -> Vec<Column> {
     let mut cols = vec![Column::State];
     if marks {
         cols.push(Column::Marks);
     }
     cols.push(Column::Name);
-    if width >= 96 {
+    if width >= 96 || several_roots {
         cols.push(Column::Folder);
     }
     if width >= 60 {
@@ -76,7 +78,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     if app.view.is_empty() {
         return render_empty(app, frame, area);
     }
-    let cols = columns(area.width, app.changes.has_marks());
+    let cols = columns(area.width, app.changes.has_marks(), app.places.several());
     let constraints: Vec<Constraint> = cols.iter().map(|c| c.constraint()).collect();
     let widths: Vec<u16> = Layout::horizontal(constraints.clone())
         .spacing(1)

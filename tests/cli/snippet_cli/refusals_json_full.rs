@@ -130,7 +130,15 @@ fn json_with_all_targets_and_a_refused_image() {
         .unwrap()
         .contains("not a valid gvmi image"));
     assert_eq!(objects[0]["snippet"], serde_json::Value::Null);
+    assert_eq!(objects[0]["valid"], false, "a file that failed inspection");
     assert_eq!(objects[1]["hash"], ALPINE_HASH);
+    assert_eq!(objects[1]["valid"], true);
+    // A refused URL says what inspection found: the image itself is fine.
+    let (code, out, _) = snippet(&[&alpine(), "--json", "--url", "ftp://e.com/x.gvmi"]);
+    assert_eq!(code, 1, "{out}");
+    let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    assert!(v["error"].as_str().unwrap().contains("refused"), "{v}");
+    assert_eq!(v["valid"], true);
 }
 
 #[test]

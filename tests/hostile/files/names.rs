@@ -11,6 +11,7 @@ use portable_pty::{native_pty_system, CommandBuilder, PtySize};
 
 use super::*;
 use crate::support::fixture;
+use crate::support::http_server::closed_port;
 
 const LIMIT: Duration = Duration::from_secs(20);
 /// `abc` and its SHA3-224.
@@ -152,6 +153,8 @@ fn item_3_piped_lines_are_sha3sum_bytes_and_terminal_lines_are_escaped() {
         .contains(&format!("{shown}: OK\n")));
 }
 
+/// Two names that differ only in a byte that is not UTF-8 stay two records
+/// in every `--json`: the same lossy `path`, different exact `path_bytes`.
 #[cfg(unix)]
 #[test]
 fn item_14_json_keeps_two_non_utf8_names_apart() {
@@ -159,42 +162,66 @@ fn item_14_json_keeps_two_non_utf8_names_apart() {
     let dir = tempfile::tempdir().unwrap();
     let a = raw_path(dir.path(), b"n\xff.gvmi");
     let b = raw_path(dir.path(), b"n\xfe.gvmi");
-    std::fs::write(&a, "abc").unwrap();
-    std::fs::write(&b, "abc").unwrap();
-    std::fs::write(dir.path().join("plain.gvmi"), "abc").unwrap();
+    let image = image_with(r#"{"Cmd":["/bin/sh"]}"#);
+    for path in [&a, &b, &dir.path().join("plain.gvmi")] {
+        std::fs::write(path, &image).unwrap();
+    }
+    let base = format!("http://127.0.0.1:{}/", closed_port());
+    let commands: [&[&str]; 3] = [
+        &["hash", "--no-cache", "--json"],
+        &["inspect", "--json"],
+        &["verify", "--json", "--base-url", &base],
+    ];
+    for args in commands {
+        let out = bounded(gvmi_in(dir.path()).args(args).arg(dir.path()), None, LIMIT);
+        let records: Vec<serde_json::Value> = out
+            .stdout()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(records.len(), 3, "{args:?}: {}", out.stdout());
+        let bytes: Vec<Vec<u8>> = records[..2]
+            .iter()
+            .map(|r| {
+                let b64 = r["path_bytes"]
+                    .as_str()
+                    .unwrap_or_else(|| panic!("{args:?}: no path_bytes in {r}"));
+                base64::engine::general_purpose::STANDARD
+                    .decode(b64)
+                    .unwrap()
+            })
+            .collect();
+        // walk order is by name: \xfe before \xff
+        assert_eq!(bytes[0], path_bytes(&b), "{args:?}");
+        assert_eq!(bytes[1], path_bytes(&a), "{args:?}");
+        assert_eq!(
+            records[0]["path"], records[1]["path"],
+            "{args:?}: the lossy text is the same..."
+        );
+        assert!(records[2].get("path_bytes").is_none(), "only when needed");
+    }
+}
+
+/// JSON is machine output, but it is often read on a terminal: what a
+/// terminal would act on (ESC, the 8-bit CSI U+009B, the RLO U+202E) is
+/// written as a `\uXXXX` escape, and parses back to the exact text.
+#[test]
+fn json_escapes_what_a_terminal_acts_on_and_keeps_it_exact() {
+    let dir = tempfile::tempdir().unwrap();
+    let cmd = "\u{1b}]0;pwned\u{7}\u{9b}6n\u{202e}gif";
+    let json = format!("{{\"Cmd\":[{}]}}", serde_json::to_string(cmd).unwrap());
+    let path = dir.path().join("crafted.gvmi");
+    std::fs::write(&path, image_with(&json)).unwrap();
     let out = bounded(
-        gvmi_in(dir.path())
-            .args(["hash", "--no-cache", "--json"])
-            .arg(dir.path()),
+        gvmi_in(dir.path()).args(["inspect", "--json"]).arg(&path),
         None,
         LIMIT,
     );
-    let records: Vec<serde_json::Value> = out
-        .assert_code(0)
-        .stdout()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
-    assert_eq!(records.len(), 3);
-    let bytes: Vec<Vec<u8>> = records[..2]
-        .iter()
-        .map(|r| {
-            let b64 = r["path_bytes"]
-                .as_str()
-                .expect("path_bytes for a non-UTF-8 name");
-            base64::engine::general_purpose::STANDARD
-                .decode(b64)
-                .unwrap()
-        })
-        .collect();
-    // walk order is by name: \xfe before \xff
-    assert_eq!(bytes[0], path_bytes(&b));
-    assert_eq!(bytes[1], path_bytes(&a));
-    assert_eq!(
-        records[0]["path"], records[1]["path"],
-        "the lossy text is the same..."
-    );
-    assert!(records[2].get("path_bytes").is_none(), "only when needed");
+    assert_inert("inspect --json", &out.assert_code(0).stdout);
+    let text = out.stdout();
+    assert!(text.contains("\\u009b6n\\u202egif"), "{text}");
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v["config"]["cmd"][0], cmd);
 }
 
 /// Runs gvmi with a pseudo-terminal as stdin, stdout and stderr; returns
