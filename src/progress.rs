@@ -87,10 +87,6 @@ impl Tally {
         now.saturating_duration_since(self.started)
     }
 
-    pub fn is_complete(&self) -> bool {
-        self.files_done >= self.total_files
-    }
-
     /// `  312.0 MiB / 1.0 GiB  452.1 MB/s  ETA 1s  3/8 files  1 error`
     pub fn line(&self) -> String {
         self.line_at(Instant::now())

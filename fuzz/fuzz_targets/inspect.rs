@@ -10,6 +10,5 @@ fuzz_target!(|data: &[u8]| {
         let _ = defect.to_string();
     }
     let _ = gvmi::gvmi_format::report::fields(&inspection);
-    let _ = inspection.headline();
     serde_json::to_string(&inspection).expect("an inspection always serialises");
 });

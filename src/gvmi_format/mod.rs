@@ -61,33 +61,6 @@ impl Inspection {
     pub fn is_valid(&self) -> bool {
         self.defects.is_empty()
     }
-
-    /// One line: the first defect, or what the image runs.
-    pub fn headline(&self) -> String {
-        if let Some(first) = self.defects.first() {
-            return first.to_string();
-        }
-        let compressor = self
-            .squashfs
-            .as_ref()
-            .map_or("?", |s| s.compressor.as_str());
-        let run = self.config.as_ref().map(ContainerConfig::command_line);
-        match run {
-            Some(run) if !run.is_empty() => format!("valid gvmi ({compressor}), runs {run}"),
-            _ => format!("valid gvmi ({compressor}), no command"),
-        }
-    }
-}
-
-impl ContainerConfig {
-    /// Entrypoint followed by Cmd, as the VM's init runs them.
-    pub fn command_line(&self) -> String {
-        let parts: Vec<&str> = (self.entrypoint.iter().flatten())
-            .chain(self.cmd.iter().flatten())
-            .map(String::as_str)
-            .collect();
-        parts.join(" ")
-    }
 }
 
 fn serialize_defects<S: serde::Serializer>(d: &[Defect], s: S) -> Result<S::Ok, S::Error> {

@@ -3,12 +3,14 @@
 //! notice. What an effect comes to is returned as an `Event` for `App::apply`:
 //! the runner never writes to the app.
 
+use std::time::Duration;
+
 use crossbeam_channel::{unbounded, Receiver, Sender};
 
 use super::app::Effect;
 use super::event::Event;
 use super::keeper::Keeper;
-use super::saved_urls::{self, UrlChange};
+use super::saved_urls::{self, UrlKeeper};
 use super::terminal::Screen;
 use super::workers::Workers;
 use crate::clipboard::{self, Clipboard, CopyOutcome, Delivery};
@@ -28,8 +30,9 @@ pub struct Runner {
     keeper: Keeper,
     /// Results of background effects that change state (a re-read SHA3SUMS).
     events: Sender<Event>,
-    /// The thread that keeps URLs set with `e` and `b` for the next session.
-    urls: Sender<UrlChange>,
+    /// The thread that keeps URLs set with `e` and `b` for the next session
+    /// (`None` once finished).
+    urls: Option<UrlKeeper>,
 }
 
 impl Runner {
@@ -42,7 +45,7 @@ impl Runner {
             move |why| drop(failed.send(Notice::Done(Event::Status(why)))),
         );
         Runner {
-            urls,
+            urls: Some(urls),
             workers,
             clipboard: Clipboard::new(),
             owned: None,
@@ -84,7 +87,9 @@ impl Runner {
             } => return Some(self.copy(what, text, warning, screen)),
             Effect::SaveConfig(config) => self.save(config),
             Effect::RememberUrl(change) => {
-                let _ = self.urls.send(change);
+                if let Some(urls) = &self.urls {
+                    urls.send(change);
+                }
             }
             Effect::Inspect { id, path } => self.workers.inspect(id, path),
             Effect::Verify(jobs) => jobs.into_iter().for_each(|j| self.workers.verify(j)),
@@ -188,17 +193,32 @@ impl Runner {
         });
     }
 
-    /// On quit: keep what we copied available after we exit. Returns a
-    /// message to print once the terminal is restored.
-    pub fn finish(&mut self) -> Option<String> {
-        let text = self.owned.take()?;
-        match self.clipboard.keep_serving_after_exit(&text) {
-            CopyOutcome::System => Some(
-                "the last copied text stays on the clipboard (served by a background gvmi until something else is copied)"
-                    .into(),
-            ),
-            CopyOutcome::Osc52(_) => Some("the clipboard could not be kept after exit; copy again with your terminal open".into()),
+    /// On quit: writes the URLs set last (a bounded wait), and keeps what
+    /// we copied available after we exit. Returns the messages to print
+    /// once the terminal is restored (the user can no longer see a status).
+    pub fn finish(&mut self) -> Vec<String> {
+        let mut farewell = Vec::new();
+        if let Some(urls) = self.urls.take() {
+            if !urls.finish(Duration::from_secs(5)) {
+                farewell.push(
+                    "the URLs set with e or b may not be saved (writing them took over 5 s)".into(),
+                );
+            }
+            // A save that failed as we quit told a status line no one sees.
+            farewell.extend(self.notices.try_iter().filter_map(|notice| match notice {
+                Notice::Done(Event::Status(why)) if why.starts_with(saved_urls::NOT_SAVED) => {
+                    Some(why)
+                }
+                _ => None,
+            }));
         }
+        if let Some(text) = self.owned.take() {
+            farewell.push(match self.clipboard.keep_serving_after_exit(&text) {
+                CopyOutcome::System => "the last copied text stays on the clipboard (served by a background gvmi until something else is copied)".into(),
+                CopyOutcome::Osc52(_) => "the clipboard could not be kept after exit; copy again with your terminal open".into(),
+            });
+        }
+        farewell
     }
 }
 

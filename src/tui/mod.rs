@@ -152,8 +152,8 @@ pub fn run(opts: Options) -> anyhow::Result<ExitCode> {
     let not_saved = keeper_done.recv_timeout(Duration::from_secs(10)).ok();
     let farewell = effects.finish();
     drop(screen);
-    if let Some(message) = farewell {
-        eprintln!("gvmi: {message}");
+    for message in farewell {
+        eprintln!("gvmi: {}", crate::visible::visible(&message));
     }
     if let Some(why) = not_saved {
         eprintln!("gvmi: hash cache {why}");

@@ -9,11 +9,15 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
-use crossbeam_channel::{unbounded, Sender};
+use std::time::Duration;
+
+use crossbeam_channel::{bounded, unbounded, Receiver, RecvTimeoutError, Sender};
 use serde::{Deserialize, Serialize};
 
 pub const FILE_NAME: &str = "workbench-urls.v1.json";
 const VERSION: u32 = 1;
+/// How a failed save's message begins.
+pub const NOT_SAVED: &str = "URLs not saved";
 /// Thousands of URLs fit; a file larger than this is not ours to read.
 const MAX_BYTES: u64 = 4 << 20;
 
@@ -104,17 +108,43 @@ pub fn default_path() -> Option<PathBuf> {
         .map(|d| d.join(FILE_NAME))
 }
 
+/// The thread that keeps the URLs: changes go in with [`UrlKeeper::send`];
+/// [`UrlKeeper::finish`] waits for them to be written.
+pub struct UrlKeeper {
+    changes: Sender<UrlChange>,
+    /// Disconnected when the thread has ended (its sender is dropped then).
+    ended: Receiver<()>,
+}
+
+impl UrlKeeper {
+    pub fn send(&self, change: UrlChange) {
+        let _ = self.changes.send(change);
+    }
+
+    /// On quit: no more changes; waits at most `limit` for those sent to be
+    /// written, so `q` right after `e` keeps the URL. False if it timed out.
+    pub fn finish(self, limit: Duration) -> bool {
+        drop(self.changes);
+        matches!(
+            self.ended.recv_timeout(limit),
+            Err(RecvTimeoutError::Disconnected)
+        )
+    }
+}
+
 /// Starts the thread that loads the file (reported through `loaded`) and
-/// then writes each change sent on the returned channel.
+/// then writes each change sent to the returned keeper.
 pub fn spawn(
     path: Option<PathBuf>,
     loaded: impl FnOnce(Result<SavedUrls, String>) + Send + 'static,
     failed: impl Fn(String) + Send + 'static,
-) -> Sender<UrlChange> {
+) -> UrlKeeper {
     let (tx, rx) = unbounded::<UrlChange>();
+    let (ending, ended) = bounded::<()>(0);
     std::thread::Builder::new()
         .name("gvmi-urls".into())
         .spawn(move || {
+            let _ending = ending; // dropped as the thread ends: `finish` sees it
             let Some(path) = path else {
                 loaded(Err("no state folder (set XDG_CACHE_HOME or HOME)".into()));
                 return;
@@ -129,19 +159,19 @@ pub fn spawn(
             }
         })
         .expect("spawning the URL keeper thread");
-    tx
+    UrlKeeper { changes: tx, ended }
 }
 
 /// Re-reads the file, applies `changes`, writes it back. A file that
 /// cannot be read is left alone rather than replaced with less.
 fn save_changes(path: &Path, changes: &[UrlChange]) -> Result<(), String> {
-    let mut saved = SavedUrls::load(path).map_err(|e| format!("URLs not saved: {e}"))?;
+    let mut saved = SavedUrls::load(path).map_err(|e| format!("{NOT_SAVED}: {e}"))?;
     for change in changes {
         saved.apply(change);
     }
     saved
         .save(path)
-        .map_err(|e| format!("URLs not saved: {}: {e}", path.display()))
+        .map_err(|e| format!("{NOT_SAVED}: {}: {e}", path.display()))
 }
 
 #[cfg(test)]
@@ -175,6 +205,24 @@ mod tests {
         assert_eq!(saved.folders()[Path::new("/images")], "https://x/");
         save_changes(&path, &[UrlChange::Image(img.clone(), None)]).unwrap();
         assert!(SavedUrls::load(&path).unwrap().images().is_empty());
+    }
+
+    /// Quitting right after a change: `finish` returns once it is written.
+    #[test]
+    fn finish_waits_for_the_last_change_to_be_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(FILE_NAME);
+        let keeper = spawn(Some(path.clone()), |_| {}, |why| panic!("{why}"));
+        let img = PathBuf::from("/images/a.gvmi");
+        keeper.send(UrlChange::Image(
+            img.clone(),
+            Some("https://x/a.gvmi".into()),
+        ));
+        assert!(keeper.finish(Duration::from_secs(10)));
+        assert_eq!(
+            SavedUrls::load(&path).unwrap().images()[&img],
+            "https://x/a.gvmi"
+        );
     }
 
     #[test]

@@ -50,8 +50,15 @@ fn a_url_set_with_e_is_there_after_a_restart() {
     std::fs::write(dir.path().join("kept.gvmi"), noise(2_000, 33)).unwrap();
     let mut s = Session::start(dir.path(), None);
     s.wait_for("the row", |t| t.contains("kept.gvmi"));
+    // Each step waits for what it leads to, never for a time: under load a
+    // fixed pause is too short. Quitting at once after the URL is set is
+    // the point: gvmi writes it before it exits.
     s.keys("e");
-    s.keys("https://cdn.example.com/kept.gvmi\r");
+    s.wait_for("the editor", |t| t.contains("Esc cancels"));
+    s.keys("https://cdn.example.com/kept.gvmi\r\r");
+    s.wait_for("the URL in the details", |t| {
+        t.contains("URL      https://cdn.example.com/kept.gvmi")
+    });
     s.quit();
     let saved = dir.path().join("cache/gvmi/workbench-urls.v1.json");
     let text = std::fs::read_to_string(&saved).expect("the saved URLs file");
