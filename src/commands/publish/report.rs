@@ -58,6 +58,8 @@ fn words(args: &PublishArgs, o: &Outcome) -> String {
 }
 
 pub fn print(args: &PublishArgs, outcomes: &[Outcome]) -> anyhow::Result<()> {
+    use std::io::IsTerminal;
+    let terminal = std::io::stdout().is_terminal();
     let mut out = String::new();
     if args.json {
         let items: Vec<_> = outcomes.iter().map(|o| to_json(args, o)).collect();
@@ -65,7 +67,14 @@ pub fn print(args: &PublishArgs, outcomes: &[Outcome]) -> anyhow::Result<()> {
     } else {
         for o in outcomes.iter().filter(|o| o.action.is_some()) {
             let hash = o.hash.map_or("-".repeat(56), |h| h.to_hex());
-            let url = o.url.as_deref().unwrap_or("-");
+            // Keys are percent-encoded, but a base URL is the user's text:
+            // never a raw control character on a terminal.
+            let url = crate::visible::visible(o.url.as_deref().unwrap_or("-")).into_owned();
+            let url = if terminal {
+                url
+            } else {
+                o.url.clone().unwrap_or("-".into())
+            };
             out.push_str(&format!("{hash}  {url}  {}\n", words(args, o)));
         }
     }
