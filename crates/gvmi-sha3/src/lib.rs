@@ -151,16 +151,17 @@ impl Backend {
     }
 
     /// The fastest backend this CPU supports, for batches (a single
-    /// stream runs on [`Backend::scalar`] of it): whichever multi-lane
-    /// backend hashes the most bytes per second here, measured once per
-    /// process ([`wide::quickest`], about a millisecond), else BMI, else
-    /// the `sha3` crate (our `portable` build measured no faster than it).
+    /// stream runs on [`Backend::scalar`] of it): the multi-lane backend
+    /// [`wide::quickest`] picks from a measurement made once per process
+    /// (about a millisecond), else BMI, else the `sha3` crate (our
+    /// `portable` build measured no faster than it).
     ///
     /// Measured, not assumed, because the answer differs by CPU: on AMD
     /// Zen 4 (512-bit instructions executed as two 256-bit halves) 4 lanes
-    /// of AVX-512VL in ymm registers beat 8 lanes in zmm (`cargo bench
-    /// --bench hash_throughput`, group `sha3_224_lanes`), while CPUs with
-    /// full-width 512-bit units run 8 lanes for about the price of 4.
+    /// of AVX-512VL in ymm registers absorb as fast as 8 in zmm and fill
+    /// sooner (`cargo bench --bench hash_throughput`, group
+    /// `sha3_224_lanes`), while CPUs with full-width 512-bit units run 8
+    /// lanes for about the price of 4.
     pub fn fastest() -> Backend {
         static FASTEST: OnceLock<Backend> = OnceLock::new();
         *FASTEST.get_or_init(|| {
