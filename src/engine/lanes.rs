@@ -87,13 +87,14 @@ pub(super) fn run(queue: &Queue, events: &JobSender, backend: Backend) {
                 spare.push(finish(done, events, &mut wide, slot));
             }
         }
-        let busy: Vec<usize> = (0..n).filter(|&l| lanes[l].is_some()).collect();
-        match busy.len() {
+        let busy = lanes.iter().filter(|l| l.is_some()).count();
+        match busy {
             0 if queue.retire() => return,
             0 => continue,
             1 if queue.is_empty() => {
-                let lane = lanes[busy[0]].take().expect("busy");
-                spare.push(finish_alone(lane, events, &mut wide, busy[0]));
+                let slot = lanes.iter().position(Option::is_some).expect("one busy");
+                let lane = lanes[slot].take().expect("busy");
+                spare.push(finish_alone(lane, events, &mut wide, slot));
                 continue;
             }
             _ => {}
@@ -196,7 +197,7 @@ fn absorb(lanes: &mut [Option<Lane>], wide: &mut WideSponge, idle: &[u8], events
         .flatten()
         .map(|l| (l.end - l.start) / RATE)
         .min()
-        .expect("at least two busy lanes");
+        .expect("a busy lane");
     let inputs: Vec<&[u8]> = lanes
         .iter()
         .map(|l| l.as_ref().map_or(idle, Lane::pending))
