@@ -209,3 +209,51 @@ fn copy_without_a_clipboard_says_so_and_still_prints() {
         "{err}"
     );
 }
+
+/// Inside tmux (its default settings), `--copy` goes into tmux's buffer, as
+/// the workbench's `c` does, and says so in the same words.
+#[cfg(unix)]
+#[test]
+fn copy_inside_tmux_lands_in_tmux_buffer() {
+    if !require_tool("tmux") {
+        return;
+    }
+    let dir = tempdir();
+    let tmux = |args: &[&str]| {
+        std::process::Command::new("tmux")
+            .env("TMUX_TMPDIR", dir.path())
+            .env_remove("TMUX")
+            .args(["-L", "gvmi-cli", "-f", "/dev/null"])
+            .args(args)
+            .output()
+            .expect("tmux runs")
+    };
+    assert!(tmux(&["new-session", "-d", "-x", "80", "-y", "24"])
+        .status
+        .success());
+    let socket = String::from_utf8(tmux(&["display", "-p", "#{socket_path},#{pid},0"]).stdout)
+        .unwrap()
+        .trim()
+        .to_owned();
+    let config = tempdir();
+    let url = "https://e.com/image.gvmi";
+    let out = gvmi_in(config.path())
+        .args(["snippet", "--hash", ALPINE_HASH, "--url", url, "--copy"])
+        .env("TMUX", &socket)
+        .run();
+    let buffer = String::from_utf8(tmux(&["show-buffer"]).stdout).unwrap();
+    tmux(&["kill-server"]);
+    out.assert_code(0);
+    assert!(
+        out.stderr()
+            .contains("copied to tmux's buffer (tmux forwards it to your terminal)"),
+        "{}",
+        out.stderr()
+    );
+    assert_eq!(
+        buffer.trim_end(),
+        out.stdout().trim_end(),
+        "the buffer holds the snippet"
+    );
+    assert!(buffer.contains(ALPINE_HASH) && buffer.contains(url));
+}

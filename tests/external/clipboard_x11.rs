@@ -123,7 +123,7 @@ fn copied_snippet_outlives_gvmi() {
         "--copy",
     ]));
     assert_eq!(code, 0, "{err}");
-    assert!(err.contains("copied to the clipboard"), "{err}");
+    assert!(err.contains("copied to the system clipboard"), "{err}");
     // gvmi has exited; the detached helper must still answer.
     assert!(
         wait_for(|| clipboard(&x.display).as_deref() == Some(printed.as_str())),

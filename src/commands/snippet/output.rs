@@ -8,7 +8,7 @@ use anyhow::Context;
 use serde::Serialize;
 
 use super::prepare::Prepared;
-use crate::clipboard::{Clipboard, CopyOutcome};
+use crate::clipboard::{self, Clipboard, CopyOutcome, Delivery};
 use crate::commands::json::{self, PathFields};
 use crate::commands::out::warn;
 use crate::snippet::{render_form, Form, SnippetError, Target, Templates};
@@ -133,31 +133,35 @@ fn shown_path(p: &Prepared) -> String {
     }
 }
 
-/// Copies `text` so it outlives gvmi; tells the user where it went.
+/// Copies `text` so it outlives gvmi, the way the workbench's `c` does
+/// (inside tmux through tmux's buffer, else the system clipboard, else
+/// OSC 52), and tells the user where it went in the same words.
 pub fn copy(text: &str) {
     let mut clipboard = Clipboard::new();
-    match clipboard.keep_serving_after_exit(text) {
-        CopyOutcome::System => eprintln!("gvmi: copied to the clipboard"),
-        CopyOutcome::Osc52(sequence) => {
-            let reason = clipboard
-                .unavailable_reason()
-                .unwrap_or("it did not take the text");
-            // Only a terminal can act on OSC 52; into a file or pipe it is noise.
-            if std::io::stderr().is_terminal() {
-                eprint!("{sequence}");
-                warn(
-                    "warning",
-                    format!(
-                        "no system clipboard ({reason}); asked the terminal to copy \
-                         it (OSC 52), which works only if the terminal allows it"
-                    ),
-                );
-            } else {
-                warn(
-                    "warning",
-                    format!("no clipboard available ({reason}); the snippet is only printed"),
-                );
-            }
+    let delivery = if clipboard.in_tmux() {
+        clipboard::copy_via_tmux(text)
+    } else {
+        match clipboard.keep_serving_after_exit(text) {
+            CopyOutcome::System => Delivery::System,
+            CopyOutcome::Osc52(sequence) => Delivery::Osc52 {
+                sequence,
+                why: clipboard.unavailable_reason().map(str::to_owned),
+            },
         }
+    };
+    let Delivery::Osc52 { sequence, why } = &delivery else {
+        eprintln!("gvmi: {}", delivery.describe());
+        return;
+    };
+    let why = why.as_deref().unwrap_or("it did not take the text");
+    // Only a terminal can act on OSC 52; into a file or pipe it is noise.
+    if std::io::stderr().is_terminal() {
+        eprint!("{sequence}");
+        warn("warning", format!("{} ({why})", delivery.describe()));
+    } else {
+        warn(
+            "warning",
+            format!("no clipboard available ({why}); the snippet is only printed"),
+        );
     }
 }
