@@ -1,7 +1,34 @@
 //! Why a snippet may not work as it is: the words `gvmi snippet` prints on
 //! stderr and the workbench can show when it copies one.
 
-use crate::gvmi_format::Inspection;
+use std::path::Path;
+
+use crate::gvmi_format::{self, Inspection};
+
+/// What inspection says of the image at `path`, for commands that refuse
+/// to hand providers an image they will refuse (`snippet`, `publish`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImageCheck {
+    /// Not a regular file, or not readable: left to hashing, which says why.
+    Unread,
+    Valid,
+    /// The words of [`invalid_image`].
+    Invalid(String),
+}
+
+/// Inspects `path` (its head and tail only; see `gvmi_format`).
+pub fn check_image(path: &Path) -> ImageCheck {
+    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        return ImageCheck::Unread;
+    }
+    match gvmi_format::inspect_file(path) {
+        Err(_) => ImageCheck::Unread,
+        Ok(inspection) => match invalid_image(&inspection) {
+            Some(problem) => ImageCheck::Invalid(problem),
+            None => ImageCheck::Valid,
+        },
+    }
+}
 
 /// The image failed inspection: its first defect, how many more, and what
 /// that means for a deployment. `None` for a valid image.

@@ -143,6 +143,14 @@ fn dry_run_says_what_would_be_copied_and_copies_nothing() {
     out.assert_code(0);
     assert_eq!(status_of(&out, "one.gvmi"), "would upload");
     assert!(names(web.path()).is_empty());
+    // Not a gvmi image: said before anything is uploaded.
+    assert!(
+        out.stderr()
+            .contains("one.gvmi: warning: not a valid gvmi image")
+            && out.stderr().contains("providers will refuse it"),
+        "{}",
+        out.stderr()
+    );
 }
 
 #[test]

@@ -17,6 +17,7 @@ use crate::event::JobEvent as Event;
 use crate::hasher::{HashFailure, Hashed};
 use crate::progress::Tally;
 use crate::publish::{exit, state, Destination, Outcome, Wanted};
+use crate::snippet::caveat::{self, ImageCheck};
 use crate::status_line::StatusLine;
 use crate::visible::visible_path;
 
@@ -97,7 +98,14 @@ fn gather(args: &PublishArgs) -> (Vec<(PathBuf, PathBuf, crate::fsmeta::FileStam
     let mut images = Vec::new();
     for f in found {
         match f {
-            Found::Image { path, root, stamp } => images.push((path, root, stamp)),
+            Found::Image { path, root, stamp } => {
+                // Providers will refuse an invalid image: say so before it
+                // is uploaded (it still is: hosting it may be the point).
+                if let ImageCheck::Invalid(problem) = caveat::check_image(&path) {
+                    warn(visible_path(&path), format_args!("warning: {problem}"));
+                }
+                images.push((path, root, stamp));
+            }
             Found::Problem { path, reason } => {
                 warn(visible_path(&path), reason);
                 code = exit::LOCAL;

@@ -8,10 +8,10 @@ use super::Refused;
 use crate::cancel::CancelToken;
 use crate::cli::SnippetArgs;
 use crate::config::Config;
-use crate::gvmi_format;
 use crate::hasher;
 use crate::image_url;
-use crate::snippet::{self, caveat, Resources, SnippetInput, Target};
+use crate::snippet::caveat::{self, ImageCheck};
+use crate::snippet::{self, Resources, SnippetInput, Target};
 use crate::url_choice::{self, UrlChoice};
 
 /// An image ready to render, with what to tell the user about it.
@@ -84,14 +84,10 @@ pub fn prepare(
 /// `--allow-invalid` only warned about. An unreadable one is left to hashing,
 /// which names the reason.
 fn inspect(path: &Path, allow: bool, warnings: &mut Vec<String>) -> Result<Option<bool>, Refused> {
-    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
-        return Ok(None);
-    }
-    let Ok(inspection) = gvmi_format::inspect_file(path) else {
-        return Ok(None);
-    };
-    let Some(problem) = caveat::invalid_image(&inspection) else {
-        return Ok(Some(true));
+    let problem = match caveat::check_image(path) {
+        ImageCheck::Unread => return Ok(None),
+        ImageCheck::Valid => return Ok(Some(true)),
+        ImageCheck::Invalid(problem) => problem,
     };
     if !allow {
         let shown = crate::visible::visible_path(path);
