@@ -5,9 +5,10 @@
 
 use std::io::Write;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::support::xvfb::Xvfb;
 use crate::support::*;
 
 /// Tests here run in parallel threads; two picking the same free display
@@ -18,45 +19,6 @@ fn x_turn() -> std::sync::MutexGuard<'static, ()> {
     X_TURN
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-/// An Xvfb on a free display number, killed when dropped.
-struct Xvfb {
-    child: Child,
-    display: String,
-}
-
-impl Xvfb {
-    fn start() -> Xvfb {
-        for n in 90..140 {
-            // A display is taken if its lock or socket exists.
-            let taken = Path::new(&format!("/tmp/.X{n}-lock")).exists()
-                || Path::new(&format!("/tmp/.X11-unix/X{n}")).exists();
-            if taken {
-                continue;
-            }
-            let display = format!(":{n}");
-            let mut child = Command::new("Xvfb")
-                .args([display.as_str(), "-nolisten", "tcp"])
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .expect("start Xvfb");
-            if wait_for(|| Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()) {
-                return Xvfb { child, display };
-            }
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-        panic!("no free X display between :90 and :139");
-    }
-}
-
-impl Drop for Xvfb {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 fn wait_for(mut ready: impl FnMut() -> bool) -> bool {
@@ -111,7 +73,7 @@ fn copied_snippet_outlives_gvmi() {
         return;
     }
     let _turn = x_turn();
-    let x = Xvfb::start();
+    let x = Xvfb::start(90..140);
     let config = tempfile::tempdir().unwrap();
     let url = "https://cdn.example.com/alpine.gvmi";
     let (code, printed, err) = run(gvmi_in(config.path()).env("DISPLAY", &x.display).args([
@@ -168,7 +130,7 @@ fn clipboard_server_ends_when_its_display_goes_away() {
         return;
     }
     let _turn = x_turn();
-    let x = Xvfb::start();
+    let x = Xvfb::start(90..140);
     let display = x.display.clone();
     let home = tempfile::tempdir().unwrap();
     let mut server = gvmi_in(home.path())

@@ -10,6 +10,7 @@ pub mod run;
 pub mod sums;
 pub mod tools;
 pub mod tree;
+pub mod xvfb;
 
 pub use cache::{counts, process_read, settle, Sandbox};
 pub use images::*;

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use portable_pty::CommandBuilder;
 
 use super::session::*;
+use crate::support::xvfb::Xvfb;
 
 const OSC52_SAID: &str = "sent to your terminal as OSC 52 — it cannot confirm";
 const TMUX_SAID: &str = "copied to tmux's buffer (tmux forwards it to your terminal)";
@@ -79,39 +80,6 @@ fn hashes_live_copies_a_snippet_over_osc52_and_restores_the_terminal() {
     assert!(raw.contains("\x1b[?1000l"), "mouse reporting left on");
 }
 
-/// An Xvfb server on a free display, killed when dropped.
-struct Xvfb(std::process::Child, String);
-
-impl Xvfb {
-    fn start() -> Xvfb {
-        for n in 140..200 {
-            if Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() {
-                continue;
-            }
-            let display = format!(":{n}");
-            let child = Command::new("Xvfb")
-                .args([&display, "-nolisten", "tcp"])
-                .stderr(std::process::Stdio::null())
-                .spawn()
-                .expect("start Xvfb");
-            let deadline = Instant::now() + Duration::from_secs(10);
-            while !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() {
-                assert!(Instant::now() < deadline, "Xvfb {display} did not start");
-                thread::sleep(Duration::from_millis(50));
-            }
-            return Xvfb(child, display);
-        }
-        panic!("no free X display");
-    }
-}
-
-impl Drop for Xvfb {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 fn xclip_out(display: &str) -> String {
     let out = Command::new("xclip")
         .args(["-o", "-selection", "clipboard"])
@@ -137,16 +105,16 @@ fn x11_clipboard_holds_the_snippet_while_running_and_after_quit() {
     if !have("Xvfb") || !have("xclip") || !have("python3") {
         return;
     }
-    let x = Xvfb::start();
+    let x = Xvfb::start(140..200);
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("x11.gvmi");
     std::fs::write(&path, noise(5_000, 9)).unwrap();
     let hash = python_sha3(&path);
-    let mut s = Session::start(dir.path(), Some(&x.1));
+    let mut s = Session::start(dir.path(), Some(&x.display));
     s.wait_for("the hash", |t| t.contains(&hash[..24]));
     s.keys("c");
     s.wait_for("the status line", |t| t.contains("system clipboard"));
-    let live = wait_clipboard(&x.1, &hash);
+    let live = wait_clipboard(&x.display, &hash);
     assert!(
         live.contains(&hash) && live.contains("vm.repo("),
         "while running: {live:?}"
@@ -156,7 +124,7 @@ fn x11_clipboard_holds_the_snippet_while_running_and_after_quit() {
         "with a display, no OSC 52 is needed"
     );
     s.quit();
-    let after = wait_clipboard(&x.1, &hash);
+    let after = wait_clipboard(&x.display, &hash);
     assert!(after.contains(&hash), "after quit: {after:?}");
 }
 
