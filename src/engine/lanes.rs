@@ -17,7 +17,7 @@ use super::queue::{Queue, Work};
 use super::{announce, report};
 use crate::event::{JobEvent, JobSender};
 use crate::hasher::{self, HashFailure, Opened, CHUNK_SIZE};
-use crate::sha3_fast::{Backend, WideSponge, RATE};
+use crate::sha3_fast::{Backend, Sha3_224, WideSponge, RATE};
 
 /// Bytes buffered per lane: a whole number of blocks, about 256 KiB.
 const LANE_BUF: usize = RATE * 1820;
@@ -163,10 +163,8 @@ struct Done {
 fn finish(done: Done, events: &JobSender, wide: &mut WideSponge, slot: usize) -> Vec<u8> {
     let Done { lane, outcome } = done;
     let result = outcome.and_then(|()| {
-        let mut h = wide.take(slot);
-        h.update(lane.pending());
-        let lead = &lane.work.group[0];
-        hasher::confirm(&lead.path, &lane.opened, h.finalize(), lane.read)
+        let digest = to_scalar(&lane, wide, slot).finalize();
+        hasher::confirm(&lane.work.group[0].path, &lane.opened, digest, lane.read)
     });
     if result.is_ok() {
         progress(&lane, lane.read, events);
@@ -178,8 +176,7 @@ fn finish(done: Done, events: &JobSender, wide: &mut WideSponge, slot: usize) ->
 /// The last file of a batch: its lane's state goes on with the scalar
 /// sponge, which is faster for one stream than a mostly idle vector.
 fn finish_alone(lane: Lane, events: &JobSender, wide: &mut WideSponge, slot: usize) -> Vec<u8> {
-    let mut h = wide.take(slot);
-    h.update(lane.pending());
+    let h = to_scalar(&lane, wide, slot);
     let lead = &lane.work.group[0];
     let result = hasher::hash_rest(&lane.opened, h, lane.read, &lane.work.cancel, |done| {
         events.send(JobEvent::Progress { id: lead.id, done });
@@ -187,6 +184,14 @@ fn finish_alone(lane: Lane, events: &JobSender, wide: &mut WideSponge, slot: usi
     .and_then(|(digest, read)| hasher::confirm(&lead.path, &lane.opened, digest, read));
     report(&lane.work.group, result, events);
     lane.buf
+}
+
+/// The lane's sponge as a scalar hasher holding every byte read so far:
+/// the absorbed blocks (the lane's state) and the pending tail.
+fn to_scalar(lane: &Lane, wide: &mut WideSponge, slot: usize) -> Sha3_224 {
+    let mut h = wide.take(slot);
+    h.update(lane.pending());
+    h
 }
 
 /// One call into the vector unit: every busy lane's whole pending blocks,

@@ -267,40 +267,22 @@ fn bad_destinations_and_plain_http_endpoints_are_refused_before_any_upload() {
         "{}",
         out.stderr()
     );
-    let creds = [
-        ("AWS_ACCESS_KEY_ID", "AKIDTEST"),
-        ("AWS_SECRET_ACCESS_KEY", "s3cr3tKEYvalue"),
-    ];
-    let mut run = gvmi([
-        "publish",
-        img,
-        "--to",
-        "s3://bkt",
-        "--endpoint",
+    // Keys set, so only the endpoint rules can refuse.
+    let with_keys = |endpoint: &str, extra: &[&str]| {
+        gvmi(["publish", img, "--to", "s3://bkt", "--endpoint", endpoint])
+            .args(extra)
+            .env("HOME", home.path())
+            .env("AWS_ACCESS_KEY_ID", "AKIDTEST")
+            .env("AWS_SECRET_ACCESS_KEY", "s3cr3tKEYvalue")
+            .run()
+    };
+    let out = with_keys(
         "http://s3.example.com",
-        "--public-base-url",
-        "https://cdn.example.com/",
-    ])
-    .env("HOME", home.path());
-    for (k, v) in creds {
-        run = run.env(k, v);
-    }
-    let out = run.run();
+        &["--public-base-url", "https://cdn.example.com/"],
+    );
     out.assert_code(2);
     assert!(out.stderr().contains("--allow-http"), "{}", out.stderr());
-    let mut run = gvmi([
-        "publish",
-        img,
-        "--to",
-        "s3://bkt",
-        "--endpoint",
-        "https://s3.example.com",
-    ])
-    .env("HOME", home.path());
-    for (k, v) in creds {
-        run = run.env(k, v);
-    }
-    let out = run.run();
+    let out = with_keys("https://s3.example.com", &[]);
     out.assert_code(2);
     assert!(
         out.stderr().contains("--public-base-url"),
