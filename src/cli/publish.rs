@@ -53,6 +53,11 @@ pub struct PublishArgs {
     /// Put the first 12 hex digits of the hash in each key (name-<hash12>.gvmi).
     #[arg(long)]
     pub content_addressed: bool,
+    /// Seconds to wait for a connection or for the storage's next bytes
+    /// [default: 10 to connect, 30 to read]; a request may take 4 of them
+    /// plus 1 s per 256 KiB it sends.
+    #[arg(long, value_name = "SECS", value_parser = super::parse_timeout)]
+    pub timeout: Option<f64>,
     /// Say what would be uploaded; upload nothing.
     #[arg(long)]
     pub dry_run: bool,

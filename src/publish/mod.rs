@@ -2,7 +2,7 @@
 //!
 //! - `dest`: `--to` (`s3://BUCKET[/PREFIX]`, `file:///DIR`), keys, public URLs
 //! - `credentials`: the AWS profile files (`--profile`, `AWS_PROFILE`)
-//! - `s3`: the bucket through `object_store`, on a tokio runtime confined there
+//! - `s3`: the bucket: S3 requests signed by `rusty-s3`, sent with `crate::http`
 //! - `job`: one image to a connected destination (skip, upload, prove)
 //! - `upload`: one image to S3, hashed as it streams (each byte read once)
 //! - `folder`: one image into a folder, atomically, with its hash sidecar
@@ -35,6 +35,8 @@ pub struct Wanted {
     pub allow_http: bool,
     pub acl: Option<String>,
     pub public_base_url: Option<String>,
+    /// `--timeout`: to connect, and the longest silence of the storage.
+    pub timeout: Option<std::time::Duration>,
 }
 
 /// A problem found before anything is uploaded, with its exit code.
@@ -98,6 +100,7 @@ pub fn s3_settings(w: &Wanted) -> Result<s3::Settings, Refusal> {
         None => false,
     };
     if let (Some(e), None) = (&endpoint, &w.public_base_url) {
+        let e = s3::shown_endpoint(e);
         return Err(refuse(
             exit::USAGE,
             format!(
@@ -115,14 +118,35 @@ pub fn s3_settings(w: &Wanted) -> Result<s3::Settings, Refusal> {
         secret_access_key,
         session_token: token,
         acl: w.acl.clone(),
+        limits: match w.timeout {
+            Some(t) => crate::http::Limits {
+                connect: t,
+                silence: t,
+            },
+            None => crate::http::Limits::default(),
+        },
     })
 }
 
 /// Plain http only to this machine (a test server, a local MinIO) unless
 /// `--allow-http`: credentials-signed uploads in the clear are a choice.
+/// A user name or password in the endpoint is refused: S3 requests are
+/// signed with the keys, and every message would have to hide it.
 fn http_allowed(endpoint: &str, allow: bool) -> Result<bool, Refusal> {
-    let url = url::Url::parse(endpoint)
-        .map_err(|e| refuse(exit::USAGE, format!("--endpoint {endpoint}: {e}")))?;
+    let url = url::Url::parse(endpoint);
+    let shown = s3::shown_endpoint(endpoint);
+    let endpoint = shown.as_str();
+    let url = url.map_err(|e| refuse(exit::USAGE, format!("--endpoint {endpoint}: {e}")))?;
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(refuse(
+            exit::USAGE,
+            format!(
+                "the endpoint {endpoint}: a user name or password in it is not used \
+                 (requests are signed with AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or the \
+                 profile); remove it"
+            ),
+        ));
+    }
     match url.scheme() {
         "https" => Ok(false),
         "http" if allow || is_loopback(&url) => Ok(true),

@@ -75,6 +75,7 @@ fn publish(job: &PublishJob, tx: &Sender<Event>) -> Result<PublishedAt, String> 
         allow_http: false,
         acl: to.acl.clone(),
         public_base_url: to.public_base_url.clone(),
+        timeout: None,
     };
     let target = Destination::open(&to.to, wanted).map_err(|r| r.message)?;
     let meta = std::fs::metadata(&job.path).map_err(|e| crate::io_error::message(&e))?;

@@ -9,3 +9,4 @@ mod support;
 mod files;
 mod network;
 mod snippet_text;
+mod storage;

@@ -87,6 +87,7 @@ fn wanted(args: &PublishArgs) -> Wanted {
         allow_http: args.allow_http,
         acl: args.acl.clone(),
         public_base_url: args.public_base_url.clone(),
+        timeout: args.timeout.map(std::time::Duration::from_secs_f64),
     }
 }
 
