@@ -2,8 +2,6 @@
 
 use std::fmt;
 
-use super::s3::{Fault, Trouble};
-
 /// One failure; `exit_code` tells a script which kind.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PublishError {
@@ -81,6 +79,48 @@ impl From<std::io::Error> for PublishError {
     }
 }
 
+/// What kept a request from succeeding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fault {
+    /// The storage answered with a status that is not success (or a 200
+    /// whose body is an `<Error>`): its code and message when it sent them.
+    Status {
+        op: &'static str,
+        status: u16,
+        reason: String,
+        code: Option<String>,
+        message: Option<String>,
+        /// Where S3 says the bucket lives (`x-amz-bucket-region`), for a 301.
+        region: Option<String>,
+    },
+    /// No answer: the connection failed or stalled.
+    Transport {
+        op: &'static str,
+        trouble: Trouble,
+        detail: String,
+    },
+    /// A success whose body is not what S3 sends.
+    Answer { op: &'static str, detail: String },
+    /// Cancelled (Ctrl-C, SIGTERM) between attempts or while waiting.
+    Cancelled,
+}
+
+/// The kinds of no-answer, as a user acts on them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trouble {
+    Dns,
+    Refused,
+    ConnectTimeout,
+    /// The answer, or the request's sending, stalled past its limit.
+    Stalled,
+    Tls,
+    /// The connection dropped mid-request.
+    Dropped,
+    /// The answer is not HTTP.
+    NotHttp,
+    Other,
+}
+
 /// What a message about the storage may name, and what it must never show.
 #[derive(Clone, Default)]
 pub struct Context {
@@ -93,15 +133,15 @@ pub struct Context {
 }
 
 impl Context {
-    pub fn of(s: &super::s3::Settings) -> Context {
-        let mut secrets = vec![s.secret_access_key.clone(), s.access_key_id.clone()];
-        secrets.extend(s.session_token.clone());
-        let password = s.endpoint.as_deref().and_then(|e| url::Url::parse(e).ok());
+    /// `secrets` (keys, token) and the endpoint's password are never shown.
+    pub fn new(bucket: &str, endpoint: Option<&str>, secrets: &[&str]) -> Context {
+        let mut secrets: Vec<String> = secrets.iter().map(|s| s.to_string()).collect();
+        let password = endpoint.and_then(|e| url::Url::parse(e).ok());
         secrets.extend(password.and_then(|u| u.password().map(str::to_string)));
         secrets.retain(|v| v.len() >= 4);
         Context {
-            bucket: s.bucket.clone(),
-            endpoint: s.endpoint.as_deref().map(without_password),
+            bucket: bucket.to_string(),
+            endpoint: endpoint.map(without_password),
             secrets,
         }
     }

@@ -18,13 +18,12 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use rusty_s3::actions::{CreateMultipartUpload, S3Action};
 use rusty_s3::{Bucket, UrlStyle};
 
-use super::error::{classify, Context, PublishError};
+use super::error::{classify, Context, Fault, PublishError};
 use crate::cancel::CancelToken;
 use crate::digest::Sha3Digest;
 use crate::http::{self, Limits};
 pub use multipart::Multipart;
 use request::{Call, Client};
-pub use request::{Fault, Trouble};
 
 /// The object metadata that carries the image's hash (`x-amz-meta-sha3-224`).
 pub const HASH_METADATA: &str = "sha3-224";
@@ -74,7 +73,10 @@ impl S3 {
     /// Checks the settings (a credential or region that cannot be sent is
     /// a credentials error, exit 5) and prepares the client; sends nothing.
     pub fn connect(settings: Settings) -> Result<S3, PublishError> {
-        let context = Context::of(&settings);
+        let mut secrets = vec![settings.secret_access_key.as_str()];
+        secrets.push(&settings.access_key_id);
+        secrets.extend(settings.session_token.as_deref());
+        let context = Context::new(&settings.bucket, settings.endpoint.as_deref(), &secrets);
         check_credentials(&settings)?;
         if let Some(acl) = &settings.acl {
             if acl.is_empty() || !acl.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {

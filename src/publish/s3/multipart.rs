@@ -10,10 +10,10 @@ use std::time::{Duration, Instant};
 use crossbeam_channel::{Receiver, RecvTimeoutError, SendTimeoutError, Sender};
 use rusty_s3::actions::{AbortMultipartUpload, CompleteMultipartUpload};
 
-use super::request::{Call, Client, Fault};
+use super::request::{Call, Client};
 use super::{url_of, S3};
 use crate::cancel::CancelToken;
-use crate::publish::error::PublishError;
+use crate::publish::error::{Fault, PublishError};
 
 /// How often waits look at the cancel flag.
 const POLL: Duration = Duration::from_millis(100);

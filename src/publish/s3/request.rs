@@ -12,6 +12,7 @@ use url::Url;
 use super::sign::{amz_date_now, Signer};
 use crate::cancel::CancelToken;
 use crate::http::{self, End, Limits};
+use crate::publish::error::{Fault, Trouble};
 
 /// A success body kept for its XML (UploadId, ETags, a copy's result).
 pub(super) const ANSWER_CAP: usize = 64 << 10;
@@ -60,48 +61,6 @@ impl Reply {
         let found = self.headers.iter().find(|(n, _)| *n == name);
         found.map(|(_, v)| v.as_str())
     }
-}
-
-/// What kept a request from succeeding.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Fault {
-    /// The storage answered with a status that is not success (or a 200
-    /// whose body is an `<Error>`): its code and message when it sent them.
-    Status {
-        op: &'static str,
-        status: u16,
-        reason: String,
-        code: Option<String>,
-        message: Option<String>,
-        /// Where S3 says the bucket lives (`x-amz-bucket-region`), for a 301.
-        region: Option<String>,
-    },
-    /// No answer: the connection failed or stalled.
-    Transport {
-        op: &'static str,
-        trouble: Trouble,
-        detail: String,
-    },
-    /// A success whose body is not what S3 sends.
-    Answer { op: &'static str, detail: String },
-    /// Cancelled (Ctrl-C, SIGTERM) between attempts or while waiting.
-    Cancelled,
-}
-
-/// The kinds of no-answer, as a user acts on them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Trouble {
-    Dns,
-    Refused,
-    ConnectTimeout,
-    /// The answer, or the request's sending, stalled past its limit.
-    Stalled,
-    Tls,
-    /// The connection dropped mid-request.
-    Dropped,
-    /// The answer is not HTTP.
-    NotHttp,
-    Other,
 }
 
 impl Client {
