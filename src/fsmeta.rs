@@ -156,6 +156,25 @@ pub fn open_regular(path: &Path) -> io::Result<(File, Metadata)> {
     Ok((file, meta))
 }
 
+/// Whether `path` (followed, as an operand is) is a FIFO, device or socket:
+/// something a user may name on the command line to be read as a stream
+/// (`gvmi hash <(…)`, `/dev/stdin`), which walking a folder never opens.
+pub fn is_named_stream(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| {
+        matches!(
+            FileKind::of(&m),
+            FileKind::Fifo | FileKind::CharDevice | FileKind::BlockDevice | FileKind::Socket
+        )
+    })
+}
+
+/// Opens a stream the user named (see [`is_named_stream`]) as `cat` would:
+/// a blocking open, so a FIFO waits for its writer. Only for names typed as
+/// operands; everything found by walking goes through [`open_regular`].
+pub fn open_named(path: &Path) -> io::Result<File> {
+    File::open(path)
+}
+
 /// Size caps for the files gvmi reads besides images, one per purpose: far
 /// above any real file, far below what would hurt (a link to `/dev/zero` is
 /// refused as a device; a huge regular file by its size, before any read).

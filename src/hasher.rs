@@ -54,6 +54,13 @@ fn hash_reader_into<R: Read>(
     })
 }
 
+/// Hashes a stream named on the command line (a FIFO, a device:
+/// [`fsmeta::is_named_stream`]) to its end; no stamp, nothing to confirm.
+pub fn hash_named(path: &Path, cancel: &CancelToken) -> Result<(Sha3Digest, u64), HashFailure> {
+    let file = fsmeta::open_named(path)?;
+    hash_reader(file, cancel, |_| {})
+}
+
 /// A hashed file: its digest and the metadata it had while read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Hashed {

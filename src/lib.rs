@@ -18,6 +18,7 @@ pub mod hasher;
 pub mod image_url;
 pub mod io_error;
 pub mod manifest;
+pub mod perl_digest;
 pub mod progress;
 pub mod publish;
 pub mod sha3_fast;
