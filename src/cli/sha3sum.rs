@@ -26,6 +26,15 @@ pub struct Sha3sumFlags {
     /// Text-mode lines (`<hash>  <path>`): the default, as `sha3sum -t`.
     #[arg(short = 't', long, conflicts_with = "tag")]
     pub text: bool,
+    /// With -c only, as sha3sum takes it there (each line's own mode
+    /// character decides); gvmi hashes files as bytes, never with universal
+    /// newlines.
+    #[arg(short = 'U', long = "UNIVERSAL", hide_short_help = true)]
+    pub universal: bool,
+    /// With -c only, as sha3sum takes it there (each line's own mode
+    /// character decides); gvmi hashes bytes, never bit strings.
+    #[arg(short = '0', long = "01", hide_short_help = true)]
+    pub bits: bool,
     /// End each line with NUL instead of a newline, names unescaped (GNU -z).
     #[arg(short = 'z', long, conflicts_with_all = ["json", "watch", "check"])]
     pub zero: bool,
@@ -110,13 +119,15 @@ fn is_algorithm_flag(arg: &str) -> bool {
 
 /// A flag of `sha3sum`/GNU `*sum` that `gvmi [PATH]...` does not take.
 fn is_sha3sum_flag(arg: &str) -> bool {
-    const LONG: [&str; 6] = [
+    const LONG: [&str; 8] = [
         "--algorithm",
         "--binary",
         "--text",
         "--check",
         "--zero",
         "--tag",
+        "--UNIVERSAL",
+        "--01",
     ];
     if let Some(long) = arg.strip_prefix("--") {
         let name = long.split('=').next().unwrap_or(long);
@@ -127,7 +138,7 @@ fn is_sha3sum_flag(arg: &str) -> bool {
         short
             .chars()
             .next()
-            .is_some_and(|c| matches!(c, 'a' | 'b' | 't' | 'c' | 'z'))
+            .is_some_and(|c| matches!(c, 'a' | 'b' | 't' | 'c' | 'z' | 'U' | '0'))
     })
 }
 
@@ -151,17 +162,23 @@ pub enum HashMode {
 impl HashArgs {
     /// Hashing (the PATHs default to `.`, or in the sha3sum form to
     /// standard input), or checking (the lists default to standard input,
-    /// as `sha3sum -c` reads it). `-b` with `-t` is refused as sha3sum
-    /// refuses it.
+    /// as `sha3sum -c` reads it). Two of `-b`, `-t`, `-U`, `-0` are
+    /// refused as sha3sum refuses them.
     pub fn into_mode(mut self) -> Result<HashMode, clap::Error> {
-        if self.sha3sum.binary && self.sha3sum.text {
-            let mut cmd = Cli::command();
-            let hash = cmd
-                .find_subcommand_mut("hash")
-                .expect("hash is a subcommand");
-            return Err(hash.error(
-                ErrorKind::ArgumentConflict,
-                "Ambiguous file mode (-b and -t)",
+        let f = &self.sha3sum;
+        let modes = [f.binary, f.text, f.universal, f.bits];
+        if modes.iter().filter(|&&m| m).count() > 1 {
+            return Err(usage(
+                "Ambiguous file mode (more than one of -b, -t, -U, -0)",
+            ));
+        }
+        if (f.universal || f.bits) && self.tag {
+            return Err(usage("--tag does not support -U or -0"));
+        }
+        if (f.universal || f.bits) && !f.check {
+            return Err(usage(
+                "-U and -0 only check lists here: gvmi hashes a file's bytes \
+                 (SHA3-224, Golem's image hash)",
             ));
         }
         if !self.sha3sum.check {
@@ -188,6 +205,15 @@ impl HashArgs {
             form: flags.form,
         }))
     }
+}
+
+fn usage(message: &str) -> clap::Error {
+    let mut cmd = Cli::command();
+    cmd.build();
+    let hash = cmd
+        .find_subcommand_mut("hash")
+        .expect("hash is a subcommand");
+    hash.error(ErrorKind::ArgumentConflict, message)
 }
 
 /// Ends gvmi on a usage error: status 2, or 1 in the sha3sum form, as Perl's
