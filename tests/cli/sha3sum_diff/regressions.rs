@@ -199,3 +199,48 @@ fn lists_with_cr_names_check_both_ways() {
         assert_eq!(out.stdout(), want, "{program} -c {list}");
     }
 }
+
+/// The README's differences hold as it words them (no sha3sum needed).
+#[cfg(unix)]
+#[test]
+fn the_documented_differences_hold() {
+    let tmp = tempdir();
+    let dir = tmp.path();
+    fs::write(dir.join("a"), "abc").unwrap();
+    mkfifo(&dir.join("p"));
+    // A FIFO named in a list is never opened: no hang, a failed line.
+    fs::write(dir.join("S"), format!("{H}  p\n{H}  a\n")).unwrap();
+    let out = gvmi(["-a", "224", "-c", "S"]).cwd(dir).run();
+    out.assert_code(1);
+    assert_eq!(out.stdout(), "p: FAILED open or read\na: OK\n");
+    assert!(
+        out.stderr().contains("not a regular file (FIFO)"),
+        "{}",
+        out.stderr()
+    );
+    // Other sizes and -U/-0 when hashing: usage errors, exit 1.
+    for args in [
+        &["-a", "256", "a"][..],
+        &["-U", "a"],
+        &["-a", "224", "-0", "a"],
+    ] {
+        let out = gvmi(args).cwd(dir).run();
+        out.assert_code(1);
+        assert!(out.stdout.is_empty(), "{args:?}");
+    }
+    // -z is GNU's.
+    let out = gvmi(["-a", "224", "-z", "a"]).cwd(dir).run();
+    out.assert_code(0);
+    assert_eq!(out.stdout(), format!("{H}  a\0"));
+    // A folder is walked.
+    fs::create_dir(dir.join("d")).unwrap();
+    fs::write(dir.join("d/x.gvmi"), "abc").unwrap();
+    let out = gvmi(["-a", "224", "d"]).cwd(dir).run();
+    out.assert_code(0);
+    assert_eq!(out.stdout(), format!("{H}  d/x.gvmi\n"));
+    // gvmi's own manner: no operand is `.`, CR escaped GNU's way.
+    fs::write(raw_path(dir, b"d/c\r.gvmi"), "abc").unwrap();
+    let out = gvmi(["hash"]).cwd(dir.join("d")).run();
+    out.assert_code(0);
+    assert_eq!(out.stdout(), format!("\\{H}  ./c\\r.gvmi\n{H}  ./x.gvmi\n"));
+}
