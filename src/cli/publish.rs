@@ -28,7 +28,9 @@ pub struct PublishArgs {
     /// Images, or folders of them (keys keep the path below the folder).
     #[arg(value_name = "PATH", required = true)]
     pub paths: Vec<PathBuf>,
-    /// Where to: s3://BUCKET[/PREFIX] or file:///DIR.
+    /// Where to: s3://BUCKET[/PREFIX], or file:///DIR, an absolute folder
+    /// on this machine (file://localhost/DIR and file:/DIR too; a host, as
+    /// in file://tmp/x, or a relative file:dir is refused).
     #[arg(long, value_name = "DEST")]
     pub to: String,
     /// An S3-compatible endpoint (R2, B2, MinIO, …) [default: AWS, or AWS_ENDPOINT_URL].

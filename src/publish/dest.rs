@@ -29,17 +29,18 @@ impl Dest {
                 prefix,
             });
         }
-        if text.starts_with("file:") {
-            let url = url::Url::parse(text).map_err(|e| format!("{text}: {e}"))?;
-            return match url.to_file_path() {
-                Ok(dir) if url.host_str().is_none_or(str::is_empty) => Ok(Dest::Dir(dir)),
-                _ => Err(format!(
-                    "{text}: a file URL must name a local absolute folder (file:///srv/www/images)"
-                )),
-            };
+        if text
+            .get(..5)
+            .is_some_and(|s| s.eq_ignore_ascii_case("file:"))
+        {
+            return parse_file(text).map(Dest::Dir);
         }
+        let hint = match Path::new(text).is_absolute() {
+            true => format!(" (a folder: file://{})", file_path_text(Path::new(text))),
+            false => String::new(),
+        };
         Err(format!(
-            "{text}: unsupported destination; give s3://BUCKET[/PREFIX] or file:///DIR"
+            "{text}: unsupported destination; give s3://BUCKET[/PREFIX] or file:///DIR{hint}"
         ))
     }
 
@@ -50,6 +51,65 @@ impl Dest {
             _ => relative.to_string(),
         }
     }
+}
+
+/// A `file:` destination, read strictly (RFC 8089's local forms only):
+/// `file:///DIR` or `file://localhost/DIR`, and `file:/DIR`. A host
+/// (`file://tmp/x`: `tmp` is a host, not a folder) and a relative path
+/// (`file:www`) are refused with the spelling meant; so are a query, a
+/// fragment and a NUL. `%XX` escapes are decoded (raw bytes on Unix).
+fn parse_file(text: &str) -> Result<PathBuf, String> {
+    let rest = &text[5..];
+    let path = match rest.strip_prefix("//") {
+        Some(after) => {
+            let end = after.find('/').unwrap_or(after.len());
+            let host = &after[..end];
+            if !host.is_empty() && !host.eq_ignore_ascii_case("localhost") {
+                return Err(format!(
+                    "{text}: `{host}` is a host name, and gvmi writes only to this machine's \
+                     folders; a folder takes three slashes: file:///{}",
+                    after.trim_start_matches('/')
+                ));
+            }
+            &after[end..]
+        }
+        None => rest,
+    };
+    if !path.starts_with('/') {
+        let shown = if path.is_empty() { "(nothing)" } else { path };
+        let meant = std::env::current_dir()
+            .map(|cwd| format!(" (from here: file://{})", file_path_text(&cwd.join(path))))
+            .unwrap_or_default();
+        return Err(format!(
+            "{text}: the folder must be absolute, not {shown}: give file:///DIR{meant}"
+        ));
+    }
+    if path.contains(['?', '#']) {
+        return Err(format!(
+            "{text}: a folder URL has no query or fragment (`?`, `#`); write them as %3F, %23"
+        ));
+    }
+    let bytes: Vec<u8> = percent_encoding::percent_decode_str(path).collect();
+    if bytes.contains(&0) {
+        return Err(format!("{text}: the folder name holds a NUL (%00)"));
+    }
+    Ok(path_from_bytes(bytes))
+}
+
+/// A folder path as a `file://` URL writes it (each segment encoded).
+fn file_path_text(dir: &Path) -> String {
+    crate::image_url::join("/", dir.strip_prefix("/").unwrap_or(dir))
+}
+
+#[cfg(unix)]
+fn path_from_bytes(bytes: Vec<u8>) -> PathBuf {
+    use std::os::unix::ffi::OsStringExt;
+    PathBuf::from(std::ffi::OsString::from_vec(bytes))
+}
+
+#[cfg(not(unix))]
+fn path_from_bytes(bytes: Vec<u8>) -> PathBuf {
+    PathBuf::from(String::from_utf8_lossy(&bytes).into_owned())
 }
 
 fn valid_bucket(name: &str) -> bool {
@@ -141,6 +201,47 @@ mod tests {
         assert!(Dest::parse("s3://Bad_Bucket").is_err());
         assert!(Dest::parse("ftp://x/y").is_err());
         assert!(Dest::parse("file://host/srv").is_err());
+    }
+
+    #[test]
+    fn file_destinations_are_local_and_absolute_only() {
+        let dir = |t: &str| {
+            Dest::parse(t).map(|d| match d {
+                Dest::Dir(p) => p,
+                other => panic!("{other:?}"),
+            })
+        };
+        for ok in [
+            "file:///srv/www",
+            "file://localhost/srv/www",
+            "FILE:///srv/www",
+            "file:/srv/www",
+        ] {
+            assert_eq!(dir(ok).unwrap(), Path::new("/srv/www"), "{ok}");
+        }
+        assert_eq!(
+            dir("file:///srv/my%20www").unwrap(),
+            Path::new("/srv/my www")
+        );
+        let host = dir("file://tmp/x").unwrap_err();
+        assert!(
+            host.contains("`tmp` is a host name") && host.contains("file:///tmp/x"),
+            "{host}"
+        );
+        let rel = dir("file:www/rel").unwrap_err();
+        assert!(rel.contains("must be absolute, not www/rel"), "{rel}");
+        assert!(rel.contains("/www/rel)"), "{rel}");
+        for bad in [
+            "file:",
+            "file://",
+            "file:///srv?x",
+            "file:///srv#x",
+            "file:///a%00b",
+        ] {
+            assert!(dir(bad).is_err(), "{bad}");
+        }
+        let bare = Dest::parse("/srv/www").unwrap_err();
+        assert!(bare.contains("file:///srv/www"), "{bare}");
     }
 
     #[test]
