@@ -1,9 +1,11 @@
 //! Where images go (`--to`): an S3 bucket and prefix, or a folder (a web
 //! root); the key each image gets; and the URL providers will fetch it from.
 
+use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 
 use crate::digest::Sha3Digest;
+use crate::fsmeta::FileStamp;
 
 /// A parsed `--to`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -154,6 +156,92 @@ pub fn relative_key(
     Ok(key)
 }
 
+/// Two different files this run would publish at one key: the second would
+/// replace the first, and both would be remembered at one URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Collision {
+    /// The full key (below the bucket or folder).
+    pub key: String,
+    pub first: PathBuf,
+    pub second: PathBuf,
+    /// In a folder, `first`'s key is a folder `second`'s key needs (or the
+    /// other way round): a file and a folder cannot share a name.
+    pub nested: bool,
+}
+
+impl Dest {
+    /// Where `key` lands, as the user would write it.
+    pub fn describe(&self, key: &str) -> String {
+        match self {
+            Dest::S3 { bucket, .. } => format!("s3://{bucket}/{key}"),
+            Dest::Dir(dir) => dir.join(key).display().to_string(),
+        }
+    }
+}
+
+/// Every key used twice by `images` (path, its argument, its stamp), found
+/// before anything is uploaded. One file named twice (the same path, or the
+/// same device and inode: a hard link) is not a collision: the bytes are the
+/// same. Content-addressed keys are not checked: the hash is in the key, so
+/// one key means the same bytes. A name that has no key is left to the
+/// image's own failure.
+pub fn collisions<'a>(
+    dest: &Dest,
+    images: impl IntoIterator<Item = (&'a Path, &'a Path, &'a FileStamp)>,
+    content_addressed: bool,
+) -> Vec<Collision> {
+    if content_addressed {
+        return Vec::new();
+    }
+    let mut seen: BTreeMap<String, (&Path, &FileStamp)> = BTreeMap::new();
+    let mut found = Vec::new();
+    for (path, root, stamp) in images {
+        let Ok(relative) = relative_key(path, root, None, false) else {
+            continue;
+        };
+        let key = dest.key(&relative);
+        match seen.get(key.as_str()) {
+            Some(&(first, first_stamp)) if !same_file(first, first_stamp, path, stamp) => {
+                found.push(Collision {
+                    key,
+                    first: first.to_path_buf(),
+                    second: path.to_path_buf(),
+                    nested: false,
+                });
+            }
+            Some(_) => {}
+            None => {
+                seen.insert(key, (path, stamp));
+            }
+        }
+    }
+    if matches!(dest, Dest::Dir(_)) {
+        found.extend(nested(&seen));
+    }
+    found
+}
+
+fn same_file(a: &Path, a_stamp: &FileStamp, b: &Path, b_stamp: &FileStamp) -> bool {
+    a == b || (a_stamp.id.is_some() && a_stamp.id == b_stamp.id)
+}
+
+/// In a folder, `x.gvmi` and `x.gvmi/y.gvmi` cannot both be files.
+fn nested(keys: &BTreeMap<String, (&Path, &FileStamp)>) -> Vec<Collision> {
+    let mut found = Vec::new();
+    for (key, (path, _)) in keys {
+        let parents = key.match_indices('/').map(|(i, _)| &key[..i]);
+        if let Some((parent, (first, _))) = parents.filter_map(|p| keys.get_key_value(p)).next() {
+            found.push(Collision {
+                key: parent.clone(),
+                first: first.to_path_buf(),
+                second: path.to_path_buf(),
+                nested: true,
+            });
+        }
+    }
+    found
+}
+
 /// The URL providers download `key` (relative to the destination) from:
 /// `--public-base-url` + the key, else, for AWS itself, the bucket's
 /// virtual-hosted URL. A custom endpoint without a public base is refused
@@ -269,6 +357,48 @@ mod tests {
             .unwrap(),
             "one.gvmi"
         );
+    }
+
+    #[test]
+    fn a_key_used_by_two_files_is_a_collision_one_file_twice_is_not() {
+        use crate::fsmeta::FileId;
+        let stamp = |ino| FileStamp {
+            size: 1,
+            mtime: None,
+            id: Some(FileId { dev: 1, ino }),
+            ctime: None,
+        };
+        let (a, b, c) = (stamp(1), stamp(2), stamp(1));
+        let s3 = Dest::parse("s3://bkt/p").unwrap();
+        let images = [
+            (Path::new("/A/x.gvmi"), Path::new("/A"), &a),
+            (Path::new("/B/x.gvmi"), Path::new("/B"), &b),
+            (Path::new("/C/x.gvmi"), Path::new("/C"), &c), // a hard link to /A/x.gvmi
+        ];
+        let found = collisions(&s3, images, false);
+        assert_eq!(
+            found,
+            [Collision {
+                key: "p/x.gvmi".into(),
+                first: "/A/x.gvmi".into(),
+                second: "/B/x.gvmi".into(),
+                nested: false
+            }]
+        );
+        assert_eq!(s3.describe(&found[0].key), "s3://bkt/p/x.gvmi");
+        assert!(collisions(&s3, images, true).is_empty());
+        let nested = [
+            (Path::new("/A/x.gvmi"), Path::new("/A"), &a),
+            (Path::new("/B/x.gvmi/y.gvmi"), Path::new("/B"), &b),
+        ];
+        assert!(
+            collisions(&s3, nested, false).is_empty(),
+            "S3 keys may nest"
+        );
+        let web = Dest::parse("file:///srv/www").unwrap();
+        let found = collisions(&web, nested, false);
+        assert_eq!(found.len(), 1);
+        assert!(found[0].nested && found[0].key == "x.gvmi");
     }
 
     #[test]
