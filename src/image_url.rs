@@ -92,9 +92,9 @@ impl fmt::Display for UrlError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Empty => f.write_str("the URL is empty"),
-            Self::ControlCharacter => {
-                f.write_str("the URL contains a control or invisible format character")
-            }
+            Self::ControlCharacter => f.write_str(
+                "the URL contains a control character (or an invisible one: bidi, zero-width)",
+            ),
             Self::NotAbsolute => f.write_str("not an absolute URL (expected http:// or https://)"),
             Self::Scheme(s) => write!(f, "scheme {s:?} is not supported: use http or https"),
             Self::FileNotSupported => {
