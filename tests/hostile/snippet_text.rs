@@ -141,7 +141,10 @@ fn control_characters_in_a_url_are_refused() {
     ] {
         for target in [Target::TaskPackage, Target::Yapapi, Target::GolemJs] {
             let err = render(target, &input(url, "b.gvmi"), &Templates::builtin()).unwrap_err();
-            assert!(err.to_string().contains("control character"), "{url:?}: {err}");
+            assert!(
+                err.to_string().contains("control character"),
+                "{url:?}: {err}"
+            );
         }
     }
 }

@@ -59,9 +59,10 @@ pub fn run(args: &PublishArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(exit::USAGE));
     }
     let outcomes = publish_all(&mut ctx, &images);
-    remember(&outcomes);
+    let notes = remember(&outcomes);
     report::print(args, &outcomes)?;
     report::fixes(args, &outcomes);
+    notes.iter().for_each(|n| say(format_args!("warning: {n}")));
     for o in &outcomes {
         if let (Some((c, _, _)), true) = (&o.failure, code == exit::OK) {
             code = *c;
@@ -207,15 +208,17 @@ fn unique_keys(target: &Destination, images: &[(PathBuf, PathBuf, FileStamp)]) -
     clashes.is_empty()
 }
 
-/// Records where each image now is, for `gvmi snippet` and `gvmi verify`.
-fn remember(outcomes: &[Outcome]) {
-    let Some(file) = state::path() else { return };
-    match state::remember_outcomes(&file, outcomes) {
-        Ok(notes) => notes.iter().for_each(|n| say(format_args!("warning: {n}"))),
-        Err(e) => say(format_args!(
-            "warning: state file {} not saved: {}",
-            visible_path(&file),
+/// Records where each image now is, for `gvmi snippet` and `gvmi verify`;
+/// returns what to say about it (after the images' own lines and fixes).
+fn remember(outcomes: &[Outcome]) -> Vec<String> {
+    let Some(file) = state::path() else {
+        return Vec::new();
+    };
+    state::remember_outcomes(&file, outcomes).unwrap_or_else(|e| {
+        vec![format!(
+            "state file {} not saved: {}",
+            file.display(),
             crate::io_error::message(&e)
-        )),
-    }
+        )]
+    })
 }
