@@ -158,7 +158,7 @@ pub fn open_regular(path: &Path) -> io::Result<(File, Metadata)> {
 
 /// Whether `path` (followed, as an operand is) is a FIFO, device or socket:
 /// something a user may name on the command line to be read as a stream
-/// (`gvmi hash <(…)`, `/dev/stdin`), which walking a folder never opens.
+/// (`gvmi -a 224 <(…)`, `/dev/stdin`), which walking a folder never opens.
 pub fn is_named_stream(path: &Path) -> bool {
     std::fs::metadata(path).is_ok_and(|m| {
         matches!(

@@ -219,7 +219,11 @@ fn usage(message: &str) -> clap::Error {
 /// Ends gvmi on a usage error: status 2, or 1 in the sha3sum form, as Perl's
 /// `sha3sum` exits on every usage error (help and version still exit 0).
 pub fn usage_exit(error: clap::Error, form: bool) -> ! {
-    if form && error.use_stderr() {
+    let shown_on_request = matches!(
+        error.kind(),
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
+    );
+    if form && !shown_on_request {
         let _ = error.print();
         std::process::exit(1);
     }

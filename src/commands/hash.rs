@@ -57,7 +57,7 @@ pub fn run(args: &HashArgs) -> anyhow::Result<ExitCode> {
     };
     // Opened before discovery: its clock decides which results are too fresh to keep.
     let mut cache = CacheSession::open(&args.cache);
-    let (found, empty_folders) = operands(&args.paths, opts);
+    let (found, empty_folders) = operands(&args.paths, opts, args.sha3sum.form);
     let format = match args.json {
         true => Format::Json,
         false => Format::Lines(LineStyle {
@@ -200,19 +200,21 @@ pub fn run(args: &HashArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
-/// A PATH as `gvmi hash` takes it: a FIFO, device or socket named on the
-/// command line is read as a stream (`gvmi hash <(…)`: the user named it);
-/// anything else is discovered, folders walked (where such files are never
-/// opened). Also returns how many folders held no image.
+/// A PATH as `gvmi hash` takes it: in the sha3sum form a FIFO, device or
+/// socket named on the command line is read as a stream (`gvmi -a 224
+/// <(…)`: the user named it, and sha3sum reads it); anything else is
+/// discovered, folders walked (where such files are never opened; gvmi's
+/// own manner reports a named one without opening it). Also returns how
+/// many folders held no image.
 enum Operand {
     Found(Found),
     Named(PathBuf),
 }
 
-fn operands(paths: &[PathBuf], opts: DiscoverOptions) -> (Vec<Operand>, usize) {
+fn operands(paths: &[PathBuf], opts: DiscoverOptions, form: bool) -> (Vec<Operand>, usize) {
     let (mut all, mut empty) = (Vec::new(), 0);
     for path in paths {
-        if path.as_os_str() != "-" && crate::fsmeta::is_named_stream(path) {
+        if form && path.as_os_str() != "-" && crate::fsmeta::is_named_stream(path) {
             all.push(Operand::Named(path.clone()));
             continue;
         }
