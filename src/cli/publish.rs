@@ -29,6 +29,10 @@ pub struct PublishArgs {
     #[arg(value_name = "PATH", required = true)]
     pub paths: Vec<PathBuf>,
     /// Where to: s3://BUCKET[/PREFIX] or file:///DIR.
+    ///
+    /// A copy into file:///DIR (and its NAME.sha3-224 sidecar) gets the source's
+    /// permission bits, masked by the umask: never more readable than the source
+    /// (chmod the source first for a web server that runs as another user).
     #[arg(long, value_name = "DEST")]
     pub to: String,
     /// An S3-compatible endpoint (R2, B2, MinIO, …) [default: AWS, or AWS_ENDPOINT_URL].

@@ -7,6 +7,8 @@
 //! limit (a hang fails the test instead of stalling the suite), and its human
 //! output is checked for anything a terminal would act on.
 
+mod full_disk;
+mod layout;
 mod names;
 mod shared;
 mod special;
