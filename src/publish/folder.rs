@@ -54,15 +54,18 @@ pub fn head(target: &Path) -> Option<Remote> {
     })
 }
 
-/// Copies `source` to `target` atomically, hashing as it goes, with its
-/// sidecar, so that a reader never sees an image beside another image's
-/// hash.
+/// Copies `source` to `key` under `dir` atomically, hashing as it goes,
+/// with its sidecar, so that a reader never sees an image beside another
+/// image's hash.
 pub fn copy(
     source: &Path,
-    target: &Path,
+    dir: &Path,
+    key: &str,
     cancel: &CancelToken,
     progress: impl FnMut(u64),
 ) -> Result<Hashed, PublishError> {
+    let target = &dir.join(key);
+    no_link_below(dir, target)?;
     let side = sidecar(target);
     name_fits(&side)?;
     let (mut file, meta) = fsmeta::open_regular(source)?;
@@ -131,6 +134,29 @@ fn copy_hashing(
         ));
     }
     Ok(hasher.finalize())
+}
+
+/// A link planted at a folder below the destination (`www/sub` pointing at
+/// `/etc`) would carry the copy somewhere else: refused. The destination
+/// itself is the user's word and may be a link. This looks before writing;
+/// a link swapped in between the look and the write is not caught (that
+/// would take opening each folder relative to the last, `openat`).
+fn no_link_below(dir: &Path, target: &Path) -> Result<(), PublishError> {
+    let Ok(below) = target.strip_prefix(dir) else {
+        return Ok(());
+    };
+    let mut at = dir.to_path_buf();
+    for part in below.parent().into_iter().flat_map(Path::components) {
+        at.push(part);
+        if fs::symlink_metadata(&at).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(PublishError::Upload(format!(
+                "{}: a symbolic link inside the destination folder; not followed, nothing was \
+                 published",
+                visible_path(&at)
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// The sidecar's name must fit the folder, checked before anything is

@@ -1,7 +1,8 @@
-//! Issue "Hostile inputs II", items 14, 15 and 17: what a folder's names and
-//! modes do to writers. A name too long for its sidecar is refused before
-//! anything is written; a folder named `x.gvmi` is walked like any folder;
-//! a published copy is never more readable than its source.
+//! Issue "Hostile inputs II", items 14, 15 and 17 (and 2's folders): what a
+//! folder's names, links and modes do to writers. A name too long for its
+//! sidecar is refused before anything is written; a folder named `x.gvmi` is
+//! walked like any folder; a link at a folder below the web root is not
+//! followed; a published copy is never more readable than its source.
 
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
@@ -189,4 +190,50 @@ fn item_17_a_published_copy_is_never_more_readable_than_its_source() {
         text.contains("gets the source's permission bits, masked by the umask"),
         "{text}"
     );
+}
+
+#[cfg(unix)]
+#[test]
+fn item_2_a_link_planted_at_a_folder_of_the_web_root_is_not_followed() {
+    let home = tempfile::tempdir().unwrap();
+    let (images, www, victims) = (
+        home.path().join("images"),
+        home.path().join("www"),
+        home.path().join("victims"),
+    );
+    for d in [&images.join("sub"), &www, &victims] {
+        fs::create_dir_all(d).unwrap();
+    }
+    valid_image(&images.join("sub/n.gvmi"), 8192);
+    valid_image(&images.join("top.gvmi"), 8193);
+    // `www/sub` pointing at a folder the publisher may write (as root: any).
+    std::os::unix::fs::symlink(&victims, www.join("sub")).unwrap();
+    let started = Instant::now();
+    let run = gvmi_home(home.path())
+        .args(["publish", "--to"])
+        .arg(format!("file://{}", www.display()))
+        .arg(&images);
+    let command = run.what();
+    let out = bounded(run, None, LIMIT);
+    report(
+        "a link at a folder below the web root",
+        &command,
+        &out,
+        started.elapsed(),
+    );
+    out.assert_code(3);
+    assert!(
+        out.stderr().contains(
+            "/www/sub: a symbolic link inside the destination folder; not followed, nothing \
+             was published"
+        ),
+        "{}",
+        out.stderr()
+    );
+    assert_eq!(
+        fs::read_dir(&victims).unwrap().count(),
+        0,
+        "nothing written there"
+    );
+    assert!(www.join("top.gvmi").is_file(), "the rest is published");
 }

@@ -415,5 +415,8 @@ fn item_5_concurrent_write_sums_never_lose_a_line() {
         Vec::<String>::new(),
         "and nothing left behind"
     );
-    assert!(!images.join(".SHA3SUMS.lock").exists(), "not even the lock file");
+    assert!(
+        !images.join(".SHA3SUMS.lock").exists(),
+        "not even the lock file"
+    );
 }
