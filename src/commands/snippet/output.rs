@@ -1,7 +1,7 @@
 //! What `gvmi snippet` prints: the snippets as text (headings when there are
 //! several), or one JSON object per image and target; and the clipboard.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::Path;
 
 use anyhow::Context;
@@ -10,7 +10,7 @@ use serde::Serialize;
 use super::prepare::Prepared;
 use crate::clipboard::{Copier, Keep};
 use crate::commands::json::{self, PathFields};
-use crate::commands::out::warn;
+use crate::commands::out::{say, warn};
 use crate::snippet::{render_form, Form, SnippetError, Target, Templates};
 
 /// How to print: the targets, the form, and whether headings are needed.
@@ -139,17 +139,16 @@ pub fn copy(text: &str) {
     let mut report = Copier::new().copy(text, Keep::AfterExit);
     if let Some(sequence) = &report.osc52 {
         // Only a terminal can act on OSC 52; into a file or pipe it is noise.
-        let written = match std::io::stderr().is_terminal() {
-            true => std::io::stderr()
-                .write_all(sequence.as_bytes())
-                .and_then(|()| std::io::stderr().flush())
-                .map_err(|e| crate::io_error::message(&e)),
-            false => Err("standard error is not a terminal".to_owned()),
+        let written = if std::io::stderr().is_terminal() {
+            eprint!("{sequence}");
+            Ok(())
+        } else {
+            Err("standard error is not a terminal".to_owned())
         };
         report.osc52_written(written);
     }
     match (report.went_somewhere(), report.failed.is_empty()) {
-        (true, true) => eprintln!("gvmi: {}", report.describe()),
+        (true, true) => say(report.describe()),
         (true, false) => warn("warning", report.describe()),
         (false, _) => warn(
             "warning",
