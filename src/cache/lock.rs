@@ -40,6 +40,8 @@ fn lock_exclusive(file: &File) -> io::Result<()> {
     loop {
         // flock locks the open file description, so two threads of one
         // process exclude each other too (each opens the file itself).
+        // SAFETY: flock reads no memory of ours; the descriptor belongs to
+        // `file`, which the borrow keeps open for the whole call.
         let rc = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) };
         if rc == 0 {
             return Ok(());
