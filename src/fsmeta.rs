@@ -228,6 +228,14 @@ fn read_capped((file, meta): (File, Metadata), cap: u64) -> io::Result<(Vec<u8>,
     Ok((bytes, meta))
 }
 
+/// A small text file the user edits (`config.toml`, snippet templates):
+/// regular, at most [`cap::CONFIG`] bytes, UTF-8.
+pub fn read_text(path: &Path) -> io::Result<String> {
+    let (bytes, _) = read_regular(path, cap::CONFIG)?;
+    String::from_utf8(bytes)
+        .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "not UTF-8 text"))
+}
+
 fn too_large(size: u64, cap: u64) -> io::Error {
     use crate::units::human_bytes;
     io::Error::new(
