@@ -12,7 +12,7 @@ mod sha3sum;
 mod suggest;
 
 pub use publish::PublishArgs;
-pub use sha3sum::{route as route_sha3sum, HashMode, Sha3sumFlags};
+pub use sha3sum::{route as route_sha3sum, usage_exit, HashMode, Routed, Sha3sumFlags};
 pub use suggest::typo_error;
 
 const HASH_EXAMPLES: &str = "\
@@ -110,10 +110,11 @@ pub struct WorkbenchArgs {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Print the SHA3-224 of every image, in `sha3sum -a 224` format.
-    #[command(after_help = HASH_EXAMPLES)]
+    // A flag given twice is taken, as sha3sum takes it (`-a 224 -a 224`).
+    #[command(after_help = HASH_EXAMPLES, args_override_self = true)]
     Hash(HashArgs),
     /// Verify files against a checksum list (`sha3sum -c` compatible).
-    #[command(after_help = CHECK_EXAMPLES)]
+    #[command(after_help = CHECK_EXAMPLES, args_override_self = true)]
     Check(CheckArgs),
     /// Print the code that points a Golem SDK at a self-hosted image.
     #[command(after_help = SNIPPET_EXAMPLES)]
@@ -257,6 +258,9 @@ pub struct CheckArgs {
     /// Files hashed at once [default: one per core].
     #[arg(short, long, value_name = "N")]
     pub jobs: Option<usize>,
+    /// Read and tell as Perl's `sha3sum -c` does (`gvmi -a 224 -c`).
+    #[arg(skip)]
+    pub form: bool,
 }
 
 #[derive(Debug, Clone, Args)]

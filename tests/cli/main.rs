@@ -15,6 +15,7 @@ mod manifest;
 mod oracle;
 mod publish;
 mod roundtrip;
+mod sha3sum_diff;
 mod snapshots;
 mod snippet_cli;
 mod verify_cli;

@@ -120,9 +120,12 @@ impl Session {
     #[cfg(unix)]
     pub fn cooked(&self) -> bool {
         let fd = self.master.as_raw_fd().expect("pty fd");
-        // SAFETY: tcgetattr only writes into the zeroed struct we own.
+        // SAFETY: termios is a plain C struct of integers; all zeroes is a valid value.
         let mut tio: libc::termios = unsafe { std::mem::zeroed() };
-        assert_eq!(unsafe { libc::tcgetattr(fd, &mut tio) }, 0, "tcgetattr");
+        // SAFETY: tcgetattr only writes into the struct we own, through a live
+        // `&mut`; `fd` is the pty master, kept open by `self`.
+        let rc = unsafe { libc::tcgetattr(fd, &mut tio) };
+        assert_eq!(rc, 0, "tcgetattr");
         tio.c_lflag & (libc::ICANON | libc::ECHO) == (libc::ICANON | libc::ECHO)
     }
 

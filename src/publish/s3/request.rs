@@ -140,7 +140,14 @@ impl Client {
                 })
             }
             End::Capped => format!("the answer's body is over {} KiB", ANSWER_CAP >> 10),
-            End::Late => format!("the answer's body took over {}s", limit.as_secs()),
+            // The same stall ureq's own deadline reports, seen between reads.
+            End::Late => {
+                return Err(Fault::Transport {
+                    op: call.op,
+                    trouble: Trouble::Stalled,
+                    detail: format!("the answer's body took over {}s", limit.as_secs()),
+                })
+            }
             End::Failed(e) => return Err(io_fault(call.op, &e, "reading the answer")),
         };
         Err(Fault::Answer {
