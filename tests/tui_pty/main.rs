@@ -3,8 +3,10 @@
 mod clipboard;
 mod keys;
 mod session;
+mod storm;
 #[path = "../support/mod.rs"]
 mod support;
+mod suspend;
 mod worker_panic;
 
 use std::io::Write;
