@@ -13,7 +13,7 @@ mod suggest;
 
 pub use publish::PublishArgs;
 pub use sha3sum::{route as route_sha3sum, HashMode, Sha3sumFlags};
-pub use suggest::typo_error;
+pub use suggest::{typo_error, typo_in};
 
 const HASH_EXAMPLES: &str = "\
 Examples:

@@ -12,7 +12,11 @@ fn main() -> ExitCode {
         return finish(commands::snippet::serve_clipboard());
     }
     // `gvmi -a 224 image.gvmi`, a sha3sum command line, is `gvmi hash ...`.
-    let cli = Cli::parse_from(cli::route_sha3sum(std::env::args_os().collect()));
+    let args = cli::route_sha3sum(std::env::args_os().collect());
+    let cli = Cli::try_parse_from(&args).unwrap_or_else(|refused| {
+        // `gvmi pubish x --to y` is refused for `--to`; the typo is the news.
+        cli::typo_in(&args).unwrap_or(refused).exit()
+    });
     if let (None, Some(first)) = (&cli.command, cli.workbench.paths.first()) {
         if let Some(typo) = cli::typo_error(first) {
             typo.exit();

@@ -79,6 +79,26 @@ fn a_mistyped_subcommand_is_an_error_with_a_suggestion() {
             "{typo}: {err}"
         );
     }
+    // Whatever follows the typo: clap's own complaint about `--to` (a
+    // publish flag the workbench lacks) would hide it behind "use -- --to".
+    for args in [
+        &["pubish", "imgs/", "--to", "s3://x"][..],
+        &["-L", "pubish", "--to=s3://x", "imgs/"],
+        &["verfy", "--url", "https://example.com/x.gvmi", "x.gvmi"],
+    ] {
+        let (code, out, err) = run(gvmi_in(dir.path()).args(args).cwd(dir.path()));
+        assert_eq!((code, out.as_str()), (2, ""), "{args:?}");
+        let want = if args.contains(&"verfy") {
+            "verify"
+        } else {
+            "publish"
+        };
+        assert!(
+            err.contains(&format!("did you mean `{want}`?")),
+            "{args:?}: {err}"
+        );
+        assert!(!err.contains("-- --"), "{args:?}: {err}");
+    }
     // A folder that exists under that name is opened, not second-guessed
     // (here the workbench then refuses a non-terminal stdout).
     std::fs::create_dir(dir.path().join("hsah")).unwrap();
