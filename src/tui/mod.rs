@@ -34,7 +34,23 @@ use ratatui::crossterm::event::{self as term_event, Event as TermEvent};
 
 use crate::discover::DiscoverOptions;
 use crate::engine::Engine;
+use crate::io_error;
+use crate::visible::{visible, visible_path};
 use app::{App, JobIds};
+
+/// Whether every PATH can be looked at; each one that cannot is named on
+/// stderr with the reason, before the screen takes over.
+fn all_paths_exist(paths: &[PathBuf]) -> bool {
+    let mut all = true;
+    for path in paths {
+        if let Err(e) = std::fs::metadata(path) {
+            let line = format!("{}: {}", visible_path(path), io_error::message(&e));
+            eprintln!("gvmi: {}", visible(&line));
+            all = false;
+        }
+    }
+    all
+}
 
 /// Frames are drawn at most this often, however fast events arrive.
 const FRAME: Duration = Duration::from_millis(16);
@@ -51,6 +67,10 @@ pub struct Options {
 }
 
 pub fn run(opts: Options) -> anyhow::Result<ExitCode> {
+    // A missing path is the news, also when stdout is not a terminal.
+    if !all_paths_exist(&opts.paths) {
+        return Ok(ExitCode::from(2));
+    }
     if !std::io::stdout().is_terminal() {
         eprintln!("gvmi: standard output is not a terminal; for scripts use `gvmi hash PATH...`");
         return Ok(ExitCode::from(2));
