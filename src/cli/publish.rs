@@ -19,8 +19,8 @@ Examples:
 
 Credentials: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (/ AWS_SESSION_TOKEN),
 or ~/.aws/credentials and ~/.aws/config (--profile, AWS_PROFILE).
-Exit status: 0 all published and public, 1 an image could not be read,
-2 usage error, 3 upload failed (or interrupted), 4 uploaded but not public,
+Exit status: 0 all published and public, 1 an image could not be read or
+failed inspection (refused unless --allow-invalid), 2 usage error, 3 upload failed (or interrupted), 4 uploaded but not public,
 5 credentials missing or refused, 6 endpoint unreachable.";
 
 #[derive(Debug, Clone, Args)]
@@ -69,6 +69,10 @@ pub struct PublishArgs {
     /// Then copy the snippet(s) to the clipboard.
     #[arg(short, long)]
     pub copy: bool,
+    /// Publish an image that fails inspection (or a file that is no image)
+    /// anyway, with a warning; without it such a file is refused.
+    #[arg(long)]
+    pub allow_invalid: bool,
     #[command(flatten)]
     pub walk: WalkArgs,
     /// Neither read nor update the hash cache.

@@ -13,10 +13,11 @@ use crate::support::*;
 pub const SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYgvmiSECRET";
 
 /// `gvmi publish ARGS --endpoint <moto>` with keys in the environment and
-/// state, cache and `~/.aws` under `home`.
+/// state, cache and `~/.aws` under `home`. The images here are made-up
+/// bytes (any size), so `--allow-invalid`.
 pub fn publish(moto: &Moto, home: &Path, args: &[&str]) -> Run {
     let endpoint = moto.endpoint();
-    let mut all = vec!["publish"];
+    let mut all = vec!["publish", "--allow-invalid"];
     all.extend_from_slice(args);
     all.extend_from_slice(&["--endpoint", &endpoint]);
     with_home(gvmi(all), home)

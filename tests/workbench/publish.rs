@@ -110,42 +110,53 @@ fn capital_p_publishes_every_row_under_the_folder_and_a_failure_is_marked() {
     assert_eq!(app.rows[b].url, None);
 }
 
+/// Runs `image` through the publish worker into `web` (a `file://`
+/// destination without a public URL); the job's result, progress checked.
+fn publish_with_the_worker(
+    image: &std::path::Path,
+    web: &std::path::Path,
+    record: &std::path::Path,
+) -> Result<PublishedAt, String> {
+    let (tx, rx) = unbounded();
+    let workers = Workers::start(tx, Options::default());
+    let mut to = publish_to(
+        image.parent().unwrap().to_str().unwrap(),
+        &format!("file://{}", web.display()),
+    );
+    to.public_base_url = None;
+    workers.publish(PublishJob {
+        id: 9,
+        path: image.to_path_buf(),
+        to,
+        known: None,
+        record_in: Some(record.to_path_buf()),
+        token: CancelToken::new(),
+    });
+    let size = std::fs::metadata(image).unwrap().len();
+    loop {
+        match rx
+            .recv_timeout(Duration::from_secs(30))
+            .expect("the worker answers")
+        {
+            Event::Worker(WorkerEvent::Published { id: 9, result }) => return result,
+            Event::Worker(WorkerEvent::Publishing { id: 9, total, .. }) => {
+                assert_eq!(total, size)
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+}
+
 #[test]
 fn the_publish_worker_copies_into_a_folder_reports_and_records_the_url() {
     let src = tempfile::tempdir().unwrap();
     let web = tempfile::tempdir().unwrap();
     let home = tempfile::tempdir().unwrap();
     let image = src.path().join("a.gvmi");
-    std::fs::write(&image, vec![7u8; 3 << 20]).unwrap();
-    let (tx, rx) = unbounded();
-    let workers = Workers::start(tx, Options::default());
-    let mut to = publish_to(
-        src.path().to_str().unwrap(),
-        &format!("file://{}", web.path().display()),
-    );
-    to.public_base_url = None;
+    // A real image of a few MiB: the worker holds `gvmi publish`'s rule.
+    std::fs::copy(crate::support::fixture("alpine.gvmi"), &image).unwrap();
     let record = home.path().join("published.v1.json");
-    workers.publish(PublishJob {
-        id: 9,
-        path: image.clone(),
-        to,
-        known: None,
-        record_in: Some(record.clone()),
-        token: CancelToken::new(),
-    });
-    let result = loop {
-        match rx
-            .recv_timeout(Duration::from_secs(30))
-            .expect("the worker answers")
-        {
-            Event::Worker(WorkerEvent::Published { id: 9, result }) => break result,
-            Event::Worker(WorkerEvent::Publishing { id: 9, total, .. }) => {
-                assert_eq!(total, 3 << 20)
-            }
-            other => panic!("unexpected {other:?}"),
-        }
-    };
-    let at = result.unwrap();
+    let at = publish_with_the_worker(&image, web.path(), &record).unwrap();
     assert!(at.uploaded);
     assert!(
         at.url.starts_with("file://") && at.url.ends_with("/a.gvmi"),
@@ -159,4 +170,23 @@ fn the_publish_worker_copies_into_a_folder_reports_and_records_the_url() {
     let records = state::load_from(&record);
     let abs = [std::path::absolute(&image).unwrap()];
     assert_eq!(records.get(&abs).map(|r| r.url.clone()), Some(at.url));
+}
+
+#[test]
+fn the_publish_worker_refuses_what_gvmi_publish_refuses() {
+    let src = tempfile::tempdir().unwrap();
+    let web = tempfile::tempdir().unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let image = src.path().join("a.gvmi");
+    std::fs::write(&image, vec![7u8; 3 << 20]).unwrap();
+    let record = home.path().join("published.v1.json");
+    let why = publish_with_the_worker(&image, web.path(), &record).unwrap_err();
+    assert!(
+        why.starts_with("not a valid gvmi image: ")
+            && why.contains("providers will refuse it")
+            && why.contains("gvmi publish --allow-invalid"),
+        "{why}"
+    );
+    assert_eq!(std::fs::read_dir(web.path()).unwrap().count(), 0);
+    assert!(!record.exists());
 }
