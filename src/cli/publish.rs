@@ -17,11 +17,20 @@ Examples:
   gvmi publish images/ --to s3://my-bucket --dry-run       what would be uploaded
   gvmi publish my.gvmi --to s3://my-bucket --copy          and copy the snippet
 
+The workbench's p / P publish to the [[publish]] of ~/.config/gvmi/config.toml
+($XDG_CONFIG_HOME/gvmi/config.toml) whose folder holds the image (the longest
+wins; endpoint, profile, region and acl are optional, as the flags above):
+  [[publish]]
+  folder = \"/home/me/images\"
+  to = \"s3://my-bucket/images\"
+  public_base_url = \"https://cdn.example.com/images/\"
+
 Credentials: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (/ AWS_SESSION_TOKEN),
 or ~/.aws/credentials and ~/.aws/config (--profile, AWS_PROFILE).
 Exit status: 0 all published and public, 1 an image could not be read or
-failed inspection (refused unless --allow-invalid), 2 usage error, 3 upload failed (or interrupted), 4 uploaded but not public,
-5 credentials missing or refused, 6 endpoint unreachable.";
+failed inspection (refused unless --allow-invalid), 2 usage error, 3 upload
+failed (or interrupted), 4 uploaded but not public, 5 credentials missing or
+refused, 6 endpoint unreachable.";
 
 #[derive(Debug, Clone, Args)]
 pub struct PublishArgs {

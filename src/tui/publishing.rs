@@ -28,12 +28,24 @@ impl App {
         self.publish_rows(&ids)
     }
 
+    /// Says what to write where: the config file and a `[[publish]]` for
+    /// the selected row's folder, its lines joined by ⏎ (the status line is
+    /// one line, wrapped to at most three).
     fn no_destination(&mut self) -> Option<Effect> {
-        self.status = Some(
-            "No [[publish]] in config.toml for this folder (folder, to, public_base_url; \
-             see gvmi publish --help)."
-                .into(),
+        let folder = (self.selected_row())
+            .and_then(|row| row.path.parent())
+            .map_or_else(|| "/DIR".into(), |f| f.to_string_lossy().into_owned());
+        let file = crate::config::config_path().map_or_else(
+            || "config.toml in gvmi's config folder (set XDG_CONFIG_HOME or HOME)".into(),
+            |p| home_as_tilde(&p),
         );
+        // A TOML string, escaped as TOML wants, so the line can be typed as shown.
+        let folder = toml::Value::String(folder);
+        self.status = Some(format!(
+            "No [[publish]] covers this folder; add to {file}: [[publish]] ⏎ \
+             folder = {folder} ⏎ to = \"s3://BUCKET/PREFIX\" ⏎ \
+             public_base_url = \"https://HOST/PREFIX/\" (see gvmi publish --help)"
+        ));
         None
     }
 
@@ -101,5 +113,16 @@ impl App {
                 format!("{}: not published: {first}", row.name())
             }
         });
+    }
+}
+
+/// `path` with the home folder shown as `~`, as the user would type it.
+fn home_as_tilde(path: &std::path::Path) -> String {
+    let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
+    match home.as_deref().and_then(|h| path.strip_prefix(h).ok()) {
+        Some(rest) if home.as_deref() != Some(std::path::Path::new("/")) => {
+            format!("~/{}", rest.display())
+        }
+        _ => path.display().to_string(),
     }
 }

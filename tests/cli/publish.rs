@@ -435,3 +435,20 @@ fn an_invalid_image_or_a_linked_non_image_is_refused_unless_allowed_and_the_rest
     assert!(web.path().join("broken.gvmi").is_file());
     assert!(web.path().join("shadow.gvmi").is_file());
 }
+
+#[test]
+fn publish_help_says_how_the_workbench_publishes_and_its_example_parses() {
+    let out = gvmi(["publish", "--help"]).run();
+    out.assert_code(0);
+    let help = out.stdout();
+    assert!(help.contains("~/.config/gvmi/config.toml"), "{help}");
+    let start = help.find("  [[publish]]\n").expect("a [[publish]] example");
+    let example: String = help[start..]
+        .lines()
+        .take_while(|l| l.starts_with("  "))
+        .map(|l| format!("{}\n", l.trim()))
+        .collect();
+    let config = gvmi::config::Config::parse(&example, Path::new("config.toml")).unwrap();
+    let to = config.publish_for(Path::new("/home/me/images/a.gvmi"));
+    assert_eq!(to.map(|t| t.to.as_str()), Some("s3://my-bucket/images"));
+}

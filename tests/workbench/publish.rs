@@ -43,7 +43,24 @@ fn p_publishes_the_selected_image_shows_progress_then_sets_its_url() {
     finish(&mut app, id, 100, 1, 3);
     app.take_effects();
     assert!(press(&mut app, KeyCode::Char('p')).is_none());
-    assert!(app.status.as_deref().unwrap().contains("No [[publish]]"));
+    // Without a destination: what to write where, ready to fill in.
+    let status = app.status.clone().unwrap();
+    assert!(status.starts_with("No [[publish]] covers this folder; add to "));
+    assert!(status.contains("gvmi/config.toml: [[publish]]"), "{status}");
+    let example = status.split_once(": ").unwrap().1;
+    let example = example.split(" (see").next().unwrap().replace(" ⏎ ", "\n");
+    let config = gvmi::config::Config::parse(&example, std::path::Path::new("x.toml"))
+        .unwrap_or_else(|e| panic!("{example}: {e}"));
+    let to = config.publish_for(std::path::Path::new("/images/a.gvmi"));
+    assert_eq!(
+        to.map(|t| t.to.as_str()),
+        Some("s3://BUCKET/PREFIX"),
+        "{example}"
+    );
+    // All of it shows at 80 columns.
+    app.on_input(ratatui::crossterm::event::Event::Resize(80, 24));
+    assert!(screen(&app).contains("--help)"), "{}", screen(&app));
+    app.on_input(ratatui::crossterm::event::Event::Resize(120, 40));
 
     app.config
         .publishes
