@@ -347,9 +347,9 @@ Steps: HEAD (redirects followed; yapapi and golem-core refuse anything but 200),
 Content-Length against the local size, then GET and SHA3-224 of the body.
 Exit status: 0 OK, 1 hash mismatch, 2 usage or unreadable image, 3 size
 mismatch or body too long, 4 truncated body, 5 not found, 6 forbidden,
-7 HEAD not allowed, 8 other HTTP status, 9 too many redirects or a redirect
-to a non-http(s) URL, 10 timeout or deadline, 11 DNS failure,
-12 connection refused, 13 TLS error, 14 invalid URL, 15 other network error.";
+7 HEAD not allowed (405, 501; or 401/403 to HEAD while GET serves the image),
+8 other HTTP status, 9 too many redirects or a redirect to a non-http(s) URL,
+10 timeout or deadline, 11 DNS failure, 12 connection refused, 13 TLS error, 14 invalid URL, 15 other network error.";
 
 #[derive(Debug, Clone, Args)]
 #[command(group(clap::ArgGroup::new("where").args(["url", "base_url"])))]

@@ -452,3 +452,44 @@ fn publish_help_says_how_the_workbench_publishes_and_its_example_parses() {
     let to = config.publish_for(Path::new("/home/me/images/a.gvmi"));
     assert_eq!(to.map(|t| t.to.as_str()), Some("s3://my-bucket/images"));
 }
+
+#[test]
+fn a_url_refusing_only_head_is_not_called_private_and_says_who_would_download_it() {
+    let home = tempdir();
+    let src = tempdir();
+    let web = tempdir();
+    let image = put(src.path(), "app.gvmi", b"image one\n");
+    // 403 to HEAD, 200 to GET: moto with a GetObject-only policy, some CDNs.
+    let server = Server::start(vec![(
+        "/pub/app.gvmi",
+        Route::HeadStatus(403, b"image one\n".to_vec()),
+    )]);
+    let base = format!("http://127.0.0.1:{}/pub/", server.port);
+    let to = file_url(web.path());
+    let img = image.to_str().unwrap();
+    for how in ["head", "full"] {
+        let args = [
+            img,
+            "--to",
+            &to,
+            "--public-base-url",
+            &base,
+            "--verify",
+            how,
+        ];
+        let out = publish(home.path(), &args);
+        out.assert_code(4);
+        let err = out.stderr();
+        assert!(
+            err.contains(
+                "providers (GET) would download it; yapapi and golem-core (HEAD) would refuse it"
+            ),
+            "{how}: {err}"
+        );
+        assert!(
+            err.contains("allow HEAD wherever GET is allowed"),
+            "{how}: {err}"
+        );
+        assert!(!err.contains("private"), "{how}: {err}");
+    }
+}
