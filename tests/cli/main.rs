@@ -14,6 +14,7 @@ mod keccak_paths;
 mod manifest;
 mod oracle;
 mod publish;
+mod readme;
 mod roundtrip;
 mod snapshots;
 mod snippet_cli;
