@@ -6,6 +6,7 @@
 
 mod events;
 mod lifecycle;
+pub mod notes;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -113,6 +114,9 @@ pub struct App {
     pub discovery_done: bool,
     pub status: Option<String>,
     pub last_copied: Option<String>,
+    /// The note the status line shows (status, else the last copy) and
+    /// since which tick, so it can expire (`app/notes.rs`).
+    pub(super) note_since: Option<(String, Instant)>,
     /// Base URLs set with `b` (this session or an earlier one), per scanned folder.
     pub base_urls: HashMap<PathBuf, String>,
     /// Image URLs set with `e` in earlier sessions, for rows not yet found.
@@ -163,6 +167,7 @@ impl App {
             discovery_done: false,
             status: None,
             last_copied: None,
+            note_since: None,
             base_urls: HashMap::new(),
             saved_image_urls: HashMap::new(),
             focus: Focus::Table,

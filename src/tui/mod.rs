@@ -113,8 +113,15 @@ pub fn run(opts: Options) -> anyhow::Result<ExitCode> {
     let input = spawn_input_reader();
 
     let mut last_draw: Option<Instant> = None;
+    let mut last_tick = Instant::now();
     let mut dirty = true;
     while !app.quit && terminal::terminated(&terminated).is_none() {
+        if last_tick.elapsed() >= TICK {
+            last_tick = Instant::now();
+            let noted = (app.status.is_some(), app.last_copied.is_some());
+            app.apply(event::Event::Tick(last_tick));
+            dirty |= noted != (app.status.is_some(), app.last_copied.is_some());
+        }
         if dirty && last_draw.is_none_or(|t| t.elapsed() >= FRAME) {
             app.now = Instant::now();
             screen.terminal.draw(|frame| ui::render(&app, frame))?;

@@ -29,6 +29,8 @@ impl App {
             }
         }
         self.target = all[i];
+        // Another snippet in the details pane: shown from its top.
+        self.details_row = None;
     }
 
     /// The folder's base URL: set with `b`, else from the config file.

@@ -8,6 +8,7 @@ mod changes;
 mod checks;
 mod fixture;
 mod identity;
+mod notes;
 mod publish;
 mod render;
 mod state;

@@ -48,6 +48,7 @@ impl App {
             Event::SavedUrls(Err(why)) => {
                 self.status = Some(format!("Saved URLs not read: {why}"));
             }
+            Event::Tick(now) => self.tick(now),
         }
         self.touch_after(touch);
     }
