@@ -21,6 +21,7 @@ use crate::event::JobId;
 use crate::progress::Tally;
 use crate::snippet::{Resources, Target, Templates};
 
+use super::batch::Batches;
 use super::changes::Changes;
 use super::findings::Findings;
 use super::places::Places;
@@ -143,6 +144,8 @@ pub struct App {
     pub(super) root_token: CancelToken,
     /// Inspection and URL verification per row.
     pub findings: Findings,
+    /// `V` and `P` over many rows: their tallies for the status line.
+    pub(super) batches: Batches,
     /// Duplicates, `SHA3SUMS` opinions, fresh results for the cache.
     pub changes: Changes,
     /// The roots rows were found under, for the Folder column.
@@ -186,6 +189,7 @@ impl App {
             ids,
             root_token,
             findings: Default::default(),
+            batches: Default::default(),
             changes: Default::default(),
             places: Default::default(),
             outbox: Vec::new(),

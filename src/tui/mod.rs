@@ -5,6 +5,7 @@
 //! alone owns `App`: it applies events, runs effects, and draws.
 
 pub mod app;
+mod batch;
 mod changes;
 mod effects;
 pub mod event;

@@ -4,9 +4,11 @@
 //! the published one.
 
 use super::app::{App, Effect};
+use super::batch::Kind;
 use super::findings::Publish;
 use super::publisher::PublishJob;
 use super::rows::{RowId, RowState};
+use crate::units::count;
 
 impl App {
     /// `p`: the selected row.
@@ -50,7 +52,8 @@ impl App {
     }
 
     fn publish_rows(&mut self, ids: &[RowId]) -> Option<Effect> {
-        let mut jobs = Vec::new();
+        let (mut jobs, mut rows) = (Vec::new(), Vec::new());
+        let mut running = 0;
         for &id in ids {
             let Some(row) = self.rows.get(id) else {
                 continue;
@@ -59,6 +62,7 @@ impl App {
                 continue;
             };
             if self.findings.is_publishing(id) {
+                running += 1;
                 continue;
             }
             let known = match &row.state {
@@ -68,6 +72,7 @@ impl App {
             let (path, total) = (row.path.clone(), row.size.unwrap_or(0));
             let job = self.ids.next();
             self.findings.publishing(id, job, total);
+            rows.push(id);
             let token = self.root_token.child();
             jobs.push(PublishJob {
                 id: job,
@@ -78,8 +83,15 @@ impl App {
                 token,
             });
         }
+        if jobs.is_empty() && running > 0 {
+            self.status = Some(format!("Already publishing {}.", count(running, "image")));
+            return None;
+        }
         if jobs.is_empty() {
             return self.no_destination();
+        }
+        if rows.len() > 1 {
+            self.batches.start(Kind::Publish, rows);
         }
         let n = jobs.len();
         self.status = Some(format!(
@@ -97,7 +109,11 @@ impl App {
         let Some(row) = self.rows.get_mut(id) else {
             return;
         };
-        self.status = Some(match result {
+        let outcome = match &result {
+            Ok(_) => Ok(()),
+            Err(why) => Err((row.name(), why.lines().next().unwrap_or_default().into())),
+        };
+        let line = match result {
             Ok(at) => {
                 let verb = if at.uploaded {
                     "published"
@@ -112,7 +128,10 @@ impl App {
                 let first = why.lines().next().unwrap_or_default().to_string();
                 format!("{}: not published: {first}", row.name())
             }
-        });
+        };
+        // In a batch (`P`): the tally, not only the last row's word.
+        let tally = self.batches.finish(Kind::Publish, id, outcome);
+        self.status = Some(tally.unwrap_or(line));
     }
 }
 

@@ -120,11 +120,30 @@ fn capital_p_publishes_every_row_under_the_folder_and_a_failure_is_marked() {
     assert!(jobs.iter().all(|j| j.known.is_none()), "not hashed yet");
     // A second P while they run starts nothing new.
     assert!(press(&mut app, KeyCode::Char('P')).is_none());
+    assert_eq!(app.status.as_deref(), Some("Already publishing 2 images."));
     let job = jobs.iter().find(|j| j.path.ends_with("b.gvmi")).unwrap().id;
     let result = Err("bucket `x` does not exist".to_string());
     app.apply(Event::Worker(WorkerEvent::Published { id: job, result }));
-    assert!(app.status.as_deref().unwrap().contains("not published"));
+    // The batch's tally, not only the last row's word.
+    let status = app.status.clone();
+    assert_eq!(
+        status.as_deref(),
+        Some("Publishing… 0/2 published, 1 failed")
+    );
     assert_eq!(app.rows[b].url, None);
+    let job = jobs.iter().find(|j| j.path.ends_with("c.gvmi")).unwrap().id;
+    let at = PublishedAt {
+        url: "https://cdn.example.com/imgs/sub/c.gvmi".into(),
+        uploaded: true,
+    };
+    app.apply(Event::Worker(WorkerEvent::Published {
+        id: job,
+        result: Ok(at),
+    }));
+    assert_eq!(
+        app.status.as_deref(),
+        Some("1/2 published, 1 failed: b.gvmi (bucket `x` does not exist).")
+    );
 }
 
 /// Runs `image` through the publish worker into `web` (a `file://`
@@ -206,4 +225,87 @@ fn the_publish_worker_refuses_what_gvmi_publish_refuses() {
     );
     assert_eq!(std::fs::read_dir(web.path()).unwrap().count(), 0);
     assert!(!record.exists());
+}
+
+#[test]
+fn p_then_v_the_state_column_shows_the_newer_finding_and_v_tallies() {
+    let mut app = app(120, 40);
+    let names = ["a.gvmi", "b.gvmi", "c.gvmi", "d.gvmi"];
+    for (i, name) in names.iter().enumerate() {
+        let id = discover(&mut app, name, 10, 1);
+        finish(&mut app, id, 10, 1, i as u8);
+    }
+    app.config
+        .publishes
+        .push(publish_to("/images", "s3://bkt/imgs"));
+    let published = jobs(press(&mut app, KeyCode::Char('P')));
+    assert_eq!(published.len(), 4);
+    for job in &published {
+        let name = job.path.file_name().unwrap().to_str().unwrap();
+        let at = PublishedAt {
+            url: format!("https://cdn.example.com/imgs/{name}"),
+            uploaded: true,
+        };
+        let result = Ok(at);
+        app.apply(Event::Worker(WorkerEvent::Published { id: job.id, result }));
+    }
+    assert_eq!(app.status.as_deref(), Some("4/4 published."));
+    let rows = |app: &gvmi::tui::app::App| -> Vec<String> {
+        let text = screen(app);
+        (names.iter())
+            .map(|n| {
+                text.lines()
+                    .find(|l| l.contains(n))
+                    .unwrap()
+                    .chars()
+                    .take(11)
+                    .collect::<String>()
+                    .trim()
+                    .to_string()
+            })
+            .collect()
+    };
+    assert_eq!(rows(&app), ["✓ published"; 4]);
+    // V: every published URL checked; the newer finding shows.
+    let checks = match press(&mut app, KeyCode::Char('V')) {
+        Some(Effect::Verify(jobs)) => jobs,
+        other => panic!("expected Effect::Verify, got {other:?}"),
+    };
+    assert_eq!(checks.len(), 4);
+    assert_eq!(rows(&app), ["⇅ HEAD"; 4]);
+    for (i, check) in checks.iter().enumerate() {
+        let result = if i == 2 {
+            Err(gvmi::verify::Failure::HeadStatus {
+                url: check.url.clone(),
+                status: 404,
+                text: "Not Found".into(),
+                get_serves_image: None,
+            })
+        } else {
+            Ok(gvmi::verify::Verified {
+                final_url: check.url.clone(),
+                bytes: 10,
+            })
+        };
+        app.apply(Event::Worker(WorkerEvent::Verified {
+            id: check.id,
+            result,
+        }));
+        if i == 1 {
+            assert_eq!(app.status.as_deref(), Some("Verifying… 2/4 served"));
+        }
+    }
+    assert_eq!(
+        rows(&app),
+        ["✓ served", "✓ served", "✗ HTTP 404", "✓ served"]
+    );
+    assert_eq!(
+        app.status.as_deref(),
+        Some("3/4 served, 1 failed: c.gvmi (HEAD 404).")
+    );
+    // Publishing again is newer still.
+    let again = jobs(press(&mut app, KeyCode::Char('p')));
+    assert_eq!(again.len(), 1);
+    let text = screen(&app);
+    assert!(text.lines().any(|l| l.starts_with("⇡")), "{text}");
 }
