@@ -43,7 +43,8 @@ fn main() -> ExitCode {
 /// The exit status; an error is printed as `gvmi: <error>` with status 2.
 fn finish(result: anyhow::Result<ExitCode>) -> ExitCode {
     result.unwrap_or_else(|e| {
-        eprintln!("gvmi: {e:#}");
+        // An error may quote a path, a URL or a file's text.
+        eprintln!("gvmi: {}", gvmi::visible::visible(&format!("{e:#}")));
         ExitCode::from(2)
     })
 }

@@ -3,7 +3,7 @@
 //! the nanosecond) still match. See `format` for the file and why a file.
 
 pub mod format;
-mod lock;
+pub(crate) mod lock;
 mod prune;
 mod session;
 

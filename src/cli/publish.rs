@@ -27,17 +27,25 @@ wins; endpoint, profile, region and acl are optional, as the flags above):
 
 Credentials: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (/ AWS_SESSION_TOKEN),
 or ~/.aws/credentials and ~/.aws/config (--profile, AWS_PROFILE).
+Keys are unique in a run: two different files that would get one key
+(A/x.gvmi and B/x.gvmi from `gvmi publish A B`) are both named and
+nothing is published (exit 2); publish each folder to its own prefix,
+or give --content-addressed.
 Exit status: 0 all published and public, 1 an image could not be read or
-failed inspection (refused unless --allow-invalid), 2 usage error, 3 upload
-failed (or interrupted), 4 uploaded but not public, 5 credentials missing or
-refused, 6 endpoint unreachable.";
+failed inspection (refused unless --allow-invalid), 2 usage error (also two
+images with one key), 3 upload failed (or interrupted), 4 uploaded but not
+public, 5 credentials missing or refused, 6 endpoint unreachable.";
 
 #[derive(Debug, Clone, Args)]
 pub struct PublishArgs {
     /// Images, or folders of them (keys keep the path below the folder).
+    /// Two different files with one key (A/x.gvmi and B/x.gvmi) are refused
+    /// before anything is uploaded: the second would replace the first.
     #[arg(value_name = "PATH", required = true)]
     pub paths: Vec<PathBuf>,
-    /// Where to: s3://BUCKET[/PREFIX] or file:///DIR.
+    /// Where to: s3://BUCKET[/PREFIX], or file:///DIR, an absolute folder
+    /// on this machine (file://localhost/DIR and file:/DIR too; a host, as
+    /// in file://tmp/x, or a relative file:dir is refused).
     #[arg(long, value_name = "DEST")]
     pub to: String,
     /// An S3-compatible endpoint (R2, B2, MinIO, …) [default: AWS, or AWS_ENDPOINT_URL].

@@ -92,12 +92,7 @@ impl CacheSession {
             );
         }
         if self.verbose {
-            let keccak = crate::sha3_fast::Backend::active();
-            eprintln!(
-                "gvmi: keccak: {} ({} file(s) per worker at once)",
-                keccak.name(),
-                keccak.lanes()
-            );
+            eprintln!("gvmi: keccak: {}", keccak_words());
             eprintln!(
                 "gvmi: cache: {} from the cache, {} hashed ({} bytes), {pruned} pruned{}",
                 self.hits,
@@ -109,6 +104,27 @@ impl CacheSession {
             );
         }
     }
+}
+
+/// The backend this run hashed with, every one this CPU runs, and what
+/// `GVMI_CPU_WITHOUT` hid: `avx512vl (4 file(s) per worker at once); this
+/// CPU runs reference, portable, bmi, avx2, avx512vl, avx512`.
+fn keccak_words() -> String {
+    use crate::sha3_fast::{cpu, Backend};
+    let active = Backend::active();
+    let names = |v: Vec<&str>| v.join(", ");
+    let mut words = format!(
+        "{} ({} file(s) per worker at once); this CPU runs {}",
+        active.name(),
+        active.lanes(),
+        names(Backend::supported().map(Backend::name).collect())
+    );
+    let hidden = cpu::hidden_set();
+    if !hidden.is_empty() {
+        let hidden = names(hidden.iter().map(|f| f.name()).collect());
+        words += &format!(" ({} hides {hidden})", cpu::HIDE_ENV);
+    }
+    words
 }
 
 /// Bytes this process has read through any read call (Linux `rchar`): an

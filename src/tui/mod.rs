@@ -184,7 +184,10 @@ pub fn run(opts: Options) -> anyhow::Result<ExitCode> {
         eprintln!("gvmi: {}", crate::visible::visible(&message));
     }
     if let Some(why) = not_saved {
-        eprintln!("gvmi: hash cache {why}");
+        eprintln!(
+            "gvmi: hash cache {}",
+            crate::visible::visible(&why.to_string())
+        );
     }
     // Killed by a signal: say so in the status, as a shell expects (128 + n).
     Ok(match terminal::terminated(&terminated) {

@@ -143,6 +143,14 @@ impl App {
             self.status = Some("No URL yet: press e (this image) or b (its folder).".into());
             return None;
         };
+        // The rule a snippet's URL follows (`image_url::check`): a URL no
+        // provider can use, or one that would act on a terminal or shell
+        // when pasted (ESC, CR/LF, bidi), never reaches the clipboard.
+        let file_urls = self.target.accepts_file_urls();
+        if let Err(why) = image_url::check(&text, &row.name(), file_urls) {
+            self.status = Some(format!("URL not copied: {why}"));
+            return None;
+        }
         Some(Effect::Copy {
             what: "URL".into(),
             text,

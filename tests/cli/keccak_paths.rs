@@ -1,7 +1,9 @@
 //! Every Keccak dispatch path (`sha3_fast::Backend`) and both read paths
 //! (inline, read-ahead) give python3's `hashlib.sha3_224`, byte for byte.
-//! Under `CI=true` a missing python3, or a CPU without BMI1/BMI2 (which
-//! would leave the `bmi` path untested), fails instead of skipping.
+//! Under `CI=true` a missing python3 fails instead of skipping; a backend
+//! this CPU cannot run is a visible SKIPPED line, under CI too, and every
+//! one it can run is tested (`GVMI_CPU_WITHOUT` hides features, so the
+//! whole suite also runs as on a CPU without AVX-512 or AVX2).
 
 use std::io::{self, Read};
 use std::time::{Duration, Instant};
@@ -32,18 +34,57 @@ fn data(len: usize, seed: u64) -> Vec<u8> {
     v
 }
 
-/// Every backend, with the CPU's support checked: `bmi` must run here under CI.
+/// Every backend this CPU runs; each one it cannot is said (SKIPPED).
 fn backends() -> Vec<Backend> {
     #[cfg(target_arch = "x86_64")]
-    available(
-        Backend::Bmi.is_supported(),
-        "a CPU with BMI1 and BMI2 (for the bmi Keccak path)",
-        "it takes a CPU that has it",
-    );
-    Backend::ALL
-        .into_iter()
-        .filter(|b| b.is_supported())
-        .collect()
+    for b in [
+        Backend::Bmi,
+        Backend::Avx2,
+        Backend::Avx512Vl,
+        Backend::Avx512,
+    ] {
+        let subject = format!("the {} Keccak path", b.name());
+        cpu_has(b.is_supported(), &subject, needs(b));
+    }
+    Backend::supported().collect()
+}
+
+/// What a backend needs of the CPU, in words.
+#[cfg(target_arch = "x86_64")]
+fn needs(b: Backend) -> &'static str {
+    match b {
+        Backend::Bmi => "BMI1 and BMI2",
+        Backend::Avx2 => "AVX2",
+        Backend::Avx512Vl => "AVX-512F and AVX-512VL",
+        Backend::Avx512 => "AVX-512F",
+        Backend::Reference | Backend::Portable => "nothing special",
+    }
+}
+
+/// Whether the CPU itself has what `b` needs, asked without gvmi's
+/// detection (and so without `GVMI_CPU_WITHOUT`).
+#[cfg(target_arch = "x86_64")]
+fn cpu_runs(b: Backend) -> bool {
+    use std::arch::is_x86_feature_detected as has;
+    match b {
+        Backend::Reference | Backend::Portable => true,
+        Backend::Bmi => has!("bmi1") && has!("bmi2"),
+        Backend::Avx2 => has!("avx2"),
+        Backend::Avx512Vl => has!("avx512f") && has!("avx512vl"),
+        Backend::Avx512 => has!("avx512f"),
+    }
+}
+
+/// The feature `GVMI_CPU_WITHOUT` names to hide `b`.
+#[cfg(target_arch = "x86_64")]
+fn feature_of(b: Backend) -> Option<gvmi::sha3_fast::cpu::Feature> {
+    use gvmi::sha3_fast::cpu::Feature;
+    match b {
+        Backend::Reference | Backend::Portable => None,
+        Backend::Bmi => Some(Feature::Bmi),
+        Backend::Avx2 => Some(Feature::Avx2),
+        Backend::Avx512Vl | Backend::Avx512 => Some(Feature::Avx512),
+    }
 }
 
 /// python3's answer for `bytes`, through a file (as the other oracles).
@@ -243,21 +284,89 @@ fn every_backend_gives_the_known_answers_alone_and_side_by_side_in_lanes() {
     }
 }
 
+/// A backend is skipped only when the CPU lacks its feature or
+/// `GVMI_CPU_WITHOUT` hides it: never because detection went wrong.
 #[test]
-fn the_wide_backends_run_here_under_ci() {
-    #[cfg(target_arch = "x86_64")]
-    {
-        available(
-            Backend::Avx2.is_supported(),
-            "a CPU with AVX2 (for the avx2 Keccak lanes)",
-            "it takes a CPU that has it",
-        );
-        available(
-            Backend::Avx512.is_supported(),
-            "a CPU with AVX-512F (for the avx512 Keccak lanes)",
-            "it takes a CPU that has it",
-        );
+#[cfg(target_arch = "x86_64")]
+fn every_backend_the_cpu_has_is_tested_unless_hidden() {
+    use gvmi::sha3_fast::cpu;
+    let tested = backends();
+    for b in Backend::ALL {
+        let hidden = feature_of(b).is_some_and(cpu::hidden);
+        let want = cpu_runs(b) && !hidden;
+        assert_eq!(tested.contains(&b), want, "{b:?}: hidden {hidden}");
     }
+}
+
+/// `GVMI_CPU_WITHOUT` makes the binary run as on a CPU without the
+/// feature: detection says no, `GVMI_KECCAK` cannot force it, hashes
+/// stay right, and `gvmi hash -v` says what ran and what was hidden.
+#[test]
+#[cfg(target_arch = "x86_64")]
+fn hidden_cpu_features_are_not_run_and_hashes_stay_right() {
+    use gvmi::sha3_fast::cpu::HIDE_ENV;
+    let dir = tempdir();
+    let file = dir.path().join("x.gvmi");
+    write_prng_file(&file, 3 * 144 + 5, 21);
+    let want = format!(
+        "{}  x.gvmi",
+        hash_with(Backend::Reference, &std::fs::read(&file).unwrap())
+            .unwrap()
+            .to_hex()
+    );
+    let hides: [(&str, &[Backend]); 4] = [
+        ("", &[]),
+        ("avx512", &[Backend::Avx512, Backend::Avx512Vl]),
+        ("avx2", &[Backend::Avx2, Backend::Avx512Vl, Backend::Avx512]),
+        (
+            "bmi,avx2",
+            &[
+                Backend::Bmi,
+                Backend::Avx2,
+                Backend::Avx512Vl,
+                Backend::Avx512,
+            ],
+        ),
+    ];
+    for (hide, gone) in hides {
+        let runs: Vec<&str> = Backend::ALL
+            .into_iter()
+            .filter(|b| cpu_runs(*b) && !gone.contains(b))
+            .map(Backend::name)
+            .collect();
+        let out = gvmi(["hash", "-v", "--no-cache", "x.gvmi"])
+            .env(HIDE_ENV, hide)
+            .cwd(dir.path())
+            .run();
+        out.assert_code(0);
+        assert_eq!(out.stdout_lines(), std::slice::from_ref(&want), "{hide:?}");
+        let said = format!("this CPU runs {}", runs.join(", "));
+        assert!(out.stderr().contains(&said), "{hide:?}: {}", out.stderr());
+        let hidden_said = format!("{HIDE_ENV} hides");
+        assert_eq!(out.stderr().contains(&hidden_said), !hide.is_empty());
+        for b in gone {
+            let forced = gvmi(["hash", "--no-cache", "x.gvmi"])
+                .env(HIDE_ENV, hide)
+                .env(BACKEND_ENV, b.name())
+                .cwd(dir.path())
+                .run();
+            forced.assert_code(0);
+            assert_eq!(
+                forced.stdout_lines(),
+                std::slice::from_ref(&want),
+                "{hide:?} {b:?}"
+            );
+            let refused = format!("{BACKEND_ENV}={} is not supported by this CPU", b.name());
+            assert!(forced.stderr().contains(&refused), "{}", forced.stderr());
+        }
+    }
+    // A name it does not know is said, then ignored.
+    let out = gvmi(["hash", "--no-cache", "x.gvmi"])
+        .env(HIDE_ENV, "avx9000")
+        .cwd(dir.path())
+        .run();
+    out.assert_code(0);
+    assert!(out.stderr().contains("avx9000"), "{}", out.stderr());
 }
 
 /// Sizes for one batch in lanes: every edge of the 144-byte block, then

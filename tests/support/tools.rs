@@ -8,6 +8,8 @@
 //! `SKIPPED <test>: <what> not found — <how to get it>`, once per test and
 //! missing thing (a test that asks in a loop says it once).
 //! Under `CI=true` a missing tool is a failure: `.ci/run` installs them all.
+//! A missing CPU feature ([`cpu_has`]) is never a failure: no install gives
+//! a CPU AVX-512, and CI machines differ.
 
 use std::collections::HashSet;
 use std::ffi::OsStr;
@@ -47,13 +49,42 @@ pub fn in_ci() -> bool {
 /// under `CI=true` panics; otherwise prints a visible SKIPPED line (once
 /// per test and `what`) and returns false.
 pub fn available(present: bool, what: &str, how: &str) -> bool {
-    static SAID: Mutex<Option<HashSet<(String, String)>>> = Mutex::new(None);
     if present {
         return true;
     }
     if in_ci() {
         panic!("{what} not found, and CI=true requires it: {how}");
     }
+    say_skipped(what, how);
+    false
+}
+
+/// The skip rule for a CPU feature, which no install can provide: when
+/// `present` is false, a visible SKIPPED line (once per test binary and
+/// `subject`) and false, under `CI=true` too (CI machines are not all the
+/// same CPU). `subject` names what goes untested, `what` the feature.
+pub fn cpu_has(present: bool, subject: &str, what: &str) -> bool {
+    static SAID: Mutex<Option<HashSet<String>>> = Mutex::new(None);
+    if present {
+        return true;
+    }
+    let mut said = SAID.lock().unwrap_or_else(|e| e.into_inner());
+    if said
+        .get_or_insert_with(HashSet::new)
+        .insert(subject.to_owned())
+    {
+        let line = format!(
+            "SKIPPED {subject}: a CPU with {what} not found — this CPU lacks it \
+             (or GVMI_CPU_WITHOUT hides it); every backend it has is tested\n"
+        );
+        let _ = std::io::stderr().write_all(line.as_bytes());
+    }
+    false
+}
+
+/// Prints `SKIPPED <test>: <what> not found — <how>`, once per test and `what`.
+fn say_skipped(what: &str, how: &str) {
+    static SAID: Mutex<Option<HashSet<(String, String)>>> = Mutex::new(None);
     let thread = std::thread::current();
     let test = thread.name().unwrap_or("a test").to_owned();
     let mut said = SAID.lock().unwrap_or_else(|e| e.into_inner());
@@ -61,13 +92,12 @@ pub fn available(present: bool, what: &str, how: &str) -> bool {
         .get_or_insert_with(HashSet::new)
         .insert((test.clone(), what.to_owned()))
     {
-        return false;
+        return;
     }
     // Written past libtest's capture on purpose (see the module comment),
     // in one write so that it never interleaves with libtest's own lines.
     let line = format!("SKIPPED {test}: {what} not found — {how}\n");
     let _ = std::io::stderr().write_all(line.as_bytes());
-    false
 }
 
 /// [`available`] for the executable `name` on PATH.

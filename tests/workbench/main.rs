@@ -6,6 +6,7 @@ mod support;
 
 mod changes;
 mod checks;
+mod copy_rule;
 mod fixture;
 mod identity;
 mod notes;

@@ -13,6 +13,7 @@
 
 use std::arch::x86_64::*;
 
+use super::cpu::{hidden, Feature};
 use super::keccak::RATE;
 use super::rounds::keccak_f1600_wide;
 use super::wide::{Words, MAX_LANES};
@@ -26,7 +27,8 @@ pub(super) struct Avx2(());
 
 impl Avx2 {
     pub(super) fn detect() -> Option<Avx2> {
-        is_x86_feature_detected!("avx2").then_some(Avx2(()))
+        let shown = !hidden(Feature::Avx2);
+        (shown && is_x86_feature_detected!("avx2")).then_some(Avx2(()))
     }
 
     /// Absorbs `blocks` whole blocks from each of the first 4 `lanes` (each
@@ -47,7 +49,8 @@ pub(super) struct Avx512Vl(());
 
 impl Avx512Vl {
     pub(super) fn detect() -> Option<Avx512Vl> {
-        (is_x86_feature_detected!("avx512f") && is_x86_feature_detected!("avx512vl"))
+        let shown = !hidden(Feature::Avx512);
+        (shown && is_x86_feature_detected!("avx512f") && is_x86_feature_detected!("avx512vl"))
             .then_some(Avx512Vl(()))
     }
 

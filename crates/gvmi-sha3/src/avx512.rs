@@ -8,6 +8,7 @@
 
 use std::arch::x86_64::*;
 
+use super::cpu::{hidden, Feature};
 use super::keccak::RATE;
 use super::rounds::keccak_f1600_wide;
 use super::wide::{Words, MAX_LANES};
@@ -18,7 +19,8 @@ pub(super) struct Avx512(());
 
 impl Avx512 {
     pub(super) fn detect() -> Option<Avx512> {
-        is_x86_feature_detected!("avx512f").then_some(Avx512(()))
+        let shown = !hidden(Feature::Avx512);
+        (shown && is_x86_feature_detected!("avx512f")).then_some(Avx512(()))
     }
 
     /// Absorbs `blocks` whole blocks from each of the 8 `lanes` (each at

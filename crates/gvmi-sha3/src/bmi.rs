@@ -5,6 +5,7 @@
 //! compiled with the features enabled and only entered through a [`Bmi`]
 //! token, which exists only when the running CPU reports both features.
 
+use super::cpu::{hidden, Feature};
 use super::keccak;
 
 /// Proof that this CPU has BMI1 and BMI2. Only [`Bmi::detect`] makes one.
@@ -15,7 +16,9 @@ impl Bmi {
     /// `Some` when the CPU supports both features (std caches the CPUID
     /// answer, so this is cheap after the first call).
     pub(super) fn detect() -> Option<Bmi> {
-        (is_x86_feature_detected!("bmi1") && is_x86_feature_detected!("bmi2")).then_some(Bmi(()))
+        let shown = !hidden(Feature::Bmi);
+        (shown && is_x86_feature_detected!("bmi1") && is_x86_feature_detected!("bmi2"))
+            .then_some(Bmi(()))
     }
 
     /// Absorbs whole blocks with the BMI build of the permutation.

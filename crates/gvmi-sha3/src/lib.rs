@@ -22,7 +22,9 @@
 //! entered only through a token type that exists only after run-time
 //! detection said the CPU has the feature, so dispatch is safe by
 //! construction. [`Backend::active`] picks the fastest supported backend
-//! once; `GVMI_KECCAK=reference|portable|bmi|avx2|avx512vl|avx512` forces one.
+//! once; `GVMI_KECCAK=reference|portable|bmi|avx2|avx512vl|avx512` forces one,
+//! and `GVMI_CPU_WITHOUT=avx512|avx2|bmi` ([`cpu`]) makes detection say no,
+//! as on a CPU without the feature.
 //!
 //! The `sha3` crate cannot serve the fast path: `keccak` 0.2 hands its
 //! permutation out as a function pointer (`Keccak::with_f1600`), which LLVM
@@ -33,6 +35,7 @@
 //! Cargo.toml's profile override): unoptimized SIMD intrinsics run ~100×
 //! slower, which would make every test that hashes crawl.
 
+pub mod cpu;
 mod keccak;
 mod rounds;
 mod wide;
@@ -128,6 +131,12 @@ impl Backend {
             Backend::Bmi => Bmi::detect().is_some(),
             Backend::Avx2 | Backend::Avx512Vl | Backend::Avx512 => WideSponge::new(self).is_some(),
         }
+    }
+
+    /// The backends this CPU runs, in [`Backend::ALL`] order (what
+    /// detection says, less what `GVMI_CPU_WITHOUT` hides).
+    pub fn supported() -> impl Iterator<Item = Backend> {
+        Backend::ALL.into_iter().filter(|b| b.is_supported())
     }
 
     /// How many files one core hashes at once on this backend.

@@ -150,7 +150,7 @@ pub fn copy(text: &str) {
         }
     };
     let Delivery::Osc52 { sequence, why } = &delivery else {
-        eprintln!("gvmi: {}", delivery.describe());
+        crate::commands::out::say(delivery.describe());
         return;
     };
     let why = why.as_deref().unwrap_or("it did not take the text");
