@@ -17,6 +17,7 @@ pub mod gvmi_format;
 pub mod hasher;
 pub mod image_url;
 pub mod io_error;
+pub mod lock;
 pub mod manifest;
 pub mod progress;
 pub mod publish;

@@ -46,6 +46,10 @@ pub struct PublishArgs {
     /// Where to: s3://BUCKET[/PREFIX], or file:///DIR, an absolute folder
     /// on this machine (file://localhost/DIR and file:/DIR too; a host, as
     /// in file://tmp/x, or a relative file:dir is refused).
+    ///
+    /// A copy into file:///DIR (and its NAME.sha3-224 sidecar) gets the source's
+    /// permission bits, masked by the umask: never more readable than the source
+    /// (chmod the source first for a web server that runs as another user).
     #[arg(long, value_name = "DEST")]
     pub to: String,
     /// An S3-compatible endpoint (R2, B2, MinIO, …) [default: AWS, or AWS_ENDPOINT_URL].

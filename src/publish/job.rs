@@ -221,7 +221,7 @@ impl Destination {
         progress: &mut dyn FnMut(u64),
     ) -> Result<Hashed, PublishError> {
         match (&self.dest, &self.s3) {
-            (Dest::Dir(dir), _) => folder::copy(path, &dir.join(key), cancel, progress),
+            (Dest::Dir(dir), _) => folder::copy(path, dir, key, cancel, progress),
             (Dest::S3 { .. }, Some(s3)) => {
                 upload::upload_file(s3, path, key, known, cancel, progress)
             }

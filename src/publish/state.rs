@@ -272,7 +272,7 @@ pub fn remember_in(file: &Path, candidates: &[Candidate]) -> io::Result<Vec<Stri
     if candidates.is_empty() {
         return Ok(Vec::new());
     }
-    let _lock = crate::cache::lock::Lock::acquire(&file.with_file_name(LOCK_NAME))?;
+    let _lock = crate::lock::Lock::acquire(&file.with_file_name(LOCK_NAME), crate::lock::PATIENCE)?;
     let mut notes = Vec::new();
     let mut state = match load(file) {
         Ok(state) => state,

@@ -145,7 +145,7 @@ pub fn run(opts: Options) -> anyhow::Result<ExitCode> {
                     keeper.learn(id, path, hashed);
                 }
                 for effect in app.take_effects() {
-                    if let Some(event) = effects.run(effect, &engine, &mut screen) {
+                    if let Some(event) = effects.run(effect, &engine) {
                         app.apply(event);
                     }
                 }
@@ -156,7 +156,7 @@ pub fn run(opts: Options) -> anyhow::Result<ExitCode> {
                 // paste) are handled before the next frame, not one frame each.
                 for event in std::iter::once(first?).chain(input.try_iter().take(4096)) {
                     if let Some(effect) = app.on_input(event) {
-                        if let Some(event) = effects.run(effect, &engine, &mut screen) {
+                        if let Some(event) = effects.run(effect, &engine) {
                             app.apply(event);
                         }
                     }

@@ -1,5 +1,5 @@
 //! External tools (Perl's sha3sum, openssl, python3, node, the SDK
-//! environments, Xvfb, xclip, tmux): whether one is there, the one skip rule
+//! environments, Xvfb, xclip, tmux, GNU screen): whether one is there, the one skip rule
 //! for a test that needs it, and the independent SHA3-224 oracles.
 //!
 //! A skip must be seen: libtest captures `eprintln!` of passing tests, so the
