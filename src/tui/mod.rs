@@ -5,6 +5,7 @@
 //! alone owns `App`: it applies events, runs effects, and draws.
 
 pub mod app;
+mod batch;
 mod changes;
 mod effects;
 pub mod event;
@@ -34,7 +35,23 @@ use ratatui::crossterm::event::{self as term_event, Event as TermEvent};
 
 use crate::discover::DiscoverOptions;
 use crate::engine::Engine;
+use crate::io_error;
+use crate::visible::{visible, visible_path};
 use app::{App, JobIds};
+
+/// Whether every PATH can be looked at; each one that cannot is named on
+/// stderr with the reason, before the screen takes over.
+fn all_paths_exist(paths: &[PathBuf]) -> bool {
+    let mut all = true;
+    for path in paths {
+        if let Err(e) = std::fs::metadata(path) {
+            let line = format!("{}: {}", visible_path(path), io_error::message(&e));
+            eprintln!("gvmi: {}", visible(&line));
+            all = false;
+        }
+    }
+    all
+}
 
 /// Frames are drawn at most this often, however fast events arrive.
 const FRAME: Duration = Duration::from_millis(16);
@@ -51,6 +68,10 @@ pub struct Options {
 }
 
 pub fn run(opts: Options) -> anyhow::Result<ExitCode> {
+    // A missing path is the news, also when stdout is not a terminal.
+    if !all_paths_exist(&opts.paths) {
+        return Ok(ExitCode::from(2));
+    }
     if !std::io::stdout().is_terminal() {
         eprintln!("gvmi: standard output is not a terminal; for scripts use `gvmi hash PATH...`");
         return Ok(ExitCode::from(2));
@@ -93,8 +114,15 @@ pub fn run(opts: Options) -> anyhow::Result<ExitCode> {
     let input = spawn_input_reader();
 
     let mut last_draw: Option<Instant> = None;
+    let mut last_tick = Instant::now();
     let mut dirty = true;
     while !app.quit && terminal::terminated(&terminated).is_none() {
+        if last_tick.elapsed() >= TICK {
+            last_tick = Instant::now();
+            let noted = (app.status.is_some(), app.last_copied.is_some());
+            app.apply(event::Event::Tick(last_tick));
+            dirty |= noted != (app.status.is_some(), app.last_copied.is_some());
+        }
         if dirty && last_draw.is_none_or(|t| t.elapsed() >= FRAME) {
             app.now = Instant::now();
             screen.terminal.draw(|frame| ui::render(&app, frame))?;

@@ -181,8 +181,8 @@ pub fn noise(len: usize, seed: u64) -> Vec<u8> {
 /// metadata with `len` bytes of noise between them, so each seed gives other
 /// content and another hash. Metadata may start anywhere after the squashfs.
 pub fn valid_image(len: usize, seed: u64) -> Vec<u8> {
-    let demo = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("assets/demo/golem-examples-hello-latest-a751fc0760.gvmi");
+    let demo =
+        crate::support::repo().join("assets/demo/golem-examples-hello-latest-a751fc0760.gvmi");
     let demo = std::fs::read(demo).expect("demo image");
     let end = demo.len();
     let json_len: usize = std::str::from_utf8(&demo[end - 8..])
