@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::atomic_write::atomic_write;
-use crate::fsmeta::cap;
+use crate::fsmeta::read_text;
 use crate::io_error;
 use crate::snippet::{Capability, Resources, Target};
 use crate::visible::visible_path;
@@ -154,8 +154,8 @@ impl Config {
     }
 
     /// Reads `path`; a missing file is the empty config. A FIFO, device or
-    /// file over [`cap::CONFIG`] is refused at once (an error, so a later
-    /// save cannot replace what could not be read).
+    /// file over [`cap::CONFIG`](crate::fsmeta::cap::CONFIG) is refused at
+    /// once (an error, so a later save cannot replace what could not be read).
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
         match read_text(path) {
             Ok(text) => Config::parse(&text, path),
@@ -265,14 +265,6 @@ impl Config {
             .map_err(|e| ConfigError::Write(path.to_path_buf(), std::io::Error::other(e)))?;
         atomic_write(path, text.as_bytes()).map_err(|e| ConfigError::Write(path.to_path_buf(), e))
     }
-}
-
-/// A small text file the user edits (config, templates): regular only, at
-/// most [`cap::CONFIG`] bytes, UTF-8.
-pub fn read_text(path: &Path) -> std::io::Result<String> {
-    let (bytes, _) = crate::fsmeta::read_regular(path, cap::CONFIG)?;
-    String::from_utf8(bytes)
-        .map_err(|_| std::io::Error::new(std::io::ErrorKind::InvalidData, "not UTF-8 text"))
 }
 
 /// 1-based line and column of byte `offset` in `text`.

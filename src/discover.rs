@@ -2,7 +2,7 @@
 //!
 //! Discovery only stats; it never opens a file, so a FIFO or device named
 //! `x.gvmi` is reported here and never reaches a worker. Temporary files
-//! (`.NAME.tmp-PID`, see `atomic_write`) are never taken for images.
+//! (`.NAME.tmp-PID-RANDOM`, see `atomic_write`) are never taken for images.
 
 use std::ffi::OsStr;
 use std::fs;
@@ -78,7 +78,9 @@ fn walk(root: &Path, opts: DiscoverOptions, sink: &mut impl FnMut(Found)) {
     for entry in walker {
         match entry {
             Ok(entry) => {
+                // A folder named `x.gvmi` is walked like any folder, not hashed.
                 if entry.depth() == 0
+                    || entry.file_type().is_dir()
                     || !is_image_name(entry.path())
                     || is_temp_name(entry.file_name())
                 {

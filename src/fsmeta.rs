@@ -9,6 +9,9 @@ use std::io::{self, Read};
 use std::path::Path;
 use std::time::SystemTime;
 
+mod write;
+pub use write::{create_new_nofollow, made_by_me, name_max, open_lock_file, permission_bits};
+
 /// Identity of the storage behind a path: hard links share it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct FileId {
@@ -147,13 +150,35 @@ pub fn file_id(_meta: &Metadata) -> Option<FileId> {
 /// On Unix the open is non-blocking, so a FIFO swapped in after the caller's
 /// `stat` cannot hang us; the descriptor's own type is then checked.
 pub fn open_regular(path: &Path) -> io::Result<(File, Metadata)> {
-    let file = open_nonblocking(path)?;
+    regular(open_nonblocking(path, true)?)
+}
+
+fn regular(file: File) -> io::Result<(File, Metadata)> {
     let meta = file.metadata()?;
     let kind = FileKind::of(&meta);
     if kind != FileKind::Regular {
         return Err(not_regular(kind));
     }
     Ok((file, meta))
+}
+
+/// Whether `path` (followed, as an operand is) is a FIFO, device or socket:
+/// something a user may name on the command line to be read as a stream
+/// (`gvmi -a 224 <(…)`, `/dev/stdin`), which walking a folder never opens.
+pub fn is_named_stream(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| {
+        matches!(
+            FileKind::of(&m),
+            FileKind::Fifo | FileKind::CharDevice | FileKind::BlockDevice | FileKind::Socket
+        )
+    })
+}
+
+/// Opens a stream the user named (see [`is_named_stream`]) as `cat` would:
+/// a blocking open, so a FIFO waits for its writer. Only for names typed as
+/// operands; everything found by walking goes through [`open_regular`].
+pub fn open_named(path: &Path) -> io::Result<File> {
+    File::open(path)
 }
 
 /// Size caps for the files gvmi reads besides images, one per purpose: far
@@ -172,7 +197,25 @@ pub mod cap {
 /// folder) is refused without blocking, and so is a file over `cap` bytes.
 /// Also returns the metadata it had when opened.
 pub fn read_regular(path: &Path, cap: u64) -> io::Result<(Vec<u8>, Metadata)> {
-    let (file, meta) = open_regular(path)?;
+    read_capped(open_regular(path)?, cap)
+}
+
+/// [`read_regular`] of a file that sits in a folder others may write and
+/// that gvmi rewrites (a folder's `SHA3SUMS`): a symbolic link at `path` is
+/// refused, never followed, so a planted link cannot make gvmi copy another
+/// file's lines (`/etc/shadow`'s, say) into the file it writes.
+pub fn read_regular_nofollow(path: &Path, cap: u64) -> io::Result<(Vec<u8>, Metadata)> {
+    let file =
+        open_nonblocking(path, false).map_err(|e| match std::fs::symlink_metadata(path) {
+            Ok(m) if m.file_type().is_symlink() => {
+                io::Error::new(e.kind(), "a symbolic link; not followed")
+            }
+            _ => e,
+        })?;
+    read_capped(regular(file)?, cap)
+}
+
+fn read_capped((file, meta): (File, Metadata), cap: u64) -> io::Result<(Vec<u8>, Metadata)> {
     if meta.len() > cap {
         return Err(too_large(meta.len(), cap));
     }
@@ -183,6 +226,14 @@ pub fn read_regular(path: &Path, cap: u64) -> io::Result<(Vec<u8>, Metadata)> {
         return Err(too_large(bytes.len() as u64, cap));
     }
     Ok((bytes, meta))
+}
+
+/// A small text file the user edits (`config.toml`, snippet templates):
+/// regular, at most [`cap::CONFIG`] bytes, UTF-8.
+pub fn read_text(path: &Path) -> io::Result<String> {
+    let (bytes, _) = read_regular(path, cap::CONFIG)?;
+    String::from_utf8(bytes)
+        .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "not UTF-8 text"))
 }
 
 fn too_large(size: u64, cap: u64) -> io::Error {
@@ -204,38 +255,6 @@ pub fn not_regular(kind: FileKind) -> io::Error {
         other => format!("not a regular file ({})", other.describe()),
     };
     io::Error::other(msg)
-}
-
-/// Opens (creating it if missing) a file gvmi only writes to or locks,
-/// never reads: like [`open_regular`], a FIFO, device or folder in its place
-/// is refused without blocking.
-pub fn open_regular_for_write(path: &Path) -> io::Result<File> {
-    let mut options = std::fs::OpenOptions::new();
-    options.create(true).truncate(false).write(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.custom_flags(libc::O_NONBLOCK);
-    }
-    let file = match options.open(path) {
-        Err(e) if std::fs::metadata(path).is_ok_and(|m| m.is_dir()) => {
-            return Err(io::Error::new(e.kind(), "Is a directory"))
-        }
-        // A FIFO with no reader: ENXIO, whose words ("No such device or
-        // address") would say nothing useful.
-        Err(e) => match std::fs::metadata(path) {
-            Ok(m) if FileKind::of(&m) != FileKind::Regular => {
-                return Err(not_regular(FileKind::of(&m)))
-            }
-            _ => return Err(e),
-        },
-        Ok(f) => f,
-    };
-    let kind = FileKind::of(&file.metadata()?);
-    if kind != FileKind::Regular {
-        return Err(not_regular(kind));
-    }
-    Ok(file)
 }
 
 /// Whether process `pid` is gone for sure: `kill(pid, 0)` says no such
@@ -269,17 +288,23 @@ pub fn is_name_too_long(_e: &io::Error) -> bool {
 }
 
 #[cfg(unix)]
-fn open_nonblocking(path: &Path) -> io::Result<File> {
+fn open_nonblocking(path: &Path, follow: bool) -> io::Result<File> {
     use std::os::unix::fs::OpenOptionsExt;
     // O_NONBLOCK does not change reads of regular files; it only keeps
     // open(2) of a FIFO with no writer from blocking forever.
+    let nofollow = if follow { 0 } else { libc::O_NOFOLLOW };
     std::fs::OpenOptions::new()
         .read(true)
-        .custom_flags(libc::O_NONBLOCK)
+        .custom_flags(libc::O_NONBLOCK | nofollow)
         .open(path)
 }
 
+/// Elsewhere a link is refused by looking first (racy, but links there
+/// need privileges to make).
 #[cfg(not(unix))]
-fn open_nonblocking(path: &Path) -> io::Result<File> {
+fn open_nonblocking(path: &Path, follow: bool) -> io::Result<File> {
+    if !follow && std::fs::symlink_metadata(path)?.file_type().is_symlink() {
+        return Err(io::Error::other("a symbolic link; not followed"));
+    }
     File::open(path)
 }

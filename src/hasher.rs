@@ -54,6 +54,13 @@ fn hash_reader_into<R: Read>(
     })
 }
 
+/// Hashes a stream named on the command line (a FIFO, a device:
+/// [`fsmeta::is_named_stream`]) to its end; no stamp, nothing to confirm.
+pub fn hash_named(path: &Path, cancel: &CancelToken) -> Result<(Sha3Digest, u64), HashFailure> {
+    let file = fsmeta::open_named(path)?;
+    hash_reader(file, cancel, |_| {})
+}
+
 /// A hashed file: its digest and the metadata it had while read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Hashed {
@@ -162,6 +169,8 @@ fn with_buffer<T>(f: impl FnOnce(&mut [u8]) -> T) -> T {
 fn advise_sequential(file: &std::fs::File) {
     use std::os::unix::io::AsRawFd;
     // A hint only: doubling readahead helps cold reads; failure changes nothing.
+    // SAFETY: posix_fadvise reads no memory of ours; the descriptor belongs
+    // to `file`, which the borrow keeps open for the whole call.
     unsafe {
         libc::posix_fadvise(file.as_raw_fd(), 0, 0, libc::POSIX_FADV_SEQUENTIAL);
     }

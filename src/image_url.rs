@@ -75,7 +75,8 @@ impl fmt::Display for UrlWarning {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum UrlError {
     Empty,
-    /// A control character (newline, tab, NUL, ...) anywhere in the URL.
+    /// A control or invisible format character (newline, ESC, NUL, U+202E,
+    /// a zero-width space...) anywhere in the URL.
     ControlCharacter,
     /// No `scheme://` prefix.
     NotAbsolute,
@@ -91,7 +92,9 @@ impl fmt::Display for UrlError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Empty => f.write_str("the URL is empty"),
-            Self::ControlCharacter => f.write_str("the URL contains a control character"),
+            Self::ControlCharacter => f.write_str(
+                "the URL contains a control character (or an invisible one: bidi, zero-width)",
+            ),
             Self::NotAbsolute => f.write_str("not an absolute URL (expected http:// or https://)"),
             Self::Scheme(s) => write!(f, "scheme {s:?} is not supported: use http or https"),
             Self::FileNotSupported => {
@@ -148,23 +151,43 @@ pub fn file_name(url: &str) -> Option<String> {
     (!name.is_empty()).then_some(name)
 }
 
-/// Checks `url` for an image called `file_name`: `Err` when it cannot
-/// work, otherwise the warnings to show (possibly none).
-pub fn check(url: &str, file_name: &str, allow_file: bool) -> Result<Vec<UrlWarning>, UrlError> {
+/// The one rule for a URL gvmi hands on, to a provider through a snippet
+/// (CLI and workbench), to the clipboard (`u`, `c`) or to its own fetch:
+/// not empty; no character a terminal or a shell would act on (every
+/// [`visible::is_unsafe`](crate::visible::is_unsafe) one: C0/C1 controls,
+/// DEL, bidi and zero-width characters; a URL needs none of them raw); an
+/// absolute `http(s)://` URL with a host, or `file://` where allowed.
+/// Returns the URL's parts for the warnings.
+fn rule(url: &str, allow_file: bool) -> Result<Parts<'_>, UrlError> {
     if url.is_empty() {
         return Err(UrlError::Empty);
     }
-    if url.chars().any(char::is_control) {
+    if url.chars().any(crate::visible::is_unsafe) {
         return Err(UrlError::ControlCharacter);
     }
-    let parts = split(url).ok_or(UrlError::NotAbsolute)?;
-    let scheme = parts.scheme.to_ascii_lowercase();
-    match scheme.as_str() {
-        "http" | "https" if parts.host.is_empty() => return Err(UrlError::NoHost),
-        "http" | "https" => {}
-        "file" if allow_file => return Ok(name_warning(&parts, file_name).into_iter().collect()),
-        "file" => return Err(UrlError::FileNotSupported),
-        _ => return Err(UrlError::Scheme(parts.scheme.to_string())),
+    let Some(parts) = split(url) else {
+        // `javascript:x`, `data:,x` and `mailto:a@b` have a scheme but no `//`.
+        return Err(match url.split_once(':') {
+            Some((scheme, _)) if is_scheme(scheme) => UrlError::Scheme(scheme.to_string()),
+            _ => UrlError::NotAbsolute,
+        });
+    };
+    match parts.scheme.to_ascii_lowercase().as_str() {
+        "http" | "https" if parts.host.is_empty() => Err(UrlError::NoHost),
+        "http" | "https" => Ok(parts),
+        "file" if allow_file => Ok(parts),
+        "file" => Err(UrlError::FileNotSupported),
+        _ => Err(UrlError::Scheme(parts.scheme.to_string())),
+    }
+}
+
+/// Checks `url` for an image called `file_name` by [the rule](rule): `Err`
+/// when it cannot work (it is then never put in a snippet nor copied),
+/// otherwise the warnings to show (possibly none).
+pub fn check(url: &str, file_name: &str, allow_file: bool) -> Result<Vec<UrlWarning>, UrlError> {
+    let parts = rule(url, allow_file)?;
+    if parts.scheme.eq_ignore_ascii_case("file") {
+        return Ok(name_warning(&parts, file_name).into_iter().collect());
     }
     let mut warnings = Vec::new();
     if parts.userinfo.is_some() {
@@ -176,28 +199,14 @@ pub fn check(url: &str, file_name: &str, allow_file: bool) -> Result<Vec<UrlWarn
     Ok(warnings)
 }
 
-/// Whether gvmi may fetch `url`: http or https with a host, and no control
-/// character. Used for the URL given and for every redirect target before
-/// it is followed (`file:`, `data:`, `mailto:` and `http:///x` are refused).
+/// Whether gvmi may fetch `url`: [the rule](rule) without `file://`. Used
+/// for the URL given and for every redirect target before it is followed
+/// (`file:`, `data:`, `mailto:` and `http:///x` are refused).
 pub fn check_http(url: &str) -> Result<(), UrlError> {
-    if url.is_empty() {
-        return Err(UrlError::Empty);
-    }
-    if url.chars().any(char::is_control) {
-        return Err(UrlError::ControlCharacter);
-    }
-    let Some(parts) = split(url) else {
-        // `data:,x` and `mailto:a@b` have a scheme but no `//`.
-        return Err(match url.split_once(':') {
-            Some((scheme, _)) if is_scheme(scheme) => UrlError::Scheme(scheme.to_string()),
-            _ => UrlError::NotAbsolute,
-        });
-    };
-    match parts.scheme.to_ascii_lowercase().as_str() {
-        "http" | "https" if parts.host.is_empty() => Err(UrlError::NoHost),
-        "http" | "https" => Ok(()),
-        _ => Err(UrlError::Scheme(parts.scheme.to_string())),
-    }
+    rule(url, false).map(|_| ()).map_err(|e| match e {
+        UrlError::FileNotSupported => UrlError::Scheme(url[..4].to_string()),
+        e => e,
+    })
 }
 
 /// Whether `url` starts with a scheme (`x:`), i.e. is not a relative reference.

@@ -12,17 +12,31 @@ fn main() -> ExitCode {
         return finish(commands::snippet::serve_clipboard());
     }
     // `gvmi -a 224 image.gvmi`, a sha3sum command line, is `gvmi hash ...`.
-    let cli = Cli::parse_from(cli::route_sha3sum(std::env::args_os().collect()));
+    let routed = cli::route_sha3sum(std::env::args_os().collect());
+    let form = routed.form;
+    let cli = Cli::try_parse_from(&routed.args).unwrap_or_else(|refused| {
+        // `gvmi pubish x --to y` is refused for `--to`; the typo is the news.
+        match (form, cli::typo_in(&routed.args)) {
+            (false, Some(typo)) => typo.exit(),
+            _ => cli::usage_exit(refused, form),
+        }
+    });
     if let (None, Some(first)) = (&cli.command, cli.workbench.paths.first()) {
         if let Some(typo) = cli::typo_error(first) {
             typo.exit();
         }
     }
     let result = match cli.command {
-        Some(Command::Hash(args)) => match args.into_mode() {
-            HashMode::Hash(args) => commands::hash::run(&args),
-            HashMode::Check(args) => commands::check::run(&args),
-        },
+        Some(Command::Hash(mut args)) => {
+            args.sha3sum.form = form;
+            match args
+                .into_mode()
+                .unwrap_or_else(|e| cli::usage_exit(e, form))
+            {
+                HashMode::Hash(args) => commands::hash::run(&args),
+                HashMode::Check(args) => commands::check::run(&args),
+            }
+        }
         Some(Command::Check(args)) => commands::check::run(&args),
         Some(Command::Cache(action)) => commands::cache::run(action),
         Some(Command::Completions { shell }) => commands::completions::run(shell),
@@ -39,7 +53,8 @@ fn main() -> ExitCode {
 /// The exit status; an error is printed as `gvmi: <error>` with status 2.
 fn finish(result: anyhow::Result<ExitCode>) -> ExitCode {
     result.unwrap_or_else(|e| {
-        eprintln!("gvmi: {e:#}");
+        // An error may quote a path, a URL or a file's text.
+        eprintln!("gvmi: {}", gvmi::visible::visible(&format!("{e:#}")));
         ExitCode::from(2)
     })
 }

@@ -8,12 +8,17 @@ use std::path::{Path, PathBuf};
 
 use crate::atomic_write::atomic_write;
 use crate::digest::Sha3Digest;
-use crate::fsmeta::{cap, read_regular};
+use crate::fsmeta::{cap, read_regular, read_regular_nofollow};
+use crate::lock::{Lock, PATIENCE};
 use crate::sumline::{bytes_path, gnu_line, parse_line, path_bytes, Line};
 use crate::visible::visible_path;
 
 /// The manifest's file name, the one release folders use for other hashes.
 pub const FILE_NAME: &str = "SHA3SUMS";
+
+/// The lock file held around a read-merge-write of the folder's manifest,
+/// so two gvmi writing one folder at once never lose each other's lines.
+pub const LOCK_NAME: &str = ".SHA3SUMS.lock";
 
 /// Hashes gathered per folder, to be written as that folder's SHA3SUMS.
 #[derive(Debug, Default)]
@@ -77,16 +82,21 @@ pub fn write_folder(folder: &Path, hashes: &BTreeMap<Vec<u8>, Sha3Digest>) -> io
 /// from the folder are dropped. New names follow, sorted. Returns the number
 /// of entries written.
 ///
-/// An existing manifest that cannot be read (a FIFO, a device, over
-/// [`cap::MANIFEST`], no permission) is left untouched and this fails,
+/// An existing manifest that cannot be read (a FIFO, a device, a symbolic
+/// link, over [`cap::MANIFEST`], no permission) is left untouched and this fails,
 /// unless `replace` says to write a new one in its place.
+///
+/// The read, merge and write happen under the folder's [`LOCK_NAME`], so a
+/// concurrent writer's new lines are read before this one's are added.
 pub fn write_folder_with(
     folder: &Path,
     hashes: &BTreeMap<Vec<u8>, Sha3Digest>,
     replace: bool,
 ) -> io::Result<usize> {
     let path = folder.join(FILE_NAME);
-    let old = match read_regular(&path, cap::MANIFEST) {
+    let _lock = Lock::acquire(&folder.join(LOCK_NAME), PATIENCE)?;
+    // Not through a link: its target's lines would end up in this file.
+    let old = match read_regular_nofollow(&path, cap::MANIFEST) {
         Ok((bytes, _)) => bytes,
         Err(e) if e.kind() == io::ErrorKind::NotFound || replace => Vec::new(),
         Err(e) => {
@@ -228,5 +238,33 @@ mod tests {
         std::fs::write(&path, vec![b'#'; cap::MANIFEST as usize + 1]).unwrap();
         assert!(write_folder(dir.path(), &hashes).is_err());
         assert_eq!(write_folder_with(dir.path(), &hashes, true).unwrap(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_in_place_of_the_manifest_is_never_read_through() {
+        let dir = tempfile::tempdir().unwrap();
+        let secret = dir.path().join("shadow");
+        std::fs::write(&secret, "root:$6$salt$hash:19000:0:99999:7:::\n").unwrap();
+        let path = dir.path().join(FILE_NAME);
+        std::os::unix::fs::symlink(&secret, &path).unwrap();
+        let hashes = BTreeMap::from([(b"a.gvmi".to_vec(), Sha3Digest([1; 28]))]);
+        let err = write_folder(dir.path(), &hashes).unwrap_err().to_string();
+        assert!(
+            err.contains("(a symbolic link; not followed); left untouched"),
+            "{err}"
+        );
+        assert!(std::fs::symlink_metadata(&path).unwrap().is_symlink());
+        // Asked to replace it: a new file in the link's place, none of the
+        // target's lines in it, the target untouched.
+        assert_eq!(write_folder_with(dir.path(), &hashes, true).unwrap(), 1);
+        let written = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            !written.contains("root:") && written.ends_with("  a.gvmi\n"),
+            "{written}"
+        );
+        assert!(std::fs::read_to_string(&secret)
+            .unwrap()
+            .starts_with("root:"));
     }
 }

@@ -26,7 +26,9 @@ impl StatusLine {
     pub fn show(&mut self, text: &str) {
         if self.enabled {
             let mut err = std::io::stderr().lock();
-            let _ = write!(err, "\r\x1b[2K{text}");
+            // Our own control sequence, then the text made inert: a stage
+            // names a URL.
+            let _ = write!(err, "\r\x1b[2K{}", crate::visible::visible(text));
             let _ = err.flush();
             self.last = Some(Instant::now());
         }

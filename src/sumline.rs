@@ -3,12 +3,15 @@
 //! GNU style: `<hex>  <name>` (text) or `<hex> *<name>` (binary).
 //! BSD style (`--tag`): `SHA3-224 (<name>) = <hex>`.
 //! A name holding `\`, LF or CR is escaped (`\\`, `\n`, `\r`) and the whole
-//! line is prefixed with `\`, so every line stays one line.
+//! line is prefixed with `\`, so every line stays one line. Perl's `sha3sum`
+//! escapes only `\` and LF, and prints CR raw (the sha3sum form, [`perl`]).
 
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use crate::digest::{Sha3Digest, HEX_LEN};
+
+pub mod perl;
 
 /// The algorithm tag in BSD-style lines.
 pub const TAG: &str = "SHA3-224";
@@ -45,7 +48,13 @@ pub fn bytes_path(bytes: &[u8]) -> PathBuf {
 
 /// Escapes a name GNU's way; returns whether the line needs the `\` prefix.
 pub fn escape_name(name: &[u8]) -> (bool, Cow<'_, [u8]>) {
-    if !name.iter().any(|b| matches!(b, b'\\' | b'\n' | b'\r')) {
+    escape_as(name, false)
+}
+
+/// [`escape_name`], or with `perl` as Perl's `sha3sum` does: a CR stays raw.
+fn escape_as(name: &[u8], perl: bool) -> (bool, Cow<'_, [u8]>) {
+    let special = |b: &u8| matches!(b, b'\\' | b'\n') || (*b == b'\r' && !perl);
+    if !name.iter().any(special) {
         return (false, Cow::Borrowed(name));
     }
     let mut out = Vec::with_capacity(name.len() + 4);
@@ -53,7 +62,7 @@ pub fn escape_name(name: &[u8]) -> (bool, Cow<'_, [u8]>) {
         match b {
             b'\\' => out.extend_from_slice(b"\\\\"),
             b'\n' => out.extend_from_slice(b"\\n"),
-            b'\r' => out.extend_from_slice(b"\\r"),
+            b'\r' if !perl => out.extend_from_slice(b"\\r"),
             _ => out.push(b),
         }
     }
@@ -87,13 +96,15 @@ pub struct LineStyle {
     /// End with NUL and never escape (GNU `-z`): a name cannot hold a NUL,
     /// so the line cannot break.
     pub zero: bool,
+    /// Escape as Perl's `sha3sum` does (`\` and LF only; CR raw).
+    pub perl: bool,
 }
 
 /// One checksum line in `style`.
 pub fn styled_line(digest: &Sha3Digest, name: &[u8], style: LineStyle) -> Vec<u8> {
     let (escaped, name) = match style.zero {
         true => (false, Cow::Borrowed(name)),
-        false => escape_name(name),
+        false => escape_as(name, style.perl),
     };
     let mut line = Vec::with_capacity(HEX_LEN + name.len() + 16);
     if escaped {
@@ -161,10 +172,17 @@ pub fn shown_line(
     line
 }
 
-/// [`display_name`], or on a terminal [`terminal_name`] when the name needs it.
-pub fn shown_status_name(name: &[u8], on_terminal: bool) -> (&'static str, Cow<'_, [u8]>) {
+/// [`display_name`] (with `perl`, the name raw, as Perl's `sha3sum -c`
+/// prints it, a newline included), or on a terminal [`terminal_name`] when
+/// the name needs it.
+pub fn shown_status_name(
+    name: &[u8],
+    on_terminal: bool,
+    perl: bool,
+) -> (&'static str, Cow<'_, [u8]>) {
     match terminal_name(name).filter(|_| on_terminal) {
         Some(shown) => ("", Cow::Owned(shown.into_bytes())),
+        None if perl => ("", Cow::Borrowed(name)),
         None => display_name(name),
     }
 }

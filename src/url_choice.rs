@@ -163,6 +163,7 @@ mod tests {
             url: "https://bkt.s3.eu-west-1.amazonaws.com/sub/a.gvmi".into(),
             sha3_224: "ab".repeat(28),
             size: 1,
+            public: true,
         };
         let published = Published::with("/srv/sub/a.gvmi", record.clone());
         let abs = [PathBuf::from("/srv/sub/a.gvmi")];

@@ -3,7 +3,6 @@
 //! the nanosecond) still match. See `format` for the file and why a file.
 
 pub mod format;
-mod lock;
 mod prune;
 mod session;
 
@@ -16,6 +15,7 @@ use crate::atomic_write::atomic_write;
 use crate::digest::Sha3Digest;
 use crate::fsmeta::FileStamp;
 use crate::hasher::Hashed;
+use crate::lock::{Lock, PATIENCE};
 
 pub use prune::prune_missing;
 pub use session::{NotSaved, Session};
@@ -204,7 +204,7 @@ impl Cache {
         let Some(file) = &self.file else {
             return Ok(());
         };
-        let _lock = lock::Lock::acquire(&lock_path(file))?;
+        let _lock = Lock::acquire(&lock_path(file), PATIENCE)?;
         match std::fs::remove_file(file) {
             Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
             _ => Ok(()),
@@ -223,7 +223,7 @@ impl Cache {
             return Ok(());
         }
         let file = self.file.clone().expect("is_dirty implies a file");
-        let _lock = lock::Lock::acquire(&lock_path(&file))?;
+        let _lock = Lock::acquire(&lock_path(&file), PATIENCE)?;
         let unchanged =
             std::fs::metadata(&file).is_ok_and(|m| self.loaded == Some(FileStamp::of(&m)));
         let mut merged = if unchanged {

@@ -5,6 +5,7 @@
 use std::ffi::OsString;
 use std::path::PathBuf;
 
+use clap::error::ErrorKind;
 use clap::{Args, CommandFactory};
 
 use super::{CheckArgs, Cli, HashArgs};
@@ -20,11 +21,20 @@ pub struct Sha3sumFlags {
     pub algorithm: Option<u32>,
     /// Mark lines as binary (`<hash> *<path>`), as `sha3sum -b`; the hash is
     /// the same, files are always read as bytes.
-    #[arg(short = 'b', long, overrides_with = "text", conflicts_with_all = ["json", "watch"])]
+    #[arg(short = 'b', long, conflicts_with_all = ["json", "watch"])]
     pub binary: bool,
     /// Text-mode lines (`<hash>  <path>`): the default, as `sha3sum -t`.
-    #[arg(short = 't', long, overrides_with = "binary", conflicts_with = "tag")]
+    #[arg(short = 't', long, conflicts_with = "tag")]
     pub text: bool,
+    /// With -c only, as sha3sum takes it there (each line's own mode
+    /// character decides); gvmi hashes files as bytes, never with universal
+    /// newlines.
+    #[arg(short = 'U', long = "UNIVERSAL", hide_short_help = true)]
+    pub universal: bool,
+    /// With -c only, as sha3sum takes it there (each line's own mode
+    /// character decides); gvmi hashes bytes, never bit strings.
+    #[arg(short = '0', long = "01", hide_short_help = true)]
+    pub bits: bool,
     /// End each line with NUL instead of a newline, names unescaped (GNU -z).
     #[arg(short = 'z', long, conflicts_with_all = ["json", "watch", "check"])]
     pub zero: bool,
@@ -44,40 +54,80 @@ pub struct Sha3sumFlags {
     /// With -c: don't fail or report for listed files that are missing.
     #[arg(long, requires = "check")]
     pub ignore_missing: bool,
+    /// The command line is in the sha3sum form (see [`route`]): behave as
+    /// Perl's `sha3sum` 1.05 byte for byte, but for the README's list.
+    #[arg(skip)]
+    pub form: bool,
+}
+
+/// A command line, made ready for clap.
+pub struct Routed {
+    pub args: Vec<OsString>,
+    /// The sha3sum form: `gvmi` in place of `sha3sum` (routed), or
+    /// `gvmi hash -a N …`. It behaves as Perl's `sha3sum` 1.05 does.
+    pub form: bool,
 }
 
 /// The arguments with `hash` put in front when they are a `sha3sum` command
 /// line with `gvmi` as the program: `gvmi -a 224 image.gvmi` is then
 /// `gvmi hash -a 224 image.gvmi`. Only flags the workbench does not have
 /// trigger this (they would be a usage error otherwise), and only when no
-/// subcommand is named.
-pub fn route(args: Vec<OsString>) -> Vec<OsString> {
-    let Some(first) = args.get(1).and_then(|a| a.to_str()) else {
-        return args;
-    };
-    let subcommand = Cli::command().find_subcommand(first).is_some();
+/// subcommand is named (a first argument that is not UTF-8 names none).
+pub fn route(args: Vec<OsString>) -> Routed {
     let operands_start = args.iter().position(|a| a == "--").unwrap_or(args.len());
-    let sha3sum = args[1..operands_start]
-        .iter()
-        .filter_map(|a| a.to_str())
-        .any(is_sha3sum_flag);
-    if subcommand || !sha3sum {
-        return args;
+    let flags = || {
+        args[1.min(operands_start)..operands_start]
+            .iter()
+            .filter_map(|a| a.to_str())
+    };
+    let first = args.get(1).map(|a| a.to_str());
+    let subcommand = first.flatten().and_then(|f| {
+        Cli::command()
+            .find_subcommand(f)
+            .map(|c| c.get_name().to_owned())
+    });
+    if first.is_none() || subcommand.is_some() || !flags().any(is_sha3sum_flag) {
+        let form = subcommand.as_deref() == Some("hash") && flags().any(is_algorithm_flag);
+        return Routed { args, form };
     }
     let mut routed = args;
     routed.insert(1, OsString::from("hash"));
-    routed
+    Routed {
+        args: routed,
+        form: true,
+    }
+}
+
+/// `-a…`, `--algorithm…`, or a bundle of short flags holding `a` (`-ba224`).
+fn is_algorithm_flag(arg: &str) -> bool {
+    if let Some(long) = arg.strip_prefix("--") {
+        return long.split('=').next() == Some("algorithm");
+    }
+    let Some(shorts) = arg.strip_prefix('-') else {
+        return false;
+    };
+    for c in shorts.chars() {
+        match c {
+            'a' => return true,
+            // The rest is this flag's value.
+            'j' | 'd' => return false,
+            _ => {}
+        }
+    }
+    false
 }
 
 /// A flag of `sha3sum`/GNU `*sum` that `gvmi [PATH]...` does not take.
 fn is_sha3sum_flag(arg: &str) -> bool {
-    const LONG: [&str; 6] = [
+    const LONG: [&str; 8] = [
         "--algorithm",
         "--binary",
         "--text",
         "--check",
         "--zero",
         "--tag",
+        "--UNIVERSAL",
+        "--01",
     ];
     if let Some(long) = arg.strip_prefix("--") {
         let name = long.split('=').next().unwrap_or(long);
@@ -88,7 +138,7 @@ fn is_sha3sum_flag(arg: &str) -> bool {
         short
             .chars()
             .next()
-            .is_some_and(|c| matches!(c, 'a' | 'b' | 't' | 'c' | 'z'))
+            .is_some_and(|c| matches!(c, 'a' | 'b' | 't' | 'c' | 'z' | 'U' | '0'))
     })
 }
 
@@ -110,21 +160,40 @@ pub enum HashMode {
 }
 
 impl HashArgs {
-    /// Hashing (the PATHs default to `.`), or checking (the lists default to
-    /// standard input, as `sha3sum -c` reads it).
-    pub fn into_mode(mut self) -> HashMode {
+    /// Hashing (the PATHs default to `.`, or in the sha3sum form to
+    /// standard input), or checking (the lists default to standard input,
+    /// as `sha3sum -c` reads it). Two of `-b`, `-t`, `-U`, `-0` are
+    /// refused as sha3sum refuses them.
+    pub fn into_mode(mut self) -> Result<HashMode, clap::Error> {
+        let f = &self.sha3sum;
+        let modes = [f.binary, f.text, f.universal, f.bits];
+        if modes.iter().filter(|&&m| m).count() > 1 {
+            return Err(usage(
+                "Ambiguous file mode (more than one of -b, -t, -U, -0)",
+            ));
+        }
+        if (f.universal || f.bits) && self.tag {
+            return Err(usage("--tag does not support -U or -0"));
+        }
+        if (f.universal || f.bits) && !f.check {
+            return Err(usage(
+                "-U and -0 only check lists here: gvmi hashes a file's bytes \
+                 (SHA3-224, Golem's image hash)",
+            ));
+        }
         if !self.sha3sum.check {
             if self.paths.is_empty() {
-                self.paths.push(PathBuf::from("."));
+                let default = if self.sha3sum.form { "-" } else { "." };
+                self.paths.push(PathBuf::from(default));
             }
-            return HashMode::Hash(self);
+            return Ok(HashMode::Hash(self));
         }
         let flags = &self.sha3sum;
         let files = match self.paths.is_empty() {
             true => vec![PathBuf::from("-")],
             false => self.paths,
         };
-        HashMode::Check(CheckArgs {
+        Ok(HashMode::Check(CheckArgs {
             files,
             quiet: self.quiet,
             status: flags.status,
@@ -133,8 +202,32 @@ impl HashArgs {
             ignore_missing: flags.ignore_missing,
             algorithm: flags.algorithm,
             jobs: self.jobs,
-        })
+            form: flags.form,
+        }))
     }
+}
+
+fn usage(message: &str) -> clap::Error {
+    let mut cmd = Cli::command();
+    cmd.build();
+    let hash = cmd
+        .find_subcommand_mut("hash")
+        .expect("hash is a subcommand");
+    hash.error(ErrorKind::ArgumentConflict, message)
+}
+
+/// Ends gvmi on a usage error: status 2, or 1 in the sha3sum form, as Perl's
+/// `sha3sum` exits on every usage error (help and version still exit 0).
+pub fn usage_exit(error: clap::Error, form: bool) -> ! {
+    let shown_on_request = matches!(
+        error.kind(),
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
+    );
+    if form && !shown_on_request {
+        let _ = error.print();
+        std::process::exit(1);
+    }
+    error.exit()
 }
 
 #[cfg(test)]
@@ -144,9 +237,36 @@ mod tests {
     fn routed(args: &[&str]) -> Vec<String> {
         let args = args.iter().map(OsString::from).collect();
         route(args)
+            .args
             .into_iter()
             .map(|a| a.into_string().unwrap())
             .collect()
+    }
+
+    fn form(args: &[&str]) -> bool {
+        route(args.iter().map(OsString::from).collect()).form
+    }
+
+    #[test]
+    fn the_sha3sum_form_is_a_routed_line_or_hash_with_an_algorithm() {
+        assert!(form(&["gvmi", "-a", "224", "x"]));
+        assert!(form(&["gvmi", "-c", "S"]));
+        assert!(form(&["gvmi", "hash", "x", "-ba224"]));
+        assert!(form(&["gvmi", "hash", "--algorithm=224"]));
+        assert!(!form(&["gvmi", "hash", "-c", "S"]));
+        assert!(!form(&["gvmi", "hash", "-j4a", "x"]));
+        assert!(!form(&["gvmi", "hash", "--", "-a"]));
+        assert!(!form(&["gvmi", "check", "-a", "224", "S"]));
+        assert!(!form(&["gvmi", "images"]));
+        #[cfg(unix)]
+        {
+            use std::os::unix::ffi::OsStringExt;
+            let odd = OsString::from_vec(b"x\xff".to_vec());
+            let args = vec!["gvmi".into(), odd, "-a".into(), "224".into()];
+            let routed = route(args);
+            assert!(routed.form);
+            assert_eq!(routed.args[1], "hash");
+        }
     }
 
     #[test]

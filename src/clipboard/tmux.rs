@@ -41,11 +41,13 @@ fn passthrough_value_allows(value: &str) -> bool {
 /// sequence (tmux acts on it with `set-clipboard on`), then tmux's
 /// passthrough form only if tmux says it lets that through.
 pub fn fallback_sequence(text: &str, passthrough: bool) -> String {
-    let mut out = super::osc52_sequence(text, false);
+    let plain = super::osc52::sequence(text);
     if passthrough {
-        out.push_str(&super::osc52_sequence(text, true));
+        let wrapped = super::osc52::tmux_passthrough(&plain);
+        plain + &wrapped
+    } else {
+        plain
     }
-    out
 }
 
 /// Runs `tmux ARGS` with `input` on stdin; its stdout, or why it failed.
@@ -111,7 +113,7 @@ mod tests {
 
     #[test]
     fn fallback_is_plain_osc52_and_passthrough_only_when_allowed() {
-        let plain = super::super::osc52_sequence("hi", false);
+        let plain = super::super::osc52::sequence("hi");
         assert_eq!(fallback_sequence("hi", false), plain);
         let both = fallback_sequence("hi", true);
         assert!(both.starts_with(&plain));

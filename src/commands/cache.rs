@@ -7,6 +7,7 @@ use anyhow::{bail, Context};
 use crate::cache::{self, Cache};
 use crate::cli::CacheCommand;
 use crate::units::human_bytes;
+use crate::visible::{visible, visible_path};
 
 pub fn run(action: CacheCommand) -> anyhow::Result<ExitCode> {
     let Some(path) = cache::default_path() else {
@@ -17,11 +18,11 @@ pub fn run(action: CacheCommand) -> anyhow::Result<ExitCode> {
         CacheCommand::Stats => {
             let cache = Cache::open(&path);
             let bytes = std::fs::metadata(&path).map_or(0, |m| m.len());
-            println!("file     {}", path.display());
+            println!("file     {}", visible_path(&path));
             println!("entries  {}", cache.len());
             println!("size     {} ({bytes} bytes)", human_bytes(bytes));
             if let Some(problem) = &cache.problem {
-                println!("problem  {problem} (rebuilt on the next save)");
+                println!("problem  {} (rebuilt on the next save)", visible(problem));
             }
         }
         CacheCommand::Clear => {

@@ -1,7 +1,10 @@
 //! `gvmi check`: `sha3sum -a 224 -c`, with the listed files hashed in parallel.
+//!
+//! Two manners: gvmi's own (`gvmi check`, `gvmi hash -c`: GNU's line rules,
+//! SHA3-224 only), and the sha3sum form (`gvmi -a 224 -c`: Perl's
+//! `sha3sum` 1.05 byte for byte, see `sumline::perl`).
 
-use std::fs;
-use std::io::{self, BufRead, BufReader, IsTerminal};
+use std::io::{self, IsTerminal};
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -10,32 +13,23 @@ use anyhow::Context;
 use super::ordered::InOrder;
 use super::out::{warn, write_stdout};
 use crate::cli::CheckArgs;
-use crate::digest::Sha3Digest;
 use crate::engine::Job;
-use crate::fsmeta::{not_regular, FileKind, FileStamp};
 use crate::hasher::HashFailure;
 use crate::io_error;
-use crate::sumline::{bytes_path, parse_line, shown_status_name, Line};
+use crate::sumline::{bytes_path, parse_line, perl, shown_status_name, Line};
 use crate::visible::visible_path;
 
-/// One properly formatted line of a list.
-struct Entry {
-    digest: Sha3Digest,
-    name: Vec<u8>,
-}
+mod entries;
+mod list;
 
-/// The verdict for one entry.
-enum Verdict {
-    Ok,
-    Mismatch,
-    Unreadable(String),
-    Missing,
-}
+use entries::{Check, Entry, Verdict};
 
 /// What one list added up to.
 #[derive(Default)]
 struct Counts {
     malformed: usize,
+    /// Properly formatted lines (sha3sum's `$num_fmt_OK`), skipped ones too.
+    formatted: usize,
     mismatched: usize,
     unreadable: usize,
     /// Entries whose hash matched (GNU's "verified": a mismatch is not one).
@@ -45,7 +39,11 @@ struct Counts {
 pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
     let mut ok = true;
     for list in &args.files {
-        ok &= check_list(list, args)?;
+        match check_list(list, args)? {
+            Ok(clean) => ok &= clean,
+            // sha3sum `die`s on a list it cannot open: the rest are not read.
+            Err(status) => return Ok(ExitCode::from(status)),
+        }
     }
     Ok(if ok {
         ExitCode::SUCCESS
@@ -66,71 +64,36 @@ fn list_label(list: &Path) -> String {
 /// batch however long the list (GNU reads a line at a time too).
 const BATCH: usize = 4096;
 
-/// A longer line cannot be a checksum line (names stop at PATH_MAX, 4096
-/// bytes, at most doubled by escapes): it is skipped unbuffered as malformed.
-const MAX_LINE: usize = 64 * 1024;
-
-/// The list as a stream. Named lists are operands, read like standard input:
-/// a pipe (`gvmi check <(…)`) works, and nothing is held whole.
-fn open_list(list: &Path) -> io::Result<Box<dyn BufRead>> {
-    if list.as_os_str() == "-" {
-        return Ok(Box::new(io::stdin().lock()));
-    }
-    let file = fs::File::open(list)?;
-    if file.metadata()?.is_dir() {
-        return Err(not_regular(FileKind::Directory));
-    }
-    Ok(Box::new(BufReader::with_capacity(64 * 1024, file)))
-}
-
-/// Reads one line (without its `\n`) into `line`, keeping at most
-/// [`MAX_LINE`] bytes; `Ok(None)` at the end, `Ok(Some(false))` for a line
-/// that was longer (its rest is skipped without being kept).
-fn next_line(reader: &mut dyn BufRead, line: &mut Vec<u8>) -> io::Result<Option<bool>> {
-    line.clear();
-    let (mut any, mut whole) = (false, true);
-    loop {
-        let chunk = match reader.fill_buf() {
-            Ok(c) => c,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        if chunk.is_empty() {
-            return Ok(any.then_some(whole));
-        }
-        any = true;
-        let (part, used, end) = match chunk.iter().position(|&b| b == b'\n') {
-            Some(i) => (&chunk[..i], i + 1, true),
-            None => (chunk, chunk.len(), false),
-        };
-        let room = MAX_LINE.saturating_sub(line.len());
-        whole &= part.len() <= room;
-        line.extend_from_slice(&part[..part.len().min(room)]);
-        reader.consume(used);
-        if end {
-            return Ok(Some(whole));
-        }
+/// The words of a line's kind in messages: sha3sum's in the sha3sum form.
+fn kind(args: &CheckArgs) -> &'static str {
+    match args.form {
+        true => "SHA3",
+        false => "SHA3-224",
     }
 }
 
-/// Verifies one list; false when it must make the exit status non-zero.
-fn check_list(list: &Path, args: &CheckArgs) -> anyhow::Result<bool> {
+/// Verifies one list: whether it leaves the exit status 0, or (sha3sum form)
+/// the status to stop with at once, as sha3sum's `die` (errno) does.
+fn check_list(list: &Path, args: &CheckArgs) -> anyhow::Result<Result<bool, u8>> {
     let label = list_label(list);
     let mut counts = Counts::default();
     match stream_list(list, &label, args, &mut counts) {
-        Ok(0) => {
-            warn(
-                &label,
-                "no properly formatted SHA3-224 checksum lines found",
-            );
-            return Ok(false);
-        }
-        Ok(_) => {}
-        Err(ListError::Read(e)) => {
+        Ok(()) => {}
+        Err(ListError::Open(e)) if args.form => {
             warn(&label, io_error::message(&e));
-            return Ok(false);
+            let errno = e.raw_os_error().unwrap_or(0) & 0xff;
+            return Ok(Err(if errno == 0 { 255 } else { errno as u8 }));
+        }
+        Err(ListError::Open(e) | ListError::Read(e)) => {
+            warn(&label, io_error::message(&e));
+            return Ok(Ok(false));
         }
         Err(ListError::Output(e)) => return Err(e),
+    }
+    if counts.formatted == 0 {
+        let what = format!("no properly formatted {} checksum lines found", kind(args));
+        warn(&label, what);
+        return Ok(Ok(false));
     }
     if !args.status {
         summarize(&counts);
@@ -139,85 +102,122 @@ fn check_list(list: &Path, args: &CheckArgs) -> anyhow::Result<bool> {
         if !args.status {
             warn(&label, "no file was verified");
         }
-        return Ok(false);
+        return Ok(Ok(false));
     }
     let clean = counts.mismatched == 0 && counts.unreadable == 0;
-    Ok(clean && !(args.strict && counts.malformed > 0))
+    Ok(Ok(clean && !(args.strict && counts.malformed > 0)))
 }
 
 enum ListError {
-    /// The list itself could not be read.
+    /// The list could not be opened.
+    Open(io::Error),
+    /// The list could not be read (gvmi's manner; sha3sum stops quietly).
     Read(io::Error),
     /// Writing the verdicts failed.
     Output(anyhow::Error),
 }
 
-/// Reads the list a line at a time, verifying every [`BATCH`] entries;
-/// returns how many entries it held.
+/// Reads the list a line at a time, verifying every [`BATCH`] entries.
 fn stream_list(
     list: &Path,
     label: &str,
     args: &CheckArgs,
     counts: &mut Counts,
-) -> Result<usize, ListError> {
-    let mut reader = open_list(list).map_err(ListError::Read)?;
-    let (mut line, mut batch, mut total) = (Vec::new(), Vec::new(), 0);
-    let mut number = 0usize;
-    while let Some(whole) = next_line(&mut *reader, &mut line).map_err(ListError::Read)? {
-        number += 1;
-        let parsed = match parse_line(&line) {
-            // Cut short: still a comment if it began as one, else no entry.
-            Line::Entry { .. } if !whole => Line::Malformed,
-            parsed => parsed,
+) -> Result<(), ListError> {
+    let mut reader = list::open(list, args.form).map_err(ListError::Open)?;
+    let from_stdin = list.as_os_str() == "-";
+    let (mut lines, mut batch, mut number) = (list::Lines::default(), Vec::new(), 0usize);
+    loop {
+        let line = match lines.next(&mut *reader) {
+            Ok(Some(line)) => line,
+            Ok(None) => break,
+            // sha3sum's readline ends quietly on an error (a folder: EISDIR).
+            Err(_) if args.form => break,
+            Err(e) => return Err(ListError::Read(e)),
         };
-        match parsed {
-            Line::Entry { digest, name } => batch.push(Entry { digest, name }),
-            Line::Skip => {}
-            Line::Malformed => {
+        number += 1;
+        let entry = match args.form {
+            true => match perl::parse(line.bytes) {
+                perl::Parsed::Comment => continue,
+                perl::Parsed::Malformed => None,
+                perl::Parsed::Entry(entry) => {
+                    counts.formatted += 1;
+                    let rest = from_stdin.then_some(&mut reader as &mut dyn io::Read);
+                    match entries::from_perl(entry, args.ignore_missing, rest.map(|r| r as _)) {
+                        Some(entry) => Some(entry),
+                        None => continue,
+                    }
+                }
+            },
+            false => match parse_line(line.bytes) {
+                Line::Skip => continue,
+                // Cut short: not an entry (a comment if it began as one).
+                Line::Entry { .. } if !line.whole => None,
+                Line::Malformed => None,
+                Line::Entry { digest, name } => {
+                    counts.formatted += 1;
+                    Some(Entry {
+                        name,
+                        check: Check::Engine(digest),
+                    })
+                }
+            },
+        };
+        match entry {
+            Some(entry) => batch.push(entry),
+            None => {
                 counts.malformed += 1;
                 if args.warn {
-                    warn(
-                        format_args!("{label}: {number}"),
-                        "improperly formatted SHA3-224 checksum line",
-                    );
+                    let what = format!("improperly formatted {} checksum line", kind(args));
+                    warn(format_args!("{label}: {number}"), what);
                 }
             }
         }
         if batch.len() == BATCH {
-            total += batch.len();
             verify_entries(&std::mem::take(&mut batch), args, counts).map_err(ListError::Output)?;
         }
     }
-    total += batch.len();
-    if !batch.is_empty() {
-        verify_entries(&batch, args, counts).map_err(ListError::Output)?;
-    }
-    Ok(total)
+    verify_entries(&batch, args, counts).map_err(ListError::Output)
 }
 
 fn verify_entries(entries: &[Entry], args: &CheckArgs, counts: &mut Counts) -> anyhow::Result<()> {
     // Indices ride along so each drained verdict finds its entry.
     let mut verdicts = InOrder::new(entries.len());
-    let mut jobs = Vec::new();
-    for (index, entry) in entries.iter().enumerate() {
-        let path = bytes_path(&entry.name);
-        match stat_listed(&path) {
-            Ok(stamp) => jobs.push(Job {
-                id: index,
-                path,
-                stamp: Some(stamp),
-            }),
-            Err(verdict) => verdicts.fill(index, (index, verdict)),
-        }
-    }
-    let mut report = |verdicts: &mut InOrder<(usize, Verdict)>| {
+    let report = |verdicts: &mut InOrder<(usize, Verdict)>, counts: &mut Counts| {
         let mut out = Vec::new();
         for (index, verdict) in verdicts.drain_ready() {
             tell(&entries[index].name, &verdict, args, counts, &mut out);
         }
         write_stdout(&out)
     };
-    report(&mut verdicts).context("write error")?;
+    let mut jobs = Vec::new();
+    for (index, entry) in entries.iter().enumerate() {
+        let verdict = match &entry.check {
+            Check::Engine(_) => {
+                let path = bytes_path(&entry.name);
+                match entries::stat_listed(&path) {
+                    Ok(stamp) => {
+                        jobs.push(Job {
+                            id: index,
+                            path,
+                            stamp: Some(stamp),
+                        });
+                        continue;
+                    }
+                    Err(verdict) => verdict,
+                }
+            }
+            Check::Read {
+                algorithm,
+                mode,
+                hex,
+            } => entries::read(&entry.name, *algorithm, *mode, hex),
+            Check::Decided(verdict) => clone_verdict(verdict),
+        };
+        verdicts.fill(index, (index, verdict));
+        // Said as soon as known, as sha3sum says each line in turn.
+        report(&mut verdicts, counts).context("write error")?;
+    }
     // A failed write (a full disk) must not pass for success: keep the
     // first error, stop writing, and end the run with it.
     let mut write_error = None;
@@ -226,34 +226,31 @@ fn verify_entries(entries: &[Entry], args: &CheckArgs, counts: &mut Counts) -> a
         args.jobs,
         !(args.status || args.quiet),
         |id, result| {
-            let verdict = match result {
-                Ok(h) if h.digest == entries[id].digest => Verdict::Ok,
-                Ok(_) => Verdict::Mismatch,
-                Err(HashFailure::Io(msg)) => Verdict::Unreadable(msg),
-                Err(other) => Verdict::Unreadable(other.to_string()),
+            let verdict = match (result, &entries[id].check) {
+                (Ok(h), Check::Engine(want)) if h.digest == *want => Verdict::Ok,
+                (Ok(_), _) => Verdict::Mismatch,
+                (Err(HashFailure::Io(msg)), _) => Verdict::Unreadable(msg),
+                (Err(other), _) => Verdict::Unreadable(other.to_string()),
             };
             verdicts.fill(id, (id, verdict));
             if write_error.is_none() {
-                write_error = report(&mut verdicts).err();
+                write_error = report(&mut verdicts, counts).err();
             }
         },
     )?;
     if let Some(e) = write_error {
         return Err(anyhow::Error::new(e).context("write error"));
     }
-    report(&mut verdicts).context("write error")?;
+    report(&mut verdicts, counts).context("write error")?;
     Ok(())
 }
 
-/// Stats a listed path without opening it; a missing or special file has its verdict now.
-fn stat_listed(path: &Path) -> Result<FileStamp, Verdict> {
-    match fs::metadata(path) {
-        Ok(meta) => match FileKind::of(&meta) {
-            FileKind::Regular => Ok(FileStamp::of(&meta)),
-            kind => Err(Verdict::Unreadable(io_error::message(&not_regular(kind)))),
-        },
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Err(Verdict::Missing),
-        Err(e) => Err(Verdict::Unreadable(io_error::message(&e))),
+fn clone_verdict(verdict: &Verdict) -> Verdict {
+    match verdict {
+        Verdict::Ok => Verdict::Ok,
+        Verdict::Mismatch => Verdict::Mismatch,
+        Verdict::Unreadable(r) => Verdict::Unreadable(r.clone()),
+        Verdict::Missing => Verdict::Missing,
     }
 }
 
@@ -280,7 +277,7 @@ fn tell(name: &[u8], verdict: &Verdict, args: &CheckArgs, counts: &mut Counts, o
         }
     };
     if let (Some(status), false) = (status, args.status) {
-        let (prefix, shown) = shown_status_name(name, io::stdout().is_terminal());
+        let (prefix, shown) = shown_status_name(name, io::stdout().is_terminal(), args.form);
         out.extend_from_slice(prefix.as_bytes());
         out.extend_from_slice(&shown);
         out.extend_from_slice(b": ");

@@ -28,6 +28,9 @@ enum Outcome {
     Hashed {
         path: PathBuf,
         hashed: Hashed,
+        /// Standard input or a named FIFO or device: no file to list in a
+        /// SHA3SUMS or to watch.
+        stream: bool,
     },
     Failed {
         path: PathBuf,
@@ -54,13 +57,14 @@ pub fn run(args: &HashArgs) -> anyhow::Result<ExitCode> {
     };
     // Opened before discovery: its clock decides which results are too fresh to keep.
     let mut cache = CacheSession::open(&args.cache);
-    let (found, empty_folders) = super::discover_saying_empty(&args.paths, opts);
+    let (found, empty_folders) = operands(&args.paths, opts, args.sha3sum.form);
     let format = match args.json {
         true => Format::Json,
         false => Format::Lines(LineStyle {
             tag: args.tag,
             binary: args.sha3sum.binary,
             zero: args.sha3sum.zero,
+            perl: args.sha3sum.form,
         }),
     };
     let mut results = InOrder::new(found.len());
@@ -72,18 +76,27 @@ pub fn run(args: &HashArgs) -> anyhow::Result<ExitCode> {
         let mut buf = Vec::new();
         for outcome in results.drain_ready() {
             failures += usize::from(matches!(outcome, Outcome::Failed { .. }));
-            if let Outcome::Hashed { path, hashed } = &outcome {
-                if args.cache.write_sums && path.as_os_str() == "-" {
+            if let Outcome::Hashed {
+                path,
+                hashed,
+                stream,
+            } = &outcome
+            {
+                if args.cache.write_sums && *stream {
                     // Not a file in any folder: no manifest can list it.
+                    let what = match path.as_os_str() == "-" {
+                        true => "standard input has no file name",
+                        false => "not a regular file",
+                    };
                     warn(
-                        "-",
-                        "standard input has no file name; not written to any SHA3SUMS",
+                        visible_path(path),
+                        format_args!("{what}; not written to any SHA3SUMS"),
                     );
                     failures += 1;
                 } else if args.cache.write_sums {
                     sums.add(path, hashed.digest);
                 }
-                if let Some(w) = watching.as_mut() {
+                if let (Some(w), false) = (watching.as_mut(), stream) {
                     w.seen(path, hashed.stamp);
                 }
             }
@@ -96,10 +109,26 @@ pub fn run(args: &HashArgs) -> anyhow::Result<ExitCode> {
     let mut stamps = Vec::with_capacity(found.len());
     for (index, item) in found.into_iter().enumerate() {
         stamps.push(None);
+        let item = match item {
+            Operand::Named(path) => {
+                let read = hasher::hash_named(&path, &CancelToken::new());
+                results.fill(index, streamed(path, read));
+                continue;
+            }
+            Operand::Found(item) => item,
+        };
         match item {
             Found::Image { path, stamp, .. } => {
                 if let Some(hashed) = cache.lookup(&path, &stamp) {
-                    results.fill(index, Outcome::Hashed { path, hashed });
+                    let stream = false;
+                    results.fill(
+                        index,
+                        Outcome::Hashed {
+                            path,
+                            hashed,
+                            stream,
+                        },
+                    );
                     continue;
                 }
                 stamps[index] = Some((path.clone(), stamp));
@@ -109,7 +138,11 @@ pub fn run(args: &HashArgs) -> anyhow::Result<ExitCode> {
                     stamp: Some(stamp),
                 });
             }
-            Found::Stdin => results.fill(index, hash_stdin()),
+            Found::Stdin => {
+                let read =
+                    hasher::hash_reader(std::io::stdin().lock(), &CancelToken::new(), |_| {});
+                results.fill(index, streamed(PathBuf::from("-"), read));
+            }
             Found::Problem { path, reason } => results.fill(
                 index,
                 Outcome::Failed {
@@ -130,7 +163,11 @@ pub fn run(args: &HashArgs) -> anyhow::Result<ExitCode> {
         let outcome = match result {
             Ok(hashed) => {
                 cache.learn(&path, &hashed);
-                Outcome::Hashed { path, hashed }
+                Outcome::Hashed {
+                    path,
+                    hashed,
+                    stream: false,
+                }
             }
             Err(failure) => Outcome::Failed {
                 path,
@@ -163,9 +200,37 @@ pub fn run(args: &HashArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
-fn hash_stdin() -> Outcome {
-    let path = PathBuf::from("-");
-    match hasher::hash_reader(std::io::stdin().lock(), &CancelToken::new(), |_| {}) {
+/// A PATH as `gvmi hash` takes it: in the sha3sum form a FIFO, device or
+/// socket named on the command line is read as a stream (`gvmi -a 224
+/// <(…)`: the user named it, and sha3sum reads it); anything else is
+/// discovered, folders walked (where such files are never opened; gvmi's
+/// own manner reports a named one without opening it). Also returns how
+/// many folders held no image.
+enum Operand {
+    Found(Found),
+    Named(PathBuf),
+}
+
+fn operands(paths: &[PathBuf], opts: DiscoverOptions, form: bool) -> (Vec<Operand>, usize) {
+    let (mut all, mut empty) = (Vec::new(), 0);
+    for path in paths {
+        if form && path.as_os_str() != "-" && crate::fsmeta::is_named_stream(path) {
+            all.push(Operand::Named(path.clone()));
+            continue;
+        }
+        let (found, none) = super::discover_saying_empty(std::slice::from_ref(path), opts);
+        all.extend(found.into_iter().map(Operand::Found));
+        empty += none;
+    }
+    (all, empty)
+}
+
+/// What reading standard input or a named stream came to.
+fn streamed(
+    path: PathBuf,
+    read: Result<(crate::digest::Sha3Digest, u64), hasher::HashFailure>,
+) -> Outcome {
+    match read {
         Ok((digest, size)) => Outcome::Hashed {
             path,
             hashed: Hashed {
@@ -177,6 +242,7 @@ fn hash_stdin() -> Outcome {
                     ctime: None,
                 },
             },
+            stream: true,
         },
         Err(failure) => Outcome::Failed {
             path,
@@ -195,13 +261,13 @@ fn render(
     buf: &mut Vec<u8>,
 ) -> anyhow::Result<()> {
     match (outcome, format) {
-        (Outcome::Hashed { path, hashed }, Format::Lines(style)) => buf.extend(shown_line(
+        (Outcome::Hashed { path, hashed, .. }, Format::Lines(style)) => buf.extend(shown_line(
             &hashed.digest,
             &path_bytes(path),
             style,
             on_terminal,
         )),
-        (Outcome::Hashed { path, hashed }, Format::Json) => {
+        (Outcome::Hashed { path, hashed, .. }, Format::Json) => {
             json_line(path, Some(&hashed.stamp), Some(hashed), None, buf)?
         }
         (

@@ -15,6 +15,13 @@ pub fn write_stdout(bytes: &[u8]) -> io::Result<()> {
     }
 }
 
+/// `gvmi: <message>` on stderr, through [`visible`](crate::visible::visible)
+/// whole: for a message with no path to name first.
+pub fn say(message: impl std::fmt::Display) {
+    let line = message.to_string();
+    eprintln!("gvmi: {}", crate::visible::visible(&line));
+}
+
 /// `gvmi: <what>: <reason>` on stderr, the way GNU tools name a problem.
 /// Give paths as [`visible_path`](crate::visible::visible_path) (exact for
 /// non-UTF-8 names); the whole line passes through

@@ -32,6 +32,14 @@ impl Destination {
             code: exit::USAGE,
             message: m,
         })?;
+        // The one URL rule (`image_url`): every URL gvmi prints, records
+        // and puts in a snippet starts here.
+        if let Some(base) = &wanted.public_base_url {
+            crate::image_url::check_http(base).map_err(|e| Refusal {
+                code: exit::USAGE,
+                message: format!("--public-base-url {base}: {e}"),
+            })?;
+        }
         let s3 = match &dest {
             Dest::S3 { bucket, .. } => {
                 wanted.bucket = bucket.clone();
@@ -213,7 +221,7 @@ impl Destination {
         progress: &mut dyn FnMut(u64),
     ) -> Result<Hashed, PublishError> {
         match (&self.dest, &self.s3) {
-            (Dest::Dir(dir), _) => folder::copy(path, &dir.join(key), cancel, progress),
+            (Dest::Dir(dir), _) => folder::copy(path, dir, key, cancel, progress),
             (Dest::S3 { .. }, Some(s3)) => {
                 upload::upload_file(s3, path, key, known, cancel, progress)
             }

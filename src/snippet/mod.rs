@@ -64,8 +64,9 @@ pub enum SnippetError {
     },
     /// A resource value no SDK accepts.
     Resources(String),
-    /// A control character in the URL (refused for every target).
-    ControlCharacter,
+    /// The URL fails `image_url`'s rule (a control character, a scheme no
+    /// provider fetches).
+    Url(crate::image_url::UrlError),
     /// `--full` for a target that has no whole-program template.
     NoFullProgram { target: Target },
     /// A (user) template names a placeholder that does not exist.
@@ -82,7 +83,7 @@ impl fmt::Display for SnippetError {
         match self {
             Self::Unsupported { reason, .. } => f.write_str(reason),
             Self::Resources(problem) => f.write_str(problem),
-            Self::ControlCharacter => f.write_str("the URL contains a control character"),
+            Self::Url(e) => write!(f, "{e}"),
             Self::NoFullProgram { target } => {
                 let with: Vec<_> = Target::ALL
                     .into_iter()

@@ -33,10 +33,11 @@ pub fn render_form(
         return Err(SnippetError::Resources(problem));
     }
     let url = input.url_or_placeholder();
-    // Escaping protects the code targets; plain text has no escapes to offer.
-    if url.chars().any(char::is_control) {
-        return Err(SnippetError::ControlCharacter);
-    }
+    // The one URL rule, whoever asks (CLI or workbench): escaping protects
+    // the code targets, but a URL no provider can use (`javascript:`, a
+    // control character) is never put in a snippet at all.
+    crate::image_url::check(&url, &input.file_name, target.accepts_file_urls())
+        .map_err(SnippetError::Url)?;
     substitute(template, |name| value(name, target.lang(), input, &url)).map_err(|name| {
         SnippetError::UnknownPlaceholder {
             target,

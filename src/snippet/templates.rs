@@ -55,7 +55,7 @@ impl Templates {
                 };
                 let path = dir.join(name);
                 // Regular files of at most 1 MiB: a FIFO here must not hang `snippet`.
-                match crate::config::read_text(&path) {
+                match crate::fsmeta::read_text(&path) {
                     Ok(text) => templates.set_form(target, form, text),
                     Err(e) if e.kind() == io::ErrorKind::NotFound => {}
                     Err(error) => return Err(SnippetError::Template { path, error }),
@@ -76,7 +76,9 @@ impl Templates {
 
     /// `<config dir>/gvmi/snippets`, e.g. `~/.config/gvmi/snippets`.
     pub fn user_dir() -> Option<PathBuf> {
-        crate::config::config_dir().map(|d| d.join("snippets"))
+        crate::user_dirs::UserDir::Config
+            .path()
+            .map(|d| d.join("snippets"))
     }
 
     pub fn set(&mut self, target: Target, text: String) {

@@ -6,6 +6,7 @@
 
 mod events;
 mod lifecycle;
+pub mod notes;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -20,6 +21,7 @@ use crate::event::JobId;
 use crate::progress::Tally;
 use crate::snippet::{Resources, Target, Templates};
 
+use super::batch::Batches;
 use super::changes::Changes;
 use super::findings::Findings;
 use super::places::Places;
@@ -113,6 +115,9 @@ pub struct App {
     pub discovery_done: bool,
     pub status: Option<String>,
     pub last_copied: Option<String>,
+    /// The note the status line shows (status, else the last copy) and
+    /// since which tick, so it can expire (`app/notes.rs`).
+    pub(super) note_since: Option<(String, Instant)>,
     /// Base URLs set with `b` (this session or an earlier one), per scanned folder.
     pub base_urls: HashMap<PathBuf, String>,
     /// Image URLs set with `e` in earlier sessions, for rows not yet found.
@@ -139,6 +144,8 @@ pub struct App {
     pub(super) root_token: CancelToken,
     /// Inspection and URL verification per row.
     pub findings: Findings,
+    /// `V` and `P` over many rows: their tallies for the status line.
+    pub(super) batches: Batches,
     /// Duplicates, `SHA3SUMS` opinions, fresh results for the cache.
     pub changes: Changes,
     /// The roots rows were found under, for the Folder column.
@@ -171,6 +178,7 @@ impl App {
             discovery_done: false,
             status: None,
             last_copied: None,
+            note_since: None,
             base_urls: HashMap::new(),
             saved_image_urls: HashMap::new(),
             focus: Focus::Table,
@@ -189,6 +197,7 @@ impl App {
             ids,
             root_token,
             findings: Default::default(),
+            batches: Default::default(),
             changes: Default::default(),
             places: Default::default(),
             outbox: Vec::new(),

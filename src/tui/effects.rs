@@ -13,15 +13,14 @@ use super::keeper::Keeper;
 use super::saved_urls::{self, UrlKeeper};
 use super::terminal::Screen;
 use super::workers::Workers;
-use crate::clipboard::{self, Clipboard, CopyOutcome, Delivery};
+use crate::clipboard::{CopyThread, Report};
 use crate::config::{config_path, Config};
 use crate::engine::Engine;
 
 pub struct Runner {
-    /// One handle for the app's life: X11/Wayland content lives while its owner does.
-    clipboard: Clipboard,
-    /// What the system clipboard holds from us, to hand over on quit.
-    owned: Option<String>,
+    /// The copy chain's thread: it holds the display's clipboard for the
+    /// app's life (X11/Wayland content lives while its owner does).
+    clipboard: Option<CopyThread>,
     notices_tx: Sender<Notice>,
     notices: Receiver<Notice>,
     /// Inspection and URL verification threads.
@@ -47,8 +46,7 @@ impl Runner {
         Runner {
             urls: Some(urls),
             workers,
-            clipboard: Clipboard::new(),
-            owned: None,
+            clipboard: Some(CopyThread::spawn()),
             notices_tx,
             notices,
             keeper,
@@ -69,14 +67,14 @@ impl Runner {
             Notice::Copied {
                 what,
                 warning,
-                delivery,
-            } => self.delivered(&what, warning, delivery, screen),
+                report,
+            } => delivered(&what, warning, report, screen),
         }
     }
 
     /// Runs an effect; what it came to at once (a copy's destination), if
     /// anything, is for `App::apply`.
-    pub fn run(&mut self, effect: Effect, engine: &Engine, screen: &mut Screen) -> Option<Event> {
+    pub fn run(&mut self, effect: Effect, engine: &Engine) -> Option<Event> {
         match effect {
             Effect::Hash { jobs, tokens } => self
                 .keeper
@@ -86,7 +84,7 @@ impl Runner {
                 what,
                 text,
                 warning,
-            } => return Some(self.copy(what, text, warning, screen)),
+            } => return Some(self.copy(what, text, warning)),
             Effect::SaveConfig(config) => self.save(config),
             Effect::RememberUrl(change) => {
                 if let Some(urls) = &self.urls {
@@ -94,75 +92,28 @@ impl Runner {
                 }
             }
             Effect::Inspect { id, path } => self.workers.inspect(id, path),
-            Effect::Suspend => {
-                let failed = screen.suspend().err();
-                return failed.map(|e| Event::Status(format!("Not suspended: {e}")));
-            }
+            Effect::Suspend => {} // the loop suspends: it owns the screen
             Effect::Verify(jobs) => jobs.into_iter().for_each(|j| self.workers.verify(j)),
             Effect::Publish(jobs) => jobs.into_iter().for_each(|j| self.workers.publish(j)),
         }
         None
     }
 
-    /// Inside tmux, the copy runs `tmux` on a short-lived thread (bounded
-    /// wait) and reports back as a notice; elsewhere it is immediate.
-    fn copy(
-        &mut self,
-        what: String,
-        text: String,
-        warning: Option<String>,
-        screen: &mut Screen,
-    ) -> Event {
-        if self.clipboard.in_tmux() {
-            self.owned = None;
-            let status = Event::Status(format!("Copying the {what} through tmux…"));
-            let tx = self.notices_tx.clone();
-            std::thread::spawn(move || {
-                let delivery = clipboard::copy_via_tmux(&text);
+    /// The chain runs on the clipboard's thread (display, tmux: bounded
+    /// waits) and reports back as a notice.
+    fn copy(&mut self, what: String, text: String, warning: Option<String>) -> Event {
+        let status = Event::Status(format!("Copying the {what}…"));
+        let tx = self.notices_tx.clone();
+        if let Some(clipboard) = &self.clipboard {
+            clipboard.copy(text, move |report| {
                 let _ = tx.send(Notice::Copied {
                     what,
                     warning,
-                    delivery,
+                    report,
                 });
             });
-            return status;
         }
-        let delivery = match self.clipboard.copy(&text) {
-            CopyOutcome::System => {
-                self.owned = Some(text);
-                Delivery::System
-            }
-            CopyOutcome::Osc52(sequence) => {
-                self.owned = None;
-                let why = self.clipboard.unavailable_reason().map(str::to_string);
-                Delivery::Osc52 { sequence, why }
-            }
-        };
-        self.delivered(&what, warning, delivery, screen)
-    }
-
-    /// The status line says where the copy went, and any warning first.
-    fn delivered(
-        &mut self,
-        what: &str,
-        warning: Option<String>,
-        delivery: Delivery,
-        screen: &mut Screen,
-    ) -> Event {
-        let mut message = match &delivery {
-            Delivery::Osc52 { sequence, why } => match screen.write_raw(sequence.as_bytes()) {
-                Ok(()) => match why {
-                    Some(why) => format!("{what}: {} ({why})", delivery.describe()),
-                    None => format!("{what}: {}", delivery.describe()),
-                },
-                Err(e) => format!("Could not copy the {what}: {e}. Press Enter to see it."),
-            },
-            _ => format!("{what}: {}", delivery.describe()),
-        };
-        if let Some(warning) = warning {
-            message = format!("⚠ {warning} · {message}");
-        }
-        Event::Status(message)
+        status
     }
 
     fn save(&self, config: Config) {
@@ -218,11 +169,8 @@ impl Runner {
                 _ => None,
             }));
         }
-        if let Some(text) = self.owned.take() {
-            farewell.push(match self.clipboard.keep_serving_after_exit(&text) {
-                CopyOutcome::System => "the last copied text stays on the clipboard (served by a background gvmi until something else is copied)".into(),
-                CopyOutcome::Osc52(_) => "the clipboard could not be kept after exit; copy again with your terminal open".into(),
-            });
+        if let Some(clipboard) = self.clipboard.take() {
+            farewell.extend(clipboard.finish(Duration::from_secs(5)));
         }
         farewell
     }
@@ -232,10 +180,29 @@ impl Runner {
 pub enum Notice {
     /// What it came to, for `App::apply`.
     Done(Event),
-    /// A copy made off the UI thread (through tmux) and where it went.
+    /// A copy made on the clipboard's thread, and where it went.
     Copied {
         what: String,
         warning: Option<String>,
-        delivery: Delivery,
+        report: Report,
     },
+}
+
+/// The status line says where the copy went, and any warning first. An
+/// OSC 52 sequence is written here: the UI thread is the terminal's only writer.
+fn delivered(
+    what: &str,
+    warning: Option<String>,
+    mut report: Report,
+    screen: &mut Screen,
+) -> Event {
+    if let Some(sequence) = &report.osc52 {
+        let written = screen.write_raw(sequence.as_bytes());
+        report.osc52_written(written.map_err(|e| crate::io_error::message(&e)));
+    }
+    let mut message = report.status(what);
+    if let Some(warning) = warning {
+        message = format!("⚠ {warning} · {message}");
+    }
+    Event::Status(message)
 }

@@ -2,7 +2,7 @@
 //! and the checks in flight. A part of `App` with its own state: it is told
 //! what to start and what the workers said, and answers what is known.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::event::{PublishedAt, WorkerEvent};
 use super::live_jobs::LiveJobs;
@@ -39,6 +39,9 @@ pub struct Findings {
     inspections: HashMap<RowId, Result<Box<Inspection>, String>>,
     urls: HashMap<RowId, UrlCheck>,
     publishes: HashMap<RowId, Publish>,
+    /// Rows whose latest finding is a URL check, not a publish: the newer
+    /// of the two is what the State column shows.
+    url_is_latest: HashSet<RowId>,
     /// The hash each URL check compared against: a rehash to another hash voids it.
     verified_digest: HashMap<RowId, Sha3Digest>,
     /// Live jobs of each kind, both ways (O(1) per row); an event for a
@@ -62,6 +65,11 @@ impl Findings {
         self.publishes.get(&id)
     }
 
+    /// Whether the row's URL check is newer than its publish (if any).
+    pub fn url_check_is_latest(&self, id: RowId) -> bool {
+        self.url_is_latest.contains(&id)
+    }
+
     /// True while a publish of the row runs.
     pub fn is_publishing(&self, id: RowId) -> bool {
         matches!(self.publishes.get(&id), Some(Publish::Running { .. }))
@@ -72,6 +80,7 @@ impl Findings {
         self.publish_jobs.start(job, id);
         self.publishes
             .insert(id, Publish::Running { done: 0, total });
+        self.url_is_latest.remove(&id);
     }
 
     /// True when the row's image was inspected and has defects (or was unreadable).
@@ -87,6 +96,7 @@ impl Findings {
         if self.verified_digest.get(&id).copied() != digest {
             self.urls.remove(&id);
             self.verified_digest.remove(&id);
+            self.url_is_latest.remove(&id);
             self.stop_verifying(id);
         }
         self.inspect_jobs.start(job, id);
@@ -116,6 +126,7 @@ impl Findings {
         self.verified_digest.insert(id, digest);
         let stage = Stage::Head;
         self.urls.insert(id, UrlCheck::Running { url, stage });
+        self.url_is_latest.insert(id);
     }
 
     /// A row is gone: its findings go with it, its checks are stopped.
@@ -123,6 +134,7 @@ impl Findings {
         self.inspections.remove(&id);
         self.urls.remove(&id);
         self.publishes.remove(&id);
+        self.url_is_latest.remove(&id);
         self.verified_digest.remove(&id);
         self.inspect_jobs.drop_row(id);
         self.publish_jobs.drop_row(id);
@@ -161,6 +173,7 @@ impl Findings {
                     None => String::new(),
                 };
                 self.urls.insert(id, UrlCheck::Done { url, result });
+                self.url_is_latest.insert(id);
                 Some(id)
             }
             WorkerEvent::Publishing { done, total, .. } => {
@@ -170,6 +183,7 @@ impl Findings {
             WorkerEvent::Published { result, .. } => {
                 self.publish_jobs.end(job);
                 self.publishes.insert(id, Publish::Done(result));
+                self.url_is_latest.remove(&id);
                 Some(id)
             }
         }

@@ -5,6 +5,7 @@
 //! alone owns `App`: it applies events, runs effects, and draws.
 
 pub mod app;
+mod batch;
 mod changes;
 mod effects;
 pub mod event;
@@ -35,7 +36,23 @@ use ratatui::crossterm::event::{self as term_event, Event as TermEvent};
 
 use crate::discover::DiscoverOptions;
 use crate::engine::Engine;
+use crate::io_error;
+use crate::visible::{visible, visible_path};
 use app::{App, JobIds};
+
+/// Whether every PATH can be looked at; each one that cannot is named on
+/// stderr with the reason, before the screen takes over.
+fn all_paths_exist(paths: &[PathBuf]) -> bool {
+    let mut all = true;
+    for path in paths {
+        if let Err(e) = std::fs::metadata(path) {
+            let line = format!("{}: {}", visible_path(path), io_error::message(&e));
+            eprintln!("gvmi: {}", visible(&line));
+            all = false;
+        }
+    }
+    all
+}
 
 /// Frames are drawn at most this often, however fast events arrive.
 const FRAME: Duration = Duration::from_millis(16);
@@ -52,6 +69,10 @@ pub struct Options {
 }
 
 pub fn run(opts: Options) -> anyhow::Result<ExitCode> {
+    // A missing path is the news, also when stdout is not a terminal.
+    if !all_paths_exist(&opts.paths) {
+        return Ok(ExitCode::from(2));
+    }
     if !std::io::stdout().is_terminal() {
         eprintln!("gvmi: standard output is not a terminal; for scripts use `gvmi hash PATH...`");
         return Ok(ExitCode::from(2));
@@ -95,6 +116,7 @@ pub fn run(opts: Options) -> anyhow::Result<ExitCode> {
     let input = spawn_input_reader();
 
     let mut last_draw: Option<Instant> = None;
+    let mut last_tick = Instant::now();
     let mut dirty = true;
     let ending = || terminal::terminated(&terminated).is_some();
     while !app.quit && !ending() {
@@ -112,11 +134,17 @@ pub fn run(opts: Options) -> anyhow::Result<ExitCode> {
         if app.sweeping() {
             // `R` on many rows goes on a slice per turn, between keys.
             if let Some(effect) = app.continue_sweep() {
-                if let Some(event) = effects.run(effect, &engine, &mut screen) {
+                if let Some(event) = effects.run(effect, &engine) {
                     app.apply(event);
                 }
             }
             dirty = true;
+        }
+        if last_tick.elapsed() >= TICK {
+            last_tick = Instant::now();
+            let noted = (app.status.is_some(), app.last_copied.is_some());
+            app.apply(event::Event::Tick(last_tick));
+            dirty |= noted != (app.status.is_some(), app.last_copied.is_some());
         }
         if dirty && last_draw.is_none_or(|t| t.elapsed() >= FRAME) {
             app.prepare_frame(Instant::now());
@@ -145,7 +173,7 @@ pub fn run(opts: Options) -> anyhow::Result<ExitCode> {
                     keeper.learn(id, path, hashed);
                 }
                 for effect in app.take_effects() {
-                    if let Some(event) = effects.run(effect, &engine, &mut screen) {
+                    if let Some(event) = effects.run(effect, &engine) {
                         app.apply(event);
                     }
                 }
@@ -156,12 +184,14 @@ pub fn run(opts: Options) -> anyhow::Result<ExitCode> {
                 // paste) are handled before the next frame, not one frame each.
                 for event in std::iter::once(first?).chain(input.try_iter().take(4096)) {
                     if let Some(effect) = app.on_input(event) {
-                        let suspend = matches!(effect, app::Effect::Suspend);
-                        if let Some(event) = effects.run(effect, &engine, &mut screen) {
-                            app.apply(event);
-                        }
-                        if suspend {
+                        if matches!(effect, app::Effect::Suspend) {
+                            // Ctrl-Z: the loop owns the screen. Returns on `fg`.
+                            if let Err(e) = screen.suspend() {
+                                app.apply(event::Event::Status(format!("Not suspended: {e}")));
+                            }
                             job_signals.resumed(); // the SIGCONT of our own stop: redrawn
+                        } else if let Some(event) = effects.run(effect, &engine) {
+                            app.apply(event);
                         }
                     }
                     if ending() {
@@ -191,7 +221,10 @@ pub fn run(opts: Options) -> anyhow::Result<ExitCode> {
         eprintln!("gvmi: {}", crate::visible::visible(&message));
     }
     if let Some(why) = not_saved {
-        eprintln!("gvmi: hash cache {why}");
+        eprintln!(
+            "gvmi: hash cache {}",
+            crate::visible::visible(&why.to_string())
+        );
     }
     // Killed by a signal: say so in the status, as a shell expects (128 + n).
     Ok(match terminal::terminated(&terminated) {

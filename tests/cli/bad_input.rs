@@ -407,13 +407,14 @@ fn empty_file_hashes_to_the_empty_sha3_224() {
 }
 
 #[test]
-fn directory_named_gvmi_is_named_and_fails_the_run() {
+fn directory_named_gvmi_is_walked_but_cannot_be_checked() {
     let tmp = tempdir();
     fs::create_dir_all(tmp.path().join("d/x.gvmi")).unwrap();
     let inner = put_known(tmp.path(), "d/x.gvmi/inner.gvmi", 4);
     let y = put_known(tmp.path(), "d/y.gvmi", 5);
+    // Walked like any folder: not an error (issue 20, item 15).
     let out = gvmi(["hash", "d"]).cwd(tmp.path()).run();
-    out.assert_code(1);
+    out.assert_code(0);
     assert_eq!(
         out.stdout_lines(),
         [
@@ -421,7 +422,7 @@ fn directory_named_gvmi_is_named_and_fails_the_run() {
             format!("{y}  d/y.gvmi")
         ]
     );
-    assert_eq!(out.stderr_lines(), ["gvmi: d/x.gvmi: Is a directory"]);
+    assert!(out.stderr.is_empty(), "{}", out.stderr());
 
     // Listed in a check file, it cannot be read.
     let list = format!("{y}  d/x.gvmi\n{y}  d/y.gvmi\n");

@@ -1,6 +1,7 @@
 //! `gvmi snippet` end to end: sources of the URL, warnings on stderr and
 //! exit codes (0 ok, 1 refused URL or hashing failure, 2 usage error).
 
+mod copy;
 mod manners;
 mod refusals_json_full;
 
@@ -189,71 +190,4 @@ fn user_templates_override_the_builtin_ones() {
     let (code, out, _) = run(gvmi_in(config.path()).args(["snippet", "--hash", ALPINE_HASH]));
     assert_eq!(code, 0);
     assert_eq!(out, format!("IMAGE = \"{ALPINE_HASH}\"\n"));
-}
-
-#[test]
-fn copy_without_a_clipboard_says_so_and_still_prints() {
-    let args = [
-        "--hash",
-        ALPINE_HASH,
-        "--url",
-        "https://e.com/image.gvmi",
-        "--copy",
-    ];
-    let (code, out, err) = snippet(&args);
-    assert_eq!(code, 0);
-    assert!(out.contains("vm.repo("));
-    assert!(
-        err.starts_with("gvmi: warning: no clipboard available (")
-            && err.trim_end().ends_with("the snippet is only printed"),
-        "{err}"
-    );
-}
-
-/// Inside tmux (its default settings), `--copy` goes into tmux's buffer, as
-/// the workbench's `c` does, and says so in the same words.
-#[cfg(unix)]
-#[test]
-fn copy_inside_tmux_lands_in_tmux_buffer() {
-    if !require_tool("tmux") {
-        return;
-    }
-    let dir = tempdir();
-    let tmux = |args: &[&str]| {
-        std::process::Command::new("tmux")
-            .env("TMUX_TMPDIR", dir.path())
-            .env_remove("TMUX")
-            .args(["-L", "gvmi-cli", "-f", "/dev/null"])
-            .args(args)
-            .output()
-            .expect("tmux runs")
-    };
-    assert!(tmux(&["new-session", "-d", "-x", "80", "-y", "24"])
-        .status
-        .success());
-    let socket = String::from_utf8(tmux(&["display", "-p", "#{socket_path},#{pid},0"]).stdout)
-        .unwrap()
-        .trim()
-        .to_owned();
-    let config = tempdir();
-    let url = "https://e.com/image.gvmi";
-    let out = gvmi_in(config.path())
-        .args(["snippet", "--hash", ALPINE_HASH, "--url", url, "--copy"])
-        .env("TMUX", &socket)
-        .run();
-    let buffer = String::from_utf8(tmux(&["show-buffer"]).stdout).unwrap();
-    tmux(&["kill-server"]);
-    out.assert_code(0);
-    assert!(
-        out.stderr()
-            .contains("copied to tmux's buffer (tmux forwards it to your terminal)"),
-        "{}",
-        out.stderr()
-    );
-    assert_eq!(
-        buffer.trim_end(),
-        out.stdout().trim_end(),
-        "the buffer holds the snippet"
-    );
-    assert!(buffer.contains(ALPINE_HASH) && buffer.contains(url));
 }

@@ -1,6 +1,7 @@
 //! `gvmi snippet --copy` under a real X server (Xvfb): the snippet must
 //! still be on the clipboard after gvmi has exited, served by its detached
-//! helper until another program takes the clipboard over.
+//! helper until another program takes the clipboard over; inside tmux too,
+//! where tmux's buffer gets it as well.
 #![cfg(target_os = "linux")]
 
 use std::io::Write;
@@ -85,7 +86,7 @@ fn copied_snippet_outlives_gvmi() {
         "--copy",
     ]));
     assert_eq!(code, 0, "{err}");
-    assert!(err.contains("copied to the system clipboard"), "{err}");
+    assert_eq!(err, "gvmi: copied: X11 clipboard\n");
     // gvmi has exited; the detached helper must still answer.
     assert!(
         wait_for(|| clipboard(&x.display).as_deref() == Some(printed.as_str())),
@@ -97,6 +98,51 @@ fn copied_snippet_outlives_gvmi() {
     assert!(wait_for(
         || clipboard(&x.display).as_deref() == Some("something else")
     ));
+}
+
+/// Inside tmux with an X display, `--copy` puts the snippet in both, says
+/// so, and both still hold it after gvmi has exited.
+#[test]
+fn copy_inside_tmux_with_a_display_lands_in_both() {
+    let tools = have_tool("Xvfb") || Path::new("/usr/bin/Xvfb").exists();
+    if !available(
+        tools && have_tool("xclip") && have_tool("tmux"),
+        "Xvfb, xclip and tmux",
+        &apt("xvfb xclip tmux"),
+    ) {
+        return;
+    }
+    let _turn = x_turn();
+    let x = Xvfb::start(90..140);
+    let dir = tempfile::tempdir().unwrap();
+    let tmux = |args: &[&str]| {
+        Command::new("tmux")
+            .env("TMUX_TMPDIR", dir.path())
+            .env_remove("TMUX")
+            .args(["-L", "gvmi-x11", "-f", "/dev/null"])
+            .args(args)
+            .output()
+            .expect("tmux runs")
+    };
+    assert!(tmux(&["new-session", "-d", "-x", "80", "-y", "24"])
+        .status
+        .success());
+    let socket = String::from_utf8(tmux(&["display", "-p", "#{socket_path},#{pid},0"]).stdout)
+        .unwrap()
+        .trim()
+        .to_owned();
+    let url = "https://cdn.example.com/alpine.gvmi";
+    let (code, printed, err) = run(gvmi_in(dir.path())
+        .env("DISPLAY", &x.display)
+        .env("TMUX", &socket)
+        .args(["snippet", "--hash", ALPINE_HASH, "--url", url, "--copy"]));
+    let buffer = String::from_utf8(tmux(&["show-buffer"]).stdout).unwrap();
+    let held = wait_for(|| clipboard(&x.display).as_deref() == Some(printed.as_str()));
+    tmux(&["kill-server"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(err, "gvmi: copied: X11 clipboard + tmux buffer\n");
+    assert_eq!(buffer, printed, "tmux's buffer");
+    assert!(held, "X11 CLIPBOARD holds {:?}", clipboard(&x.display));
 }
 
 #[test]

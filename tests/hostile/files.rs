@@ -7,7 +7,10 @@
 //! limit (a hang fails the test instead of stalling the suite), and its human
 //! output is checked for anything a terminal would act on.
 
+mod full_disk;
+mod layout;
 mod names;
+mod shared;
 mod special;
 mod writes;
 
@@ -68,7 +71,7 @@ pub fn assert_inert(what: &str, text: &[u8]) {
     assert!(bad.is_none(), "{what}: raw {bad:?} in {text:?}");
 }
 
-/// The names in `dir` that are temporary files (`.NAME.tmp-PID`).
+/// The names in `dir` that are temporary files (`.NAME.tmp-PID-RANDOM`).
 pub fn temp_files(dir: &Path) -> Vec<String> {
     std::fs::read_dir(dir)
         .unwrap()

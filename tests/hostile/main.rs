@@ -8,4 +8,11 @@ mod support;
 
 mod files;
 mod network;
+mod output;
+mod print_sites;
+mod publishing;
+// The real S3 server (moto) the external suite uses, for item 3 of issue 20.
+#[allow(dead_code)]
+#[path = "../external/s3_server.rs"]
+mod s3_server;
 mod snippet_text;

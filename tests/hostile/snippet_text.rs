@@ -6,12 +6,13 @@ use crate::support::*;
 use gvmi::snippet::{render, Resources, SnippetInput, Target, Templates};
 use serde_json::Value;
 
-/// URLs no escaping mistake could survive (no control characters: those are
-/// refused before any snippet is made).
+/// URLs no escaping mistake could survive (no control or invisible
+/// characters, bidi and line separators included: those are refused before
+/// any snippet is made, see `control_characters_in_a_url_are_refused`).
 const URLS: [&str; 4] = [
     r#"https://example.com/a"b'c\d/${x}/`e`/x.gvmi"#,
     "https://example.com/sp ace/#frag?q=1&r=${HOME}",
-    "https://example.com/ünï/😀/\u{202e}evil\u{2028}.gvmi",
+    "https://example.com/ünï/😀/évil.gvmi",
     r#"https://example.com/\"); import os; os.system("x") #"#,
 ];
 
@@ -90,10 +91,9 @@ fn node_checks_and_evaluates_hostile_snippets() {
 
 #[test]
 fn yaml_parser_reads_hostile_descriptors_back() {
-    let python = sdk_env().join("py/bin/python");
-    if !available(python.exists(), "the SDK venv with PyYAML", SDK_SETUP) {
+    let Some(python) = sdk_file("py", "bin/python", "the SDK venv with PyYAML") else {
         return;
-    }
+    };
     let read = "import sys, json, yaml; \
                 d = yaml.safe_load(sys.stdin.read()); \
                 print(json.dumps(d['payloads']['image']['params']))";
@@ -132,11 +132,18 @@ fn snippets_are_ascii_and_comments_stay_on_one_line() {
 
 #[test]
 fn control_characters_in_a_url_are_refused() {
-    let err = render(
-        Target::TaskPackage,
-        &input("https://e.com/a\nb.gvmi", "b.gvmi"),
-        &Templates::builtin(),
-    )
-    .unwrap_err();
-    assert!(err.to_string().contains("control character"));
+    for url in [
+        "https://e.com/a\nb.gvmi",
+        "https://e.com/\u{202e}evil.gvmi",
+        "https://e.com/a\u{2028}b.gvmi",
+        "https://e\u{200b}.com/b.gvmi",
+    ] {
+        for target in [Target::TaskPackage, Target::Yapapi, Target::GolemJs] {
+            let err = render(target, &input(url, "b.gvmi"), &Templates::builtin()).unwrap_err();
+            assert!(
+                err.to_string().contains("control character"),
+                "{url:?}: {err}"
+            );
+        }
+    }
 }

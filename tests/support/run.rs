@@ -30,6 +30,7 @@ pub fn environment(home: &Path) -> Vec<(&'static str, Option<PathBuf>)> {
         ("DISPLAY", None),
         ("WAYLAND_DISPLAY", None),
         ("TMUX", None),
+        ("STY", None),
         ("NO_COLOR", None),
     ]
 }

@@ -1,6 +1,7 @@
 //! End to end: the built binary in a real pseudo-terminal, driven by keys.
 
 mod clipboard;
+mod clipboard_mux;
 mod keys;
 mod session;
 mod storm;

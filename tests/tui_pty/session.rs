@@ -120,9 +120,12 @@ impl Session {
     #[cfg(unix)]
     pub fn cooked(&self) -> bool {
         let fd = self.master.as_raw_fd().expect("pty fd");
-        // SAFETY: tcgetattr only writes into the zeroed struct we own.
+        // SAFETY: termios is a plain C struct of integers; all zeroes is a valid value.
         let mut tio: libc::termios = unsafe { std::mem::zeroed() };
-        assert_eq!(unsafe { libc::tcgetattr(fd, &mut tio) }, 0, "tcgetattr");
+        // SAFETY: tcgetattr only writes into the struct we own, through a live
+        // `&mut`; `fd` is the pty master, kept open by `self`.
+        let rc = unsafe { libc::tcgetattr(fd, &mut tio) };
+        assert_eq!(rc, 0, "tcgetattr");
         tio.c_lflag & (libc::ICANON | libc::ECHO) == (libc::ICANON | libc::ECHO)
     }
 
@@ -190,8 +193,8 @@ pub fn noise(len: usize, seed: u64) -> Vec<u8> {
 /// metadata with `len` bytes of noise between them, so each seed gives other
 /// content and another hash. Metadata may start anywhere after the squashfs.
 pub fn valid_image(len: usize, seed: u64) -> Vec<u8> {
-    let demo = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("assets/demo/golem-examples-hello-latest-a751fc0760.gvmi");
+    let demo =
+        crate::support::repo().join("assets/demo/golem-examples-hello-latest-a751fc0760.gvmi");
     let demo = std::fs::read(demo).expect("demo image");
     let end = demo.len();
     let json_len: usize = std::str::from_utf8(&demo[end - 8..])

@@ -6,9 +6,11 @@ mod support;
 
 mod changes;
 mod checks;
+mod copy_rule;
 mod fixture;
 mod identity;
 mod many_rows;
+mod notes;
 mod publish;
 mod render;
 mod state;

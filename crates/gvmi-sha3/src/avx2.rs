@@ -15,8 +15,7 @@ use std::arch::x86_64::*;
 
 use super::cpu::{hidden, Feature};
 use super::keccak::RATE;
-use super::rounds::keccak_f1600_wide;
-use super::wide::{Words, MAX_LANES};
+use super::rounds::{keccak_f1600_wide, Words, MAX_LANES};
 
 /// How many sponges one register holds here.
 pub(super) const LANES: usize = 4;

@@ -10,8 +10,7 @@ use std::arch::x86_64::*;
 
 use super::cpu::{hidden, Feature};
 use super::keccak::RATE;
-use super::rounds::keccak_f1600_wide;
-use super::wide::{Words, MAX_LANES};
+use super::rounds::{keccak_f1600_wide, Words, MAX_LANES};
 
 /// Proof that this CPU has AVX-512F. Only [`Avx512::detect`] makes one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

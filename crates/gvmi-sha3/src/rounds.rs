@@ -2,6 +2,16 @@
 //! SIMD register holding that word of N independent sponges (one per
 //! file). The instruction set supplies five operations; `avx512.rs` and
 //! `avx2.rs` expand this macro inside their `#[target_feature]` functions.
+//!
+//! The lanes' layout lives here too, below both the backends and `wide.rs`
+//! (which picks a backend and owns the state), so those import downwards only.
+
+/// The most lanes any backend has (AVX-512: 8 × 64-bit words per register).
+pub(super) const MAX_LANES: usize = 8;
+
+/// The lanes' states, word-major: `words[w][l]` is word `w` of lane `l`, the
+/// layout a vector register load wants.
+pub(super) type Words = [[u64; MAX_LANES]; 25];
 
 /// One permutation of the 25 vector words in `$a`.
 ///

@@ -13,14 +13,8 @@ use super::avx2::{self, Avx2, Avx512Vl};
 #[cfg(target_arch = "x86_64")]
 use super::avx512::Avx512;
 use super::keccak::RATE;
+use super::rounds::{Words, MAX_LANES};
 use super::{Backend, Sha3_224};
-
-/// The most lanes any backend has (AVX-512: 8 × 64-bit words per register).
-pub(super) const MAX_LANES: usize = 8;
-
-/// The lanes' states, word-major: `words[w][l]` is word `w` of lane `l`, the
-/// layout a vector register load wants.
-pub(super) type Words = [[u64; MAX_LANES]; 25];
 
 /// A multi-lane engine this CPU has been checked to run.
 #[derive(Debug, Clone, Copy)]

@@ -9,14 +9,15 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use super::cached::CacheSession;
-use super::out::warn;
+use super::out::{say, warn};
 use crate::cancel::CancelToken;
 use crate::cli::{HashCacheArgs, PublishArgs};
 use crate::discover::Found;
 use crate::event::JobEvent as Event;
+use crate::fsmeta::FileStamp;
 use crate::hasher::{HashFailure, Hashed};
 use crate::progress::Tally;
-use crate::publish::{exit, state, Destination, Outcome, Wanted};
+use crate::publish::{dest, exit, state, Destination, Outcome, Wanted};
 use crate::snippet::caveat::{self, ImageCheck};
 use crate::status_line::StatusLine;
 use crate::visible::visible_path;
@@ -54,10 +55,14 @@ pub fn run(args: &PublishArgs) -> anyhow::Result<ExitCode> {
         cancel,
     };
     let (images, mut code) = gather(args);
+    if !unique_keys(&ctx.target, &images) {
+        return Ok(ExitCode::from(exit::USAGE));
+    }
     let outcomes = publish_all(&mut ctx, &images);
-    remember(&outcomes);
+    let notes = remember(&outcomes);
     report::print(args, &outcomes)?;
     report::fixes(args, &outcomes);
+    notes.iter().for_each(|n| say(format_args!("warning: {n}")));
     for o in &outcomes {
         if let (Some((c, _, _)), true) = (&o.failure, code == exit::OK) {
             code = *c;
@@ -92,17 +97,26 @@ fn wanted(args: &PublishArgs) -> Wanted {
 
 /// Every image under the arguments, with the argument it was found under;
 /// problems are said here (exit 1).
-fn gather(args: &PublishArgs) -> (Vec<(PathBuf, PathBuf, crate::fsmeta::FileStamp)>, u8) {
+fn gather(args: &PublishArgs) -> (Vec<(PathBuf, PathBuf, FileStamp)>, u8) {
     let (found, empty) = super::discover_saying_empty(&args.paths, args.walk.options());
     let mut code = if empty > 0 { exit::LOCAL } else { exit::OK };
     let mut images = Vec::new();
     for f in found {
         match f {
             Found::Image { path, root, stamp } => {
-                // Providers will refuse an invalid image: say so before it
-                // is uploaded (it still is: hosting it may be the point).
-                if let ImageCheck::Invalid(problem) = caveat::check_image(&path) {
-                    warn(visible_path(&path), format_args!("warning: {problem}"));
+                // Providers will refuse an invalid image (or a non-image
+                // a link led to): refused before anything is uploaded.
+                let anyway = "--allow-invalid publishes it anyway";
+                match caveat::admit(&path, args.allow_invalid, anyway) {
+                    Err(refusal) => {
+                        warn(visible_path(&path), refusal);
+                        code = exit::LOCAL;
+                        continue;
+                    }
+                    Ok(ImageCheck::Invalid(problem)) => {
+                        warn(visible_path(&path), format_args!("warning: {problem}"))
+                    }
+                    Ok(_) => {}
                 }
                 images.push((path, root, stamp));
             }
@@ -125,10 +139,7 @@ fn gather(args: &PublishArgs) -> (Vec<(PathBuf, PathBuf, crate::fsmeta::FileStam
     (images, code)
 }
 
-fn publish_all(
-    ctx: &mut Ctx,
-    images: &[(PathBuf, PathBuf, crate::fsmeta::FileStamp)],
-) -> Vec<Outcome> {
+fn publish_all(ctx: &mut Ctx, images: &[(PathBuf, PathBuf, FileStamp)]) -> Vec<Outcome> {
     let total: u64 = images.iter().map(|(_, _, s)| s.size).sum();
     let mut tally = Tally::new(images.len(), total);
     let mut line = StatusLine::on_terminal(!ctx.args.json);
@@ -180,13 +191,43 @@ fn publish_all(
     outcomes
 }
 
-/// Records where each image now is, for `gvmi snippet` and `gvmi verify`.
-fn remember(outcomes: &[Outcome]) {
-    let Some(file) = state::path() else { return };
-    if let Err(e) = state::remember_outcomes(&file, outcomes) {
-        warn(
-            format_args!("state {}", visible_path(&file)),
-            format_args!("not saved: {}", crate::io_error::message(&e)),
+/// Says every key two different images would share (the second would
+/// replace the first); false when there is one: then nothing is published.
+fn unique_keys(target: &Destination, images: &[(PathBuf, PathBuf, FileStamp)]) -> bool {
+    let all = images.iter().map(|(p, r, s)| (p.as_path(), r.as_path(), s));
+    let clashes = dest::collisions(&target.dest, all, target.content_addressed);
+    for c in &clashes {
+        let (first, second) = (visible_path(&c.first), visible_path(&c.second));
+        let at = target.dest.describe(&c.key);
+        match c.nested {
+            false => say(format_args!(
+                "{first} and {second} would both be published at {at}: the second would replace the first"
+            )),
+            true => say(format_args!(
+                "{first} would be published at {at} and {second} inside it: a file and a folder cannot share a name"
+            )),
+        }
+    }
+    if !clashes.is_empty() {
+        say(
+            "nothing was published: each image needs a key of its own (publish each folder \
+             to its own --to prefix, or give --content-addressed to put each hash in its key)",
         );
     }
+    clashes.is_empty()
+}
+
+/// Records where each image now is, for `gvmi snippet` and `gvmi verify`;
+/// returns what to say about it (after the images' own lines and fixes).
+fn remember(outcomes: &[Outcome]) -> Vec<String> {
+    let Some(file) = state::path() else {
+        return Vec::new();
+    };
+    state::remember_outcomes(&file, outcomes).unwrap_or_else(|e| {
+        vec![format!(
+            "state file {} not saved: {}",
+            file.display(),
+            crate::io_error::message(&e)
+        )]
+    })
 }

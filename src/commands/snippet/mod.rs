@@ -39,7 +39,7 @@ pub fn run(args: &SnippetArgs) -> anyhow::Result<ExitCode> {
     let form = if args.full { Form::Full } else { Form::Paste };
     if let [target] = targets[..] {
         if let Some(reason) = target.unsupported_reason() {
-            eprintln!("gvmi: {reason}");
+            super::out::say(reason);
             return Ok(ExitCode::FAILURE);
         }
         if form == Form::Full && templates.source_form(target, form).is_none() {
@@ -47,6 +47,13 @@ pub fn run(args: &SnippetArgs) -> anyhow::Result<ExitCode> {
         }
     }
     let (images, mut failed) = images(args)?;
+    let asks_state = args.url.is_none() && args.base_url.is_none() && args.hash.is_none();
+    if let Some(problem) = crate::publish::state::shared()
+        .problem()
+        .filter(|_| asks_state)
+    {
+        super::out::say(format_args!("warning: {problem}"));
+    }
     let layout = Layout {
         targets: &targets,
         form,
@@ -62,8 +69,10 @@ pub fn run(args: &SnippetArgs) -> anyhow::Result<ExitCode> {
                     (true, Some(path)) => format!("{}: ", crate::visible::visible_path(path)),
                     _ => String::new(),
                 };
+                // Warnings name URLs from the command line or the state
+                // file, and hosts: anything, so through `visible`.
                 for w in &prepared.warnings {
-                    eprintln!("gvmi: warning: {prefix}{w}");
+                    super::out::say(format_args!("warning: {prefix}{w}"));
                 }
                 match args.json {
                     true => output::json(&prepared, &layout, &mut out)?,
@@ -71,7 +80,7 @@ pub fn run(args: &SnippetArgs) -> anyhow::Result<ExitCode> {
                 }
             }
             Err(Refused { message, valid }) => {
-                eprintln!("gvmi: {message}");
+                super::out::say(&message);
                 failed = true;
                 if args.json {
                     output::json_refusal(image.as_deref(), &message, valid, &mut out)?;

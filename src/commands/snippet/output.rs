@@ -8,9 +8,9 @@ use anyhow::Context;
 use serde::Serialize;
 
 use super::prepare::Prepared;
-use crate::clipboard::{self, Clipboard, CopyOutcome, Delivery};
+use crate::clipboard::{Copier, Keep};
 use crate::commands::json::{self, PathFields};
-use crate::commands::out::warn;
+use crate::commands::out::{say, warn};
 use crate::snippet::{render_form, Form, SnippetError, Target, Templates};
 
 /// How to print: the targets, the form, and whether headings are needed.
@@ -133,35 +133,29 @@ fn shown_path(p: &Prepared) -> String {
     }
 }
 
-/// Copies `text` so it outlives gvmi, the way the workbench's `c` does
-/// (inside tmux through tmux's buffer, else the system clipboard, else
-/// OSC 52), and tells the user where it went in the same words.
+/// Copies `text` so it outlives gvmi, through the workbench's chain, and
+/// says where it landed in the same words on stderr.
 pub fn copy(text: &str) {
-    let mut clipboard = Clipboard::new();
-    let delivery = if clipboard.in_tmux() {
-        clipboard::copy_via_tmux(text)
-    } else {
-        match clipboard.keep_serving_after_exit(text) {
-            CopyOutcome::System => Delivery::System,
-            CopyOutcome::Osc52(sequence) => Delivery::Osc52 {
-                sequence,
-                why: clipboard.unavailable_reason().map(str::to_owned),
-            },
-        }
-    };
-    let Delivery::Osc52 { sequence, why } = &delivery else {
-        eprintln!("gvmi: {}", delivery.describe());
-        return;
-    };
-    let why = why.as_deref().unwrap_or("it did not take the text");
-    // Only a terminal can act on OSC 52; into a file or pipe it is noise.
-    if std::io::stderr().is_terminal() {
-        eprint!("{sequence}");
-        warn("warning", format!("{} ({why})", delivery.describe()));
-    } else {
-        warn(
+    let mut report = Copier::new().copy(text, Keep::AfterExit);
+    if let Some(sequence) = &report.osc52 {
+        // Only a terminal can act on OSC 52; into a file or pipe it is noise.
+        let written = if std::io::stderr().is_terminal() {
+            eprint!("{sequence}");
+            Ok(())
+        } else {
+            Err("standard error is not a terminal".to_owned())
+        };
+        report.osc52_written(written);
+    }
+    match (report.went_somewhere(), report.failed.is_empty()) {
+        (true, true) => say(report.describe()),
+        (true, false) => warn("warning", report.describe()),
+        (false, _) => warn(
             "warning",
-            format!("no clipboard available ({why}); the snippet is only printed"),
-        );
+            format!(
+                "not copied: {}; the snippet is only printed",
+                report.describe()
+            ),
+        ),
     }
 }

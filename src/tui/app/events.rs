@@ -11,6 +11,7 @@ use crate::digest::Sha3Digest;
 use crate::discover::Found;
 use crate::event::{JobEvent, JobId};
 use crate::hasher::{HashFailure, Hashed};
+use crate::tui::batch::Kind;
 use crate::tui::event::{CacheNote, Event, WorkerEvent};
 use crate::tui::rows::{Row, RowFailure, RowId, RowState, SortKey};
 
@@ -49,6 +50,7 @@ impl App {
             Event::SavedUrls(Err(why)) => {
                 self.status = Some(format!("Saved URLs not read: {why}"));
             }
+            Event::Tick(now) => self.tick(now),
         }
         self.touch_after(touch);
     }
@@ -131,7 +133,14 @@ impl App {
     /// A row was hashed: read its structure too (on a worker).
     fn inspect(&mut self, id: RowId, digest: Sha3Digest) {
         let job = self.ids.next();
+        let checked = self.findings.url_check(id).is_some();
         self.findings.inspecting(id, Some(digest), job);
+        if checked && self.findings.url_check(id).is_none() {
+            // A new hash voided the URL check: it will not report.
+            if let Some(tally) = self.batches.drop_row(Kind::Verify, id) {
+                self.status = Some(tally);
+            }
+        }
         let path = self.rows[id].path.clone();
         self.outbox.push(Effect::Inspect { id: job, path });
     }
@@ -148,10 +157,16 @@ impl App {
             return;
         };
         if let crate::tui::findings::UrlCheck::Done { url, result } = check {
-            self.status = Some(match result {
+            let outcome = match result {
+                Ok(_) => Ok(()),
+                Err(f) => Err((row.name(), f.short())),
+            };
+            // In a batch (`V`): the tally, not only the last row's word.
+            let tally = self.batches.finish(Kind::Verify, id, outcome);
+            self.status = Some(tally.unwrap_or_else(|| match result {
                 Ok(_) => format!("{url} serves {}.", row.name()),
                 Err(f) => format!("{}: {}", row.name(), f.short()),
-            });
+            }));
         }
     }
 

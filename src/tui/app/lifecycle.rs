@@ -5,6 +5,7 @@
 use super::{App, Effect};
 use crate::discover::Found;
 use crate::engine::Job;
+use crate::tui::batch::Kind;
 use crate::tui::event::Event;
 use crate::tui::rows::{Row, RowId, RowState};
 use crate::watch::Change;
@@ -89,6 +90,11 @@ impl App {
         self.changes
             .count(self.rows[id].state.digest().copied(), None);
         self.findings.forget(id);
+        for kind in [Kind::Verify, Kind::Publish] {
+            if let Some(tally) = self.batches.drop_row(kind, id) {
+                self.status = Some(tally);
+            }
+        }
         self.rows.remove(id);
         if self.selected == Some(id) {
             // The row that took its place on screen, else the one above.

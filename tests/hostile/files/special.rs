@@ -30,6 +30,16 @@ fn specials() -> [Special; 3] {
     ]
 }
 
+/// The words for `what` in place of a file gvmi rewrites in a folder others
+/// may write (SHA3SUMS, a lock file): a link is refused before anything is
+/// read through it, whatever it points at.
+fn unfollowed(what: &str, words: &'static str) -> &'static str {
+    match what {
+        "/dev/zero" => "a symbolic link; not followed",
+        _ => words,
+    }
+}
+
 /// A home (config and cache folders) and an image folder with `a.gvmi`.
 fn setup() -> (tempfile::TempDir, std::path::PathBuf) {
     let home = tempfile::tempdir().unwrap();
@@ -45,6 +55,7 @@ fn setup() -> (tempfile::TempDir, std::path::PathBuf) {
 #[test]
 fn item_6_special_sha3sums_is_left_untouched_with_a_message() {
     for (what, make, words) in specials() {
+        let words = unfollowed(what, words);
         let (home, images) = setup();
         let sums = images.join("SHA3SUMS");
         make(&sums);
@@ -141,6 +152,7 @@ fn item_7_special_or_huge_cache_means_no_cache_and_a_new_one() {
 #[test]
 fn item_7_special_lock_file_is_refused_at_once_and_named() {
     for (what, make, words) in specials() {
+        let words = unfollowed(what, words);
         let (home, images) = setup();
         let dir = home.path().join("cache/gvmi");
         fs::create_dir_all(&dir).unwrap();

@@ -110,8 +110,16 @@ fn item_10_killed_writes_leave_no_temp_file_after_the_next_run() {
     let dead = gone.id();
     gone.wait().unwrap();
     fs::create_dir_all(&cache_dir).unwrap();
-    fs::write(images.join(format!(".SHA3SUMS.tmp-{dead}")), "half").unwrap();
-    fs::write(cache_dir.join(format!(".hashes.v1.bin.tmp-{dead}")), "half").unwrap();
+    fs::write(
+        images.join(format!(".SHA3SUMS.tmp-{dead}-0123456789abcdef")),
+        "half",
+    )
+    .unwrap();
+    fs::write(
+        cache_dir.join(format!(".hashes.v1.bin.tmp-{dead}-fedcba9876543210")),
+        "half",
+    )
+    .unwrap();
     fs::write(images.join("new.gvmi"), "new").unwrap(); // the cache must save
     std::thread::sleep(Duration::from_millis(300)); // past the racy window
     let out = bounded(

@@ -1,0 +1,134 @@
+//! What `u` and `c` may put on the clipboard: the one URL rule
+//! (`image_url::check`) the CLI's `gvmi snippet` follows. A URL from a
+//! tampered saved-URLs file holding ESC, CR/LF (a paste that runs
+//! `import os` in a shell), OSC 52, a C1 control or U+202E is never copied,
+//! nor is a snippet for `javascript:`; the status line says why.
+
+use gvmi::snippet::Target;
+use gvmi::tui::app::{App, Effect};
+use gvmi::tui::saved_urls::SavedUrls;
+use ratatui::crossterm::event::KeyCode;
+
+use crate::fixture::*;
+
+/// The URLs an attacker writes into `workbench-urls.v1.json`.
+const HOSTILE: [(&str, &str); 6] = [
+    ("esc", "https://e.com/a.gvmi\x1b[31m"),
+    ("crlf", "https://e.com/a.gvmi\r\nimport os"),
+    ("osc52", "https://e.com/\x1b]52;c;aGk=\x07a.gvmi"),
+    ("c1", "https://e.com/\u{9b}6na.gvmi"),
+    ("bidi", "https://e.com/\u{202e}imvg.a"),
+    ("zero-width", "https://e\u{200b}.com/a.gvmi"),
+];
+
+/// A workbench whose one hashed row `a.gvmi` has `url`, restored from a
+/// saved-URLs file as a real start would.
+fn with_url(url: &str) -> App {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("workbench-urls.v1.json");
+    let json = serde_json::json!({
+        "version": 1,
+        "images": { "/images/a.gvmi": url },
+    });
+    std::fs::write(&file, serde_json::to_vec(&json).unwrap()).unwrap();
+    let mut app = app(100, 20);
+    app.restore_urls(&SavedUrls::load(&file).unwrap());
+    let id = discover(&mut app, "a.gvmi", 10, 1);
+    finish(&mut app, id, 10, 1, 3);
+    assert_eq!(app.url_for(first_row(&app)).as_deref(), Some(url));
+    app
+}
+
+fn status(app: &App) -> String {
+    app.status.clone().unwrap_or_default()
+}
+
+#[test]
+fn a_url_with_controls_or_bidi_is_never_copied_nor_put_in_a_snippet() {
+    for (what, url) in HOSTILE {
+        let mut app = with_url(url);
+        let copied = press(&mut app, KeyCode::Char('u'));
+        assert!(copied.is_none(), "{what}: u copied {copied:?}");
+        assert!(
+            status(&app).starts_with("URL not copied: the URL contains a control"),
+            "{what}: {}",
+            status(&app)
+        );
+        let copied = press(&mut app, KeyCode::Char('c'));
+        assert!(copied.is_none(), "{what}: c copied {copied:?}");
+        assert!(
+            status(&app).starts_with("No snippet: the URL contains a control"),
+            "{what}: {}",
+            status(&app)
+        );
+        // The status line is drawn through `visible`: nothing raw on screen.
+        let shown = screen(&app);
+        assert!(
+            !shown.contains(['\x1b', '\r', '\u{9b}', '\u{202e}']),
+            "{what}"
+        );
+    }
+}
+
+#[test]
+fn a_scheme_the_cli_refuses_is_refused_here_too() {
+    for url in [
+        "javascript:alert(1)//a.gvmi",
+        "data:,a.gvmi",
+        "ftp://e.com/a.gvmi",
+    ] {
+        let mut app = with_url(url);
+        for target in Target::ALL
+            .into_iter()
+            .filter(|t| t.unsupported_reason().is_none())
+        {
+            app.target = target;
+            assert!(
+                press(&mut app, KeyCode::Char('u')).is_none(),
+                "{url} {target}"
+            );
+            assert!(
+                status(&app).contains("is not supported"),
+                "{}",
+                status(&app)
+            );
+            assert!(
+                press(&mut app, KeyCode::Char('c')).is_none(),
+                "{url} {target}"
+            );
+            assert!(
+                status(&app).starts_with("No snippet: scheme"),
+                "{}",
+                status(&app)
+            );
+        }
+    }
+    // file:// is golem-js's alone, as in `gvmi snippet --target`.
+    let mut app = with_url("file:///srv/www/a.gvmi");
+    app.target = Target::GolemJs;
+    assert!(matches!(
+        press(&mut app, KeyCode::Char('u')),
+        Some(Effect::Copy { .. })
+    ));
+    assert!(matches!(
+        press(&mut app, KeyCode::Char('c')),
+        Some(Effect::Copy { .. })
+    ));
+    app.target = Target::Yapapi;
+    assert!(press(&mut app, KeyCode::Char('u')).is_none());
+    assert!(status(&app).contains("golem-js"), "{}", status(&app));
+}
+
+#[test]
+fn a_good_url_is_copied_as_it_is_and_its_snippet_carries_it() {
+    let url = "https://cdn.example.com/img/a.gvmi";
+    let mut app = with_url(url);
+    match press(&mut app, KeyCode::Char('u')) {
+        Some(Effect::Copy { text, .. }) => assert_eq!(text, url),
+        other => panic!("expected a copy, got {other:?}"),
+    }
+    match press(&mut app, KeyCode::Char('c')) {
+        Some(Effect::Copy { text, .. }) => assert!(text.contains(url), "{text}"),
+        other => panic!("expected a copy, got {other:?}"),
+    }
+}
