@@ -154,9 +154,11 @@ fn noise_file(path: &Path, len: usize, seed: u64) {
 }
 
 fn bench_dir(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("target/bench-data")
-        .join(name);
+    // The package root cargo runs the bench in, not the path baked in at
+    // build time (another clone's, with a shared CARGO_TARGET_DIR).
+    let root =
+        std::env::var_os("CARGO_MANIFEST_DIR").map_or_else(|| PathBuf::from("."), PathBuf::from);
+    let dir = root.join("target/bench-data").join(name);
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }

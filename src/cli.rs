@@ -13,7 +13,7 @@ mod suggest;
 
 pub use publish::PublishArgs;
 pub use sha3sum::{route as route_sha3sum, usage_exit, HashMode, Routed, Sha3sumFlags};
-pub use suggest::typo_error;
+pub use suggest::{typo_error, typo_in};
 
 const HASH_EXAMPLES: &str = "\
 Examples:
@@ -50,24 +50,28 @@ Examples:
 
 const COMPLETIONS_HELP: &str = "\
 Install (open a new shell afterwards; regenerate after upgrading gvmi):
-  bash        gvmi completions bash > ~/.local/share/bash-completion/completions/gvmi
-  zsh         gvmi completions zsh > ~/.zfunc/_gvmi
+  bash        mkdir -p ~/.local/share/bash-completion/completions &&
+              gvmi completions bash > ~/.local/share/bash-completion/completions/gvmi
+  zsh         mkdir -p ~/.zfunc && gvmi completions zsh > ~/.zfunc/_gvmi
               (and in ~/.zshrc, before compinit: fpath+=(~/.zfunc))
-  fish        gvmi completions fish > ~/.config/fish/completions/gvmi.fish
-  elvish      gvmi completions elvish >> ~/.config/elvish/rc.elv
+  fish        mkdir -p ~/.config/fish/completions &&
+              gvmi completions fish > ~/.config/fish/completions/gvmi.fish
+  elvish      mkdir -p ~/.config/elvish && gvmi completions elvish >> ~/.config/elvish/rc.elv
   powershell  gvmi completions powershell >> $PROFILE";
 
 const MAN_HELP: &str = "\
 Examples:
   gvmi man | man -l -                read it now
   gvmi man hash | man -l -           the page of one subcommand
-  gvmi man > ~/.local/share/man/man1/gvmi.1   install it for `man gvmi`";
+  mkdir -p ~/.local/share/man/man1 && gvmi man > ~/.local/share/man/man1/gvmi.1
+                                     install it for `man gvmi`";
 
 const SNIPPET_EXAMPLES: &str = "\
 Examples:
   gvmi snippet my.gvmi --base-url https://cdn.example.com/images/
   gvmi snippet my.gvmi --url https://example.com/my.gvmi --target golem-js --copy
-  gvmi snippet --hash 8edadf4a...a9 --url https://example.com/my.gvmi --all-targets
+  gvmi snippet --hash 8edadf4a077c9de16e9d3a6c1883070625081644ca255101012e2aa9 \\
+      --url https://example.com/my.gvmi --all-targets
   gvmi snippet my.gvmi --min-mem-gib 4 --capability vpn --target task-executor
   gvmi snippet my.gvmi --url https://example.com/my.gvmi --full > run.py
   gvmi snippet images/ --base-url https://cdn.example.com/ --json
@@ -344,16 +348,17 @@ pub struct InspectArgs {
 const VERIFY_EXAMPLES: &str = "\
 Examples:
   gvmi verify my.gvmi --url https://cdn.example.com/my.gvmi
-  gvmi verify --hash 8edadf4a...a9 --url https://cdn.example.com/my.gvmi
+  gvmi verify --hash 8edadf4a077c9de16e9d3a6c1883070625081644ca255101012e2aa9 \\
+      --url https://cdn.example.com/my.gvmi
   gvmi verify images/ --base-url https://cdn.example.com/images/
 
 Steps: HEAD (redirects followed; yapapi and golem-core refuse anything but 200),
 Content-Length against the local size, then GET and SHA3-224 of the body.
 Exit status: 0 OK, 1 hash mismatch, 2 usage or unreadable image, 3 size
 mismatch or body too long, 4 truncated body, 5 not found, 6 forbidden,
-7 HEAD not allowed, 8 other HTTP status, 9 too many redirects or a redirect
-to a non-http(s) URL, 10 timeout or deadline, 11 DNS failure,
-12 connection refused, 13 TLS error, 14 invalid URL, 15 other network error.";
+7 HEAD not allowed (405, 501; or 401/403 to HEAD while GET serves the image),
+8 other HTTP status, 9 too many redirects or a redirect to a non-http(s) URL,
+10 timeout or deadline, 11 DNS failure, 12 connection refused, 13 TLS error, 14 invalid URL, 15 other network error.";
 
 #[derive(Debug, Clone, Args)]
 #[command(group(clap::ArgGroup::new("where").args(["url", "base_url"])))]

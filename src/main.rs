@@ -14,7 +14,13 @@ fn main() -> ExitCode {
     // `gvmi -a 224 image.gvmi`, a sha3sum command line, is `gvmi hash ...`.
     let routed = cli::route_sha3sum(std::env::args_os().collect());
     let form = routed.form;
-    let cli = Cli::try_parse_from(routed.args).unwrap_or_else(|e| cli::usage_exit(e, form));
+    let cli = Cli::try_parse_from(&routed.args).unwrap_or_else(|refused| {
+        // `gvmi pubish x --to y` is refused for `--to`; the typo is the news.
+        match (form, cli::typo_in(&routed.args)) {
+            (false, Some(typo)) => typo.exit(),
+            _ => cli::usage_exit(refused, form),
+        }
+    });
     if let (None, Some(first)) = (&cli.command, cli.workbench.paths.first()) {
         if let Some(typo) = cli::typo_error(first) {
             typo.exit();

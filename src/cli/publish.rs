@@ -17,15 +17,24 @@ Examples:
   gvmi publish images/ --to s3://my-bucket --dry-run       what would be uploaded
   gvmi publish my.gvmi --to s3://my-bucket --copy          and copy the snippet
 
+The workbench's p / P publish to the [[publish]] of ~/.config/gvmi/config.toml
+($XDG_CONFIG_HOME/gvmi/config.toml) whose folder holds the image (the longest
+wins; endpoint, profile, region and acl are optional, as the flags above):
+  [[publish]]
+  folder = \"/home/me/images\"
+  to = \"s3://my-bucket/images\"
+  public_base_url = \"https://cdn.example.com/images/\"
+
 Credentials: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (/ AWS_SESSION_TOKEN),
 or ~/.aws/credentials and ~/.aws/config (--profile, AWS_PROFILE).
 Keys are unique in a run: two different files that would get one key
 (A/x.gvmi and B/x.gvmi from `gvmi publish A B`) are both named and
 nothing is published (exit 2); publish each folder to its own prefix,
 or give --content-addressed.
-Exit status: 0 all published and public, 1 an image could not be read,
-2 usage error (also two images with one key), 3 upload failed (or interrupted), 4 uploaded but not public,
-5 credentials missing or refused, 6 endpoint unreachable.";
+Exit status: 0 all published and public, 1 an image could not be read or
+failed inspection (refused unless --allow-invalid), 2 usage error (also two
+images with one key), 3 upload failed (or interrupted), 4 uploaded but not
+public, 5 credentials missing or refused, 6 endpoint unreachable.";
 
 #[derive(Debug, Clone, Args)]
 pub struct PublishArgs {
@@ -86,6 +95,10 @@ pub struct PublishArgs {
     /// Then copy the snippet(s) to the clipboard.
     #[arg(short, long)]
     pub copy: bool,
+    /// Publish an image that fails inspection (or a file that is no image)
+    /// anyway, with a warning; without it such a file is refused.
+    #[arg(long)]
+    pub allow_invalid: bool,
     #[command(flatten)]
     pub walk: WalkArgs,
     /// Neither read nor update the hash cache.

@@ -53,7 +53,13 @@ pub fn check(
                 .map_err(|f| NotPublic {
                     status: f.status(),
                     message: f.to_string(),
-                    fix: fix(f.status(), dest),
+                    fix: match f {
+                        verify::Failure::HeadStatus {
+                            get_serves_image: Some(true),
+                            ..
+                        } => Some(HEAD_ONLY_FIX.into()),
+                        _ => fix(f.status(), dest),
+                    },
                 })
         }
     }
@@ -73,6 +79,19 @@ fn head(url: &str, digest: &Sha3Digest, size: u64, dest: &Dest) -> Result<(), No
         .build();
     let response = match agent.head(url).call() {
         Ok(r) => r,
+        // Not private after all when GET serves it (moto with a GetObject-only
+        // policy, some CDNs): say who would download it and who would not.
+        Err(ureq::Error::Status(code @ (401 | 403), r)) if get_serves(&agent, url, size) => {
+            return Err(NotPublic {
+                status: Some(code),
+                message: format!(
+                    "{url} answers {code} {} to an anonymous HEAD but GET serves it: {}",
+                    crate::visible::visible(r.status_text()),
+                    verify::failure::HEAD_ONLY_REFUSED
+                ),
+                fix: Some(HEAD_ONLY_FIX.into()),
+            });
+        }
         Err(ureq::Error::Status(code, r)) => {
             return Err(fail(
                 Some(code),
@@ -118,6 +137,22 @@ fn head(url: &str, digest: &Sha3Digest, size: u64, dest: &Dest) -> Result<(), No
         ));
     }
     Ok(())
+}
+
+/// The fix for a store that refuses HEAD but serves GET.
+const HEAD_ONLY_FIX: &str = "the server refuses HEAD where it allows GET: allow HEAD wherever \
+     GET is allowed (a CDN's allowed methods; on AWS S3 s3:GetObject allows both, some \
+     S3-compatible servers grant them apart)";
+
+/// Whether an anonymous GET of `url` answers 200 with `size` bytes (the
+/// body is not read: only the answer matters here).
+fn get_serves(agent: &ureq::Agent, url: &str, size: u64) -> bool {
+    agent.get(url).call().is_ok_and(|r| {
+        let length = r
+            .header("content-length")
+            .and_then(|v| v.trim().parse::<u64>().ok());
+        r.status() == 200 && length.is_none_or(|n| n == size)
+    })
 }
 
 /// What to do about a refusal, in the storage's own terms.

@@ -17,7 +17,7 @@ pub enum ImageCheck {
 }
 
 /// Inspects `path` (its head and tail only; see `gvmi_format`).
-pub fn check_image(path: &Path) -> ImageCheck {
+fn check_image(path: &Path) -> ImageCheck {
     if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
         return ImageCheck::Unread;
     }
@@ -27,6 +27,22 @@ pub fn check_image(path: &Path) -> ImageCheck {
             Some(problem) => ImageCheck::Invalid(problem),
             None => ImageCheck::Valid,
         },
+    }
+}
+
+/// The one rule for handing providers a file (`gvmi snippet`, `gvmi
+/// publish`, the workbench's `p`/`P`): one that fails inspection, a broken
+/// image or no image at all (`-L` reaching `/etc/shadow`), is refused
+/// unless `allow_invalid`, and then only warned about. `Ok` is what
+/// inspection said (an allowed invalid image's words, to warn with); `Err`
+/// the refusal, ending in how to go on anyway (`anyway`: what
+/// `--allow-invalid` does there).
+pub fn admit(path: &Path, allow_invalid: bool, anyway: &str) -> Result<ImageCheck, String> {
+    match check_image(path) {
+        ImageCheck::Invalid(problem) if !allow_invalid => Err(format!(
+            "{problem} (gvmi inspect names every defect; {anyway})"
+        )),
+        check => Ok(check),
     }
 }
 

@@ -35,6 +35,8 @@ pub enum Event {
     Status(String),
     /// The URLs kept from earlier sessions (`saved_urls`), or why not.
     SavedUrls(Result<crate::tui::saved_urls::SavedUrls, String>),
+    /// The loop's clock, every `TICK`: status messages expire by it.
+    Tick(std::time::Instant),
 }
 
 impl From<JobEvent> for Event {

@@ -17,6 +17,7 @@ use crate::digest::Sha3Digest;
 use crate::event::JobId;
 use crate::fsmeta::FileStamp;
 use crate::publish::{state, Destination, Wanted};
+use crate::snippet::caveat;
 
 const PROGRESS_EVERY: Duration = Duration::from_millis(100);
 
@@ -77,6 +78,9 @@ fn publish(job: &PublishJob, tx: &Sender<Event>) -> Result<PublishedAt, String> 
         public_base_url: to.public_base_url.clone(),
         timeout: None,
     };
+    // `gvmi publish`'s rule: an image providers will refuse is not published.
+    let anyway = "`gvmi publish --allow-invalid` publishes it anyway";
+    caveat::admit(&job.path, false, anyway)?;
     let target = Destination::open(&to.to, wanted).map_err(|r| r.message)?;
     let meta = std::fs::metadata(&job.path).map_err(|e| crate::io_error::message(&e))?;
     let stamp = FileStamp::of(&meta);

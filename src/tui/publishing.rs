@@ -4,9 +4,11 @@
 //! the published one.
 
 use super::app::{App, Effect};
+use super::batch::Kind;
 use super::findings::Publish;
 use super::publisher::PublishJob;
 use super::rows::{RowId, RowState};
+use crate::units::count;
 
 impl App {
     /// `p`: the selected row.
@@ -28,17 +30,30 @@ impl App {
         self.publish_rows(&ids)
     }
 
+    /// Says what to write where: the config file and a `[[publish]]` for
+    /// the selected row's folder, its lines joined by ⏎ (the status line is
+    /// one line, wrapped to at most three).
     fn no_destination(&mut self) -> Option<Effect> {
-        self.status = Some(
-            "No [[publish]] in config.toml for this folder (folder, to, public_base_url; \
-             see gvmi publish --help)."
-                .into(),
+        let folder = (self.selected_row())
+            .and_then(|row| row.path.parent())
+            .map_or_else(|| "/DIR".into(), |f| f.to_string_lossy().into_owned());
+        let file = crate::config::config_path().map_or_else(
+            || "config.toml in gvmi's config folder (set XDG_CONFIG_HOME or HOME)".into(),
+            |p| home_as_tilde(&p),
         );
+        // A TOML string, escaped as TOML wants, so the line can be typed as shown.
+        let folder = toml::Value::String(folder);
+        self.status = Some(format!(
+            "No [[publish]] covers this folder; add to {file}: [[publish]] ⏎ \
+             folder = {folder} ⏎ to = \"s3://BUCKET/PREFIX\" ⏎ \
+             public_base_url = \"https://HOST/PREFIX/\" (see gvmi publish --help)"
+        ));
         None
     }
 
     fn publish_rows(&mut self, ids: &[RowId]) -> Option<Effect> {
-        let mut jobs = Vec::new();
+        let (mut jobs, mut rows) = (Vec::new(), Vec::new());
+        let mut running = 0;
         for &id in ids {
             let Some(row) = self.rows.get(id) else {
                 continue;
@@ -47,6 +62,7 @@ impl App {
                 continue;
             };
             if self.findings.is_publishing(id) {
+                running += 1;
                 continue;
             }
             let known = match &row.state {
@@ -56,6 +72,7 @@ impl App {
             let (path, total) = (row.path.clone(), row.size.unwrap_or(0));
             let job = self.ids.next();
             self.findings.publishing(id, job, total);
+            rows.push(id);
             let token = self.root_token.child();
             jobs.push(PublishJob {
                 id: job,
@@ -66,8 +83,15 @@ impl App {
                 token,
             });
         }
+        if jobs.is_empty() && running > 0 {
+            self.status = Some(format!("Already publishing {}.", count(running, "image")));
+            return None;
+        }
         if jobs.is_empty() {
             return self.no_destination();
+        }
+        if rows.len() > 1 {
+            self.batches.start(Kind::Publish, rows);
         }
         let n = jobs.len();
         self.status = Some(format!(
@@ -85,7 +109,11 @@ impl App {
         let Some(row) = self.rows.get_mut(id) else {
             return;
         };
-        self.status = Some(match result {
+        let outcome = match &result {
+            Ok(_) => Ok(()),
+            Err(why) => Err((row.name(), why.lines().next().unwrap_or_default().into())),
+        };
+        let line = match result {
             Ok(at) => {
                 let verb = if at.uploaded {
                     "published"
@@ -100,6 +128,20 @@ impl App {
                 let first = why.lines().next().unwrap_or_default().to_string();
                 format!("{}: not published: {first}", row.name())
             }
-        });
+        };
+        // In a batch (`P`): the tally, not only the last row's word.
+        let tally = self.batches.finish(Kind::Publish, id, outcome);
+        self.status = Some(tally.unwrap_or(line));
+    }
+}
+
+/// `path` with the home folder shown as `~`, as the user would type it.
+fn home_as_tilde(path: &std::path::Path) -> String {
+    let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
+    match home.as_deref().and_then(|h| path.strip_prefix(h).ok()) {
+        Some(rest) if home.as_deref() != Some(std::path::Path::new("/")) => {
+            format!("~/{}", rest.display())
+        }
+        _ => path.display().to_string(),
     }
 }

@@ -4,6 +4,7 @@
 //! URL serves the image.
 
 use super::app::{App, EditField, Effect};
+use super::batch;
 use super::rows::{Row, RowId, RowState};
 use super::saved_urls::{SavedUrls, UrlChange};
 use super::workers::VerifyJob;
@@ -29,6 +30,8 @@ impl App {
             }
         }
         self.target = all[i];
+        // Another snippet in the details pane: shown from its top.
+        self.details_row = None;
     }
 
     /// The folder's base URL: set with `b`, else from the config file.
@@ -187,7 +190,7 @@ impl App {
     /// `v` / `V`: verify these rows' URLs. Rows without a hash or URL are
     /// skipped and counted in the status line.
     pub(super) fn verify_rows(&mut self, ids: &[RowId]) -> Option<Effect> {
-        let mut jobs = Vec::new();
+        let (mut jobs, mut rows) = (Vec::new(), Vec::new());
         let mut skipped = 0;
         for &id in ids {
             let Some(row) = self.rows.get(id) else {
@@ -202,12 +205,16 @@ impl App {
             let job = self.ids.next();
             self.findings
                 .verifying(id, job, url.clone(), digest, token.clone());
+            rows.push(id);
             jobs.push(VerifyJob {
                 id: job,
                 url,
                 expected: Expected { digest, size },
                 token,
             });
+        }
+        if rows.len() > 1 {
+            self.batches.start(batch::Kind::Verify, rows);
         }
         self.status = Some(match (jobs.len(), skipped) {
             (0, _) if ids.len() <= 1 => {

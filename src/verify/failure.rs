@@ -121,6 +121,11 @@ impl Failure {
             Self::HashMismatch { .. } => exit::HASH_MISMATCH,
             Self::SizeMismatch { .. } | Self::Oversized { .. } => exit::SIZE_MISMATCH,
             Self::Truncated { .. } => exit::TRUNCATED,
+            // Refused to HEAD only: what yapapi refuses, though providers would not.
+            Self::HeadStatus {
+                get_serves_image: Some(true),
+                ..
+            } => exit::HEAD_NOT_ALLOWED,
             Self::HeadStatus { status, .. } | Self::GetStatus { status, .. } => match status {
                 404 | 410 => exit::NOT_FOUND,
                 401 | 403 => exit::FORBIDDEN,
@@ -173,7 +178,11 @@ impl Failure {
             Self::HashMismatch { .. } => "mismatch".into(),
             Self::SizeMismatch { .. } | Self::Oversized { .. } => "size".into(),
             Self::Truncated { .. } => "truncated".into(),
-            Self::HeadStatus { status, .. } if *status == 405 => "HEAD 405".into(),
+            Self::HeadStatus {
+                status,
+                get_serves_image,
+                ..
+            } if *status == 405 || *get_serves_image == Some(true) => format!("HEAD {status}"),
             Self::HeadStatus { status, .. } | Self::GetStatus { status, .. } => {
                 format!("HTTP {status}")
             }
@@ -210,6 +219,10 @@ impl Failure {
         }
     }
 }
+
+/// HEAD refused (401/403) while GET serves the object: what each client does.
+pub const HEAD_ONLY_REFUSED: &str =
+    "providers (GET) would download it; yapapi and golem-core (HEAD) would refuse it";
 
 const SDKS_REFUSE: &str =
     "yapapi and golem-core send this HEAD request before using an image URL and will \
@@ -255,6 +268,16 @@ impl fmt::Display for Failure {
                 text,
                 get_serves_image,
             } => {
+                if matches!(status, 401 | 403) && *get_serves_image == Some(true) {
+                    return write!(
+                        f,
+                        "HEAD {} answered {status} {} but GET serves the image: \
+                         {HEAD_ONLY_REFUSED}. Allow HEAD wherever GET is allowed \
+                         (a CDN's allowed methods, the storage's access rules)",
+                        visible(url),
+                        visible(text)
+                    );
+                }
                 let what = match status {
                     404 | 410 => "not found",
                     401 | 403 => "access denied (is the file public?)",

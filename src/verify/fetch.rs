@@ -102,10 +102,12 @@ impl<'a> Fetch<'a> {
             Ok(head) => head,
             Err(mut failure) => {
                 if let Failure::HeadStatus {
-                    status: 405 | 501, ..
+                    status: 401 | 403 | 405 | 501,
+                    ..
                 } = failure
                 {
-                    // Tell the user whether fixing HEAD is all it takes.
+                    // Tell the user whether fixing HEAD is all it takes (a
+                    // 403 to HEAD only: moto, some CDNs, GET-only policies).
                     self.send(Msg::Pending(failure.clone()));
                     let serves = self.get_and_hash(url).is_ok();
                     if let Failure::HeadStatus {

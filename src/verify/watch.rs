@@ -72,7 +72,7 @@ impl<'a> Watch<'a> {
         rx: &Receiver<Msg>,
         mut progress: impl FnMut(Stage),
     ) -> Result<Verified, Failure> {
-        // A HEAD 405's failure, kept while GET is tried for the diagnosis.
+        // A HEAD 401/403/405/501's failure, kept while GET is tried for the diagnosis.
         let mut pending = None;
         loop {
             let wake = (self.since + self.silence())

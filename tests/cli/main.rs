@@ -14,6 +14,7 @@ mod keccak_paths;
 mod manifest;
 mod oracle;
 mod publish;
+mod readme;
 mod roundtrip;
 mod sha3sum_diff;
 mod snapshots;

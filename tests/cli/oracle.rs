@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::support::*;
 
@@ -51,7 +51,7 @@ fn hashes_equal_python_and_openssl_for_boundary_and_random_sizes() {
 
 /// The fixtures kept in the repository (`tests/fixtures`, see its README).
 fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+    repo().join("tests/fixtures")
 }
 
 #[test]
@@ -86,8 +86,8 @@ fn demo_folder_hashes_equal_python() {
     if !require_tool("python3") {
         return;
     }
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let out = gvmi(["hash", "assets/demo"]).cwd(root).run();
+    let root = repo();
+    let out = gvmi(["hash", "assets/demo"]).cwd(&root).run();
     out.assert_code(0);
     let lines = parse_plain_lines(&out.stdout());
     assert!(lines.len() >= 3, "the demo ships a few images: {lines:?}");

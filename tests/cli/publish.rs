@@ -11,8 +11,10 @@ use crate::support::http_server::{Route, Server};
 use crate::support::{gvmi, put, python_sha3_224, tempdir, write_prng_file, Output};
 
 /// `gvmi publish ARGS` with its own state and cache folders under `home`.
+/// The images here are made-up bytes, so `--allow-invalid` (the refusal
+/// has its own test).
 fn publish(home: &Path, args: &[&str]) -> Output {
-    let mut run = gvmi(["publish"].iter().chain(args))
+    let mut run = gvmi(["publish", "--allow-invalid"].iter().chain(args))
         .env("XDG_STATE_HOME", home.join("state"))
         .env("XDG_CACHE_HOME", home.join("cache"))
         .env("HOME", home);
@@ -368,4 +370,126 @@ fn verify_full_downloads_and_hashes_where_head_sees_only_the_size() {
         "{}",
         out.stderr()
     );
+}
+
+#[test]
+fn an_invalid_image_or_a_linked_non_image_is_refused_unless_allowed_and_the_rest_go_on() {
+    let home = tempdir();
+    let src = tempdir();
+    let web = tempdir();
+    fs::copy(
+        crate::support::fixture("self-test.gvmi"),
+        src.path().join("good.gvmi"),
+    )
+    .unwrap();
+    put(src.path(), "broken.gvmi", b"image one\n");
+    // `-L` (or a link named on the command line) reaching a file that is no
+    // image at all, as /etc/shadow was: refused for the same reason.
+    let secret = put(
+        home.path(),
+        "secret",
+        b"root:$6$salt$hash:19000:0:99999:7:::\n",
+    );
+    std::os::unix::fs::symlink(&secret, src.path().join("shadow.gvmi")).unwrap();
+    let to = file_url(web.path());
+    let dir = src.path().to_str().unwrap();
+    let strict = |extra: &[&str]| {
+        gvmi(["publish", dir, "--to", &to, "-L"].iter().chain(extra))
+            .env("XDG_STATE_HOME", home.path().join("state"))
+            .env("XDG_CACHE_HOME", home.path().join("cache"))
+            .env("XDG_CONFIG_HOME", home.path().join("config"))
+            .env("HOME", home.path())
+            .run()
+    };
+    for extra in [&[][..], &["--dry-run"]] {
+        let out = strict(extra);
+        out.assert_code(1);
+        for name in ["broken.gvmi", "shadow.gvmi"] {
+            let line = out
+                .stderr_lines()
+                .into_iter()
+                .find(|l| l.contains(name))
+                .unwrap_or_else(|| panic!("{name} not named: {}", out.stderr()));
+            assert!(
+                line.contains(": not a valid gvmi image: ")
+                    && line.contains("providers will refuse it")
+                    && line.contains("--allow-invalid publishes it anyway"),
+                "{line}"
+            );
+            assert!(!out.stdout().contains(name), "{}", out.stdout());
+        }
+        // The valid image goes on.
+        assert!(out.stdout().contains("good.gvmi"), "{}", out.stdout());
+    }
+    // Nothing of the refused ones reached the web root.
+    assert_eq!(names(web.path()), ["good.gvmi", "good.gvmi.sha3-224"]);
+    // Told to, both go with a warning, and the run succeeds.
+    let out = strict(&["--allow-invalid"]);
+    out.assert_code(0);
+    assert!(
+        out.stderr()
+            .contains("broken.gvmi: warning: not a valid gvmi image"),
+        "{}",
+        out.stderr()
+    );
+    assert!(web.path().join("broken.gvmi").is_file());
+    assert!(web.path().join("shadow.gvmi").is_file());
+}
+
+#[test]
+fn publish_help_says_how_the_workbench_publishes_and_its_example_parses() {
+    let out = gvmi(["publish", "--help"]).run();
+    out.assert_code(0);
+    let help = out.stdout();
+    assert!(help.contains("~/.config/gvmi/config.toml"), "{help}");
+    let start = help.find("  [[publish]]\n").expect("a [[publish]] example");
+    let example: String = help[start..]
+        .lines()
+        .take_while(|l| l.starts_with("  "))
+        .map(|l| format!("{}\n", l.trim()))
+        .collect();
+    let config = gvmi::config::Config::parse(&example, Path::new("config.toml")).unwrap();
+    let to = config.publish_for(Path::new("/home/me/images/a.gvmi"));
+    assert_eq!(to.map(|t| t.to.as_str()), Some("s3://my-bucket/images"));
+}
+
+#[test]
+fn a_url_refusing_only_head_is_not_called_private_and_says_who_would_download_it() {
+    let home = tempdir();
+    let src = tempdir();
+    let web = tempdir();
+    let image = put(src.path(), "app.gvmi", b"image one\n");
+    // 403 to HEAD, 200 to GET: moto with a GetObject-only policy, some CDNs.
+    let server = Server::start(vec![(
+        "/pub/app.gvmi",
+        Route::HeadStatus(403, b"image one\n".to_vec()),
+    )]);
+    let base = format!("http://127.0.0.1:{}/pub/", server.port);
+    let to = file_url(web.path());
+    let img = image.to_str().unwrap();
+    for how in ["head", "full"] {
+        let args = [
+            img,
+            "--to",
+            &to,
+            "--public-base-url",
+            &base,
+            "--verify",
+            how,
+        ];
+        let out = publish(home.path(), &args);
+        out.assert_code(4);
+        let err = out.stderr();
+        assert!(
+            err.contains(
+                "providers (GET) would download it; yapapi and golem-core (HEAD) would refuse it"
+            ),
+            "{how}: {err}"
+        );
+        assert!(
+            err.contains("allow HEAD wherever GET is allowed"),
+            "{how}: {err}"
+        );
+        assert!(!err.contains("private"), "{how}: {err}");
+    }
 }

@@ -32,6 +32,8 @@ fn server() -> Server {
         ("/onebyte.gvmi", Route::Bytes(one_byte_different())),
         ("/forbidden.gvmi", Route::Status(403)),
         ("/nohead.gvmi", Route::HeadStatus(405, b.clone())),
+        // moto with a GetObject-only policy, some CDNs: 403 to HEAD only.
+        ("/headonly-403.gvmi", Route::HeadStatus(403, b.clone())),
         (
             "/nohead-wrong.gvmi",
             Route::HeadStatus(405, one_byte_different()),
@@ -142,7 +144,20 @@ const CASES: &[Case] = &[
     case(
         &[Image, Url("/forbidden.gvmi")],
         6,
-        &["answered 403 Forbidden: access denied"],
+        &[
+            "answered 403 Forbidden: access denied",
+            "GET does not serve the image either",
+        ],
+    ),
+    // 403 to HEAD while GET serves the image: not "private"; yapapi's exit.
+    case(
+        &[Image, Url("/headonly-403.gvmi")],
+        7,
+        &[
+            "answered 403 Forbidden but GET serves the image: providers (GET) would \
+             download it; yapapi and golem-core (HEAD) would refuse it",
+            "Allow HEAD wherever GET is allowed",
+        ],
     ),
     // HEAD 405 fails even though GET works.
     case(

@@ -9,4 +9,5 @@ mod clipboard_x11;
 mod publish_s3;
 mod publish_s3_failures;
 mod s3_server;
+mod sdk_env;
 mod sdk_real;

@@ -13,10 +13,11 @@ use crate::support::*;
 pub const SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYgvmiSECRET";
 
 /// `gvmi publish ARGS --endpoint <moto>` with keys in the environment and
-/// state, cache and `~/.aws` under `home`.
+/// state, cache and `~/.aws` under `home`. The images here are made-up
+/// bytes (any size), so `--allow-invalid`.
 pub fn publish(moto: &Moto, home: &Path, args: &[&str]) -> Run {
     let endpoint = moto.endpoint();
-    let mut all = vec!["publish"];
+    let mut all = vec!["publish", "--allow-invalid"];
     all.extend_from_slice(args);
     all.extend_from_slice(&["--endpoint", &endpoint]);
     with_home(gvmi(all), home)
@@ -170,6 +171,42 @@ fn a_private_bucket_is_uploaded_to_then_reported_not_public_with_the_policy_fix(
         1,
         "the upload itself must succeed"
     );
+}
+
+#[test]
+fn a_get_only_bucket_policy_is_reported_as_head_refused_not_as_private() {
+    // moto 5.2 answers an anonymous HEAD 403 under a policy allowing only
+    // s3:GetObject, while GET serves the object.
+    let Some(moto) = Moto::start(&[]) else { return };
+    moto.make_bucket("getonly");
+    moto.boto(
+        "getonly",
+        "",
+        "s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps({'Version': '2012-10-17', \
+         'Statement': [{'Effect': 'Allow', 'Principal': '*', 'Action': 's3:GetObject', \
+         'Resource': 'arn:aws:s3:::getonly/imgs/*'}]}))",
+    );
+    let home = tempdir();
+    let src = tempdir();
+    let image = put(src.path(), "app.gvmi", b"image one\n");
+    let base = format!("{}imgs/", base(&moto, "getonly"));
+    let img = image.to_str().unwrap();
+    let out = publish(
+        &moto,
+        home.path(),
+        &[img, "--to", "s3://getonly/imgs", "--public-base-url", &base],
+    )
+    .run();
+    out.assert_code(4);
+    let err = out.stderr();
+    let who = "providers (GET) would download it; yapapi and golem-core (HEAD) would refuse it";
+    assert!(err.contains(who), "{err}");
+    assert!(!err.contains("private"), "{err}");
+    // `gvmi verify` says the same, with the exit code of a HEAD yapapi refuses.
+    let url = format!("{base}app.gvmi");
+    let out = gvmi(["verify", img, "--url", &url]).run();
+    out.assert_code(7);
+    assert!(out.stderr().contains(who), "{}", out.stderr());
 }
 
 /// Starts publishing a 96 MiB image and returns once its multipart upload

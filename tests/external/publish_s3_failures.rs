@@ -9,7 +9,7 @@ use crate::support::*;
 #[test]
 fn credentials_buckets_and_endpoints_that_fail_each_say_so_with_their_own_code() {
     let src = tempdir();
-    let image = put(src.path(), "app.gvmi", b"image one\n");
+    let image = put(src.path(), "app.gvmi", self_test());
     let img = image.to_str().unwrap();
     let Some(moto) = Moto::start(&[]) else { return };
     let home = tempdir();
@@ -108,7 +108,7 @@ fn a_profile_in_the_aws_files_is_used_and_a_missing_one_is_named() {
         "[profile dev]\nregion = eu-west-1\n",
     );
     let src = tempdir();
-    let image = put(src.path(), "app.gvmi", b"image one\n");
+    let image = put(src.path(), "app.gvmi", self_test());
     let img = image.to_str().unwrap();
     let base = base(&moto, "bkt");
     let run = |profile: &str| {
@@ -176,6 +176,7 @@ fn signatures_are_checked_by_an_independent_server() {
         with_home(
             gvmi([
                 "publish",
+                "--allow-invalid",
                 src.path().to_str().unwrap(),
                 "--to",
                 "s3://bkt/p q",

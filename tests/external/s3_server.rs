@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::support::{available, sdk_env, SDK_SETUP};
+use crate::support::{sdk_env, sdk_file};
 
 fn venv() -> PathBuf {
     sdk_env().join("moto")
@@ -23,10 +23,7 @@ impl Moto {
     /// A fresh server (empty, in memory), or `None` to skip when moto is
     /// not installed (a failure under `CI=true`).
     pub fn start(env: &[(&str, &str)]) -> Option<Moto> {
-        let bin = venv().join("bin/moto_server");
-        if !available(bin.is_file(), "moto_server", SDK_SETUP) {
-            return None;
-        }
+        sdk_file("moto", "bin/moto_server", "moto_server")?;
         let port = TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()

@@ -28,8 +28,7 @@ fn snippet(target: &str, extra: &[&str]) -> (String, String) {
 }
 
 fn python(venv: &str) -> Option<PathBuf> {
-    let python = sdk_env().join(venv).join("bin/python");
-    (available(python.exists(), &format!("the {venv} venv"), SDK_SETUP)).then_some(python)
+    sdk_file(venv, "bin/python", &format!("the {venv} venv"))
 }
 
 fn run_python(venv: &str, kind: &str, snippet: &str) -> Option<Value> {
@@ -40,11 +39,12 @@ fn run_python(venv: &str, kind: &str, snippet: &str) -> Option<Value> {
 }
 
 fn run_js(variable: &str, snippet: &str) -> Option<Value> {
-    let modules = sdk_env().join("js/node_modules");
-    let ready = have_tool("node") && modules.join("@golem-sdk/golem-js").exists();
-    if !available(ready, "node with @golem-sdk/golem-js 3", SDK_SETUP) {
+    if !require_tool("node") {
         return None;
     }
+    let golem_js = "node_modules/@golem-sdk/golem-js";
+    sdk_file("js", golem_js, "@golem-sdk/golem-js 3")?;
+    let modules = sdk_env().join("js/node_modules");
     let script = repo().join("tests/sdk/run_js.cjs");
     let out = pipe(
         tool("node", [&script])
@@ -182,17 +182,19 @@ fn yapapi_full_program_runs_and_prints_the_task_package() {
 
 #[test]
 fn golem_js_and_task_executor_full_programs_run_in_node() {
-    let modules = sdk_env().join("js/node_modules");
-    let ready = have_tool("node")
-        && modules.join("@golem-sdk/golem-js").exists()
-        && modules.join("@golem-sdk/task-executor").exists();
-    if !available(
-        ready,
-        "node with @golem-sdk/golem-js 3 and task-executor 2",
-        SDK_SETUP,
-    ) {
+    if !require_tool("node") {
         return;
     }
+    for (package, what) in [
+        ("golem-js", "@golem-sdk/golem-js 3"),
+        ("task-executor", "@golem-sdk/task-executor 2"),
+    ] {
+        let rel = format!("node_modules/@golem-sdk/{package}");
+        if sdk_file("js", &rel, what).is_none() {
+            return;
+        }
+    }
+    let modules = sdk_env().join("js/node_modules");
     for target in ["golem-js", "task-executor"] {
         let node = tool("node", NO_ARGS).env("NODE_PATH", &modules);
         run_full_program(node, "run.js", target);

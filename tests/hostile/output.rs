@@ -158,7 +158,7 @@ fn publish_output_is_inert() {
         let base = format!("https://cdn.example.com/{evil}/");
         for extra in [&[][..], &["--json"]] {
             let run = home
-                .gvmi(["publish"])
+                .gvmi(["publish", "--allow-invalid"])
                 .arg(img)
                 .args(["--to", &to])
                 .args(extra);
@@ -168,7 +168,7 @@ fn publish_output_is_inert() {
             );
             out.assert_code(0);
             let run = home
-                .gvmi(["publish"])
+                .gvmi(["publish", "--allow-invalid"])
                 .arg(img)
                 .args(["--to", &to, "--public-base-url", &base])
                 .args(extra);
@@ -183,7 +183,7 @@ fn publish_output_is_inert() {
                 out.stderr()
             );
             let run = home
-                .gvmi(["publish"])
+                .gvmi(["publish", "--allow-invalid"])
                 .arg(img)
                 .args(["--to", &format!("s3://b{evil}kt/p")])
                 .args(extra);

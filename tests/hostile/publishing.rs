@@ -3,6 +3,8 @@
 //! working URL (10), `file:` destinations read loosely (11). Every gvmi
 //! runs under the 512 MiB address-space limit and a deadline; each run's
 //! time and peak RSS are printed as `MEASURED` lines (`--nocapture`).
+//! The images are made-up bytes, so each publish has `--allow-invalid`
+//! (the refusal of an invalid image is tested in tests/cli/publish.rs).
 
 mod file_dest;
 mod keys;

@@ -91,10 +91,9 @@ fn node_checks_and_evaluates_hostile_snippets() {
 
 #[test]
 fn yaml_parser_reads_hostile_descriptors_back() {
-    let python = sdk_env().join("py/bin/python");
-    if !available(python.exists(), "the SDK venv with PyYAML", SDK_SETUP) {
+    let Some(python) = sdk_file("py", "bin/python", "the SDK venv with PyYAML") else {
         return;
-    }
+    };
     let read = "import sys, json, yaml; \
                 d = yaml.safe_load(sys.stdin.read()); \
                 print(json.dumps(d['payloads']['image']['params']))";

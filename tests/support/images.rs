@@ -8,8 +8,24 @@ use super::http_server::{Route, Server};
 /// SHA3-224 of `tests/fixtures/alpine.gvmi`.
 pub const ALPINE_HASH: &str = "a3266db56780d2aef82100bae14faa74a6effca256c6d2fb9b78a897";
 
+/// The repository the tests run in, found at run time: cargo runs a test
+/// binary in its package's root (and says so in `CARGO_MANIFEST_DIR`).
+/// Never the path baked in at build time: two clones sharing one
+/// `CARGO_TARGET_DIR` would read each other's fixtures.
 pub fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    static REPO: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    REPO.get_or_init(|| {
+        let root = std::env::var_os("CARGO_MANIFEST_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| std::env::current_dir().expect("a current directory"));
+        assert!(
+            root.join("tests/fixtures").is_dir(),
+            "{} is not gvmi's repository: run the tests with cargo (or from the repository's root)",
+            root.display()
+        );
+        root
+    })
+    .clone()
 }
 
 /// A real image from `tests/fixtures/` (see its README).

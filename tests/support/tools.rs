@@ -24,11 +24,6 @@ use super::run::tool;
 /// How to get every tool the tests use, said once.
 pub const INSTALL_ALL: &str = "`sudo .ci/install-tools` installs every tool the tests use";
 
-/// How to get the SDK environments (which need python3-venv and npm, as
-/// `.ci/install-tools` installs them first).
-pub const SDK_SETUP: &str = "run tests/sdk/setup.sh (it needs python3-venv, node and npm), \
-                             or `sudo .ci/install-tools` for all of it";
-
 /// How to get a Debian/Ubuntu package (or packages, space-separated).
 pub fn apt(packages: &str) -> String {
     format!("`sudo apt-get install {packages}`, or {INSTALL_ALL}")
@@ -136,11 +131,61 @@ fn is_executable(_m: &fs::Metadata) -> bool {
     true
 }
 
-/// Where tests/sdk/setup.sh installed the SDKs.
+/// Where tests/sdk/setup.sh installed the SDKs: `GVMI_SDK_ENV`, else this
+/// clone's `target/sdk-env` (setup.sh's own default).
 pub fn sdk_env() -> PathBuf {
     std::env::var_os("GVMI_SDK_ENV")
         .map(PathBuf::from)
         .unwrap_or_else(|| repo().join("target/sdk-env"))
+}
+
+/// `rel` under the SDK environment's `part` (`py`, `golem-core`, `moto`,
+/// `js`), when it is there; else the skip rule, saying what exactly is
+/// missing and the step that would bring it.
+pub fn sdk_file(part: &str, rel: &str, what: &str) -> Option<PathBuf> {
+    let file = sdk_env().join(part).join(rel);
+    if file.exists() {
+        return Some(file);
+    }
+    let how = sdk_hint(&sdk_env(), part, std::env::var_os("GVMI_SDK_ENV").is_some());
+    available(false, &format!("{what} ({})", file.display()), &how);
+    None
+}
+
+/// How to get the SDK environment's `part` into `env`, from what is there:
+/// nothing at all, the folder without this part, or the part set up but
+/// lacking the file (an older setup, a half-deleted folder).
+pub fn sdk_hint(env: &Path, part: &str, from_var: bool) -> String {
+    let setup = repo().join("tests/sdk/setup.sh");
+    let run = if from_var {
+        format!("GVMI_SDK_ENV={} {}", env.display(), setup.display())
+    } else {
+        setup.display().to_string()
+    };
+    let dir = env.join(part);
+    if dir.join(".done").exists() {
+        format!(
+            "{} was set up but lacks it: remove that folder and run {run} again",
+            dir.display()
+        )
+    } else if env.is_dir() {
+        format!(
+            "{} has no finished `{part}` environment: run {run} (it needs python3-venv, \
+             node and npm, and the package registries)",
+            env.display()
+        )
+    } else {
+        let whence = if from_var {
+            "GVMI_SDK_ENV"
+        } else {
+            "this clone's target/sdk-env; GVMI_SDK_ENV names another"
+        };
+        format!(
+            "no SDK environment at {} ({whence}): run {run} (it needs python3-venv, node \
+             and npm), or `sudo .ci/install-tools` for all of it",
+            env.display()
+        )
+    }
 }
 
 /// The python3 oracle: `hashlib.sha3_224` of the whole file.

@@ -132,6 +132,18 @@ impl Session {
     pub fn raw(&self) -> Vec<u8> {
         self.output.lock().unwrap().clone()
     }
+
+    /// The output from byte `from` on (for tests that parse as it comes).
+    pub fn raw_from(&self, from: usize) -> Vec<u8> {
+        let output = self.output.lock().unwrap();
+        output.get(from..).unwrap_or_default().to_vec()
+    }
+
+    /// Writes `bytes` as typed, without waiting after.
+    pub fn send(&mut self, bytes: &[u8]) {
+        self.writer.write_all(bytes).unwrap();
+        self.writer.flush().unwrap();
+    }
 }
 
 /// `gvmi DIR` with a clean environment: no display, no tmux, config and
@@ -181,8 +193,8 @@ pub fn noise(len: usize, seed: u64) -> Vec<u8> {
 /// metadata with `len` bytes of noise between them, so each seed gives other
 /// content and another hash. Metadata may start anywhere after the squashfs.
 pub fn valid_image(len: usize, seed: u64) -> Vec<u8> {
-    let demo = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("assets/demo/golem-examples-hello-latest-a751fc0760.gvmi");
+    let demo =
+        crate::support::repo().join("assets/demo/golem-examples-hello-latest-a751fc0760.gvmi");
     let demo = std::fs::read(demo).expect("demo image");
     let end = demo.len();
     let json_len: usize = std::str::from_utf8(&demo[end - 8..])

@@ -382,3 +382,60 @@ fn a_long_status_wraps_under_its_start_and_keeps_every_word() {
         "{text}"
     );
 }
+
+/// Three hashed images, the first with a URL of its own, at `width`.
+fn with_a_url(width: u16) -> (gvmi::tui::app::App, String) {
+    let (mut app, [a, b, c]) = three_images(width, 8);
+    finish(&mut app, a, 3_576_181, 0, 1);
+    finish(&mut app, b, 3_846_504, 5, 2);
+    finish(&mut app, c, 4_741, 9, 3);
+    app.apply(Event::DiscoveryDone);
+    let alpine = row_id(&app, "alpine-3.19-6c1f2b9a0d.gvmi");
+    app.rows[alpine].url = Some("https://cdn.example.com/alpine.gvmi".into());
+    let text = screen(&app);
+    (app, text)
+}
+
+/// The table lines that show a row (not the title, header or footer).
+fn table_rows(text: &str) -> Vec<&str> {
+    text.lines().filter(|l| l.starts_with("✓ done")).collect()
+}
+
+#[test]
+fn the_table_at_80_120_and_200_columns_marks_urls_and_gives_the_hash_room() {
+    // README: all 56 digits from 143 columns (one folder, no Σ≡ column).
+    for width in [80u16, 120, 142, 143, 200] {
+        let (app, text) = with_a_url(width);
+        let rows = table_rows(&text);
+        assert_eq!(rows.len(), 3, "{text}");
+        // Only the row with a URL is marked, in the URL column.
+        let url_at = text
+            .lines()
+            .nth(1)
+            .unwrap()
+            .find("URL")
+            .expect("a URL column");
+        let marked: Vec<bool> = (rows.iter())
+            .map(|r| {
+                r.chars()
+                    .skip(text.lines().nth(1).unwrap()[..url_at].chars().count())
+                    .take(3)
+                    .any(|c| c == '↗')
+            })
+            .collect();
+        assert_eq!(marked, [true, false, false], "{width}:\n{text}");
+        // Whole hashes when the width allows (200), cut with … otherwise.
+        for row in app.rows.iter() {
+            let hex = row.state.digest().unwrap().to_hex();
+            assert_eq!(text.contains(&hex), width >= 143, "{width}:\n{text}");
+        }
+        // Name keeps room for the names (27 characters) at every width.
+        assert!(
+            text.contains("alpine-3.19-6c1f2b9a0d.gvmi"),
+            "{width}:\n{text}"
+        );
+        if [80, 120, 200].contains(&width) {
+            insta::assert_snapshot!(format!("table_{width}_columns"), text);
+        }
+    }
+}

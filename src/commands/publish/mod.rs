@@ -105,10 +105,19 @@ fn gather(args: &PublishArgs) -> (Vec<(PathBuf, PathBuf, FileStamp)>, u8) {
     for f in found {
         match f {
             Found::Image { path, root, stamp } => {
-                // Providers will refuse an invalid image: say so before it
-                // is uploaded (it still is: hosting it may be the point).
-                if let ImageCheck::Invalid(problem) = caveat::check_image(&path) {
-                    warn(visible_path(&path), format_args!("warning: {problem}"));
+                // Providers will refuse an invalid image (or a non-image
+                // a link led to): refused before anything is uploaded.
+                let anyway = "--allow-invalid publishes it anyway";
+                match caveat::admit(&path, args.allow_invalid, anyway) {
+                    Err(refusal) => {
+                        warn(visible_path(&path), refusal);
+                        code = exit::LOCAL;
+                        continue;
+                    }
+                    Ok(ImageCheck::Invalid(problem)) => {
+                        warn(visible_path(&path), format_args!("warning: {problem}"))
+                    }
+                    Ok(_) => {}
                 }
                 images.push((path, root, stamp));
             }

@@ -84,23 +84,19 @@ pub fn prepare(
 /// `--allow-invalid` only warned about. An unreadable one is left to hashing,
 /// which names the reason.
 fn inspect(path: &Path, allow: bool, warnings: &mut Vec<String>) -> Result<Option<bool>, Refused> {
-    let problem = match caveat::check_image(path) {
-        ImageCheck::Unread => return Ok(None),
-        ImageCheck::Valid => return Ok(Some(true)),
-        ImageCheck::Invalid(problem) => problem,
-    };
-    if !allow {
-        let shown = crate::visible::visible_path(path);
-        return Err(Refused {
-            message: format!(
-                "{shown}: {problem} (gvmi inspect names every defect; \
-                 --allow-invalid prints the snippet anyway)"
-            ),
+    let anyway = "--allow-invalid prints the snippet anyway";
+    match caveat::admit(path, allow, anyway) {
+        Ok(ImageCheck::Unread) => Ok(None),
+        Ok(ImageCheck::Valid) => Ok(Some(true)),
+        Ok(ImageCheck::Invalid(problem)) => {
+            warnings.push(problem);
+            Ok(Some(false))
+        }
+        Err(refusal) => Err(Refused {
+            message: format!("{}: {refusal}", crate::visible::visible_path(path)),
             valid: Some(false),
-        });
+        }),
     }
-    warnings.push(problem);
-    Ok(Some(false))
 }
 
 /// The image's name, size and hash: hashed here, or taken from `--hash`.

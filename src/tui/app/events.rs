@@ -11,6 +11,7 @@ use crate::digest::Sha3Digest;
 use crate::discover::Found;
 use crate::event::{JobEvent, JobId};
 use crate::hasher::{HashFailure, Hashed};
+use crate::tui::batch::Kind;
 use crate::tui::event::{CacheNote, Event, WorkerEvent};
 use crate::tui::rows::{Row, RowFailure, RowId, RowState, SortKey};
 
@@ -26,9 +27,10 @@ struct Touch {
 impl App {
     /// Folds one producer event into the state.
     pub fn apply(&mut self, event: Event) {
+        self.last_sweep = None;
         let live = match &event {
-            Event::Job(job) => self.jobs.contains_key(&job.id()),
-            Event::Cache(note) => note.id().is_none_or(|id| self.jobs.contains_key(&id)),
+            Event::Job(job) => self.jobs.contains(job.id()),
+            Event::Cache(note) => note.id().is_none_or(|id| self.jobs.contains(id)),
             _ => true,
         };
         if !live {
@@ -48,6 +50,7 @@ impl App {
             Event::SavedUrls(Err(why)) => {
                 self.status = Some(format!("Saved URLs not read: {why}"));
             }
+            Event::Tick(now) => self.tick(now),
         }
         self.touch_after(touch);
     }
@@ -71,7 +74,7 @@ impl App {
     }
 
     fn row_of(&mut self, job: JobId) -> Option<&mut Row> {
-        let id = *self.jobs.get(&job)?;
+        let id = self.jobs.row(job)?;
         self.rows.get_mut(id)
     }
 
@@ -98,12 +101,12 @@ impl App {
         let hashing = row.state == RowState::Queued;
         let id = self.add_row(row);
         if hashing {
-            self.jobs.insert(job, id);
+            self.jobs.start(job, id);
         }
     }
 
     fn finish(&mut self, job: JobId, result: Result<Hashed, HashFailure>) {
-        let Some(id) = self.jobs.remove(&job) else {
+        let Some(id) = self.jobs.end(job) else {
             return;
         };
         self.tokens.remove(&id);
@@ -122,14 +125,22 @@ impl App {
             self.inspect(id, digest);
         }
         if self.sort == SortKey::State {
-            self.refresh_view();
+            // Re-sorted once per batch of events, not once per row.
+            self.view_stale = true;
         }
     }
 
     /// A row was hashed: read its structure too (on a worker).
     fn inspect(&mut self, id: RowId, digest: Sha3Digest) {
         let job = self.ids.next();
+        let checked = self.findings.url_check(id).is_some();
         self.findings.inspecting(id, Some(digest), job);
+        if checked && self.findings.url_check(id).is_none() {
+            // A new hash voided the URL check: it will not report.
+            if let Some(tally) = self.batches.drop_row(Kind::Verify, id) {
+                self.status = Some(tally);
+            }
+        }
         let path = self.rows[id].path.clone();
         self.outbox.push(Effect::Inspect { id: job, path });
     }
@@ -146,15 +157,21 @@ impl App {
             return;
         };
         if let crate::tui::findings::UrlCheck::Done { url, result } = check {
-            self.status = Some(match result {
+            let outcome = match result {
+                Ok(_) => Ok(()),
+                Err(f) => Err((row.name(), f.short())),
+            };
+            // In a batch (`V`): the tally, not only the last row's word.
+            let tally = self.batches.finish(Kind::Verify, id, outcome);
+            self.status = Some(tally.unwrap_or_else(|| match result {
                 Ok(_) => format!("{url} serves {}.", row.name()),
                 Err(f) => format!("{}: {}", row.name(), f.short()),
-            });
+            }));
         }
     }
 
     fn apply_cache_note(&mut self, note: CacheNote) {
-        let row = note.id().and_then(|id| self.jobs.get(&id).copied());
+        let row = note.id().and_then(|id| self.jobs.row(id));
         match (note, row) {
             (CacheNote::Hit { .. }, Some(r)) => self.rows[r].cached = true,
             (CacheNote::Stale { old, .. }, Some(r)) => self.rows[r].previous = Some(old),
@@ -178,7 +195,7 @@ impl App {
     fn touch_before(&self, event: &Event) -> Touch {
         let (row, learned) = match event {
             Event::Job(JobEvent::Finished { id, result }) => {
-                let row = self.jobs.get(id).copied();
+                let row = self.jobs.row(*id);
                 let fresh = row.is_some_and(|r| !self.rows[r].cached);
                 let learned = match result {
                     Ok(h) if fresh => Some((*id, *h)),
@@ -186,7 +203,7 @@ impl App {
                 };
                 (row, learned)
             }
-            Event::Job(JobEvent::Started { id, .. }) => (self.jobs.get(id).copied(), None),
+            Event::Job(JobEvent::Started { id, .. }) => (self.jobs.row(*id), None),
             _ => (None, None),
         };
         Touch {

@@ -14,15 +14,18 @@ use crate::units::human_bytes;
 use crate::verify::Stage;
 
 /// The state cell for a hashed row whose checks have something to say:
-/// a verification running or failed beats an invalid image, which beats
-/// a verified URL. `None` leaves the plain "✓ done".
+/// the newer of a publish and a URL check (`P` then `V` shows `✓ served`);
+/// of the URL check's words, a verification running or failed beats an
+/// invalid image, which beats a verified URL. `None` leaves "✓ done".
 pub fn state_cell(app: &App, id: RowId, width: usize) -> Option<Cell<'static>> {
     if !matches!(app.rows[id].state, RowState::Done(_)) {
         return None;
     }
     let theme = &app.theme;
-    if let Some(cell) = publish_cell(app, id, width) {
-        return Some(cell);
+    if !app.findings.url_check_is_latest(id) {
+        if let Some(cell) = publish_cell(app, id, width) {
+            return Some(cell);
+        }
     }
     let check = app.findings.url_check(id);
     let (text, style) = match check {
@@ -30,7 +33,7 @@ pub fn state_cell(app: &App, id: RowId, width: usize) -> Option<Cell<'static>> {
         Some(UrlCheck::Done { result: Err(f), .. }) => (format!("✗ {}", f.tag()), theme.error()),
         _ if app.findings.is_invalid(id) => ("✗ invalid".to_string(), theme.error()),
         Some(UrlCheck::Done { result: Ok(_), .. }) => ("✓ served".to_string(), theme.ok()),
-        None => return None,
+        None => return publish_cell(app, id, width),
     };
     Some(Cell::from(Span::styled(fit(&text, width), style)))
 }

@@ -39,16 +39,16 @@ pub const KEYS: &[(&str, &str)] = &[
     ),
     ("w", "write SHA3SUMS for this image's folder"),
     (
-        "← → Home End",
-        "URL editor: move the cursor (Ctrl-A, Ctrl-E too)",
+        "URL editor",
+        "← → Home End Ctrl-A Ctrl-E move; Ctrl-U / W / K delete",
     ),
     (
-        "Ctrl-U / W / K",
-        "URL editor: delete to start / word / to end",
+        "↗ (URL column)",
+        "has a URL: own (e), folder's (b), published (p), config",
     ),
     ("?", "this help (any key closes)"),
     ("Esc", "close help, editor, details or filter; never quits"),
-    ("q  Ctrl-C", "quit"),
+    ("q  Ctrl-C", "quit (Ctrl-Z: suspend; fg returns)"),
 ];
 
 pub fn render(app: &App, frame: &mut Frame, screen: Rect) {

@@ -17,6 +17,8 @@ enum Column {
     State,
     /// The manifest's opinion (`=Σ` `≠Σ` `?Σ`) and duplicates (`≡`).
     Marks,
+    /// `↗` when the image has a URL (own, folder's base, published, config).
+    Url,
     Name,
     Folder,
     Size,
@@ -29,6 +31,7 @@ impl Column {
         match self {
             Self::State => "State",
             Self::Marks => "Σ≡",
+            Self::Url => "URL",
             Self::Name => "Name",
             Self::Folder => "Folder",
             Self::Size => "Size",
@@ -41,13 +44,50 @@ impl Column {
         match self {
             Self::State => Constraint::Length(11),
             Self::Marks => Constraint::Length(3),
+            Self::Url => Constraint::Length(3),
             Self::Size => Constraint::Length(9),
             Self::Modified => Constraint::Length(16),
-            Self::Name => Constraint::Fill(3),
-            Self::Folder => Constraint::Fill(1),
-            Self::Hash => Constraint::Fill(2),
+            Self::Name => Constraint::Fill(5),
+            Self::Folder => Constraint::Fill(2),
+            Self::Hash => Constraint::Fill(4),
         }
     }
+
+    /// The cells a column needs whatever the width (none for the ones
+    /// that share what is left).
+    fn fixed_width(self) -> u16 {
+        match self.constraint() {
+            Constraint::Length(n) => n,
+            _ => 0,
+        }
+    }
+}
+
+/// Hex digits of a whole SHA3-224.
+const HASH_DIGITS: u16 = 56;
+/// What Name and Folder keep at least before the hash is given all its
+/// digits (in their 5 : 2 ratio, so each gets its share).
+const NAME_MIN: u16 = 30;
+const FOLDER_MIN: u16 = 12;
+
+/// Each column's share: the hash whole when the width leaves Name and
+/// Folder their minimum beside it (Name then takes the most of what is
+/// left), else the hash shares the rest with them, cut.
+fn constraints(cols: &[Column], width: u16) -> Vec<Constraint> {
+    let fixed: u16 = cols.iter().map(|c| c.fixed_width()).sum();
+    let spacing = cols.len().saturating_sub(1) as u16;
+    let folder = if cols.contains(&Column::Folder) {
+        FOLDER_MIN
+    } else {
+        0
+    };
+    let whole = width >= fixed + spacing + HASH_DIGITS + NAME_MIN + folder;
+    cols.iter()
+        .map(|&c| match c {
+            Column::Hash if whole => Constraint::Length(HASH_DIGITS),
+            c => c.constraint(),
+        })
+        .collect()
 }
 
 /// Narrow terminals drop the least needed columns first. The marks column
@@ -69,6 +109,10 @@ fn columns(width: u16, marks: bool, several_roots: bool) -> Vec<Column> {
     if width >= 110 {
         cols.push(Column::Modified);
     }
+    // Beside the hash: the two things a snippet needs.
+    if width >= 60 {
+        cols.push(Column::Url);
+    }
     cols.push(Column::Hash);
     cols
 }
@@ -79,7 +123,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         return render_empty(app, frame, area);
     }
     let cols = columns(area.width, app.changes.has_marks(), app.places.several());
-    let constraints: Vec<Constraint> = cols.iter().map(|c| c.constraint()).collect();
+    let constraints = constraints(&cols, area.width);
     let widths: Vec<u16> = Layout::horizontal(constraints.clone())
         .spacing(1)
         .split(area)
@@ -129,6 +173,10 @@ fn cell(app: &App, row: &Row, column: Column, width: u16) -> Cell<'static> {
     match column {
         Column::State => state_cell(row, w, theme),
         Column::Marks => marks_cell(app, row),
+        Column::Url => match app.url_for(row) {
+            Some(_) => Cell::from(Span::styled(" ↗", theme.ok())),
+            None => Cell::from(""),
+        },
         Column::Name => Cell::from(fit(&row.name(), w)),
         Column::Folder => Cell::from(fit(&app.places.folder_text(row), w)),
         Column::Size => {

@@ -1,6 +1,8 @@
 //! The command line's manners: hidden subcommands stay hidden, completions
 //! and the man page, a mistyped subcommand.
 
+use std::fs;
+
 use crate::support::*;
 
 #[test]
@@ -79,6 +81,26 @@ fn a_mistyped_subcommand_is_an_error_with_a_suggestion() {
             "{typo}: {err}"
         );
     }
+    // Whatever follows the typo: clap's own complaint about `--to` (a
+    // publish flag the workbench lacks) would hide it behind "use -- --to".
+    for args in [
+        &["pubish", "imgs/", "--to", "s3://x"][..],
+        &["-L", "pubish", "--to=s3://x", "imgs/"],
+        &["verfy", "--url", "https://example.com/x.gvmi", "x.gvmi"],
+    ] {
+        let (code, out, err) = run(gvmi_in(dir.path()).args(args).cwd(dir.path()));
+        assert_eq!((code, out.as_str()), (2, ""), "{args:?}");
+        let want = if args.contains(&"verfy") {
+            "verify"
+        } else {
+            "publish"
+        };
+        assert!(
+            err.contains(&format!("did you mean `{want}`?")),
+            "{args:?}: {err}"
+        );
+        assert!(!err.contains("-- --"), "{args:?}: {err}");
+    }
     // A folder that exists under that name is opened, not second-guessed
     // (here the workbench then refuses a non-terminal stdout).
     std::fs::create_dir(dir.path().join("hsah")).unwrap();
@@ -86,4 +108,32 @@ fn a_mistyped_subcommand_is_an_error_with_a_suggestion() {
     assert_eq!(code, 2);
     assert!(!err.contains("did you mean"), "{err}");
     assert!(err.contains("gvmi hash"), "{err}");
+}
+
+#[test]
+fn the_workbench_names_a_missing_path_before_minding_the_terminal() {
+    // `gvmi /nonexistent | cat`: the path is the problem, not the pipe.
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join("here")).unwrap();
+    let (code, out, err) = run(gvmi_in(dir.path())
+        .args(["here", "gone/x.gvmi", "also-gone"])
+        .cwd(dir.path()));
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert!(
+        err.contains("gvmi: gone/x.gvmi: No such file or directory"),
+        "{err}"
+    );
+    assert!(
+        err.contains("gvmi: also-gone: No such file or directory"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("here"),
+        "an existing path is not named: {err}"
+    );
+    assert!(!err.contains("not a terminal"), "{err}");
+    // With every path there, the pipe is what is refused.
+    let (code, _, err) = run(gvmi_in(dir.path()).arg("here").cwd(dir.path()));
+    assert_eq!(code, 2);
+    assert!(err.contains("standard output is not a terminal"), "{err}");
 }

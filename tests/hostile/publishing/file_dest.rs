@@ -38,7 +38,7 @@ fn item_11_relative_and_host_forms_are_refused_naming_what_was_meant() {
     ];
     for (to, words) in refused {
         let run = home
-            .gvmi(["publish"])
+            .gvmi(["publish", "--allow-invalid"])
             .arg(&image)
             .args(["--to", &to])
             .cwd(cwd.path());
@@ -57,7 +57,7 @@ fn item_11_relative_and_host_forms_are_refused_naming_what_was_meant() {
     );
     let err = attack(
         "item 11: file:rel hint",
-        home.gvmi(["publish"])
+        home.gvmi(["publish", "--allow-invalid"])
             .arg(&image)
             .args(["--to", "file:www"])
             .cwd(cwd.path()),
@@ -66,7 +66,7 @@ fn item_11_relative_and_host_forms_are_refused_naming_what_was_meant() {
     assert!(err.stderr().contains(&meant), "{}", err.stderr());
     let err = attack(
         "item 11: file://tmp/x hint",
-        home.gvmi(["publish"])
+        home.gvmi(["publish", "--allow-invalid"])
             .arg(&image)
             .args(["--to", "file://tmp/x"]),
     );
@@ -83,7 +83,9 @@ fn item_11_the_local_forms_all_name_the_same_folder() {
         let to = form.replace("{}", web.path().to_str().unwrap());
         let out = attack(
             &format!("item 11: --to {form}"),
-            home.gvmi(["publish"]).arg(&image).args(["--to", &to]),
+            home.gvmi(["publish", "--allow-invalid"])
+                .arg(&image)
+                .args(["--to", &to]),
         );
         out.assert_code(0);
         assert_eq!(
@@ -99,7 +101,9 @@ fn item_11_the_local_forms_all_name_the_same_folder() {
     let to = format!("file://{}/my%20www", web.path().display());
     attack(
         "item 11: --to file:///…/my%20www",
-        home.gvmi(["publish"]).arg(&image).args(["--to", &to]),
+        home.gvmi(["publish", "--allow-invalid"])
+            .arg(&image)
+            .args(["--to", &to]),
     )
     .assert_code(0);
     assert!(spaced.join("app.gvmi").is_file());

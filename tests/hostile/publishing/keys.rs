@@ -45,13 +45,16 @@ fn item_3_two_images_with_one_key_are_refused_before_any_upload() {
     let args = [a.as_os_str(), b.as_os_str(), "--to".as_ref(), to.as_ref()];
     let out = attack(
         "item 3: A B --to file:// (one key)",
-        home.gvmi(["publish"]).args(args),
+        home.gvmi(["publish", "--allow-invalid"]).args(args),
     );
     refused_naming_both(&out, &a, &b);
     assert!(names(web.path()).is_empty(), "{:?}", names(web.path()));
     assert!(!home.state().exists(), "nothing remembered");
     // --dry-run says the same: it predicts the real run.
-    let dry = home.gvmi(["publish"]).args(args).arg("--dry-run");
+    let dry = home
+        .gvmi(["publish", "--allow-invalid"])
+        .args(args)
+        .arg("--dry-run");
     refused_naming_both(&attack("item 3: --dry-run", dry), &a, &b);
 
     // A file and a folder of one name cannot both be in a web root.
@@ -65,7 +68,7 @@ fn item_3_two_images_with_one_key_are_refused_before_any_upload() {
     ];
     let out = attack(
         "item 3: x.gvmi and x.gvmi/y.gvmi",
-        home.gvmi(["publish"]).args(args),
+        home.gvmi(["publish", "--allow-invalid"]).args(args),
     );
     out.assert_code(2);
     assert!(
@@ -86,7 +89,11 @@ fn item_3_one_file_twice_or_content_addressed_keys_are_not_collisions() {
     let to = file_url(web.path());
     let one = a.join("x.gvmi");
     let twice = [a.as_os_str(), one.as_os_str(), "--to".as_ref(), to.as_ref()];
-    attack("item 3: A A/x.gvmi", home.gvmi(["publish"]).args(twice)).assert_code(0);
+    attack(
+        "item 3: A A/x.gvmi",
+        home.gvmi(["publish", "--allow-invalid"]).args(twice),
+    )
+    .assert_code(0);
     assert_eq!(fs::read(web.path().join("x.gvmi")).unwrap(), b"image A\n");
 
     let web = tempdir();
@@ -94,7 +101,8 @@ fn item_3_one_file_twice_or_content_addressed_keys_are_not_collisions() {
     let args = [a.as_os_str(), b.as_os_str(), "--to".as_ref(), to.as_ref()];
     let out = attack(
         "item 3: A B --content-addressed",
-        home.gvmi(["publish", "--content-addressed"]).args(args),
+        home.gvmi(["publish", "--allow-invalid", "--content-addressed"])
+            .args(args),
     );
     out.assert_code(0);
     for (dir, bytes) in [(&a, b"image A\n"), (&b, b"image B\n")] {
@@ -114,7 +122,7 @@ fn item_3_to_s3_nothing_is_uploaded_and_the_bucket_stays_empty() {
     let endpoint = moto.endpoint();
     let base = format!("{endpoint}/bkt/p/");
     let run = home
-        .gvmi(["publish"])
+        .gvmi(["publish", "--allow-invalid"])
         .args([a.as_os_str(), b.as_os_str()])
         .args([
             "--to",

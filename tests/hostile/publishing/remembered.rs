@@ -21,7 +21,11 @@ fn item_10_a_url_not_proven_public_never_replaces_a_working_one() {
     let publish = |what: &str, extra: &[&str]| {
         let web = tempdir();
         let to = file_url(web.path());
-        attack(what, home.gvmi(["publish", img, "--to", &to]).args(extra))
+        attack(
+            what,
+            home.gvmi(["publish", "--allow-invalid", img, "--to", &to])
+                .args(extra),
+        )
     };
     let snippet_url = || {
         let out = attack(
@@ -93,7 +97,7 @@ fn item_10_an_unchecked_url_is_remembered_when_nothing_proven_was() {
     let to = file_url(web.path());
     attack(
         "item 10: first publish, file://",
-        home.gvmi(["publish", img, "--to", &to]),
+        home.gvmi(["publish", "--allow-invalid", img, "--to", &to]),
     )
     .assert_code(0);
     let url = format!("{to}/app.gvmi");
@@ -102,7 +106,15 @@ fn item_10_an_unchecked_url_is_remembered_when_nothing_proven_was() {
     let home = Home::new();
     let server = Server::start(vec![]);
     let base = format!("{}/none/", server.url(""));
-    let run = home.gvmi(["publish", img, "--to", &to, "--public-base-url", &base]);
+    let run = home.gvmi([
+        "publish",
+        "--allow-invalid",
+        img,
+        "--to",
+        &to,
+        "--public-base-url",
+        &base,
+    ]);
     attack("item 10: NOT PUBLIC, nothing remembered", run).assert_code(4);
     assert!(!home.state().exists() || home.urls().is_empty());
 }

@@ -17,7 +17,10 @@ fn publish_one(home: &Home, what: &str, name: &str) -> (Output, PathBuf) {
     fs::create_dir_all(&web).unwrap();
     let image = put(&src, name, format!("image {name}\n"));
     let to = file_url(&web);
-    let run = home.gvmi(["publish"]).arg(&image).args(["--to", &to]);
+    let run = home
+        .gvmi(["publish", "--allow-invalid"])
+        .arg(&image)
+        .args(["--to", &to]);
     (attack(what, run), image)
 }
 
@@ -189,7 +192,7 @@ fn item_9_runs_at_once_keep_each_others_records() {
                 fs::create_dir_all(&web).unwrap();
                 let image = put(&src, format!("r{i}.gvmi"), format!("image {i} {round}\n"));
                 let run = home
-                    .gvmi(["publish"])
+                    .gvmi(["publish", "--allow-invalid"])
                     .arg(&image)
                     .args(["--to", &file_url(&web)]);
                 (crate::files::start(run, None), image)
