@@ -100,7 +100,7 @@ pub(super) fn started(run: Run) -> Ran {
 /// Asserts the outcome and prints the figures for the report.
 pub(super) fn expect(what: &str, ran: &Ran, code: i32, words: &str, secs: f64) {
     eprintln!(
-        "attack: {what}: exit {}, {:.1} s, peak RSS {:.0} MiB",
+        "attack: {what}: exit {}, {:.2} s, peak RSS {:.0} MiB (0: ended before a sample)",
         ran.code, ran.secs, ran.rss_mib
     );
     assert_eq!(ran.code, code, "{what}: {}", ran.err);
