@@ -135,6 +135,16 @@ impl Published {
         self.problem.as_deref()
     }
 
+    /// Takes in what a publish this session proved (the workbench's `p`),
+    /// by the rule the state file is merged by, so the image's URL follows
+    /// without reading the file again.
+    pub fn insert(&mut self, candidate: &Candidate) {
+        if let Some(key) = key(&candidate.image) {
+            merge(&mut self.images, key.clone(), candidate);
+            forget_replaced(&mut self.images, &key, candidate);
+        }
+    }
+
     #[cfg(test)]
     pub fn with(image: &str, record: Record) -> Published {
         Published {
@@ -167,7 +177,7 @@ pub fn load_from(file: &Path) -> Published {
 }
 
 /// What one publish says about one image's URL.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Candidate {
     pub image: PathBuf,
     pub url: String,

@@ -79,6 +79,7 @@ impl Runner {
             Effect::Hash { jobs, tokens } => self
                 .keeper
                 .submit_each(engine, jobs.into_iter().zip(tokens).collect()),
+            Effect::JobDone { job, fresh } => self.keeper.done(job, fresh),
             Effect::WriteSums { folder, hashes } => self.write_sums(folder, hashes),
             Effect::Copy {
                 what,

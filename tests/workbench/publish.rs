@@ -10,7 +10,7 @@ use crossbeam_channel::unbounded;
 use gvmi::cancel::CancelToken;
 use gvmi::config::PublishTo;
 use gvmi::publish::state;
-use gvmi::tui::app::Effect;
+use gvmi::tui::app::{Effect, Settings};
 use gvmi::tui::event::{Event, PublishedAt, WorkerEvent};
 use gvmi::tui::publisher::PublishJob;
 use gvmi::tui::workers::Workers;
@@ -29,6 +29,17 @@ fn publish_to(folder: &str, to: &str) -> PublishTo {
     }
 }
 
+/// A workbench whose config holds these `[[publish]]` entries.
+fn publishing_to(entries: &[PublishTo]) -> Bench {
+    let mut config = gvmi::config::Config::default();
+    config.publishes.extend(entries.iter().cloned());
+    let settings = Settings {
+        config,
+        ..Settings::default()
+    };
+    with_settings(120, 40, settings)
+}
+
 fn jobs(effect: Option<Effect>) -> Vec<PublishJob> {
     match effect {
         Some(Effect::Publish(jobs)) => jobs,
@@ -44,7 +55,7 @@ fn p_publishes_the_selected_image_shows_progress_then_sets_its_url() {
     app.take_effects();
     assert!(press(&mut app, KeyCode::Char('p')).is_none());
     // Without a destination: what to write where, ready to fill in.
-    let status = app.status.clone().unwrap();
+    let status = status(&app).unwrap();
     assert!(status.starts_with("No [[publish]] covers this folder; add to "));
     assert!(status.contains("gvmi/config.toml: [[publish]]"), "{status}");
     let example = status.split_once(": ").unwrap().1;
@@ -58,13 +69,13 @@ fn p_publishes_the_selected_image_shows_progress_then_sets_its_url() {
         "{example}"
     );
     // All of it shows at 80 columns.
-    app.on_input(ratatui::crossterm::event::Event::Resize(80, 24));
+    input(&mut app, ratatui::crossterm::event::Event::Resize(80, 24));
     assert!(screen(&app).contains("--help)"), "{}", screen(&app));
-    app.on_input(ratatui::crossterm::event::Event::Resize(120, 40));
+    input(&mut app, ratatui::crossterm::event::Event::Resize(120, 40));
 
-    app.config
-        .publishes
-        .push(publish_to("/images", "s3://bkt/imgs"));
+    let mut app = publishing_to(&[publish_to("/images", "s3://bkt/imgs")]);
+    let id = discover(&mut app, "a.gvmi", 100, 1);
+    finish(&mut app, id, 100, 1, 3);
     let jobs = jobs(press(&mut app, KeyCode::Char('p')));
     assert_eq!(jobs.len(), 1);
     assert_eq!(jobs[0].path, PathBuf::from("/images/a.gvmi"));
@@ -83,30 +94,32 @@ fn p_publishes_the_selected_image_shows_progress_then_sets_its_url() {
     let at = PublishedAt {
         url: url.clone(),
         uploaded: true,
+        record: None,
     };
     app.apply(Event::Worker(WorkerEvent::Published {
         id: job,
         result: Ok(at),
+        notes: vec![],
     }));
     let text = screen(&app);
     assert!(text.contains("✓ published"), "{text}");
-    assert_eq!(app.url_for(app.selected_row().unwrap()), Some(url.clone()));
-    assert!(app.status.as_deref().unwrap().contains(&url));
+    assert_eq!(
+        app.serving().url_for(app.selected_row().unwrap()),
+        Some(url.clone())
+    );
+    assert!(app.notes().status().unwrap().contains(&url));
     press(&mut app, KeyCode::Enter);
     assert!(screen(&app).contains(&format!("published at {url}")));
 }
 
 #[test]
 fn capital_p_publishes_every_row_under_the_folder_and_a_failure_is_marked() {
-    let mut app = app(120, 40);
+    let mut app = publishing_to(&[publish_to("/images/sub", "file:///srv/www")]);
     discover(&mut app, "a.gvmi", 10, 1);
     discover(&mut app, "sub/b.gvmi", 10, 1);
     discover(&mut app, "sub/c.gvmi", 10, 1);
-    app.config
-        .publishes
-        .push(publish_to("/images/sub", "file:///srv/www"));
     let b = row_id(&app, "b.gvmi");
-    app.selected = Some(b);
+    select(&mut app, b);
     let jobs = jobs(press(&mut app, KeyCode::Char('P')));
     let mut paths: Vec<_> = jobs.iter().map(|j| j.path.clone()).collect();
     paths.sort();
@@ -118,30 +131,38 @@ fn capital_p_publishes_every_row_under_the_folder_and_a_failure_is_marked() {
         ]
     );
     assert!(jobs.iter().all(|j| j.known.is_none()), "not hashed yet");
-    // A second P while they run starts nothing new.
+    // A second P while they run starts nothing new (after something else
+    // happened: P again at once is skipped before it is looked at).
+    app.apply(Event::Tick(std::time::Instant::now()));
     assert!(press(&mut app, KeyCode::Char('P')).is_none());
-    assert_eq!(app.status.as_deref(), Some("Already publishing 2 images."));
+    assert_eq!(app.notes().status(), Some("Already publishing 2 images."));
     let job = jobs.iter().find(|j| j.path.ends_with("b.gvmi")).unwrap().id;
     let result = Err("bucket `x` does not exist".to_string());
-    app.apply(Event::Worker(WorkerEvent::Published { id: job, result }));
+    app.apply(Event::Worker(WorkerEvent::Published {
+        id: job,
+        result,
+        notes: vec![],
+    }));
     // The batch's tally, not only the last row's word.
-    let status = app.status.clone();
+    let status = status(&app);
     assert_eq!(
         status.as_deref(),
         Some("Publishing… 0/2 published, 1 failed")
     );
-    assert_eq!(app.rows[b].url, None);
+    assert_eq!(app.rows()[b].url, None);
     let job = jobs.iter().find(|j| j.path.ends_with("c.gvmi")).unwrap().id;
     let at = PublishedAt {
         url: "https://cdn.example.com/imgs/sub/c.gvmi".into(),
         uploaded: true,
+        record: None,
     };
     app.apply(Event::Worker(WorkerEvent::Published {
         id: job,
         result: Ok(at),
+        notes: vec![],
     }));
     assert_eq!(
-        app.status.as_deref(),
+        app.notes().status(),
         Some("1/2 published, 1 failed: b.gvmi (bucket `x` does not exist).")
     );
 }
@@ -174,7 +195,7 @@ fn publish_with_the_worker(
             .recv_timeout(Duration::from_secs(30))
             .expect("the worker answers")
         {
-            Event::Worker(WorkerEvent::Published { id: 9, result }) => return result,
+            Event::Worker(WorkerEvent::Published { id: 9, result, .. }) => return result,
             Event::Worker(WorkerEvent::Publishing { id: 9, total, .. }) => {
                 assert_eq!(total, size)
             }
@@ -229,15 +250,12 @@ fn the_publish_worker_refuses_what_gvmi_publish_refuses() {
 
 #[test]
 fn p_then_v_the_state_column_shows_the_newer_finding_and_v_tallies() {
-    let mut app = app(120, 40);
+    let mut app = publishing_to(&[publish_to("/images", "s3://bkt/imgs")]);
     let names = ["a.gvmi", "b.gvmi", "c.gvmi", "d.gvmi"];
     for (i, name) in names.iter().enumerate() {
         let id = discover(&mut app, name, 10, 1);
         finish(&mut app, id, 10, 1, i as u8);
     }
-    app.config
-        .publishes
-        .push(publish_to("/images", "s3://bkt/imgs"));
     let published = jobs(press(&mut app, KeyCode::Char('P')));
     assert_eq!(published.len(), 4);
     for job in &published {
@@ -245,12 +263,17 @@ fn p_then_v_the_state_column_shows_the_newer_finding_and_v_tallies() {
         let at = PublishedAt {
             url: format!("https://cdn.example.com/imgs/{name}"),
             uploaded: true,
+            record: None,
         };
         let result = Ok(at);
-        app.apply(Event::Worker(WorkerEvent::Published { id: job.id, result }));
+        app.apply(Event::Worker(WorkerEvent::Published {
+            id: job.id,
+            result,
+            notes: vec![],
+        }));
     }
-    assert_eq!(app.status.as_deref(), Some("4/4 published."));
-    let rows = |app: &gvmi::tui::app::App| -> Vec<String> {
+    assert_eq!(app.notes().status(), Some("4/4 published."));
+    let rows = |app: &Bench| -> Vec<String> {
         let text = screen(app);
         (names.iter())
             .map(|n| {
@@ -292,7 +315,7 @@ fn p_then_v_the_state_column_shows_the_newer_finding_and_v_tallies() {
             result,
         }));
         if i == 1 {
-            assert_eq!(app.status.as_deref(), Some("Verifying… 2/4 served"));
+            assert_eq!(app.notes().status(), Some("Verifying… 2/4 served"));
         }
     }
     assert_eq!(
@@ -300,7 +323,7 @@ fn p_then_v_the_state_column_shows_the_newer_finding_and_v_tallies() {
         ["✓ served", "✓ served", "✗ HTTP 404", "✓ served"]
     );
     assert_eq!(
-        app.status.as_deref(),
+        app.notes().status(),
         Some("3/4 served, 1 failed: c.gvmi (HEAD 404).")
     );
     // Publishing again is newer still.
