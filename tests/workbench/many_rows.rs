@@ -105,3 +105,43 @@ fn ctrl_z_asks_to_suspend_from_any_mode() {
     assert!(matches!(key(&mut app, ctrl_z), Some(Effect::Suspend)));
     assert!(!app.quitting());
 }
+
+#[test]
+fn v_queues_its_checks_a_slice_at_a_time_and_tallies_them_all() {
+    let mut app = hashed_rows(1_200);
+    set_base_url(&mut app, "/images", "https://cdn.example.com/");
+    let Some(Effect::Verify(first)) = press(&mut app, KeyCode::Char('V')) else {
+        panic!("V verifies");
+    };
+    assert!(
+        first.len() < 1_200 && app.sweeping(),
+        "a first slice: {}",
+        first.len()
+    );
+    assert_eq!(
+        status(&app).as_deref(),
+        Some(format!("Verifying {} URLs so far…", first.len()).as_str())
+    );
+    let mut checks = first;
+    while app.sweeping() {
+        for effect in app.send(Msg::Sweep) {
+            if let Effect::Verify(jobs) = effect {
+                checks.extend(jobs);
+            }
+        }
+    }
+    assert_eq!(checks.len(), 1_200, "every row, once");
+    assert_eq!(status(&app).as_deref(), Some("Verifying 1200 URLs…"));
+    for check in &checks {
+        let result = Ok(gvmi::verify::Verified {
+            final_url: check.url.clone(),
+            bytes: 10,
+        });
+        let id = check.id;
+        app.apply(Event::Worker(gvmi::tui::event::WorkerEvent::Verified {
+            id,
+            result,
+        }));
+    }
+    assert_eq!(status(&app).as_deref(), Some("1200/1200 served."));
+}

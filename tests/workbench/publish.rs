@@ -174,6 +174,15 @@ fn publish_with_the_worker(
     web: &std::path::Path,
     record: &std::path::Path,
 ) -> Result<PublishedAt, String> {
+    publish_and_notes(image, web, record).0
+}
+
+/// [`publish_with_the_worker`], and what keeping the record had to say.
+fn publish_and_notes(
+    image: &std::path::Path,
+    web: &std::path::Path,
+    record: &std::path::Path,
+) -> (Result<PublishedAt, String>, Vec<String>) {
     let (tx, rx) = unbounded();
     let workers = Workers::start(tx, Options::default());
     let mut to = publish_to(
@@ -195,7 +204,11 @@ fn publish_with_the_worker(
             .recv_timeout(Duration::from_secs(30))
             .expect("the worker answers")
         {
-            Event::Worker(WorkerEvent::Published { id: 9, result, .. }) => return result,
+            Event::Worker(WorkerEvent::Published {
+                id: 9,
+                result,
+                notes,
+            }) => return (result, notes),
             Event::Worker(WorkerEvent::Publishing { id: 9, total, .. }) => {
                 assert_eq!(total, size)
             }
@@ -331,4 +344,152 @@ fn p_then_v_the_state_column_shows_the_newer_finding_and_v_tallies() {
     assert_eq!(again.len(), 1);
     let text = screen(&app);
     assert!(text.lines().any(|l| l.starts_with("⇡")), "{text}");
+}
+
+/// The record the worker could not write is said, not dropped: the row
+/// is published, and the note says its URL will not be remembered.
+#[test]
+fn a_record_that_cannot_be_written_is_said() {
+    let src = tempfile::tempdir().unwrap();
+    let web = tempfile::tempdir().unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let image = src.path().join("a.gvmi");
+    std::fs::copy(crate::support::fixture("alpine.gvmi"), &image).unwrap();
+    // Its folder is a file: no lock, no state file can be made in it.
+    let blocked = home.path().join("state");
+    std::fs::write(&blocked, b"not a folder").unwrap();
+    let record = blocked.join("published.v1.json");
+    let (result, notes) = publish_and_notes(&image, web.path(), &record);
+    let at = result.expect("published all the same");
+    assert!(at.record.is_some(), "what the publish proved is sent");
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert!(
+        notes[0].starts_with("its URL is not remembered for gvmi snippet and verify: "),
+        "{notes:?}"
+    );
+}
+
+/// A publish's notes reach the status line and the details pane.
+#[test]
+fn notes_from_keeping_the_record_are_shown() {
+    let mut app = publishing_to(&[publish_to("/images", "s3://bkt/imgs")]);
+    let id = discover(&mut app, "a.gvmi", 100, 1);
+    finish(&mut app, id, 100, 1, 3);
+    let job = jobs(press(&mut app, KeyCode::Char('p')))[0].id;
+    let note = "kept the remembered URL https://old.example/a.gvmi (proven public)";
+    let at = PublishedAt {
+        url: "https://cdn.example.com/imgs/a.gvmi".into(),
+        uploaded: true,
+        record: None,
+    };
+    app.apply(Event::Worker(WorkerEvent::Published {
+        id: job,
+        result: Ok(at),
+        notes: vec![note.into()],
+    }));
+    let status = status(&app).unwrap();
+    assert!(
+        status.contains("published at") && status.contains(note),
+        "{status}"
+    );
+    press(&mut app, KeyCode::Enter);
+    assert!(
+        screen(&app).contains(&format!("⚠ {note}")),
+        "{}",
+        screen(&app)
+    );
+}
+
+/// The record `p` proved is kept for the session: the row's URL follows it
+/// even when its own URL is cleared, as `gvmi snippet` would find it.
+#[test]
+fn a_published_record_is_used_without_reading_the_file() {
+    use gvmi::publish::state::{Candidate, Proof};
+    let mut app = publishing_to(&[publish_to("/images", "s3://bkt/imgs")]);
+    let id = discover(&mut app, "a.gvmi", 100, 1);
+    finish(&mut app, id, 100, 1, 3);
+    let job = jobs(press(&mut app, KeyCode::Char('p')))[0].id;
+    let url = "https://cdn.example.com/imgs/a.gvmi".to_string();
+    let record = Candidate {
+        image: PathBuf::from("/images/a.gvmi"),
+        url: url.clone(),
+        sha3_224: digest(3).to_hex(),
+        size: 100,
+        proof: Proof::Public,
+    };
+    let at = PublishedAt {
+        url: url.clone(),
+        uploaded: true,
+        record: Some(record),
+    };
+    app.apply(Event::Worker(WorkerEvent::Published {
+        id: job,
+        result: Ok(at),
+        notes: vec![],
+    }));
+    let row = row_id(&app, "a.gvmi");
+    set_url(&mut app, row, None);
+    assert_eq!(app.rows()[row].url, None, "its own URL is cleared");
+    let shown = app.serving().url_for(&app.rows()[row]);
+    assert_eq!(shown, Some(url), "the published record's URL");
+}
+
+/// The records `gvmi publish` left are read with the settings, before the
+/// first frame, and give rows their URLs.
+#[test]
+fn the_publish_records_read_at_start_give_rows_their_urls() {
+    let home = tempfile::tempdir().unwrap();
+    let file = home.path().join("published.v1.json");
+    let json = serde_json::json!({
+        "version": 1,
+        "images": { "/images/a.gvmi": {
+            "url": "https://cdn.example.com/a.gvmi",
+            "sha3_224": digest(3).to_hex(),
+            "size": 100,
+            "public": true,
+        }},
+    });
+    std::fs::write(&file, serde_json::to_vec(&json).unwrap()).unwrap();
+    let settings = Settings {
+        published: state::load_from(&file),
+        ..Settings::default()
+    };
+    let mut app = with_settings(120, 40, settings);
+    discover(&mut app, "a.gvmi", 100, 1);
+    discover(&mut app, "b.gvmi", 100, 1);
+    let urls: Vec<Option<String>> = (app.rows().iter())
+        .map(|r| app.serving().url_for(r))
+        .collect();
+    assert_eq!(urls, [Some("https://cdn.example.com/a.gvmi".into()), None]);
+}
+
+/// `P` over two `[[publish]]` folders that share one destination would
+/// put two images at one key: nothing starts, and the status says which.
+#[test]
+fn capital_p_refuses_two_images_at_one_key() {
+    let mut app = publishing_to(&[
+        publish_to("/images", "s3://bkt/imgs"),
+        publish_to("/images/sub", "s3://bkt/imgs"),
+    ]);
+    discover(&mut app, "a.gvmi", 10, 1);
+    discover(&mut app, "sub/a.gvmi", 10, 1);
+    discover(&mut app, "b.gvmi", 10, 1);
+    let b = row_id(&app, "b.gvmi");
+    select(&mut app, b);
+    assert!(press(&mut app, KeyCode::Char('P')).is_none());
+    let status = status(&app).unwrap();
+    assert_eq!(
+        status,
+        "Nothing published: /images/a.gvmi and /images/sub/a.gvmi would both be \
+         published at s3://bkt/imgs/a.gvmi (give each [[publish]] its own `to`)."
+    );
+    assert!(!screen(&app).contains('⇡'), "nothing started");
+    // Apart, each folder publishes.
+    let mut apart = publishing_to(&[
+        publish_to("/images", "s3://bkt/imgs"),
+        publish_to("/images/sub", "s3://bkt/sub"),
+    ]);
+    discover(&mut apart, "a.gvmi", 10, 1);
+    discover(&mut apart, "sub/a.gvmi", 10, 1);
+    assert_eq!(jobs(press(&mut apart, KeyCode::Char('P'))).len(), 2);
 }

@@ -377,3 +377,47 @@ fn failures_are_kept_by_kind() {
     assert_eq!(state("moved.gvmi"), RowState::Changed);
     assert_eq!(RowFailure::Cancelled.to_string(), "cancelled");
 }
+
+/// The cache's thread is told of every hashing job that ends, so it can
+/// forget when the job began: a fresh result to keep, or none (failed,
+/// superseded by a rehash, answered from the cache).
+#[test]
+fn the_cache_hears_of_every_job_that_ends() {
+    use gvmi::tui::event::CacheNote;
+    let mut app = app(100, 20);
+    let fresh = discover(&mut app, "a.gvmi", 10, 1);
+    let failed = discover(&mut app, "b.gvmi", 10, 1);
+    let superseded = discover(&mut app, "c.gvmi", 10, 1);
+    let hit = discover(&mut app, "d.gvmi", 10, 1);
+    finish(&mut app, fresh, 10, 1, 1);
+    fail(
+        &mut app,
+        failed,
+        gvmi::hasher::HashFailure::Io("EIO".into()),
+    );
+    progress(&mut app, superseded, 10, 5);
+    let c = row_id(&app, "c.gvmi");
+    select(&mut app, c);
+    assert!(matches!(
+        press(&mut app, KeyCode::Char('r')),
+        Some(Effect::Hash { .. })
+    ));
+    fail(&mut app, superseded, gvmi::hasher::HashFailure::Cancelled);
+    app.apply(Event::Cache(CacheNote::Hit { id: hit }));
+    finish(&mut app, hit, 10, 1, 4);
+    let done: Vec<(usize, bool)> = (app.take_effects().into_iter())
+        .filter_map(|e| match e {
+            Effect::JobDone { job, fresh } => Some((job, fresh.is_some())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        done,
+        [
+            (fresh, true),
+            (failed, false),
+            (superseded, false),
+            (hit, false)
+        ]
+    );
+}
