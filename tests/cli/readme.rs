@@ -139,7 +139,7 @@ fn problems(line: &str) -> Vec<String> {
         }
         if program == "gvmi" {
             let args = route_sha3sum(cmd.words.iter().map(Into::into).collect());
-            if let Err(e) = Cli::try_parse_from(args) {
+            if let Err(e) = Cli::try_parse_from(args.args) {
                 found.push(format!("`{}` does not parse: {e}", cmd.words.join(" ")));
             }
         }
