@@ -10,6 +10,7 @@ use crate::snippet::{Capability, Target};
 mod publish;
 mod sha3sum;
 mod suggest;
+mod values;
 
 pub use publish::PublishArgs;
 pub use sha3sum::{route as route_sha3sum, usage_exit, HashMode, Routed, Sha3sumFlags};
@@ -278,7 +279,7 @@ pub struct SnippetArgs {
     #[arg(
         short,
         long,
-        value_enum,
+        value_parser = values::target(),
         value_name = "T",
         conflicts_with = "all_targets"
     )]
@@ -306,7 +307,7 @@ pub struct SnippetArgs {
     #[arg(long, value_name = "N")]
     pub min_cpu_threads: Option<u32>,
     /// A capability providers must have (repeatable).
-    #[arg(long = "capability", value_enum, value_name = "CAP")]
+    #[arg(long = "capability", value_parser = values::capability(), value_name = "CAP")]
     pub capabilities: Vec<Capability>,
     /// Also put the output on the clipboard (it stays there after gvmi exits).
     #[arg(short, long)]

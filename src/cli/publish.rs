@@ -79,13 +79,13 @@ pub struct PublishArgs {
     pub dry_run: bool,
     /// How to prove the URL is public: head (status, size, hash metadata),
     /// full (download and hash, as gvmi verify), none.
-    #[arg(long, value_enum, value_name = "HOW", default_value = "head")]
+    #[arg(long, value_parser = super::values::verify_mode(), value_name = "HOW", default_value = "head")]
     pub verify: VerifyMode,
     /// A JSON array: path, key, hash, url, size, uploaded, skipped, verified, outcome, exit_code, message.
     #[arg(long)]
     pub json: bool,
     /// Then print the snippet for each published image in this SDK's form.
-    #[arg(short, long, value_enum, value_name = "T")]
+    #[arg(short, long, value_parser = super::values::target(), value_name = "T")]
     pub target: Option<Target>,
     /// Then copy the snippet(s) to the clipboard.
     #[arg(short, long)]

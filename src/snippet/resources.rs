@@ -4,7 +4,7 @@ use std::fmt;
 use std::str::FromStr;
 
 /// A VM capability a provider must offer (yapapi's and golem-js's `capabilities`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Capability {
     Vpn,
     Inet,
@@ -12,6 +12,12 @@ pub enum Capability {
 }
 
 impl Capability {
+    pub const ALL: [Capability; 3] = [
+        Capability::Vpn,
+        Capability::Inet,
+        Capability::ManifestSupport,
+    ];
+
     pub fn name(self) -> &'static str {
         match self {
             Capability::Vpn => "vpn",
@@ -31,14 +37,10 @@ impl FromStr for Capability {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        [
-            Capability::Vpn,
-            Capability::Inet,
-            Capability::ManifestSupport,
-        ]
-        .into_iter()
-        .find(|c| c.name() == s)
-        .ok_or_else(|| format!("unknown capability {s:?} (vpn, inet or manifest-support)"))
+        Capability::ALL
+            .into_iter()
+            .find(|c| c.name() == s)
+            .ok_or_else(|| format!("unknown capability {s:?} (vpn, inet or manifest-support)"))
     }
 }
 
