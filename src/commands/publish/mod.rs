@@ -8,10 +8,10 @@ mod signals;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use super::cached::CacheSession;
+use super::cached::{CachePolicy, CacheSession};
 use super::out::{say, warn};
 use crate::cancel::CancelToken;
-use crate::cli::{HashCacheArgs, PublishArgs};
+use crate::cli::PublishArgs;
 use crate::discover::Found;
 use crate::event::JobEvent as Event;
 use crate::fsmeta::FileStamp;
@@ -40,12 +40,9 @@ pub fn run(args: &PublishArgs) -> anyhow::Result<ExitCode> {
     target.dry_run = args.dry_run;
     let cancel = CancelToken::new();
     let caught = signals::watch(&cancel);
-    let cache = CacheSession::open(&HashCacheArgs {
-        no_cache: args.no_cache,
+    let cache = CacheSession::open(CachePolicy {
+        enabled: !args.no_cache,
         rehash: false,
-        write_sums: false,
-        replace_sums: false,
-        watch: false,
         verbose: args.verbose,
     });
     let mut ctx = Ctx {
