@@ -165,6 +165,7 @@ pub struct WalkArgs {
 }
 
 impl WalkArgs {
+    /// The one place discovery's options are made from the command line.
     pub fn options(self) -> crate::discover::DiscoverOptions {
         crate::discover::DiscoverOptions {
             follow: self.follow,
@@ -275,6 +276,8 @@ pub struct SnippetArgs {
     /// which names at most one).
     #[arg(value_name = "IMAGE", required_unless_present = "hash")]
     pub images: Vec<PathBuf>,
+    #[command(flatten)]
+    pub walk: WalkArgs,
     /// The SDK or format [default: config's default_target, else yapapi].
     #[arg(
         short,
@@ -367,6 +370,8 @@ pub struct VerifyArgs {
     /// The image, or a folder of images (with --base-url or config.toml).
     #[arg(value_name = "PATH", conflicts_with = "hash")]
     pub path: Option<PathBuf>,
+    #[command(flatten)]
+    pub walk: WalkArgs,
     /// The image's full URL.
     #[arg(long, value_name = "U")]
     pub url: Option<String>,

@@ -47,10 +47,7 @@ enum Format {
 }
 
 pub fn run(args: &HashArgs) -> anyhow::Result<ExitCode> {
-    let opts = DiscoverOptions {
-        follow: args.walk.follow,
-        max_depth: args.walk.max_depth,
-    };
+    let opts = args.walk.options();
     let mut watching = match args.cache.watch {
         true => Some(Watching::start(&args.paths)?),
         false => None,

@@ -14,7 +14,7 @@ use std::process::ExitCode;
 use crate::cli::SnippetArgs;
 use crate::clipboard;
 use crate::config::Config;
-use crate::discover::{DiscoverOptions, Found};
+use crate::discover::Found;
 use crate::snippet::{Form, SnippetError, Target, Templates};
 
 use output::Layout;
@@ -110,7 +110,7 @@ fn images(args: &SnippetArgs) -> anyhow::Result<(Vec<Option<PathBuf>>, bool)> {
         );
         return Ok((vec![args.images.first().cloned()], false));
     }
-    let (found, empty) = super::discover_saying_empty(&args.images, DiscoverOptions::default());
+    let (found, empty) = super::discover_saying_empty(&args.images, args.walk.options());
     let mut failed = empty > 0;
     let mut images = Vec::new();
     for item in found {

@@ -30,7 +30,7 @@ pub fn run(
     }
     let mut images: Vec<PathBuf> = Vec::new();
     let mut problems = Vec::new();
-    let (found, empty) = discover_saying_empty(&[dir.to_path_buf()], Default::default());
+    let (found, empty) = discover_saying_empty(&[dir.to_path_buf()], args.walk.options());
     for item in found {
         match item {
             Found::Image { path, .. } => images.push(path),

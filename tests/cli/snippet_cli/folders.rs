@@ -1,0 +1,46 @@
+//! `gvmi snippet` over folders: searched as `gvmi hash` searches them
+//! (`-L`, `-d`), and a base URL joined with each image's path below the
+//! folder, as `gvmi verify` and the workbench's `b` join it.
+
+use super::{alpine, snippet};
+
+/// `DIR/sub/a.gvmi`, and `DIR/l.gvmi`, a link to the alpine fixture.
+#[cfg(unix)]
+fn tree() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("sub")).unwrap();
+    std::fs::copy(alpine(), dir.path().join("sub/a.gvmi")).unwrap();
+    std::os::unix::fs::symlink(alpine(), dir.path().join("l.gvmi")).unwrap();
+    dir
+}
+
+/// The task-package lines (`hash:sha3:HEX:URL`), one per image.
+fn urls(out: &str) -> Vec<&str> {
+    out.lines()
+        .filter_map(|l| l.strip_prefix("hash:sha3:"))
+        .filter_map(|l| l.split_once(':').map(|(_, url)| url))
+        .collect()
+}
+
+#[cfg(unix)]
+#[test]
+fn folders_are_walked_as_hash_walks_them() {
+    let dir = tree();
+    let d = dir.path().to_str().unwrap();
+    let base = [
+        "--base-url",
+        "https://cdn.example.com/i/",
+        "-t",
+        "task-package",
+    ];
+    let (code, out, err) = snippet(&[&[d][..], &base].concat());
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(urls(&out).len(), 1, "{out}");
+    assert!(err.contains("l.gvmi: symbolic link not followed"), "{err}");
+    let (code, out, err) = snippet(&[&[d, "-L"][..], &base].concat());
+    assert_eq!((code, urls(&out).len()), (0, 2), "{out}\n{err}");
+    // Only the link is at the top: `-d 0` leaves `sub/` alone.
+    let (code, out, err) = snippet(&[&[d, "-L", "-d", "0"][..], &base].concat());
+    assert_eq!((code, urls(&out).len()), (0, 1), "{out}\n{err}");
+    assert!(out.contains("/l.gvmi"), "{out}");
+}
