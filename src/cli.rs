@@ -4,8 +4,11 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::config::Config;
 use crate::digest::Sha3Digest;
+use crate::publish::state::Published;
 use crate::snippet::{Capability, Target};
+use crate::url_choice::UrlChoice;
 
 mod publish;
 mod sha3sum;
@@ -269,8 +272,58 @@ pub struct CheckArgs {
     pub form: bool,
 }
 
-#[derive(Debug, Clone, Args)]
+/// Where an image is served from, and its hash when there is no file:
+/// `gvmi snippet` and `gvmi verify` alike.
+#[derive(Debug, Clone, Default, Args)]
 #[command(group(clap::ArgGroup::new("where").args(["url", "base_url"])))]
+pub struct UrlArgs {
+    /// The image's full download URL.
+    #[arg(long, value_name = "U")]
+    pub url: Option<String>,
+    /// The folder URL images are served under: each image's path below the
+    /// folder given (an image given by name: its file name) is appended,
+    /// percent-encoded.
+    #[arg(long, value_name = "B")]
+    pub base_url: Option<String>,
+    /// The image's SHA3-224 (56 hex digits), instead of hashing a file.
+    #[arg(long, value_name = "HEX")]
+    pub hash: Option<Sha3Digest>,
+}
+
+impl UrlArgs {
+    /// `url_choice`'s places, this run's URLs first.
+    pub fn choice<'a>(
+        &'a self,
+        published: Option<&'a Published>,
+        config: &'a Config,
+    ) -> UrlChoice<'a> {
+        UrlChoice {
+            own: self.url.as_deref(),
+            run_base: self.base_url.as_deref(),
+            published,
+            config,
+        }
+    }
+}
+
+/// What providers must have (`[resources]` of config.toml, overridden).
+#[derive(Debug, Clone, Default, Args)]
+pub struct ResourceArgs {
+    /// Minimum provider memory in GiB [SDK default: 0.5].
+    #[arg(long, value_name = "X")]
+    pub min_mem_gib: Option<f64>,
+    /// Minimum provider storage in GiB [SDK default: 2.0].
+    #[arg(long, value_name = "X")]
+    pub min_storage_gib: Option<f64>,
+    /// Minimum provider CPU threads [SDK default: 1].
+    #[arg(long, value_name = "N")]
+    pub min_cpu_threads: Option<u32>,
+    /// A capability providers must have (repeatable).
+    #[arg(long = "capability", value_parser = values::capability(), value_name = "CAP")]
+    pub capabilities: Vec<Capability>,
+}
+
+#[derive(Debug, Clone, Args)]
 pub struct SnippetArgs {
     /// The images to hash and name, or folders of them (optional with --hash,
     /// which names at most one).
@@ -290,28 +343,10 @@ pub struct SnippetArgs {
     /// Print every target, each under a heading.
     #[arg(long)]
     pub all_targets: bool,
-    /// The image's full download URL.
-    #[arg(long, value_name = "U")]
-    pub url: Option<String>,
-    /// The folder URL the image is served under; its file name is appended,
-    /// percent-encoded.
-    #[arg(long, value_name = "B")]
-    pub base_url: Option<String>,
-    /// Use this SHA3-224 (56 hex digits) instead of hashing IMAGE.
-    #[arg(long, value_name = "HEX")]
-    pub hash: Option<Sha3Digest>,
-    /// Minimum provider memory in GiB [SDK default: 0.5].
-    #[arg(long, value_name = "X")]
-    pub min_mem_gib: Option<f64>,
-    /// Minimum provider storage in GiB [SDK default: 2.0].
-    #[arg(long, value_name = "X")]
-    pub min_storage_gib: Option<f64>,
-    /// Minimum provider CPU threads [SDK default: 1].
-    #[arg(long, value_name = "N")]
-    pub min_cpu_threads: Option<u32>,
-    /// A capability providers must have (repeatable).
-    #[arg(long = "capability", value_parser = values::capability(), value_name = "CAP")]
-    pub capabilities: Vec<Capability>,
+    #[command(flatten)]
+    pub urls: UrlArgs,
+    #[command(flatten)]
+    pub resources: ResourceArgs,
     /// Also put the output on the clipboard (it stays there after gvmi exits).
     #[arg(short, long)]
     pub copy: bool,
@@ -365,22 +400,14 @@ mismatch or body too long, 4 truncated body, 5 not found, 6 forbidden,
 10 timeout or deadline, 11 DNS failure, 12 connection refused, 13 TLS error, 14 invalid URL, 15 other network error.";
 
 #[derive(Debug, Clone, Args)]
-#[command(group(clap::ArgGroup::new("where").args(["url", "base_url"])))]
 pub struct VerifyArgs {
     /// The image, or a folder of images (with --base-url or config.toml).
     #[arg(value_name = "PATH", conflicts_with = "hash")]
     pub path: Option<PathBuf>,
     #[command(flatten)]
     pub walk: WalkArgs,
-    /// The image's full URL.
-    #[arg(long, value_name = "U")]
-    pub url: Option<String>,
-    /// The folder URL: each image's path below PATH is appended, percent-encoded.
-    #[arg(long, value_name = "B")]
-    pub base_url: Option<String>,
-    /// The expected SHA3-224 when there is no local file (needs --url).
-    #[arg(long, value_name = "HEX")]
-    pub hash: Option<Sha3Digest>,
+    #[command(flatten)]
+    pub urls: UrlArgs,
     /// Seconds to wait for a connection or for the next bytes [default: 10 to connect, 30 to read].
     #[arg(long, value_name = "SECS", value_parser = parse_timeout)]
     pub timeout: Option<f64>,

@@ -10,8 +10,9 @@ use super::{SnippetError, Target};
 
 /// Which text of a target: the lines to paste into your code, or a complete
 /// program that runs as saved.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Form {
+    #[default]
     Paste,
     Full,
 }
