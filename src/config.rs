@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 use crate::atomic_write::atomic_write;
 use crate::fsmeta::read_text;
 use crate::io_error;
+use crate::publish::Spec;
 use crate::snippet::{Capability, Resources, Target};
 use crate::visible::visible_path;
 
@@ -39,24 +40,32 @@ pub struct Config {
     pub publishes: Vec<PublishTo>,
 }
 
-/// `[[publish]]`: where the workbench publishes images under `folder`
-/// (`gvmi publish`'s options; credentials come from the environment or
-/// `~/.aws`, never from this file).
+/// `[[publish]]`: where the workbench publishes images under `folder`, in
+/// `gvmi publish`'s terms (`publish::Spec`: `to`, `endpoint`, …;
+/// credentials come from the environment or `~/.aws`, never from this file).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(try_from = "toml::Table")]
 pub struct PublishTo {
     pub folder: PathBuf,
-    pub to: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub endpoint: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub public_base_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub profile: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub acl: Option<String>,
+    #[serde(flatten)]
+    pub spec: Spec,
+}
+
+/// `folder` taken out, the rest read as a `Spec`, whose unknown keys are
+/// errors (serde's `flatten` cannot refuse them).
+impl TryFrom<toml::Table> for PublishTo {
+    type Error = toml::de::Error;
+
+    fn try_from(mut table: toml::Table) -> Result<Self, Self::Error> {
+        use serde::de::Error as _;
+        let folder = table
+            .remove("folder")
+            .ok_or_else(|| Self::Error::missing_field("folder"))?;
+        Ok(PublishTo {
+            folder: folder.try_into()?,
+            spec: toml::Value::Table(table).try_into()?,
+        })
+    }
 }
 
 /// `[resources]`: each key left out keeps the SDK default.

@@ -6,6 +6,7 @@ use clap::Args;
 
 use super::WalkArgs;
 use crate::publish::public::VerifyMode;
+use crate::publish::{RunOptions, Spec};
 use crate::snippet::Target;
 
 pub const PUBLISH_EXAMPLES: &str = "\
@@ -43,34 +44,8 @@ pub struct PublishArgs {
     /// before anything is uploaded: the second would replace the first.
     #[arg(value_name = "PATH", required = true)]
     pub paths: Vec<PathBuf>,
-    /// Where to: s3://BUCKET[/PREFIX], or file:///DIR, an absolute folder
-    /// on this machine (file://localhost/DIR and file:/DIR too; a host, as
-    /// in file://tmp/x, or a relative file:dir is refused).
-    ///
-    /// A copy into file:///DIR (and its NAME.sha3-224 sidecar) gets the source's
-    /// permission bits, masked by the umask: never more readable than the source
-    /// (chmod the source first for a web server that runs as another user).
-    #[arg(long, value_name = "DEST")]
-    pub to: String,
-    /// An S3-compatible endpoint (R2, B2, MinIO, …) [default: AWS, or AWS_ENDPOINT_URL].
-    #[arg(long, value_name = "URL")]
-    pub endpoint: Option<String>,
-    /// Allow a plain http endpoint that is not on this machine.
-    #[arg(long)]
-    pub allow_http: bool,
-    /// The region [default: AWS_REGION, AWS_DEFAULT_REGION, the profile's, us-east-1].
-    #[arg(long, value_name = "R")]
-    pub region: Option<String>,
-    /// A profile of ~/.aws/credentials and ~/.aws/config [default: AWS_PROFILE, else default].
-    #[arg(long, value_name = "NAME")]
-    pub profile: Option<String>,
-    /// Where providers download from (CDN, custom domain, R2 public URL);
-    /// each key is appended [default: the bucket's AWS URL].
-    #[arg(long, value_name = "URL")]
-    pub public_base_url: Option<String>,
-    /// A canned ACL sent with each upload, for buckets that use ACLs (public-read).
-    #[arg(long, value_name = "ACL")]
-    pub acl: Option<String>,
+    #[command(flatten)]
+    pub dest: DestinationArgs,
     /// Put the first 12 hex digits of the hash in each key (name-<hash12>.gvmi).
     #[arg(long)]
     pub content_addressed: bool,
@@ -102,4 +77,61 @@ pub struct PublishArgs {
     /// Say on stderr how many bytes this process read in all.
     #[arg(short, long)]
     pub verbose: bool,
+}
+
+/// Where `gvmi publish` puts images: `publish::Spec` as flags.
+#[derive(Debug, Clone, Args)]
+pub struct DestinationArgs {
+    /// Where to: s3://BUCKET[/PREFIX], or file:///DIR, an absolute folder
+    /// on this machine (file://localhost/DIR and file:/DIR too; a host, as
+    /// in file://tmp/x, or a relative file:dir is refused).
+    ///
+    /// A copy into file:///DIR (and its NAME.sha3-224 sidecar) gets the source's
+    /// permission bits, masked by the umask: never more readable than the source
+    /// (chmod the source first for a web server that runs as another user).
+    #[arg(long, value_name = "DEST")]
+    pub to: String,
+    /// An S3-compatible endpoint (R2, B2, MinIO, …) [default: AWS, or AWS_ENDPOINT_URL].
+    #[arg(long, value_name = "URL")]
+    pub endpoint: Option<String>,
+    /// Allow a plain http endpoint that is not on this machine.
+    #[arg(long)]
+    pub allow_http: bool,
+    /// The region [default: AWS_REGION, AWS_DEFAULT_REGION, the profile's, us-east-1].
+    #[arg(long, value_name = "R")]
+    pub region: Option<String>,
+    /// A profile of ~/.aws/credentials and ~/.aws/config [default: AWS_PROFILE, else default].
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// Where providers download from (CDN, custom domain, R2 public URL);
+    /// each key is appended [default: the bucket's AWS URL].
+    #[arg(long, value_name = "URL")]
+    pub public_base_url: Option<String>,
+    /// A canned ACL sent with each upload, for buckets that use ACLs (public-read).
+    #[arg(long, value_name = "ACL")]
+    pub acl: Option<String>,
+}
+
+impl From<&DestinationArgs> for Spec {
+    fn from(d: &DestinationArgs) -> Self {
+        Spec {
+            to: d.to.clone(),
+            endpoint: d.endpoint.clone(),
+            public_base_url: d.public_base_url.clone(),
+            profile: d.profile.clone(),
+            region: d.region.clone(),
+            acl: d.acl.clone(),
+            allow_http: d.allow_http,
+        }
+    }
+}
+
+impl From<&PublishArgs> for RunOptions {
+    fn from(args: &PublishArgs) -> Self {
+        RunOptions {
+            content_addressed: args.content_addressed,
+            verify: args.verify,
+            dry_run: args.dry_run,
+        }
+    }
 }

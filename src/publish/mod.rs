@@ -24,17 +24,54 @@ pub use dest::Dest;
 pub use error::{exit, PublishError};
 pub use job::{Action, Destination, Outcome};
 
-/// What the command line says about the storage; resolved with the
-/// environment and the profile files by [`s3_settings`].
-#[derive(Debug, Clone, Default)]
-pub struct Wanted {
-    pub bucket: String,
+use serde::{Deserialize, Serialize};
+
+use public::VerifyMode;
+
+/// Where to publish and the storage's settings, as `gvmi publish`'s flags
+/// and a `[[publish]]` of config.toml both say it; resolved with the
+/// environment and the profile files by [`s3_settings`]. Credentials are
+/// never part of it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Spec {
+    /// `s3://BUCKET[/PREFIX]` or `file:///DIR` (`dest::Dest::parse`).
+    pub to: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpoint: Option<String>,
-    pub region: Option<String>,
-    pub profile: Option<String>,
-    pub allow_http: bool,
-    pub acl: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_base_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acl: Option<String>,
+    /// Plain http to an endpoint not on this machine (`--allow-http`): a
+    /// choice made for one run, never kept in a file.
+    #[serde(skip)]
+    pub allow_http: bool,
+}
+
+/// How one run publishes (`gvmi publish`'s flags; the workbench's `p` takes
+/// the defaults).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RunOptions {
+    /// The hash's first 12 hex digits in each key.
+    pub content_addressed: bool,
+    pub verify: VerifyMode,
+    /// Say what would be uploaded; upload nothing.
+    pub dry_run: bool,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        RunOptions {
+            content_addressed: false,
+            verify: VerifyMode::Head,
+            dry_run: false,
+        }
+    }
 }
 
 /// A problem found before anything is uploaded, with its exit code.
@@ -57,7 +94,7 @@ fn env(name: &str) -> Option<String> {
 /// `default`). Region: `--region`, `AWS_REGION`, `AWS_DEFAULT_REGION`, the
 /// profile, `us-east-1`. Endpoint: `--endpoint`, `AWS_ENDPOINT_URL_S3`,
 /// `AWS_ENDPOINT_URL`, the profile's `endpoint_url`.
-pub fn s3_settings(w: &Wanted) -> Result<s3::Settings, Refusal> {
+pub fn s3_settings(w: &Spec, bucket: &str) -> Result<s3::Settings, Refusal> {
     let from_env = w.profile.is_none() && env("AWS_ACCESS_KEY_ID").is_some();
     let profile = match from_env {
         true => credentials::Profile::default(),
@@ -107,7 +144,7 @@ pub fn s3_settings(w: &Wanted) -> Result<s3::Settings, Refusal> {
         ));
     }
     Ok(s3::Settings {
-        bucket: w.bucket.clone(),
+        bucket: bucket.to_string(),
         region,
         endpoint,
         allow_http,
