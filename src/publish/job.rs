@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use super::dest::{public_url, relative_key};
 use super::public::{self, VerifyMode};
 use super::s3::{Remote, S3};
-use super::{exit, folder, s3_settings, upload, Dest, PublishError, Refusal, RunOptions, Spec};
+use super::{exit, folder, s3_settings, upload, Dest, PublishError, RunOptions, SetupError, Spec};
 use crate::cancel::CancelToken;
 use crate::digest::Sha3Digest;
 use crate::fsmeta::FileStamp;
@@ -25,26 +25,20 @@ pub struct Destination {
 impl Destination {
     /// Parses `spec.to` and, for S3, resolves the credentials and starts
     /// the client.
-    pub fn open(spec: &Spec, run: RunOptions) -> Result<Destination, Refusal> {
-        let dest = Dest::parse(&spec.to).map_err(|m| Refusal {
-            code: exit::USAGE,
-            message: m,
-        })?;
+    pub fn open(spec: &Spec, run: RunOptions) -> Result<Destination, SetupError> {
+        let dest = Dest::parse(&spec.to)?;
         // The one URL rule (`image_url`): every URL gvmi prints, records
         // and puts in a snippet starts here.
         if let Some(base) = &spec.public_base_url {
-            crate::image_url::check_http(base).map_err(|e| Refusal {
-                code: exit::USAGE,
-                message: format!("--public-base-url {base}: {e}"),
+            crate::image_url::check_http(base).map_err(|why| SetupError::PublicBaseUrl {
+                url: base.clone(),
+                why,
             })?;
         }
         let s3 = match &dest {
             Dest::S3 { bucket, .. } => {
                 let settings = s3_settings(spec, bucket)?;
-                Some(S3::connect(settings).map_err(|e| Refusal {
-                    code: e.exit_code(),
-                    message: e.to_string(),
-                })?)
+                Some(S3::connect(settings).map_err(SetupError::Connect)?)
             }
             Dest::Dir(_) => None,
         };

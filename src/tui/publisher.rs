@@ -71,7 +71,7 @@ fn publish(job: &PublishJob, tx: &Sender<Event>) -> Result<PublishedAt, String> 
     // `gvmi publish`'s rule: an image providers will refuse is not published.
     let anyway = "`gvmi publish --allow-invalid` publishes it anyway";
     caveat::admit(&job.path, false, anyway)?;
-    let target = Destination::open(&to.spec, Default::default()).map_err(|r| r.message)?;
+    let target = Destination::open(&to.spec, Default::default()).map_err(|r| r.to_string())?;
     let meta = std::fs::metadata(&job.path).map_err(|e| crate::io_error::message(&e))?;
     let stamp = FileStamp::of(&meta);
     let (id, total) = (job.id, stamp.size);

@@ -33,7 +33,7 @@ struct Ctx<'a> {
 pub fn run(args: &PublishArgs) -> anyhow::Result<ExitCode> {
     let target = match Destination::open(&Spec::from(&args.dest), args.into()) {
         Ok(t) => t,
-        Err(r) => return Ok(refused(r.code, &r.message)),
+        Err(r) => return Ok(refused(r.exit_code(), &r.to_string())),
     };
     let cancel = CancelToken::new();
     let caught = signals::watch(&cancel);
