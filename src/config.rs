@@ -23,7 +23,7 @@ use crate::atomic_write::atomic_write;
 use crate::fsmeta::read_text;
 use crate::io_error;
 use crate::publish::Spec;
-use crate::snippet::{Capability, Resources, Target};
+use crate::snippet::{Capability, Resources, Target, UnknownCapability};
 use crate::visible::visible_path;
 
 /// The whole file. Unknown keys are errors, so a typo does not go unnoticed.
@@ -203,7 +203,7 @@ impl Config {
     fn validate(&self) -> Result<(), (String, String)> {
         self.target()
             .map_err(|e| ("default_target".into(), e.to_string()))?;
-        let resources = self.resources().map_err(|e| ("capabilities".into(), e))?;
+        let resources = (self.resources()).map_err(|e| ("capabilities".into(), e.to_string()))?;
         if let Some(problem) = resources.problem() {
             // Each problem starts with the key it is about.
             let key = problem.split(' ').next().unwrap_or("").to_string();
@@ -228,7 +228,7 @@ impl Config {
     }
 
     /// The SDK defaults with `[resources]` applied.
-    pub fn resources(&self) -> Result<Resources, String> {
+    pub fn resources(&self) -> Result<Resources, UnknownCapability> {
         let r = &self.resources;
         let defaults = Resources::default();
         let capabilities = match &r.capabilities {

@@ -130,22 +130,9 @@ impl fmt::Display for Target {
 }
 
 /// A name that is not one of [`Target::ALL`].
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown target {0:?} (one of: {names})", names = Target::ALL.map(Target::name).join(", "))]
 pub struct UnknownTarget(pub String);
-
-impl fmt::Display for UnknownTarget {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let names: Vec<_> = Target::ALL.iter().map(|t| t.name()).collect();
-        write!(
-            f,
-            "unknown target {:?} (one of: {})",
-            self.0,
-            names.join(", ")
-        )
-    }
-}
-
-impl std::error::Error for UnknownTarget {}
 
 impl FromStr for Target {
     type Err = UnknownTarget;
@@ -167,6 +154,10 @@ mod tests {
         for t in Target::ALL {
             assert_eq!(t.name().parse::<Target>(), Ok(t));
         }
-        assert!("Yapapi".parse::<Target>().is_err());
+        let e = "Yapapi".parse::<Target>().unwrap_err().to_string();
+        assert!(
+            e.starts_with("unknown target \"Yapapi\" (one of: yapapi, golem-core,"),
+            "{e}"
+        );
     }
 }

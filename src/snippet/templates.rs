@@ -152,6 +152,18 @@ mod tests {
     }
 
     #[test]
+    fn an_unreadable_override_is_named_in_io_error_words() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("golem-js.js");
+        std::fs::create_dir(&path).unwrap();
+        let e = Templates::with_overrides_from(dir.path()).unwrap_err();
+        let words = crate::io_error::message(&crate::fsmeta::read_text(&path).unwrap_err());
+        let expected = format!("{}: cannot read: {words}", path.display());
+        assert_eq!(e.to_string(), expected);
+        assert!(!expected.contains("os error"), "{expected}");
+    }
+
+    #[test]
     fn full_programs_exist_where_their_file_is_named_and_can_be_overridden() {
         for target in Target::ALL {
             let named = Form::Full.file(target).is_some();

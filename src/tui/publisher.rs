@@ -70,7 +70,7 @@ fn publish(job: &PublishJob, tx: &Sender<Event>) -> Result<PublishedAt, String> 
     let to = &job.to;
     // `gvmi publish`'s rule: an image providers will refuse is not published.
     let anyway = "`gvmi publish --allow-invalid` publishes it anyway";
-    caveat::admit(&job.path, false, anyway)?;
+    caveat::admit(&job.path, false, anyway).map_err(|e| e.to_string())?;
     let target = Destination::open(&to.spec, Default::default()).map_err(|r| r.to_string())?;
     let meta = std::fs::metadata(&job.path).map_err(|e| crate::io_error::message(&e))?;
     let stamp = FileStamp::of(&meta);

@@ -36,7 +36,7 @@ pub struct Prepared {
 
 /// SDK defaults, then config.toml's `[resources]`, then the flags.
 pub fn resources(args: &ResourceArgs, config: &Config) -> anyhow::Result<Resources> {
-    let mut r = config.resources().map_err(anyhow::Error::msg)?;
+    let mut r = config.resources()?;
     r.min_mem_gib = args.min_mem_gib.unwrap_or(r.min_mem_gib);
     r.min_storage_gib = args.min_storage_gib.unwrap_or(r.min_storage_gib);
     r.min_cpu_threads = args.min_cpu_threads.unwrap_or(r.min_cpu_threads);
