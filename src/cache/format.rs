@@ -31,26 +31,16 @@ const FIXED: usize = 8 * 5 + DIGEST_LEN;
 const TRAILER: usize = 8;
 
 /// Why a cache file could not be used.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DecodeError {
+    #[error("not a gvmi hash cache")]
     NotACache,
+    #[error("written in format v{0} by another gvmi version (this one reads v{FORMAT_VERSION})")]
     Version(u32),
+    #[error("truncated")]
     Truncated,
+    #[error("corrupt (checksum mismatch)")]
     Checksum,
-}
-
-impl std::fmt::Display for DecodeError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::NotACache => f.write_str("not a gvmi hash cache"),
-            Self::Version(v) => write!(
-                f,
-                "written in format v{v} by another gvmi version (this one reads v{FORMAT_VERSION})"
-            ),
-            Self::Truncated => f.write_str("truncated"),
-            Self::Checksum => f.write_str("corrupt (checksum mismatch)"),
-        }
-    }
 }
 
 pub fn encode(entries: &HashMap<PathBuf, Entry>) -> Vec<u8> {

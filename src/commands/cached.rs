@@ -108,8 +108,8 @@ impl CacheSession {
         let pruned = self.session.prune_under(roots);
         if let Err(e) = self.session.save() {
             warn(
-                format_args!("cache {}", e.path),
-                format_args!("not saved: {}", e.reason),
+                format_args!("cache {}", visible_path(&e.path)),
+                format_args!("not saved: {}", crate::io_error::message(&e.error)),
             );
         }
         if self.verbose {

@@ -93,7 +93,7 @@ impl Watching {
                 _ => continue,
             }
             if let Err(e) = cache.save() {
-                warn("cache", e.reason);
+                warn("cache", crate::io_error::message(&e.error));
             }
         }
         Ok(ExitCode::SUCCESS)
