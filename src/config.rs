@@ -14,7 +14,6 @@
 //! public_base_url = "https://cdn.example.com/images/"
 //! ```
 
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -97,11 +96,18 @@ pub struct BaseUrl {
 }
 
 /// A config file that could not be read, understood or written.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
+    #[error("{}: cannot read: {}", visible_path(.0), io_error::message(.1))]
     Read(PathBuf, std::io::Error),
+    #[error("{}: cannot write: {}", visible_path(.0), io_error::message(.1))]
     Write(PathBuf, std::io::Error),
     /// `line` and `column` are 1-based; 0 when the parser gave no position.
+    #[error(
+        "{}:{line}:{column}: {}",
+        visible_path(path),
+        crate::visible::visible(message)
+    )]
     Parse {
         path: PathBuf,
         line: usize,
@@ -109,38 +115,6 @@ pub enum ConfigError {
         message: String,
     },
 }
-
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Read(p, e) => write!(
-                f,
-                "{}: cannot read: {}",
-                visible_path(p),
-                io_error::message(e)
-            ),
-            Self::Write(p, e) => write!(
-                f,
-                "{}: cannot write: {}",
-                visible_path(p),
-                io_error::message(e)
-            ),
-            Self::Parse {
-                path,
-                line,
-                column,
-                message,
-            } => write!(
-                f,
-                "{}:{line}:{column}: {}",
-                visible_path(path),
-                crate::visible::visible(message)
-            ),
-        }
-    }
-}
-
-impl std::error::Error for ConfigError {}
 
 /// gvmi's config folder: `$XDG_CONFIG_HOME/gvmi`, else `~/.config/gvmi`
 /// (Unix); the platform's config folder elsewhere.
