@@ -104,6 +104,23 @@ impl Engine {
                 cancel: cancel.clone(),
             })
             .collect();
+        self.queue_work(work);
+    }
+
+    /// Queues jobs that are each cancelled alone (the workbench's rehashes:
+    /// rehashing one row again must not stop the others). Each is read,
+    /// hard links too: a rehash reads what is on disk now.
+    pub fn submit_each(&self, jobs: Vec<(Job, CancelToken)>) {
+        let work = (jobs.into_iter())
+            .map(|(job, cancel)| Work {
+                group: vec![job],
+                cancel,
+            })
+            .collect();
+        self.queue_work(work);
+    }
+
+    fn queue_work(&self, work: Vec<Work>) {
         let start = self.queue.push(work, self.pool.current_num_threads());
         for _ in 0..start {
             let (queue, events, backend) = (self.queue.clone(), self.events.clone(), self.backend);

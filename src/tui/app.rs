@@ -71,8 +71,11 @@ pub enum EditField {
 pub enum Effect {
     Hash {
         jobs: Vec<Job>,
-        token: CancelToken,
+        /// One per job, in order: a row hashed again cancels its own job alone.
+        tokens: Vec<CancelToken>,
     },
+    /// Ctrl-Z: give the terminal back and stop, as SIGTSTP would; redraw on `fg`.
+    Suspend,
     Copy {
         what: String,
         text: String,
@@ -84,10 +87,7 @@ pub enum Effect {
     /// Keep a URL set with `e` or `b` for the next session.
     RememberUrl(super::saved_urls::UrlChange),
     /// Read an image's structure (`gvmi_format`) on a worker.
-    Inspect {
-        id: JobId,
-        path: PathBuf,
-    },
+    Inspect { id: JobId, path: PathBuf },
     /// Check that URLs serve their images (`verify`) on workers.
     Verify(Vec<super::workers::VerifyJob>),
     /// Publish images (`p`, `P`) on the publish worker.
@@ -138,7 +138,7 @@ pub struct App {
     pub templates: Templates,
     pub config: Config,
     /// Live hashing jobs and the row each is for; a job not here is stale.
-    pub(super) jobs: HashMap<JobId, RowId>,
+    pub(super) jobs: super::live_jobs::LiveJobs,
     pub(super) tokens: HashMap<RowId, CancelToken>,
     pub(super) ids: JobIds,
     pub(super) root_token: CancelToken,
@@ -150,6 +150,14 @@ pub struct App {
     pub changes: Changes,
     /// The roots rows were found under, for the Folder column.
     pub places: Places,
+    /// The many-row action (`R`, `V`, `P`) that was the last thing to
+    /// happen: pressed again before anything else, it is skipped (`keys`).
+    pub(super) last_sweep: Option<char>,
+    /// An `R` with rows left to queue (`lifecycle`).
+    pub(super) sweep: Option<lifecycle::Sweep>,
+    /// Rows changed in a way the sort sees (sorted by state): the view is
+    /// re-sorted once before the next frame, not once per event.
+    pub(super) view_stale: bool,
     /// Effects decided while applying events (inspect a hashed image, rehash a
     /// rebuilt one); the loop takes and runs them after applying a batch.
     pub(super) outbox: Vec<Effect>,
@@ -184,7 +192,7 @@ impl App {
             resources: Resources::default(),
             templates: Templates::builtin(),
             config: Config::default(),
-            jobs: HashMap::new(),
+            jobs: Default::default(),
             tokens: HashMap::new(),
             ids,
             root_token,
@@ -193,6 +201,9 @@ impl App {
             changes: Default::default(),
             places: Default::default(),
             outbox: Vec::new(),
+            last_sweep: None,
+            sweep: None,
+            view_stale: false,
         }
     }
 
@@ -202,7 +213,7 @@ impl App {
 
     /// True while anything is queued, hashing or still being discovered.
     pub fn busy(&self) -> bool {
-        !self.discovery_done || !self.jobs.is_empty()
+        !self.discovery_done || !self.jobs.is_empty() || self.sweep.is_some()
     }
 
     /// Effects that events (not keys) asked for, taken by the event loop.
@@ -210,8 +221,18 @@ impl App {
         std::mem::take(&mut self.outbox)
     }
 
+    /// Before a frame is drawn: sets the frame clock, and re-sorts a view
+    /// that events left out of order.
+    pub fn prepare_frame(&mut self, now: Instant) {
+        self.now = now;
+        if self.view_stale {
+            self.refresh_view();
+        }
+    }
+
     /// Recomputes the visible rows, keeping the selection on the same image.
     pub fn refresh_view(&mut self) {
+        self.view_stale = false;
         self.view = visible(&self.rows, self.sort, &self.filter);
         let still_there = self.selected.is_some_and(|s| self.view.contains(&s));
         if !still_there {

@@ -76,7 +76,9 @@ impl Runner {
     /// anything, is for `App::apply`.
     pub fn run(&mut self, effect: Effect, engine: &Engine) -> Option<Event> {
         match effect {
-            Effect::Hash { jobs, token } => self.keeper.submit(engine, jobs, &token),
+            Effect::Hash { jobs, tokens } => self
+                .keeper
+                .submit_each(engine, jobs.into_iter().zip(tokens).collect()),
             Effect::WriteSums { folder, hashes } => self.write_sums(folder, hashes),
             Effect::Copy {
                 what,
@@ -90,6 +92,7 @@ impl Runner {
                 }
             }
             Effect::Inspect { id, path } => self.workers.inspect(id, path),
+            Effect::Suspend => {} // the loop suspends: it owns the screen
             Effect::Verify(jobs) => jobs.into_iter().for_each(|j| self.workers.verify(j)),
             Effect::Publish(jobs) => jobs.into_iter().for_each(|j| self.workers.publish(j)),
         }

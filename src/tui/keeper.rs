@@ -96,6 +96,16 @@ impl Keeper {
         engine.submit(jobs, token);
     }
 
+    /// [`Keeper::submit`] for jobs each with its own token (rehashes).
+    pub fn submit_each(&self, engine: &Engine, jobs: Vec<(Job, CancelToken)>) {
+        if jobs.is_empty() {
+            return;
+        }
+        let ids = jobs.iter().map(|(j, _)| j.id).collect();
+        let _ = self.tx.send(Message::Queued(ids, SystemTime::now()));
+        engine.submit_each(jobs);
+    }
+
     pub fn learn(&self, id: JobId, path: PathBuf, hashed: Hashed) {
         let _ = self.tx.send(Message::Learn(id, path, hashed));
     }

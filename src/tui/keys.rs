@@ -7,7 +7,7 @@ use ratatui::crossterm::event::{
 
 use super::app::{App, EditField, Effect, Focus, Mode};
 use super::line_edit::{Edited, LineEdit, MAX_CHARS};
-use super::rows::{RowId, RowState};
+use super::rows::RowState;
 use super::ui::layout;
 
 impl App {
@@ -19,6 +19,9 @@ impl App {
         if key.code == KeyCode::Char('c') && ctrl {
             self.quit_now();
             return None;
+        }
+        if key.code == KeyCode::Char('z') && ctrl {
+            return Some(Effect::Suspend); // in any mode, as in a shell
         }
         // Taken out, not cloned: a long URL is not copied on every key.
         let effect = match std::mem::replace(&mut self.mode, Mode::Normal) {
@@ -82,9 +85,9 @@ impl App {
                 self.refresh_view();
             }
             KeyCode::Char('r') => {
-                return self.rehash_asked(&self.selected.into_iter().collect::<Vec<_>>())
+                return self.rehash(&self.selected.into_iter().collect::<Vec<_>>(), true)
             }
-            KeyCode::Char('R') => return self.rehash_asked(&self.rows.ids()),
+            KeyCode::Char('R') => return self.rehash_all(),
             KeyCode::Char('y') => return self.copy_hash(),
             KeyCode::Char('u') => return self.copy_url(),
             KeyCode::Char('c') => return self.copy_snippet(),
@@ -247,17 +250,6 @@ impl App {
         }
     }
 
-    /// `r` / `R`: a rehash the user asked for, told apart from a rebuild.
-    fn rehash_asked(&mut self, ids: &[RowId]) -> Option<Effect> {
-        let effect = self.rehash(ids);
-        for &id in ids {
-            if let Some(row) = self.rows.get_mut(id) {
-                row.asked = true;
-            }
-        }
-        effect
-    }
-
     fn copy_hash(&mut self) -> Option<Effect> {
         let row = self.selected_row()?;
         match &row.state {
@@ -294,15 +286,24 @@ impl App {
     /// point for it; a key or paste clears the last status message.
     pub fn on_input(&mut self, input: TermEvent) -> Option<Effect> {
         match input {
+            TermEvent::Key(key) if key.kind == KeyEventKind::Release => None,
             TermEvent::Key(key) => {
+                let sweep = self.sweep_of(&key);
+                if sweep.is_some() && sweep == self.last_sweep {
+                    return None; // again, nothing since: it would change nothing
+                }
                 self.status = None;
-                self.on_key(key)
+                let effect = self.on_key(key);
+                self.last_sweep = sweep;
+                effect
             }
             TermEvent::Mouse(mouse) => {
+                self.last_sweep = None;
                 self.on_mouse(mouse);
                 None
             }
             TermEvent::Paste(text) => {
+                self.last_sweep = None;
                 self.status = None;
                 self.on_paste(&text);
                 None
@@ -312,6 +313,21 @@ impl App {
                 self.refresh_view();
                 None
             }
+            _ => None,
+        }
+    }
+}
+
+impl App {
+    /// `R`, `V` or `P` in the table: an action over many rows, each O(rows).
+    /// Pressed again with nothing in between (no event, no other input) it
+    /// would change nothing (`R` leaves queued rows queued, `V` would queue
+    /// the same checks, `P` skips what is publishing), so a key held down or
+    /// a flood of them costs one pass per batch of input, not one per key.
+    fn sweep_of(&self, key: &KeyEvent) -> Option<char> {
+        let plain = (key.modifiers - KeyModifiers::SHIFT).is_empty();
+        match key.code {
+            KeyCode::Char(c @ ('R' | 'V' | 'P')) if plain && self.mode == Mode::Normal => Some(c),
             _ => None,
         }
     }

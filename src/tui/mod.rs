@@ -14,6 +14,7 @@ pub mod findings;
 mod keeper;
 mod keys;
 pub mod line_edit;
+mod live_jobs;
 mod places;
 pub mod publisher;
 mod publishing;
@@ -88,6 +89,7 @@ pub fn run(opts: Options) -> anyhow::Result<ExitCode> {
     let ids = JobIds::default();
     let root = engine.batch_token();
     let terminated = terminal::termination_flag();
+    let job_signals = terminal::JobSignals::register();
     let mut screen = terminal::Screen::enter()?;
     let size = screen.terminal.size()?;
     let mut app = App::new(ids.clone(), root.clone(), (size.width, size.height));
@@ -116,7 +118,28 @@ pub fn run(opts: Options) -> anyhow::Result<ExitCode> {
     let mut last_draw: Option<Instant> = None;
     let mut last_tick = Instant::now();
     let mut dirty = true;
-    while !app.quit && terminal::terminated(&terminated).is_none() {
+    let ending = || terminal::terminated(&terminated).is_some();
+    while !app.quit && !ending() {
+        if let Some(asked) = job_signals.take() {
+            let done = match asked {
+                terminal::JobControl::Suspend => screen.suspend(),
+                terminal::JobControl::Resumed => screen.take_back(),
+            };
+            job_signals.resumed();
+            if let Err(e) = done {
+                app.apply(event::Event::Status(format!("Terminal not restored: {e}")));
+            }
+            (dirty, last_draw) = (true, None);
+        }
+        if app.sweeping() {
+            // `R` on many rows goes on a slice per turn, between keys.
+            if let Some(effect) = app.continue_sweep() {
+                if let Some(event) = effects.run(effect, &engine) {
+                    app.apply(event);
+                }
+            }
+            dirty = true;
+        }
         if last_tick.elapsed() >= TICK {
             last_tick = Instant::now();
             let noted = (app.status.is_some(), app.last_copied.is_some());
@@ -124,12 +147,13 @@ pub fn run(opts: Options) -> anyhow::Result<ExitCode> {
             dirty |= noted != (app.status.is_some(), app.last_copied.is_some());
         }
         if dirty && last_draw.is_none_or(|t| t.elapsed() >= FRAME) {
-            app.now = Instant::now();
+            app.prepare_frame(Instant::now());
             screen.terminal.draw(|frame| ui::render(&app, frame))?;
             last_draw = Some(Instant::now());
             dirty = false;
         }
         let wait = match (dirty, app.busy()) {
+            _ if app.sweeping() => Duration::ZERO,
             (true, _) => FRAME,
             (false, true) => TICK,
             (false, false) => IDLE,
@@ -137,9 +161,13 @@ pub fn run(opts: Options) -> anyhow::Result<ExitCode> {
         select! {
             recv(events) -> event => {
                 app.apply(event?);
-                // Take whatever else is waiting, so a burst of progress costs one frame.
+                // Take whatever else is waiting, so a burst of progress costs
+                // one frame; a key waiting (or SIGTERM) goes first.
                 for event in events.try_iter().take(10_000) {
                     app.apply(event);
+                    if ending() || !input.is_empty() {
+                        break;
+                    }
                 }
                 for (id, path, hashed) in app.changes.take_learned() {
                     keeper.learn(id, path, hashed);
@@ -156,9 +184,18 @@ pub fn run(opts: Options) -> anyhow::Result<ExitCode> {
                 // paste) are handled before the next frame, not one frame each.
                 for event in std::iter::once(first?).chain(input.try_iter().take(4096)) {
                     if let Some(effect) = app.on_input(event) {
-                        if let Some(event) = effects.run(effect, &engine) {
+                        if matches!(effect, app::Effect::Suspend) {
+                            // Ctrl-Z: the loop owns the screen. Returns on `fg`.
+                            if let Err(e) = screen.suspend() {
+                                app.apply(event::Event::Status(format!("Not suspended: {e}")));
+                            }
+                            job_signals.resumed(); // the SIGCONT of our own stop: redrawn
+                        } else if let Some(event) = effects.run(effect, &engine) {
                             app.apply(event);
                         }
+                    }
+                    if ending() {
+                        break; // SIGTERM is answered within a frame, whatever is queued
                     }
                 }
                 dirty = true;

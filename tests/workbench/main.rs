@@ -9,6 +9,7 @@ mod checks;
 mod copy_rule;
 mod fixture;
 mod identity;
+mod many_rows;
 mod notes;
 mod publish;
 mod render;

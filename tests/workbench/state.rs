@@ -101,7 +101,7 @@ fn rehash_requeues_and_ignores_the_superseded_job() {
     let mut app = app(100, 20);
     let id = discover(&mut app, "a.gvmi", 100, 1);
     progress(&mut app, id, 100, 50);
-    let Some(Effect::Hash { jobs, token }) = press(&mut app, KeyCode::Char('r')) else {
+    let Some(Effect::Hash { jobs, tokens }) = press(&mut app, KeyCode::Char('r')) else {
         panic!("r must queue a rehash");
     };
     assert_eq!(jobs.len(), 1);
@@ -112,7 +112,7 @@ fn rehash_requeues_and_ignores_the_superseded_job() {
     assert_eq!(first_row(&app).state, RowState::Queued);
     finish(&mut app, jobs[0].id, 100, 1, 2);
     assert_eq!(first_row(&app).state, RowState::Done(digest(2)));
-    assert!(!token.is_cancelled());
+    assert!(!tokens[0].is_cancelled());
     assert!(!app.busy() || !app.discovery_done);
 }
 

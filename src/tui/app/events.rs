@@ -27,9 +27,10 @@ struct Touch {
 impl App {
     /// Folds one producer event into the state.
     pub fn apply(&mut self, event: Event) {
+        self.last_sweep = None;
         let live = match &event {
-            Event::Job(job) => self.jobs.contains_key(&job.id()),
-            Event::Cache(note) => note.id().is_none_or(|id| self.jobs.contains_key(&id)),
+            Event::Job(job) => self.jobs.contains(job.id()),
+            Event::Cache(note) => note.id().is_none_or(|id| self.jobs.contains(id)),
             _ => true,
         };
         if !live {
@@ -73,7 +74,7 @@ impl App {
     }
 
     fn row_of(&mut self, job: JobId) -> Option<&mut Row> {
-        let id = *self.jobs.get(&job)?;
+        let id = self.jobs.row(job)?;
         self.rows.get_mut(id)
     }
 
@@ -100,12 +101,12 @@ impl App {
         let hashing = row.state == RowState::Queued;
         let id = self.add_row(row);
         if hashing {
-            self.jobs.insert(job, id);
+            self.jobs.start(job, id);
         }
     }
 
     fn finish(&mut self, job: JobId, result: Result<Hashed, HashFailure>) {
-        let Some(id) = self.jobs.remove(&job) else {
+        let Some(id) = self.jobs.end(job) else {
             return;
         };
         self.tokens.remove(&id);
@@ -124,7 +125,8 @@ impl App {
             self.inspect(id, digest);
         }
         if self.sort == SortKey::State {
-            self.refresh_view();
+            // Re-sorted once per batch of events, not once per row.
+            self.view_stale = true;
         }
     }
 
@@ -169,7 +171,7 @@ impl App {
     }
 
     fn apply_cache_note(&mut self, note: CacheNote) {
-        let row = note.id().and_then(|id| self.jobs.get(&id).copied());
+        let row = note.id().and_then(|id| self.jobs.row(id));
         match (note, row) {
             (CacheNote::Hit { .. }, Some(r)) => self.rows[r].cached = true,
             (CacheNote::Stale { old, .. }, Some(r)) => self.rows[r].previous = Some(old),
@@ -193,7 +195,7 @@ impl App {
     fn touch_before(&self, event: &Event) -> Touch {
         let (row, learned) = match event {
             Event::Job(JobEvent::Finished { id, result }) => {
-                let row = self.jobs.get(id).copied();
+                let row = self.jobs.row(*id);
                 let fresh = row.is_some_and(|r| !self.rows[r].cached);
                 let learned = match result {
                     Ok(h) if fresh => Some((*id, *h)),
@@ -201,7 +203,7 @@ impl App {
                 };
                 (row, learned)
             }
-            Event::Job(JobEvent::Started { id, .. }) => (self.jobs.get(id).copied(), None),
+            Event::Job(JobEvent::Started { id, .. }) => (self.jobs.row(*id), None),
             _ => (None, None),
         };
         Touch {

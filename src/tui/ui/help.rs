@@ -48,7 +48,7 @@ pub const KEYS: &[(&str, &str)] = &[
     ),
     ("?", "this help (any key closes)"),
     ("Esc", "close help, editor, details or filter; never quits"),
-    ("q  Ctrl-C", "quit"),
+    ("q  Ctrl-C", "quit (Ctrl-Z: suspend; fg returns)"),
 ];
 
 pub fn render(app: &App, frame: &mut Frame, screen: Rect) {
