@@ -154,14 +154,6 @@ impl Published {
     }
 }
 
-/// The records as this process first read them: a command loads them once
-/// for all its images; the workbench loads them before its first frame, so
-/// the UI thread never reads the file.
-pub fn shared() -> &'static Published {
-    static SHARED: std::sync::OnceLock<Published> = std::sync::OnceLock::new();
-    SHARED.get_or_init(Published::load)
-}
-
 /// Reads the records of `file`.
 pub fn load_from(file: &Path) -> Published {
     match load(file) {

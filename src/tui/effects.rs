@@ -142,7 +142,11 @@ impl Runner {
             let path = folder.join(crate::manifest::FILE_NAME);
             let message = match crate::manifest::write_folder(&folder, &hashes) {
                 Ok(n) => format!("Wrote {} ({n} entries).", path.display()),
-                Err(e) => format!("Could not write {}: {e}", path.display()),
+                Err(e) => format!(
+                    "Could not write {}: {}",
+                    path.display(),
+                    crate::io_error::message(&e)
+                ),
             };
             if let Some(sums) = crate::manifest::read_opinions(&folder) {
                 let _ = events.send(Event::Sums { folder, sums });

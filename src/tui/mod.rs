@@ -252,7 +252,7 @@ pub fn run(opts: Options) -> anyhow::Result<ExitCode> {
 fn watch_folders(
     paths: &[PathBuf],
     events: crossbeam_channel::Sender<event::Event>,
-) -> notify::Result<crate::watch::WatchHandle> {
+) -> Result<crate::watch::WatchHandle, crate::watch::WatchError> {
     use crate::watch::Change;
     use event::Event;
     let folders: Vec<PathBuf> = paths.iter().filter(|p| p.is_dir()).cloned().collect();

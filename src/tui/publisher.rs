@@ -16,7 +16,7 @@ use crate::config::PublishTo;
 use crate::digest::Sha3Digest;
 use crate::event::JobId;
 use crate::fsmeta::FileStamp;
-use crate::publish::{state, Destination, Wanted};
+use crate::publish::{state, Destination};
 use crate::snippet::caveat;
 
 const PROGRESS_EVERY: Duration = Duration::from_millis(100);
@@ -75,19 +75,10 @@ fn publish(
     notes: &mut Vec<String>,
 ) -> Result<PublishedAt, String> {
     let to = &job.to;
-    let wanted = Wanted {
-        bucket: String::new(),
-        endpoint: to.endpoint.clone(),
-        region: to.region.clone(),
-        profile: to.profile.clone(),
-        allow_http: false,
-        acl: to.acl.clone(),
-        public_base_url: to.public_base_url.clone(),
-    };
     // `gvmi publish`'s rule: an image providers will refuse is not published.
     let anyway = "`gvmi publish --allow-invalid` publishes it anyway";
-    caveat::admit(&job.path, false, anyway)?;
-    let target = Destination::open(&to.to, wanted).map_err(|r| r.message)?;
+    caveat::admit(&job.path, false, anyway).map_err(|e| e.to_string())?;
+    let target = Destination::open(&to.spec, Default::default()).map_err(|r| r.to_string())?;
     let meta = std::fs::metadata(&job.path).map_err(|e| crate::io_error::message(&e))?;
     let stamp = FileStamp::of(&meta);
     let (id, total) = (job.id, stamp.size);

@@ -10,6 +10,7 @@ use crossbeam_channel::unbounded;
 use gvmi::cancel::CancelToken;
 use gvmi::config::PublishTo;
 use gvmi::publish::state;
+use gvmi::publish::Spec;
 use gvmi::tui::app::{Effect, Settings};
 use gvmi::tui::event::{Event, PublishedAt, WorkerEvent};
 use gvmi::tui::publisher::PublishJob;
@@ -20,12 +21,11 @@ use ratatui::crossterm::event::KeyCode;
 fn publish_to(folder: &str, to: &str) -> PublishTo {
     PublishTo {
         folder: PathBuf::from(folder),
-        to: to.into(),
-        endpoint: None,
-        public_base_url: Some("https://cdn.example.com/imgs/".into()),
-        profile: None,
-        region: None,
-        acl: None,
+        spec: Spec {
+            to: to.into(),
+            public_base_url: Some("https://cdn.example.com/imgs/".into()),
+            ..Spec::default()
+        },
     }
 }
 
@@ -64,7 +64,7 @@ fn p_publishes_the_selected_image_shows_progress_then_sets_its_url() {
         .unwrap_or_else(|e| panic!("{example}: {e}"));
     let to = config.publish_for(std::path::Path::new("/images/a.gvmi"));
     assert_eq!(
-        to.map(|t| t.to.as_str()),
+        to.map(|t| t.spec.to.as_str()),
         Some("s3://BUCKET/PREFIX"),
         "{example}"
     );
@@ -79,7 +79,7 @@ fn p_publishes_the_selected_image_shows_progress_then_sets_its_url() {
     let jobs = jobs(press(&mut app, KeyCode::Char('p')));
     assert_eq!(jobs.len(), 1);
     assert_eq!(jobs[0].path, PathBuf::from("/images/a.gvmi"));
-    assert_eq!(jobs[0].to.to, "s3://bkt/imgs");
+    assert_eq!(jobs[0].to.spec.to, "s3://bkt/imgs");
     assert_eq!(jobs[0].known, Some(digest(3)));
     let job = jobs[0].id;
     assert!(screen(&app).contains("⇡   0%"), "{}", screen(&app));
@@ -189,7 +189,7 @@ fn publish_and_notes(
         image.parent().unwrap().to_str().unwrap(),
         &format!("file://{}", web.display()),
     );
-    to.public_base_url = None;
+    to.spec.public_base_url = None;
     workers.publish(PublishJob {
         id: 9,
         path: image.to_path_buf(),

@@ -126,7 +126,7 @@ impl App {
     fn first_collision(&self, wanted: &[(RowId, crate::config::PublishTo)]) -> Option<String> {
         let mut by_dest: BTreeMap<String, (Dest, Vec<Image>)> = BTreeMap::new();
         for (id, to) in wanted {
-            let Ok(dest) = Dest::parse(&to.to) else {
+            let Ok(dest) = Dest::parse(&to.spec.to) else {
                 continue; // the worker says what is wrong with it
             };
             let row = &self.rows[*id];
