@@ -79,6 +79,7 @@ impl Runner {
             Effect::Hash { jobs, tokens } => self
                 .keeper
                 .submit_each(engine, jobs.into_iter().zip(tokens).collect()),
+            Effect::JobDone { job, fresh } => self.keeper.done(job, fresh),
             Effect::WriteSums { folder, hashes } => self.write_sums(folder, hashes),
             Effect::Copy {
                 what,
@@ -141,7 +142,11 @@ impl Runner {
             let path = folder.join(crate::manifest::FILE_NAME);
             let message = match crate::manifest::write_folder(&folder, &hashes) {
                 Ok(n) => format!("Wrote {} ({n} entries).", path.display()),
-                Err(e) => format!("Could not write {}: {e}", path.display()),
+                Err(e) => format!(
+                    "Could not write {}: {}",
+                    path.display(),
+                    crate::io_error::message(&e)
+                ),
             };
             if let Some(sums) = crate::manifest::read_opinions(&folder) {
                 let _ = events.send(Event::Sums { folder, sums });

@@ -29,8 +29,15 @@ pub enum UrlCheck {
 /// Where a row's publish (`p`) stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Publish {
-    Running { done: u64, total: u64 },
-    Done(Result<PublishedAt, String>),
+    Running {
+        done: u64,
+        total: u64,
+    },
+    /// The URL or why not, and what keeping the record had to say.
+    Done {
+        result: Result<PublishedAt, String>,
+        notes: Vec<String>,
+    },
 }
 
 /// Per-row inspection and URL-check results, and the jobs in flight.
@@ -180,9 +187,9 @@ impl Findings {
                 self.publishes.insert(id, Publish::Running { done, total });
                 None
             }
-            WorkerEvent::Published { result, .. } => {
+            WorkerEvent::Published { result, notes, .. } => {
                 self.publish_jobs.end(job);
-                self.publishes.insert(id, Publish::Done(result));
+                self.publishes.insert(id, Publish::Done { result, notes });
                 self.url_is_latest.remove(&id);
                 Some(id)
             }

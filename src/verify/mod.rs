@@ -128,7 +128,7 @@ pub fn verify(
     if let Err(e) = spawned {
         return Err(Failure::Internal {
             url: url.to_string(),
-            detail: format!("cannot start a thread: {e}"),
+            detail: format!("cannot start a thread: {}", crate::io_error::message(&e)),
         });
     }
     let watch = watch::Watch::new(url, expected, opts, started, cancel);

@@ -9,6 +9,8 @@ mod checks;
 mod copy_rule;
 mod fixture;
 mod identity;
+mod keymap;
+mod layers;
 mod many_rows;
 mod notes;
 mod publish;

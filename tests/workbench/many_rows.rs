@@ -3,20 +3,17 @@
 //! between costs nothing, and Ctrl-Z asks to suspend from any mode.
 
 use crate::fixture::*;
-use gvmi::tui::app::{App, Effect};
+use gvmi::tui::app::{Effect, Msg};
 use gvmi::tui::event::Event;
 use gvmi::tui::rows::RowState;
-use ratatui::crossterm::event::{Event as TermEvent, KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-fn key(app: &mut App, c: char) -> Option<Effect> {
-    app.on_input(TermEvent::Key(KeyEvent::new(
-        KeyCode::Char(c),
-        KeyModifiers::NONE,
-    )))
+fn key_of(app: &mut Bench, c: char) -> Option<Effect> {
+    press(app, KeyCode::Char(c))
 }
 
 /// `n` rows, each hashed once.
-fn hashed_rows(n: usize) -> App {
+fn hashed_rows(n: usize) -> Bench {
     let mut app = app(100, 20);
     for i in 0..n {
         let job = discover(&mut app, &format!("img{i:05}.gvmi"), 10, 1);
@@ -44,7 +41,10 @@ fn rehashing_one_row_again_cancels_its_own_job_not_the_others() {
         "the others go on"
     );
     finish(&mut app, jobs[1].id, 10, 1, 7);
-    assert_eq!(app.rows[app.view[1]].state, RowState::Done(digest(7)));
+    assert_eq!(
+        app.rows()[app.view().ids()[1]].state,
+        RowState::Done(digest(7))
+    );
 }
 
 #[test]
@@ -60,8 +60,10 @@ fn r_queues_a_slice_at_a_time_and_a_queued_row_once() {
     );
     let mut queued = jobs.len();
     while app.sweeping() {
-        if let Some(Effect::Hash { jobs, .. }) = app.continue_sweep() {
-            queued += jobs.len();
+        for effect in app.send(Msg::Sweep) {
+            if let Effect::Hash { jobs, .. } = effect {
+                queued += jobs.len();
+            }
         }
     }
     assert_eq!(queued, 1_200, "every row, once");
@@ -69,28 +71,27 @@ fn r_queues_a_slice_at_a_time_and_a_queued_row_once() {
     // queues nothing, however often.
     assert!(press(&mut app, KeyCode::Char('R')).is_none());
     while app.sweeping() {
-        assert!(app.continue_sweep().is_none());
+        assert!(app.send(Msg::Sweep).is_empty());
     }
 }
 
 #[test]
 fn an_action_over_every_row_pressed_again_with_nothing_between_costs_nothing() {
     let mut app = hashed_rows(2);
-    app.base_urls
-        .insert("/images".into(), "https://cdn.example.com/".into());
-    assert!(matches!(key(&mut app, 'V'), Some(Effect::Verify(jobs)) if jobs.len() == 2));
+    set_base_url(&mut app, "/images", "https://cdn.example.com/");
+    assert!(matches!(key_of(&mut app, 'V'), Some(Effect::Verify(jobs)) if jobs.len() == 2));
     assert!(
-        key(&mut app, 'V').is_none(),
+        key_of(&mut app, 'V').is_none(),
         "again at once: the same checks"
     );
-    key(&mut app, 'j');
+    key_of(&mut app, 'j');
     assert!(
-        matches!(key(&mut app, 'V'), Some(Effect::Verify(_))),
+        matches!(key_of(&mut app, 'V'), Some(Effect::Verify(_))),
         "after another key"
     );
     app.apply(Event::Status("something happened".into()));
     assert!(
-        matches!(key(&mut app, 'V'), Some(Effect::Verify(_))),
+        matches!(key_of(&mut app, 'V'), Some(Effect::Verify(_))),
         "after an event"
     );
 }
@@ -99,8 +100,48 @@ fn an_action_over_every_row_pressed_again_with_nothing_between_costs_nothing() {
 fn ctrl_z_asks_to_suspend_from_any_mode() {
     let mut app = hashed_rows(1);
     let ctrl_z = KeyEvent::new(KeyCode::Char('z'), KeyModifiers::CONTROL);
-    assert!(matches!(app.on_key(ctrl_z), Some(Effect::Suspend)));
+    assert!(matches!(key(&mut app, ctrl_z), Some(Effect::Suspend)));
     press(&mut app, KeyCode::Char('e'));
-    assert!(matches!(app.on_key(ctrl_z), Some(Effect::Suspend)));
-    assert!(!app.quit);
+    assert!(matches!(key(&mut app, ctrl_z), Some(Effect::Suspend)));
+    assert!(!app.quitting());
+}
+
+#[test]
+fn v_queues_its_checks_a_slice_at_a_time_and_tallies_them_all() {
+    let mut app = hashed_rows(1_200);
+    set_base_url(&mut app, "/images", "https://cdn.example.com/");
+    let Some(Effect::Verify(first)) = press(&mut app, KeyCode::Char('V')) else {
+        panic!("V verifies");
+    };
+    assert!(
+        first.len() < 1_200 && app.sweeping(),
+        "a first slice: {}",
+        first.len()
+    );
+    assert_eq!(
+        status(&app).as_deref(),
+        Some(format!("Verifying {} URLs so far…", first.len()).as_str())
+    );
+    let mut checks = first;
+    while app.sweeping() {
+        for effect in app.send(Msg::Sweep) {
+            if let Effect::Verify(jobs) = effect {
+                checks.extend(jobs);
+            }
+        }
+    }
+    assert_eq!(checks.len(), 1_200, "every row, once");
+    assert_eq!(status(&app).as_deref(), Some("Verifying 1200 URLs…"));
+    for check in &checks {
+        let result = Ok(gvmi::verify::Verified {
+            final_url: check.url.clone(),
+            bytes: 10,
+        });
+        let id = check.id;
+        app.apply(Event::Worker(gvmi::tui::event::WorkerEvent::Verified {
+            id,
+            result,
+        }));
+    }
+    assert_eq!(status(&app).as_deref(), Some("1200/1200 served."));
 }
