@@ -54,7 +54,7 @@ fn main() -> ExitCode {
 fn finish(result: anyhow::Result<ExitCode>) -> ExitCode {
     result.unwrap_or_else(|e| {
         // An error may quote a path, a URL or a file's text.
-        eprintln!("gvmi: {}", gvmi::visible::visible(&format!("{e:#}")));
+        eprintln!("gvmi: {}", gvmi_core::visible::visible(&format!("{e:#}")));
         ExitCode::from(2)
     })
 }

@@ -38,12 +38,12 @@ impl CopyThread {
                 for job in queue {
                     match job {
                         Job::Copy(text, reply) => reply(
-                            crate::caught::catch(|| copier.copy(&text, Keep::WhileRunning))
+                            gvmi_core::caught::catch(|| copier.copy(&text, Keep::WhileRunning))
                                 .unwrap_or_else(Report::broken),
                         ),
                         Job::Finish(answer) => {
-                            let words =
-                                crate::caught::catch(|| copier.hand_over()).unwrap_or_else(|why| {
+                            let words = gvmi_core::caught::catch(|| copier.hand_over())
+                                .unwrap_or_else(|why| {
                                     Some(format!("the clipboard was not handed over: {why}"))
                                 });
                             let _ = answer.send(words);

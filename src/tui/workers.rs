@@ -8,12 +8,12 @@ use std::time::{Duration, Instant};
 use crossbeam_channel::{unbounded, Receiver, Sender};
 
 use super::event::{Event, WorkerEvent};
-use crate::cancel::CancelToken;
-use crate::caught;
-use crate::event::JobId;
-use crate::gvmi_format;
-use crate::io_error;
-use crate::verify::{self, Expected, Failure, Options, Stage};
+use gvmi_core::cancel::CancelToken;
+use gvmi_core::caught;
+use gvmi_core::event::JobId;
+use gvmi_core::gvmi_format;
+use gvmi_core::io_error;
+use gvmi_core::verify::{self, Expected, Failure, Options, Stage};
 
 /// URLs verified at once: enough to overlap latency, few enough to be polite.
 const VERIFIERS: usize = 3;
