@@ -21,6 +21,7 @@ pub mod lock;
 pub mod manifest;
 pub mod perl_digest;
 pub mod publish;
+pub mod remote;
 pub mod sha3_fast;
 pub mod snippet;
 pub mod sumline;

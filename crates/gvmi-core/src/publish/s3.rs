@@ -8,6 +8,7 @@
 //! A multipart upload's parts go out from a few threads (`multipart`).
 
 mod multipart;
+mod read;
 mod request;
 mod sign;
 
@@ -23,6 +24,7 @@ use crate::cancel::CancelToken;
 use crate::digest::Sha3Digest;
 use crate::http::{self, Limits};
 pub use multipart::Multipart;
+pub use read::{Listed, Page};
 use request::{Call, Client};
 
 /// The object metadata that carries the image's hash (`x-amz-meta-sha3-224`).
