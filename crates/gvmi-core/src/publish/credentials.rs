@@ -15,12 +15,12 @@ use crate::fsmeta::{self, cap};
 
 /// What a profile gives: keys, region and endpoint, each optional.
 #[derive(Clone, Default)]
-pub struct Profile {
-    pub access_key_id: Option<String>,
-    pub secret_access_key: Option<String>,
-    pub session_token: Option<String>,
-    pub region: Option<String>,
-    pub endpoint_url: Option<String>,
+pub(crate) struct Profile {
+    pub(crate) access_key_id: Option<String>,
+    pub(crate) secret_access_key: Option<String>,
+    pub(crate) session_token: Option<String>,
+    pub(crate) region: Option<String>,
+    pub(crate) endpoint_url: Option<String>,
 }
 
 impl fmt::Debug for Profile {
@@ -42,7 +42,7 @@ impl fmt::Debug for Profile {
 /// `AWS_PROFILE`, else `default`. A missing file is no error; an unreadable
 /// one is (named, with the reason). An explicit profile found in neither
 /// file is an error.
-pub fn load_profile(explicit: Option<&str>) -> Result<Profile, String> {
+pub(crate) fn load_profile(explicit: Option<&str>) -> Result<Profile, String> {
     let env_name = std::env::var("AWS_PROFILE").ok().filter(|s| !s.is_empty());
     let name = explicit
         .map(str::to_string)

@@ -25,10 +25,10 @@ pub mod exit {
     pub const OK: u8 = 0;
     pub const LOCAL: u8 = 1;
     pub const USAGE: u8 = 2;
-    pub const UPLOAD: u8 = 3;
-    pub const NOT_PUBLIC: u8 = 4;
-    pub const CREDENTIALS: u8 = 5;
-    pub const UNREACHABLE: u8 = 6;
+    pub(crate) const UPLOAD: u8 = 3;
+    pub(crate) const NOT_PUBLIC: u8 = 4;
+    pub(crate) const CREDENTIALS: u8 = 5;
+    pub(crate) const UNREACHABLE: u8 = 6;
 }
 
 impl PublishError {
@@ -44,7 +44,7 @@ impl PublishError {
     }
 
     /// True when every other image would fail the same way: the run stops.
-    pub fn is_fatal(&self) -> bool {
+    pub(crate) fn is_fatal(&self) -> bool {
         !matches!(self, PublishError::Local(_) | PublishError::Upload(_))
     }
 
@@ -81,7 +81,7 @@ impl From<std::io::Error> for PublishError {
 
 /// What kept a request from succeeding.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Fault {
+pub(crate) enum Fault {
     /// The storage answered with a status that is not success (or a 200
     /// whose body is an `<Error>`): its code and message when it sent them.
     Status {
@@ -107,7 +107,7 @@ pub enum Fault {
 
 /// The kinds of no-answer, as a user acts on them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Trouble {
+pub(crate) enum Trouble {
     Dns,
     Refused,
     ConnectTimeout,
@@ -123,10 +123,10 @@ pub enum Trouble {
 
 /// What a message about the storage may name, and what it must never show.
 #[derive(Clone, Default)]
-pub struct Context {
-    pub bucket: String,
+pub(crate) struct Context {
+    pub(crate) bucket: String,
     /// The endpoint given (`--endpoint`…), as shown: without a password.
-    pub endpoint: Option<String>,
+    pub(crate) endpoint: Option<String>,
     /// Every secret of the settings (keys, token, the endpoint's password):
     /// scrubbed from whatever the server sends back.
     secrets: Vec<String>,
@@ -134,7 +134,7 @@ pub struct Context {
 
 impl Context {
     /// `secrets` (keys, token) and the endpoint's password are never shown.
-    pub fn new(bucket: &str, endpoint: Option<&str>, secrets: &[&str]) -> Context {
+    pub(crate) fn new(bucket: &str, endpoint: Option<&str>, secrets: &[&str]) -> Context {
         let mut secrets: Vec<String> = secrets.iter().map(|s| s.to_string()).collect();
         let password = endpoint.and_then(|e| url::Url::parse(e).ok());
         secrets.extend(password.and_then(|u| u.password().map(str::to_string)));
@@ -148,7 +148,7 @@ impl Context {
 
     /// `text` with every secret replaced by `…`, then made safe for a
     /// terminal and cut to one short line.
-    pub fn shown(&self, text: &str) -> String {
+    pub(crate) fn shown(&self, text: &str) -> String {
         let mut text = text.to_string();
         for secret in &self.secrets {
             text = text.replace(secret.as_str(), "…");
@@ -166,7 +166,7 @@ impl Context {
 const MESSAGE_CHARS: usize = 300;
 
 /// `url` with the password of its `user:password@` (if any) replaced by `…`.
-pub fn without_password(url: &str) -> String {
+pub(crate) fn without_password(url: &str) -> String {
     let Some(start) = url.find("://").map(|i| i + 3) else {
         return url.to_string();
     };
@@ -185,7 +185,7 @@ pub fn without_password(url: &str) -> String {
 
 /// Sorts a failed request into its kind, in words a user can act on; the
 /// server's words are scrubbed of secrets, escaped and cut short.
-pub fn classify(fault: &Fault, ctx: &Context) -> PublishError {
+pub(crate) fn classify(fault: &Fault, ctx: &Context) -> PublishError {
     let bucket = &ctx.bucket;
     match fault {
         Fault::Cancelled => PublishError::Interrupted,

@@ -10,15 +10,15 @@
 //! - `state`: the URLs images were published at (for snippet and verify)
 //! - `error`: failures and exit codes
 
-pub mod credentials;
+pub(crate) mod credentials;
 pub mod dest;
-pub mod error;
-pub mod folder;
-pub mod job;
+pub(crate) mod error;
+pub(crate) mod folder;
+pub(crate) mod job;
 pub mod public;
-pub mod s3;
+pub(crate) mod s3;
 pub mod state;
-pub mod upload;
+pub(crate) mod upload;
 
 pub use dest::Dest;
 pub use error::{exit, PublishError};
@@ -144,7 +144,7 @@ fn env(name: &str) -> Option<String> {
 /// `default`). Region: `--region`, `AWS_REGION`, `AWS_DEFAULT_REGION`, the
 /// profile, `us-east-1`. Endpoint: `--endpoint`, `AWS_ENDPOINT_URL_S3`,
 /// `AWS_ENDPOINT_URL`, the profile's `endpoint_url`.
-pub fn s3_settings(w: &Spec, bucket: &str) -> Result<s3::Settings, SetupError> {
+pub(crate) fn s3_settings(w: &Spec, bucket: &str) -> Result<s3::Settings, SetupError> {
     let from_env = w.profile.is_none() && env("AWS_ACCESS_KEY_ID").is_some();
     let profile = match from_env {
         true => credentials::Profile::default(),

@@ -46,15 +46,15 @@ impl VerifyMode {
 
 /// What the check found wrong; `message` says it and how to fix it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NotPublic {
-    pub status: Option<u16>,
-    pub message: String,
+pub(crate) struct NotPublic {
+    pub(crate) status: Option<u16>,
+    pub(crate) message: String,
     /// What to do about it, when the storage's terms say (one per run is enough).
-    pub fix: Option<String>,
+    pub(crate) fix: Option<String>,
 }
 
 /// Checks `url` serves an image of `size` bytes hashing to `digest`.
-pub fn check(
+pub(crate) fn check(
     mode: VerifyMode,
     url: &str,
     digest: &Sha3Digest,
@@ -204,7 +204,7 @@ fn fix(status: Option<u16>, dest: &Dest) -> Option<String> {
 }
 
 /// The smallest bucket policy that lets anyone GET objects under `prefix`.
-pub fn policy_json(bucket: &str, prefix: &str) -> String {
+pub(crate) fn policy_json(bucket: &str, prefix: &str) -> String {
     let resource = if prefix.is_empty() {
         format!("arn:aws:s3:::{bucket}/*")
     } else {

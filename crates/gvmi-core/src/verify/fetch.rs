@@ -35,11 +35,11 @@ pub(super) enum Msg {
 }
 
 pub(super) struct Job {
-    pub url: String,
-    pub expected: Expected,
-    pub opts: Options,
-    pub started: Instant,
-    pub cancel: CancelToken,
+    pub(crate) url: String,
+    pub(crate) expected: Expected,
+    pub(crate) opts: Options,
+    pub(crate) started: Instant,
+    pub(crate) cancel: CancelToken,
 }
 
 /// Bytes read from the body per call; bounds memory whatever the image size.

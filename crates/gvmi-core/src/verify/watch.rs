@@ -47,7 +47,7 @@ pub(super) struct Watch<'a> {
 }
 
 impl<'a> Watch<'a> {
-    pub fn new(
+    pub(super) fn new(
         url: &'a str,
         expected: Expected,
         opts: &'a Options,
@@ -67,7 +67,7 @@ impl<'a> Watch<'a> {
         }
     }
 
-    pub fn run(
+    pub(crate) fn run(
         mut self,
         rx: &Receiver<Msg>,
         mut progress: impl FnMut(Stage),
