@@ -129,15 +129,16 @@ impl S3 {
                 let out = crate::caught::catch(|| work(&client, &helper));
                 let _ = tx.send(out);
             })
-            .map_err(|e| PublishError::Upload(format!("cannot start a thread: {e}")))?;
+            .map_err(|e| {
+                PublishError::Upload(format!(
+                    "cannot start a thread: {}",
+                    crate::io_error::message(&e)
+                ))
+            })?;
         loop {
             match rx.recv_timeout(Duration::from_millis(100)) {
                 Ok(Ok(out)) => return out.map_err(|f| self.fail(&f)),
-                Ok(Err(panic)) => {
-                    return Err(PublishError::Upload(format!(
-                        "internal error (a bug in gvmi): {panic}"
-                    )))
-                }
+                Ok(Err(panic)) => return Err(PublishError::Upload(panic.to_string())),
                 Err(_) if cancel.is_cancelled() => {
                     token.cancel();
                     return Err(PublishError::Interrupted);

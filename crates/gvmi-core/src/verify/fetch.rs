@@ -52,7 +52,7 @@ pub(super) fn run(job: Job, tx: &Sender<Msg>) {
     let result = crate::caught::catch(|| Fetch::new(&job, tx).verify()).unwrap_or_else(|panic| {
         Err(Failure::Internal {
             url: job.url.clone(),
-            detail: panic,
+            detail: panic.message().to_string(),
         })
     });
     let _ = tx.send(Msg::Done(result));

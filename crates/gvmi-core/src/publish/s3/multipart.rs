@@ -261,7 +261,7 @@ fn send_parts(
             .unwrap_or_else(|panic| {
                 Err(Fault::Answer {
                     op: "UploadPart",
-                    detail: format!("internal error (a bug in gvmi): {panic}"),
+                    detail: panic.to_string(),
                 })
             })
             .and_then(|reply| match reply.header("etag") {
