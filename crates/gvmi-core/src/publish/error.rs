@@ -1,22 +1,27 @@
 //! Why publishing an image failed, in storage terms, with an exit code each.
 
-use std::fmt;
-
-/// One failure; `exit_code` tells a script which kind.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One failure; `exit_code` tells a script which kind. Each reads as the
+/// words it carries (made where the failure was understood).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PublishError {
     /// The local image could not be read, or changed while it was read.
+    #[error("{0}")]
     Local(String),
     /// No credentials, or the storage rejected them or their permissions.
+    #[error("{0}")]
     Credentials(String),
     /// The endpoint could not be reached at all (DNS, refused, timeout).
+    #[error("{0}")]
     Unreachable(String),
     /// The bucket does not exist at the endpoint.
+    #[error("{0}")]
     NoBucket(String),
     /// The storage answered but the upload failed (a server error, the
     /// connection dropped mid-upload).
+    #[error("{0}")]
     Upload(String),
     /// Ctrl-C or SIGTERM: the upload was stopped and cleaned up.
+    #[error("interrupted; the upload was aborted")]
     Interrupted,
 }
 
@@ -56,19 +61,6 @@ impl PublishError {
             PublishError::NoBucket(_) => "no_bucket",
             PublishError::Upload(_) => "upload_failed",
             PublishError::Interrupted => "interrupted",
-        }
-    }
-}
-
-impl fmt::Display for PublishError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            PublishError::Local(m)
-            | PublishError::Credentials(m)
-            | PublishError::Unreachable(m)
-            | PublishError::NoBucket(m)
-            | PublishError::Upload(m) => f.write_str(m),
-            PublishError::Interrupted => f.write_str("interrupted; the upload was aborted"),
         }
     }
 }
@@ -312,6 +304,17 @@ fn said(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_publish_error_is_an_error_that_reads_as_its_words() {
+        let e = PublishError::Upload("answered 503 to PutObject".into());
+        let as_error: &dyn std::error::Error = &e;
+        assert_eq!(as_error.to_string(), "answered 503 to PutObject");
+        assert_eq!(
+            PublishError::Interrupted.to_string(),
+            "interrupted; the upload was aborted"
+        );
+    }
 
     fn ctx() -> Context {
         Context {
