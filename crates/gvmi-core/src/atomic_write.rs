@@ -153,9 +153,11 @@ fn temp_prefix(name: &OsStr, name_max: usize) -> OsString {
 
 /// `PREFIXPID-RANDOM`: a name nobody can guess ahead of time.
 fn temp_name(prefix: &OsStr) -> io::Result<OsString> {
-    let random = getrandom::u64().map_err(|e| {
+    let mut bytes = [0u8; 8];
+    getrandom::getrandom(&mut bytes).map_err(|e| {
         io::Error::other(format!("no random number for a temporary file name: {e}"))
     })?;
+    let random = u64::from_le_bytes(bytes);
     let mut name = prefix.to_os_string();
     name.push(format!("{}-{random:016x}", std::process::id()));
     Ok(name)
