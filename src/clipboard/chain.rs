@@ -57,7 +57,7 @@ pub struct Report {
 
 impl Report {
     /// A copy that never ran (the copying thread is gone, or panicked).
-    pub fn broken(why: String) -> Report {
+    pub fn broken(why: &str) -> Report {
         Report {
             failed: vec![format!("copy failed: {why}")],
             ..Report::default()

@@ -63,7 +63,7 @@ fn run(job: &PublishJob, tx: &Sender<Event>) {
     let mut notes = Vec::new();
     // A bug on the way becomes this row's error, as verification's do.
     let result = caught::catch(|| publish(job, tx, &mut notes))
-        .unwrap_or_else(|panic| Err(format!("internal error (a bug in gvmi): {panic}")));
+        .unwrap_or_else(|panic| Err(panic.to_string()));
     let _ = tx.send(Event::Worker(WorkerEvent::Published { id, result, notes }));
 }
 

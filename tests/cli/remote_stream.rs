@@ -75,15 +75,26 @@ fn short_long_and_refused_bodies_fail_with_their_words() {
     let gone = failure("/gone.gvmi", None);
     assert_eq!(gone.status(), Some(404));
     assert!(gone.to_string().contains("answered 404"), "{gone}");
-    assert!(!gone.to_string().contains("HEAD"), "no HEAD was sent: {gone}");
+    assert!(
+        !gone.to_string().contains("HEAD"),
+        "no HEAD was sent: {gone}"
+    );
 }
 
 #[test]
 fn cancelling_stops_a_stalled_download_at_once() {
     let b = body(1 << 20);
-    let server = Server::start(vec![("/stall.gvmi", Route::Stall(b, Duration::from_secs(8)))]);
+    let server = Server::start(vec![(
+        "/stall.gvmi",
+        Route::Stall(b, Duration::from_secs(8)),
+    )]);
     let token = CancelToken::new();
-    let mut stream = Stream::open(&server.url("/stall.gvmi"), None, &Options::default(), &token);
+    let mut stream = Stream::open(
+        &server.url("/stall.gvmi"),
+        None,
+        &Options::default(),
+        &token,
+    );
     let canceller = token.clone();
     std::thread::spawn(move || {
         std::thread::sleep(Duration::from_millis(300));

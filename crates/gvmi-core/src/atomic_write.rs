@@ -27,7 +27,7 @@ use crate::fsmeta;
 
 /// The permission bits of a file written here before the umask: what
 /// `File::create` gives.
-pub const DEFAULT_MODE: u32 = 0o666;
+pub(crate) const DEFAULT_MODE: u32 = 0o666;
 
 /// How many tries at a fresh random name before giving up (each collides
 /// only with a file already there: a leftover, or a name planted by luck).
@@ -44,7 +44,7 @@ pub fn atomic_write(path: &Path, contents: &[u8]) -> io::Result<()> {
 /// publish` streams an image through its hasher into the file): `fill`
 /// writes the temporary file; only if it succeeds is the file synced and
 /// renamed over `path`. On any error the temporary file is removed.
-pub fn atomic_write_with<T>(
+pub(crate) fn atomic_write_with<T>(
     path: &Path,
     fill: impl FnOnce(&mut File) -> io::Result<T>,
 ) -> io::Result<T> {
@@ -58,7 +58,7 @@ pub fn atomic_write_with<T>(
 /// writer that replaces several files together and orders the renames
 /// itself (`publish::folder`: an image and its sidecar). Dropped without
 /// [`commit`](Pending::commit), the temporary file is removed.
-pub struct Pending {
+pub(crate) struct Pending {
     file: File,
     tmp: PathBuf,
     target: PathBuf,
@@ -69,7 +69,7 @@ pub struct Pending {
 impl Pending {
     /// Creates the temporary file for `target` (and missing parent folders),
     /// with permission bits `mode` masked by the umask (Unix).
-    pub fn beside(target: &Path, mode: u32) -> io::Result<Pending> {
+    pub(crate) fn beside(target: &Path, mode: u32) -> io::Result<Pending> {
         let dir = folder_of(target);
         fs::create_dir_all(dir)?;
         let name = target
@@ -98,7 +98,7 @@ impl Pending {
         }
     }
 
-    pub fn file(&mut self) -> &mut File {
+    pub(crate) fn file(&mut self) -> &mut File {
         &mut self.file
     }
 
@@ -106,7 +106,7 @@ impl Pending {
     /// can leave an empty file; and on some file systems a full disk is
     /// only reported here, so a writer replacing several files syncs each
     /// before replacing any.
-    pub fn sync(&mut self) -> io::Result<()> {
+    pub(crate) fn sync(&mut self) -> io::Result<()> {
         if !self.synced {
             self.file.sync_all()?;
             self.synced = true;
@@ -115,7 +115,7 @@ impl Pending {
     }
 
     /// Syncs, then renames the temporary file over the target.
-    pub fn commit(mut self) -> io::Result<()> {
+    pub(crate) fn commit(mut self) -> io::Result<()> {
         self.sync()?;
         fs::rename(&self.tmp, &self.target)?;
         self.committed = true;
@@ -153,9 +153,11 @@ fn temp_prefix(name: &OsStr, name_max: usize) -> OsString {
 
 /// `PREFIXPID-RANDOM`: a name nobody can guess ahead of time.
 fn temp_name(prefix: &OsStr) -> io::Result<OsString> {
-    let random = getrandom::u64().map_err(|e| {
+    let mut bytes = [0u8; 8];
+    getrandom::getrandom(&mut bytes).map_err(|e| {
         io::Error::other(format!("no random number for a temporary file name: {e}"))
     })?;
+    let random = u64::from_le_bytes(bytes);
     let mut name = prefix.to_os_string();
     name.push(format!("{}-{random:016x}", std::process::id()));
     Ok(name)
@@ -209,7 +211,7 @@ fn tail_pid(tail: &[u8]) -> Option<u32> {
 
 /// True for a name [`atomic_write`] gives its temporary files, so folder
 /// walks can tell them from real files.
-pub fn is_temp_name(name: &OsStr) -> bool {
+pub(crate) fn is_temp_name(name: &OsStr) -> bool {
     let bytes = bytes_of(name);
     let Some(at) = bytes.windows(5).rposition(|w| w == b".tmp-") else {
         return false;

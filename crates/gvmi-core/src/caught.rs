@@ -12,14 +12,27 @@ thread_local! {
     static CATCHING: Cell<u32> = const { Cell::new(0) };
 }
 
+/// A panic caught by [`catch`]. It reads as a bug in gvmi, which it is:
+/// `internal error (a bug in gvmi): MESSAGE`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("internal error (a bug in gvmi): {0}")]
+pub struct Panicked(String);
+
+impl Panicked {
+    /// The text the panic was raised with.
+    pub fn message(&self) -> &str {
+        &self.0
+    }
+}
+
 /// Runs `f`; a panic becomes `Err` with its message.
-pub fn catch<R>(f: impl FnOnce() -> R) -> Result<R, String> {
+pub fn catch<R>(f: impl FnOnce() -> R) -> Result<R, Panicked> {
     CATCHING.with(|c| c.set(c.get() + 1));
     // Whatever `f` touched is dropped or reported as failed: no broken state
     // is observed afterwards, so asserting unwind safety is sound here.
     let result = catch_unwind(AssertUnwindSafe(f));
     CATCHING.with(|c| c.set(c.get() - 1));
-    result.map_err(|payload| message(payload.as_ref()))
+    result.map_err(|payload| Panicked(message(payload.as_ref())))
 }
 
 /// True while the current thread runs inside [`catch`].
@@ -39,7 +52,7 @@ pub fn test_panic(point: &str) {
 }
 
 /// The text a panic was raised with (`panic!("…")` gives a `&str` or a `String`).
-pub fn message(payload: &(dyn Any + Send)) -> String {
+fn message(payload: &(dyn Any + Send)) -> String {
     if let Some(s) = payload.downcast_ref::<&str>() {
         (*s).to_string()
     } else if let Some(s) = payload.downcast_ref::<String>() {
@@ -56,11 +69,16 @@ mod tests {
     #[test]
     fn a_panic_becomes_its_message_and_the_flag_is_reset() {
         assert!(!is_catching());
-        let r: Result<(), String> = catch(|| {
+        let r: Result<(), Panicked> = catch(|| {
             assert!(is_catching());
             panic!("boom {}", 7)
         });
-        assert_eq!(r, Err("boom 7".to_string()));
+        let panicked = r.unwrap_err();
+        assert_eq!(panicked.message(), "boom 7");
+        assert_eq!(
+            panicked.to_string(),
+            "internal error (a bug in gvmi): boom 7"
+        );
         assert!(!is_catching());
         assert_eq!(catch(|| 5), Ok(5));
     }

@@ -30,9 +30,9 @@ use crate::visible::visible_path;
 #[serde(deny_unknown_fields)]
 pub struct Config {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default_target: Option<String>,
+    pub(crate) default_target: Option<String>,
     #[serde(default, skip_serializing_if = "ResourceDefaults::is_empty")]
-    pub resources: ResourceDefaults,
+    pub(crate) resources: ResourceDefaults,
     #[serde(default, rename = "base_url", skip_serializing_if = "Vec::is_empty")]
     pub base_urls: Vec<BaseUrl>,
     #[serde(default, rename = "publish", skip_serializing_if = "Vec::is_empty")]
@@ -70,15 +70,15 @@ impl TryFrom<toml::Table> for PublishTo {
 /// `[resources]`: each key left out keeps the SDK default.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ResourceDefaults {
+pub(crate) struct ResourceDefaults {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub min_mem_gib: Option<f64>,
+    pub(crate) min_mem_gib: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub min_storage_gib: Option<f64>,
+    pub(crate) min_storage_gib: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub min_cpu_threads: Option<u32>,
+    pub(crate) min_cpu_threads: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub capabilities: Option<Vec<String>>,
+    pub(crate) capabilities: Option<Vec<String>>,
 }
 
 impl ResourceDefaults {
@@ -91,7 +91,7 @@ impl ResourceDefaults {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BaseUrl {
-    pub folder: PathBuf,
+    pub(crate) folder: PathBuf,
     pub url: String,
 }
 
@@ -118,7 +118,7 @@ pub enum ConfigError {
 
 /// gvmi's config folder: `$XDG_CONFIG_HOME/gvmi`, else `~/.config/gvmi`
 /// (Unix); the platform's config folder elsewhere.
-pub fn config_dir() -> Option<PathBuf> {
+pub(crate) fn config_dir() -> Option<PathBuf> {
     crate::user_dirs::UserDir::Config.path()
 }
 

@@ -36,15 +36,15 @@ impl JobEvent {
 /// Where job events go: any channel whose messages can be made from a
 /// `JobEvent`, so the engine needs no knowledge of the receiver's type.
 #[derive(Clone)]
-pub struct JobSender(Arc<dyn Fn(JobEvent) + Send + Sync>);
+pub(crate) struct JobSender(Arc<dyn Fn(JobEvent) + Send + Sync>);
 
 impl JobSender {
-    pub fn new<T: From<JobEvent> + Send + 'static>(tx: Sender<T>) -> Self {
+    pub(crate) fn new<T: From<JobEvent> + Send + 'static>(tx: Sender<T>) -> Self {
         // The receiver may be gone (the user quit); there is nobody left to tell.
         JobSender(Arc::new(move |event| drop(tx.send(T::from(event)))))
     }
 
-    pub fn send(&self, event: JobEvent) {
+    pub(crate) fn send(&self, event: JobEvent) {
         (self.0)(event)
     }
 }

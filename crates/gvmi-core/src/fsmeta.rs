@@ -10,13 +10,15 @@ use std::path::Path;
 use std::time::SystemTime;
 
 mod write;
-pub use write::{create_new_nofollow, made_by_me, name_max, open_lock_file, permission_bits};
+pub(crate) use write::{
+    create_new_nofollow, made_by_me, name_max, open_lock_file, permission_bits,
+};
 
 /// Identity of the storage behind a path: hard links share it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct FileId {
-    pub dev: u64,
-    pub ino: u64,
+    pub(crate) dev: u64,
+    pub(crate) ino: u64,
 }
 
 /// The kind of a directory entry, as far as hashing cares.
@@ -107,13 +109,13 @@ impl FileStamp {
     /// Size, mtime, ctime or identity moved: the content cannot be trusted
     /// to be one version. ctime catches a rewrite in place whose mtime was
     /// set back (`touch -r`), exactly as the cache's rule does.
-    pub fn content_moved(&self, later: &FileStamp) -> bool {
+    pub(crate) fn content_moved(&self, later: &FileStamp) -> bool {
         self != later
     }
 }
 
 #[cfg(unix)]
-pub fn file_id(meta: &Metadata) -> Option<FileId> {
+pub(crate) fn file_id(meta: &Metadata) -> Option<FileId> {
     use std::os::unix::fs::MetadataExt;
     Some(FileId {
         dev: meta.dev(),
@@ -122,7 +124,7 @@ pub fn file_id(meta: &Metadata) -> Option<FileId> {
 }
 
 #[cfg(unix)]
-pub fn change_time(meta: &Metadata) -> Option<SystemTime> {
+pub(crate) fn change_time(meta: &Metadata) -> Option<SystemTime> {
     use std::os::unix::fs::MetadataExt;
     let (secs, nanos) = (meta.ctime(), meta.ctime_nsec());
     let nanos = u32::try_from(nanos).ok()?;
@@ -136,12 +138,12 @@ pub fn change_time(meta: &Metadata) -> Option<SystemTime> {
 
 /// No portable ctime: the cache then relies on size, mtime and identity.
 #[cfg(not(unix))]
-pub fn change_time(_meta: &Metadata) -> Option<SystemTime> {
+pub(crate) fn change_time(_meta: &Metadata) -> Option<SystemTime> {
     None
 }
 
 #[cfg(not(unix))]
-pub fn file_id(_meta: &Metadata) -> Option<FileId> {
+pub(crate) fn file_id(_meta: &Metadata) -> Option<FileId> {
     None
 }
 
@@ -177,20 +179,20 @@ pub fn is_named_stream(path: &Path) -> bool {
 /// Opens a stream the user named (see [`is_named_stream`]) as `cat` would:
 /// a blocking open, so a FIFO waits for its writer. Only for names typed as
 /// operands; everything found by walking goes through [`open_regular`].
-pub fn open_named(path: &Path) -> io::Result<File> {
+pub(crate) fn open_named(path: &Path) -> io::Result<File> {
     File::open(path)
 }
 
 /// Size caps for the files gvmi reads besides images, one per purpose: far
 /// above any real file, far below what would hurt (a link to `/dev/zero` is
 /// refused as a device; a huge regular file by its size, before any read).
-pub mod cap {
+pub(crate) mod cap {
     /// `config.toml` and snippet templates.
-    pub const CONFIG: u64 = 1 << 20;
+    pub(crate) const CONFIG: u64 = 1 << 20;
     /// A folder's `SHA3SUMS` (about 300,000 lines of 200 bytes).
-    pub const MANIFEST: u64 = 64 << 20;
+    pub(crate) const MANIFEST: u64 = 64 << 20;
     /// The hash cache (millions of entries; decoding costs about twice this).
-    pub const CACHE: u64 = 256 << 20;
+    pub(crate) const CACHE: u64 = 256 << 20;
 }
 
 /// The whole regular file at `path`, read once: anything else (FIFO, device,
@@ -204,7 +206,7 @@ pub fn read_regular(path: &Path, cap: u64) -> io::Result<(Vec<u8>, Metadata)> {
 /// that gvmi rewrites (a folder's `SHA3SUMS`): a symbolic link at `path` is
 /// refused, never followed, so a planted link cannot make gvmi copy another
 /// file's lines (`/etc/shadow`'s, say) into the file it writes.
-pub fn read_regular_nofollow(path: &Path, cap: u64) -> io::Result<(Vec<u8>, Metadata)> {
+pub(crate) fn read_regular_nofollow(path: &Path, cap: u64) -> io::Result<(Vec<u8>, Metadata)> {
     let file =
         open_nonblocking(path, false).map_err(|e| match std::fs::symlink_metadata(path) {
             Ok(m) if m.file_type().is_symlink() => {
@@ -230,7 +232,7 @@ fn read_capped((file, meta): (File, Metadata), cap: u64) -> io::Result<(Vec<u8>,
 
 /// A small text file the user edits (`config.toml`, snippet templates):
 /// regular, at most [`cap::CONFIG`] bytes, UTF-8.
-pub fn read_text(path: &Path) -> io::Result<String> {
+pub(crate) fn read_text(path: &Path) -> io::Result<String> {
     let (bytes, _) = read_regular(path, cap::CONFIG)?;
     String::from_utf8(bytes)
         .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "not UTF-8 text"))
@@ -261,7 +263,7 @@ pub fn not_regular(kind: FileKind) -> io::Error {
 /// process (a live one, even another user's, is not gone). `None` where
 /// there is no such check.
 #[cfg(unix)]
-pub fn process_gone(pid: u32) -> Option<bool> {
+pub(crate) fn process_gone(pid: u32) -> Option<bool> {
     let Ok(pid) = libc::pid_t::try_from(pid) else {
         return Some(true);
     };
@@ -271,19 +273,19 @@ pub fn process_gone(pid: u32) -> Option<bool> {
 }
 
 #[cfg(not(unix))]
-pub fn process_gone(_pid: u32) -> Option<bool> {
+pub(crate) fn process_gone(_pid: u32) -> Option<bool> {
     None
 }
 
 /// The path was longer than the system can open (ENAMETOOLONG): a folder
 /// nested deeper than `PATH_MAX` allows.
 #[cfg(unix)]
-pub fn is_name_too_long(e: &io::Error) -> bool {
+pub(crate) fn is_name_too_long(e: &io::Error) -> bool {
     e.raw_os_error() == Some(libc::ENAMETOOLONG)
 }
 
 #[cfg(not(unix))]
-pub fn is_name_too_long(_e: &io::Error) -> bool {
+pub(crate) fn is_name_too_long(_e: &io::Error) -> bool {
     false
 }
 

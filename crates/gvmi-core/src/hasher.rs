@@ -69,14 +69,14 @@ pub struct Hashed {
 }
 
 /// A regular file opened for hashing, with the stamp it had when opened.
-pub struct Opened {
-    pub file: std::fs::File,
-    pub before: FileStamp,
+pub(crate) struct Opened {
+    pub(crate) file: std::fs::File,
+    pub(crate) before: FileStamp,
 }
 
 /// Opens `path` for hashing: regular files only, never blocking on a FIFO
 /// or device (`fsmeta::open_regular`), with a sequential-read hint.
-pub fn open(path: &Path) -> Result<Opened, HashFailure> {
+pub(crate) fn open(path: &Path) -> Result<Opened, HashFailure> {
     let (file, meta) = fsmeta::open_regular(path)?;
     advise_sequential(&file);
     Ok(Opened {
@@ -91,7 +91,7 @@ pub fn open(path: &Path) -> Result<Opened, HashFailure> {
 /// its size, or the path now names another file (replaced by rename while
 /// we read) all make it `Changed`.
 /// Every hashing path (one file, or many in SIMD lanes) ends here.
-pub fn confirm(
+pub(crate) fn confirm(
     path: &Path,
     opened: &Opened,
     digest: Sha3Digest,
@@ -130,7 +130,7 @@ pub fn hash_file(
 /// Hashes what is left of `opened` (its read position onwards) into
 /// `hasher`, which already holds the first `done` bytes; big remainders are
 /// read ahead on a second thread. Returns the digest and the total read.
-pub fn hash_rest(
+pub(crate) fn hash_rest(
     opened: &Opened,
     hasher: Sha3_224,
     done: u64,

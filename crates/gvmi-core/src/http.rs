@@ -12,17 +12,17 @@ use std::io::{self, Read};
 use std::time::{Duration, Instant};
 
 /// What gvmi says it is.
-pub const USER_AGENT: &str = concat!("gvmi/", env!("CARGO_PKG_VERSION"));
+pub(crate) const USER_AGENT: &str = concat!("gvmi/", env!("CARGO_PKG_VERSION"));
 
 /// The slowest link a default deadline allows for: 256 KiB/s (2 Mbit/s).
-pub const SLOW_LINK_BYTES_PER_SEC: u64 = 256 * 1024;
+pub(crate) const SLOW_LINK_BYTES_PER_SEC: u64 = 256 * 1024;
 
 /// Timeouts of one client.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Limits {
-    pub connect: Duration,
+pub(crate) struct Limits {
+    pub(crate) connect: Duration,
     /// The longest silence while sending a request or waiting for bytes.
-    pub silence: Duration,
+    pub(crate) silence: Duration,
 }
 
 impl Default for Limits {
@@ -38,14 +38,14 @@ impl Limits {
     /// How long one request moving `bytes` (sent or received) may take:
     /// four silences (connect, answer, slow starts) plus the bytes at
     /// [`SLOW_LINK_BYTES_PER_SEC`].
-    pub fn deadline_for(&self, bytes: u64) -> Duration {
+    pub(crate) fn deadline_for(&self, bytes: u64) -> Duration {
         let transfer = Duration::from_secs_f64(bytes as f64 / SLOW_LINK_BYTES_PER_SEC as f64);
         self.silence.saturating_mul(4).saturating_add(transfer)
     }
 }
 
 /// A client with `limits`, following no redirect.
-pub fn agent(limits: &Limits) -> ureq::Agent {
+pub(crate) fn agent(limits: &Limits) -> ureq::Agent {
     ureq::AgentBuilder::new()
         .timeout_connect(limits.connect)
         .timeout_read(limits.silence)
@@ -57,7 +57,7 @@ pub fn agent(limits: &Limits) -> ureq::Agent {
 
 /// Why [`read_capped`] stopped.
 #[derive(Debug)]
-pub enum End {
+pub(crate) enum End {
     /// The body ended: everything is in `bytes`.
     Whole,
     /// More than the cap was there; the rest was left unread.
@@ -70,18 +70,19 @@ pub enum End {
 
 /// A body read with [`read_capped`].
 #[derive(Debug)]
-pub struct Capped {
-    pub bytes: Vec<u8>,
-    pub end: End,
+pub(crate) struct Capped {
+    pub(crate) bytes: Vec<u8>,
+    pub(crate) end: End,
 }
 
 impl Capped {
-    pub fn is_whole(&self) -> bool {
+    #[cfg(test)]
+    fn is_whole(&self) -> bool {
         matches!(self.end, End::Whole)
     }
 
     /// The bytes as text, for XML and messages.
-    pub fn text(&self) -> std::borrow::Cow<'_, str> {
+    pub(crate) fn text(&self) -> std::borrow::Cow<'_, str> {
         String::from_utf8_lossy(&self.bytes)
     }
 }
@@ -90,7 +91,7 @@ impl Capped {
 /// between reads; each read is bounded by the client's silence timeout).
 /// Memory is bounded by `cap` whatever the server sends; the caller drops
 /// the rest with the connection.
-pub fn read_capped(mut body: impl Read, cap: usize, until: Instant) -> Capped {
+pub(crate) fn read_capped(mut body: impl Read, cap: usize, until: Instant) -> Capped {
     let mut bytes = Vec::new();
     let mut buf = [0u8; 8192];
     loop {

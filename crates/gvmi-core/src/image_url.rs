@@ -114,7 +114,7 @@ pub fn join(base: &str, relative: &Path) -> String {
 
 /// One path segment, percent-encoded byte by byte (raw bytes on Unix, so
 /// even a non-UTF-8 name keeps its exact spelling).
-pub fn encode_segment(segment: &std::ffi::OsStr) -> String {
+pub(crate) fn encode_segment(segment: &std::ffi::OsStr) -> String {
     #[cfg(unix)]
     let bytes = std::os::unix::ffi::OsStrExt::as_bytes(segment).to_vec();
     #[cfg(not(unix))]
@@ -197,7 +197,7 @@ pub fn check_http(url: &str) -> Result<(), UrlError> {
 }
 
 /// Whether `url` starts with a scheme (`x:`), i.e. is not a relative reference.
-pub fn has_scheme(url: &str) -> bool {
+pub(crate) fn has_scheme(url: &str) -> bool {
     let end = url.find(['/', '?', '#']).unwrap_or(url.len());
     url[..end]
         .split_once(':')

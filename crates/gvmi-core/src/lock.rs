@@ -23,11 +23,11 @@ use crate::fsmeta::{file_id, FileId};
 /// longer than any read-merge-write takes, short enough that a lock held
 /// forever (a stuck process, another user holding it on purpose) ends in a
 /// message instead of a hang.
-pub const PATIENCE: Duration = Duration::from_secs(60);
+pub(crate) const PATIENCE: Duration = Duration::from_secs(60);
 
 /// Released when dropped (the file removed, then the descriptor closed,
 /// which drops the flock).
-pub struct Lock {
+pub(crate) struct Lock {
     file: File,
     path: PathBuf,
 }
@@ -37,7 +37,7 @@ impl Lock {
     /// (created if needed, never through a symbolic link). The file is never
     /// read; a link, FIFO, device or folder in its place is refused at once,
     /// and every error names the lock file.
-    pub fn acquire(path: &Path, patience: Duration) -> io::Result<Lock> {
+    pub(crate) fn acquire(path: &Path, patience: Duration) -> io::Result<Lock> {
         let named = |e: io::Error| {
             let why = crate::io_error::message(&e);
             io::Error::new(

@@ -18,7 +18,7 @@ pub const FILE_NAME: &str = "SHA3SUMS";
 
 /// The lock file held around a read-merge-write of the folder's manifest,
 /// so two gvmi writing one folder at once never lose each other's lines.
-pub const LOCK_NAME: &str = ".SHA3SUMS.lock";
+pub(crate) const LOCK_NAME: &str = ".SHA3SUMS.lock";
 
 /// Hashes gathered per folder, to be written as that folder's SHA3SUMS.
 #[derive(Debug, Default)]
@@ -88,7 +88,7 @@ pub fn write_folder(folder: &Path, hashes: &BTreeMap<Vec<u8>, Sha3Digest>) -> io
 ///
 /// The read, merge and write happen under the folder's [`LOCK_NAME`], so a
 /// concurrent writer's new lines are read before this one's are added.
-pub fn write_folder_with(
+pub(crate) fn write_folder_with(
     folder: &Path,
     hashes: &BTreeMap<Vec<u8>, Sha3Digest>,
     replace: bool,
@@ -151,7 +151,7 @@ fn merge(folder: &Path, old: &[u8], hashes: &BTreeMap<Vec<u8>, Sha3Digest>) -> (
 
 /// The entries of a checksum file, by name as written (improper lines
 /// skipped). Regular files of at most [`cap::MANIFEST`] bytes only.
-pub fn read_entries(path: &Path) -> io::Result<Vec<(Vec<u8>, Sha3Digest)>> {
+pub(crate) fn read_entries(path: &Path) -> io::Result<Vec<(Vec<u8>, Sha3Digest)>> {
     let (bytes, _) = read_regular(path, cap::MANIFEST)?;
     Ok(bytes
         .split(|&b| b == b'\n')

@@ -29,7 +29,7 @@ pub enum Algorithm {
 impl Algorithm {
     /// `sha3sum -a N`'s numbers, as the exact text sha3sum's `%isAlg` keys
     /// are: `224`, `256`, `384`, `512`, `128000`, `256000`.
-    pub fn from_number(text: &[u8]) -> Option<Self> {
+    pub(crate) fn from_number(text: &[u8]) -> Option<Self> {
         Some(match text {
             b"224" => Self::Sha3_224,
             b"256" => Self::Sha3_256,
@@ -42,7 +42,7 @@ impl Algorithm {
     }
 
     /// The algorithm a line's hex length names (`%len2alg`).
-    pub fn from_hex_len(len: usize) -> Option<Self> {
+    pub(crate) fn from_hex_len(len: usize) -> Option<Self> {
         Some(match len {
             56 => Self::Sha3_224,
             64 => Self::Sha3_256,
@@ -76,7 +76,7 @@ impl Algorithm {
 
     /// Digest bytes: for SHAKE, what Digest::SHA3's `hexdigest` squeezes
     /// (one block).
-    pub fn output_len(self) -> usize {
+    pub(crate) fn output_len(self) -> usize {
         match self {
             Self::Sha3_224 => 28,
             Self::Sha3_256 => 32,
@@ -100,7 +100,7 @@ pub enum Mode {
 }
 
 impl Mode {
-    pub fn from_marker(marker: u8) -> Option<Self> {
+    pub(crate) fn from_marker(marker: u8) -> Option<Self> {
         match marker {
             b' ' | b'*' => Some(Self::Bytes),
             b'U' => Some(Self::Universal),
@@ -112,7 +112,7 @@ impl Mode {
 
 /// A Keccak sponge for any of [`Algorithm`], taking whole bytes and, at
 /// the end, up to 7 more bits.
-pub struct Sponge {
+pub(crate) struct Sponge {
     algorithm: Algorithm,
     state: [u64; 25],
     block: [u8; 168],
@@ -121,7 +121,7 @@ pub struct Sponge {
 }
 
 impl Sponge {
-    pub fn new(algorithm: Algorithm) -> Self {
+    pub(crate) fn new(algorithm: Algorithm) -> Self {
         Sponge {
             algorithm,
             state: [0; 25],
@@ -131,7 +131,7 @@ impl Sponge {
         }
     }
 
-    pub fn update(&mut self, mut data: &[u8]) {
+    pub(crate) fn update(&mut self, mut data: &[u8]) {
         let rate = self.algorithm.rate();
         while !data.is_empty() {
             let n = (rate - self.filled).min(data.len());
@@ -162,7 +162,7 @@ impl Sponge {
     /// The digest of the bytes so far followed by the low `bits` (0..=7)
     /// bits of `last`: Digest::SHA3's `add_bits` puts a partial last byte's
     /// bits there (a bit string `0001100` is the byte 12, 7 bits).
-    pub fn finish_bits(mut self, last: u8, bits: u32) -> Vec<u8> {
+    pub(crate) fn finish_bits(mut self, last: u8, bits: u32) -> Vec<u8> {
         debug_assert!(bits < 8);
         let rate = self.algorithm.rate();
         let tail = u16::from(last & ((1u16 << bits) - 1) as u8) | (self.algorithm.suffix() << bits);
@@ -191,10 +191,6 @@ impl Sponge {
         }
         out.truncate(self.algorithm.output_len());
         out
-    }
-
-    pub fn finish(self) -> Vec<u8> {
-        self.finish_bits(0, 0)
     }
 }
 

@@ -14,7 +14,7 @@ use crate::digest::{Sha3Digest, HEX_LEN};
 pub mod perl;
 
 /// The algorithm tag in BSD-style lines.
-pub const TAG: &str = "SHA3-224";
+pub(crate) const TAG: &str = "SHA3-224";
 
 /// A path's bytes as written to a checksum file (raw on Unix, so
 /// non-UTF-8 names round-trip; UTF-8 elsewhere).
@@ -47,7 +47,7 @@ pub fn bytes_path(bytes: &[u8]) -> PathBuf {
 }
 
 /// Escapes a name GNU's way; returns whether the line needs the `\` prefix.
-pub fn escape_name(name: &[u8]) -> (bool, Cow<'_, [u8]>) {
+pub(crate) fn escape_name(name: &[u8]) -> (bool, Cow<'_, [u8]>) {
     escape_as(name, false)
 }
 
@@ -75,7 +75,8 @@ pub fn gnu_line(digest: &Sha3Digest, name: &[u8]) -> Vec<u8> {
 }
 
 /// `SHA3-224 (<name>) = <hex>\n`, escaped as needed.
-pub fn tag_line(digest: &Sha3Digest, name: &[u8]) -> Vec<u8> {
+#[cfg(test)]
+fn tag_line(digest: &Sha3Digest, name: &[u8]) -> Vec<u8> {
     styled_line(
         digest,
         name,
@@ -101,7 +102,7 @@ pub struct LineStyle {
 }
 
 /// One checksum line in `style`.
-pub fn styled_line(digest: &Sha3Digest, name: &[u8], style: LineStyle) -> Vec<u8> {
+pub(crate) fn styled_line(digest: &Sha3Digest, name: &[u8], style: LineStyle) -> Vec<u8> {
     let (escaped, name) = match style.zero {
         true => (false, Cow::Borrowed(name)),
         false => escape_as(name, style.perl),
@@ -129,7 +130,7 @@ pub fn styled_line(digest: &Sha3Digest, name: &[u8], style: LineStyle) -> Vec<u8
 /// does: only a name that would break the line (LF, and here CR too) is
 /// escaped, and then the returned prefix is `\`. A name holding just a
 /// backslash is printed as is, like GNU and Perl `sha3sum` print it.
-pub fn display_name(name: &[u8]) -> (&'static str, Cow<'_, [u8]>) {
+pub(crate) fn display_name(name: &[u8]) -> (&'static str, Cow<'_, [u8]>) {
     if !name.iter().any(|b| matches!(b, b'\n' | b'\r')) {
         return ("", Cow::Borrowed(name));
     }
@@ -141,7 +142,7 @@ pub fn display_name(name: &[u8]) -> (&'static str, Cow<'_, [u8]>) {
 /// `sha3sum` bytes); otherwise its control, format and non-UTF-8 bytes
 /// escaped (`\e`, `\n`, `\u{202e}`, `\xff`), as `ls` escapes names on a
 /// terminal, so no file name can type into the user's terminal.
-pub fn terminal_name(name: &[u8]) -> Option<String> {
+pub(crate) fn terminal_name(name: &[u8]) -> Option<String> {
     match std::str::from_utf8(name) {
         Ok(text) if !text.chars().any(crate::visible::is_unsafe) => None,
         _ => Some(crate::visible::visible_path(&bytes_path(name)).into_owned()),

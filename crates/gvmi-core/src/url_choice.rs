@@ -13,7 +13,7 @@ use crate::publish::state::{Published, Record};
 
 /// Where a chosen URL came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum UrlSource {
+pub(crate) enum UrlSource {
     /// Given for this image alone.
     Own,
     /// A base URL given for this run, joined with the image's path.
@@ -28,7 +28,7 @@ pub enum UrlSource {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Chosen {
     pub url: String,
-    pub source: UrlSource,
+    pub(crate) source: UrlSource,
     /// For [`UrlSource::Published`]: the record, to warn when the image
     /// changed since.
     pub published: Option<Record>,

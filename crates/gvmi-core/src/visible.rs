@@ -63,7 +63,7 @@ pub fn visible_path(path: &Path) -> Cow<'_, str> {
 
 /// Bytes for people (a file's magic, a name's raw bytes): [`visible`], and
 /// the bytes that are not UTF-8 as `\xNN`.
-pub fn visible_bytes(bytes: &[u8]) -> Cow<'_, str> {
+pub(crate) fn visible_bytes(bytes: &[u8]) -> Cow<'_, str> {
     if let Ok(text) = std::str::from_utf8(bytes) {
         return visible(text);
     }

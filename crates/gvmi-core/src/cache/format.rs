@@ -23,16 +23,16 @@ use super::Entry;
 use crate::digest::{Sha3Digest, DIGEST_LEN};
 use crate::sumline::{bytes_path, path_bytes};
 
-pub const MAGIC: &[u8; 8] = b"GVMIHASH";
+pub(crate) const MAGIC: &[u8; 8] = b"GVMIHASH";
 /// Bump on any layout change: an old gvmi then rebuilds instead of misreading.
-pub const FORMAT_VERSION: u32 = 1;
+pub(crate) const FORMAT_VERSION: u32 = 1;
 const HEADER: usize = 8 + 4 + 8;
 const FIXED: usize = 8 * 5 + DIGEST_LEN;
 const TRAILER: usize = 8;
 
 /// Why a cache file could not be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum DecodeError {
+pub(crate) enum DecodeError {
     #[error("not a gvmi hash cache")]
     NotACache,
     #[error("written in format v{0} by another gvmi version (this one reads v{FORMAT_VERSION})")]
@@ -43,7 +43,7 @@ pub enum DecodeError {
     Checksum,
 }
 
-pub fn encode(entries: &HashMap<PathBuf, Entry>) -> Vec<u8> {
+pub(crate) fn encode(entries: &HashMap<PathBuf, Entry>) -> Vec<u8> {
     let mut out = Vec::with_capacity(HEADER + entries.len() * (FIXED + 64) + TRAILER);
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
@@ -76,7 +76,7 @@ pub fn encode(entries: &HashMap<PathBuf, Entry>) -> Vec<u8> {
     out
 }
 
-pub fn decode(bytes: &[u8]) -> Result<HashMap<PathBuf, Entry>, DecodeError> {
+pub(crate) fn decode(bytes: &[u8]) -> Result<HashMap<PathBuf, Entry>, DecodeError> {
     if bytes.len() < MAGIC.len() || &bytes[..MAGIC.len()] != MAGIC {
         return Err(DecodeError::NotACache);
     }
@@ -131,7 +131,7 @@ pub fn decode(bytes: &[u8]) -> Result<HashMap<PathBuf, Entry>, DecodeError> {
 /// confined to one 8-byte word always changes the result; the length is
 /// mixed in, so truncation does too. SHA3 over a 100,000-entry cache cost
 /// about half its load time; this costs a few milliseconds.
-pub fn checksum(bytes: &[u8]) -> u64 {
+pub(crate) fn checksum(bytes: &[u8]) -> u64 {
     const P1: u64 = 0x9E37_79B1_85EB_CA87;
     const P2: u64 = 0xC2B2_AE3D_27D4_EB4F;
     const P3: u64 = 0x1656_67B1_9E37_79F9;

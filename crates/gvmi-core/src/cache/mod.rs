@@ -2,7 +2,7 @@
 //! path and trusted only while device, inode, size, mtime and ctime (all to
 //! the nanosecond) still match. See `format` for the file and why a file.
 
-pub mod format;
+pub(crate) mod format;
 mod prune;
 mod session;
 
@@ -29,12 +29,12 @@ pub const RACY_WINDOW: Duration = Duration::from_millis(100);
 /// What the cache remembers about one file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Entry {
-    pub dev: u64,
-    pub ino: u64,
-    pub size: u64,
-    pub mtime_ns: i64,
-    pub ctime_ns: i64,
-    pub digest: Sha3Digest,
+    pub(crate) dev: u64,
+    pub(crate) ino: u64,
+    pub(crate) size: u64,
+    pub(crate) mtime_ns: i64,
+    pub(crate) ctime_ns: i64,
+    pub(crate) digest: Sha3Digest,
 }
 
 /// No ctime known (non-Unix): the other fields must carry the match.
@@ -58,7 +58,7 @@ impl Entry {
     }
 
     /// True when the file at `stamp` is, as far as metadata can tell, the file hashed.
-    pub fn matches(&self, stamp: &FileStamp) -> bool {
+    pub(crate) fn matches(&self, stamp: &FileStamp) -> bool {
         Entry::new(stamp, self.digest).is_some_and(|now| now == *self)
     }
 }
@@ -113,12 +113,12 @@ pub fn key(path: &Path) -> PathBuf {
 
 impl Cache {
     /// A cache that remembers nothing and never touches the disk.
-    pub fn disabled() -> Cache {
+    pub(crate) fn disabled() -> Cache {
         Cache::default()
     }
 
     /// The user's cache; disabled when there is no cache folder.
-    pub fn open_default() -> Cache {
+    pub(crate) fn open_default() -> Cache {
         match default_path() {
             Some(path) => Cache::open(&path),
             None => Cache::disabled(),
@@ -154,7 +154,7 @@ impl Cache {
         self.entries.is_empty()
     }
 
-    pub fn entries(&self) -> impl Iterator<Item = (&PathBuf, &Entry)> {
+    pub(crate) fn entries(&self) -> impl Iterator<Item = (&PathBuf, &Entry)> {
         self.entries.iter()
     }
 
@@ -212,7 +212,7 @@ impl Cache {
     }
 
     /// True when there is something to save.
-    pub fn is_dirty(&self) -> bool {
+    pub(crate) fn is_dirty(&self) -> bool {
         self.file.is_some() && (!self.changes.is_empty() || self.problem.is_some())
     }
 

@@ -16,12 +16,12 @@ use crate::cancel::CancelToken;
 
 /// Jobs sharing one inode (the first is read) and their batch's token.
 pub(super) struct Work {
-    pub group: Vec<Job>,
-    pub cancel: CancelToken,
+    pub(crate) group: Vec<Job>,
+    pub(crate) cancel: CancelToken,
 }
 
 impl Work {
-    pub fn size(&self) -> u64 {
+    pub(crate) fn size(&self) -> u64 {
         self.group[0].stamp.map_or(0, |s| s.size)
     }
 }
@@ -70,7 +70,7 @@ pub(super) struct Queue {
 impl Queue {
     /// Queues `work`; returns how many workers to start so that up to
     /// `max_workers` drain the queue (each started worker is counted here).
-    pub fn push(&self, work: Vec<Work>, max_workers: usize) -> usize {
+    pub(crate) fn push(&self, work: Vec<Work>, max_workers: usize) -> usize {
         let mut s = self.lock();
         for work in work {
             let seq = s.next_seq;
@@ -87,17 +87,17 @@ impl Queue {
         start
     }
 
-    pub fn pop(&self) -> Option<Work> {
+    pub(crate) fn pop(&self) -> Option<Work> {
         self.lock().heap.pop().map(|q| q.work)
     }
 
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.lock().heap.is_empty()
     }
 
     /// A worker with nothing in hand asks to stop: yes (and it is no longer
     /// counted) only if nothing was queued since it last looked.
-    pub fn retire(&self) -> bool {
+    pub(crate) fn retire(&self) -> bool {
         let mut s = self.lock();
         if s.heap.is_empty() {
             s.workers -= 1;

@@ -13,7 +13,7 @@ use super::{not_regular, FileKind};
 /// Creates `path`, which must not exist (a symbolic link there, even a
 /// dangling one, is an error too: `O_EXCL` + `O_NOFOLLOW`). On Unix the
 /// file gets `mode` masked by the umask, as `open(2)` does.
-pub fn create_new_nofollow(path: &Path, mode: u32) -> io::Result<File> {
+pub(crate) fn create_new_nofollow(path: &Path, mode: u32) -> io::Result<File> {
     let mut options = OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
@@ -31,7 +31,7 @@ pub fn create_new_nofollow(path: &Path, mode: u32) -> io::Result<File> {
 /// at once, never followed or blocked on. Someone else's lock file that we
 /// may not write (a shared folder) is opened read-only: `flock` needs no
 /// write access.
-pub fn open_lock_file(path: &Path) -> io::Result<File> {
+pub(crate) fn open_lock_file(path: &Path) -> io::Result<File> {
     let open = |write: bool| {
         let mut options = OpenOptions::new();
         if write {
@@ -73,7 +73,7 @@ pub fn open_lock_file(path: &Path) -> io::Result<File> {
 /// The longest file name the folder `dir` takes, in bytes (`pathconf`;
 /// 255, the limit of every common file system, where it cannot say).
 #[cfg(unix)]
-pub fn name_max(dir: &Path) -> usize {
+pub(crate) fn name_max(dir: &Path) -> usize {
     use std::os::unix::ffi::OsStrExt;
     let Ok(c) = std::ffi::CString::new(dir.as_os_str().as_bytes()) else {
         return 255;
@@ -84,7 +84,7 @@ pub fn name_max(dir: &Path) -> usize {
 }
 
 #[cfg(not(unix))]
-pub fn name_max(_dir: &Path) -> usize {
+pub(crate) fn name_max(_dir: &Path) -> usize {
     255
 }
 
@@ -92,7 +92,7 @@ pub fn name_max(_dir: &Path) -> usize {
 /// gvmi created: a regular file (not a link), owned by this user, with no
 /// other name (Unix). Another user can plant a name, never a file we own.
 #[cfg(unix)]
-pub fn made_by_me(meta: &Metadata) -> bool {
+pub(crate) fn made_by_me(meta: &Metadata) -> bool {
     use std::os::unix::fs::MetadataExt;
     // SAFETY: geteuid cannot fail.
     let me = unsafe { libc::geteuid() };
@@ -100,14 +100,14 @@ pub fn made_by_me(meta: &Metadata) -> bool {
 }
 
 #[cfg(not(unix))]
-pub fn made_by_me(meta: &Metadata) -> bool {
+pub(crate) fn made_by_me(meta: &Metadata) -> bool {
     meta.file_type().is_file()
 }
 
 /// A file's permission bits (`rwx` for owner, group and others; no setuid,
 /// setgid or sticky bit): what a copy of it gets, before the umask.
 #[cfg(unix)]
-pub fn permission_bits(meta: &Metadata) -> u32 {
+pub(crate) fn permission_bits(meta: &Metadata) -> u32 {
     use std::os::unix::fs::PermissionsExt;
     meta.permissions().mode() & 0o777
 }
@@ -115,6 +115,6 @@ pub fn permission_bits(meta: &Metadata) -> u32 {
 /// Elsewhere: read-write for everyone before the process's defaults apply,
 /// as `File::create` does.
 #[cfg(not(unix))]
-pub fn permission_bits(_meta: &Metadata) -> u32 {
+pub(crate) fn permission_bits(_meta: &Metadata) -> u32 {
     0o666
 }

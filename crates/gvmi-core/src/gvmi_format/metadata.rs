@@ -17,16 +17,16 @@ pub struct ContainerConfig {
     pub working_dir: Option<String>,
     /// Mount points the provider backs with a volume (`Volumes` keys).
     pub volumes: Vec<String>,
-    pub user: Option<String>,
+    pub(crate) user: Option<String>,
     pub labels: BTreeMap<String, String>,
     pub image: Option<String>,
-    pub hostname: Option<String>,
+    pub(crate) hostname: Option<String>,
     /// Old (Python gvmkit-build 0.2.x) images describe their builder here.
     pub gvmkit: Option<BTreeMap<String, Value>>,
 }
 
 /// Parses the JSON bytes; returns the config when it is an object, plus any defects.
-pub fn parse(json: &[u8]) -> (Option<ContainerConfig>, Vec<Defect>) {
+pub(crate) fn parse(json: &[u8]) -> (Option<ContainerConfig>, Vec<Defect>) {
     let value: Value = match serde_json::from_slice(json) {
         Ok(v) => v,
         Err(e) => {

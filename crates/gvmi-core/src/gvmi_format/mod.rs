@@ -5,10 +5,10 @@
 //! 96 bytes and the trailer are read, never the whole file, and every
 //! offset is computed with checked arithmetic so no input can panic us.
 
-pub mod defect;
-pub mod metadata;
+pub(crate) mod defect;
+pub(crate) mod metadata;
 pub mod report;
-pub mod squashfs;
+pub(crate) mod squashfs;
 
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
@@ -16,16 +16,16 @@ use std::path::Path;
 
 use serde::Serialize;
 
-pub use defect::Defect;
-pub use metadata::ContainerConfig;
-pub use squashfs::Superblock;
+pub(crate) use defect::Defect;
+pub(crate) use metadata::ContainerConfig;
+pub(crate) use squashfs::Superblock;
 
 /// Digits in the metadata length field.
-pub const LENGTH_DIGITS: usize = 8;
+pub(crate) const LENGTH_DIGITS: usize = 8;
 /// Bytes of the stored CRC32.
-pub const CRC_LEN: u64 = 4;
+pub(crate) const CRC_LEN: u64 = 4;
 /// Real configs are a few KiB; refusing more bounds what one inspection allocates.
-pub const MAX_METADATA: u64 = 16 << 20;
+pub(crate) const MAX_METADATA: u64 = 16 << 20;
 /// gvmkit-build pads the squashfs to this boundary before the metadata.
 const SQUASHFS_PADDING: u64 = 4096;
 
@@ -38,7 +38,7 @@ pub struct Inspection {
     pub metadata_length: Option<u64>,
     /// Where the CRC32 + JSON start.
     pub metadata_offset: Option<u64>,
-    pub crc32: Option<u32>,
+    pub(crate) crc32: Option<u32>,
     pub config: Option<ContainerConfig>,
     #[serde(serialize_with = "serialize_defects")]
     pub defects: Vec<Defect>,
@@ -80,7 +80,7 @@ fn serialize_defects<S: serde::Serializer>(d: &[Defect], s: S) -> Result<S::Ok, 
 }
 
 /// Random access to a file's bytes, so the same logic serves files and memory.
-pub trait ReadAt {
+pub(crate) trait ReadAt {
     /// Exactly `len` bytes at `offset`, or an error.
     fn read_at(&mut self, offset: u64, len: usize) -> io::Result<Vec<u8>>;
 }
@@ -127,7 +127,7 @@ pub fn inspect_file(path: &Path) -> io::Result<Inspection> {
 
 /// Inspects `size` bytes of `source`. Errors are I/O failures only;
 /// everything wrong with the content is a `Defect` in the result.
-pub fn inspect(source: &mut impl ReadAt, size: u64) -> io::Result<Inspection> {
+pub(crate) fn inspect(source: &mut impl ReadAt, size: u64) -> io::Result<Inspection> {
     let mut out = Inspection::new(size);
     if size == 0 {
         out.defects.push(Defect::Empty);

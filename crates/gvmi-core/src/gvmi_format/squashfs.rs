@@ -5,25 +5,25 @@ use serde::Serialize;
 use super::defect::Defect;
 
 /// Bytes in a squashfs 4.0 superblock.
-pub const SUPERBLOCK_LEN: usize = 96;
-pub const MAGIC: &[u8; 4] = b"hsqs";
+pub(crate) const SUPERBLOCK_LEN: usize = 96;
+pub(crate) const MAGIC: &[u8; 4] = b"hsqs";
 
 /// The superblock fields a user cares about.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Superblock {
     pub version: String,
     pub compressor: String,
-    pub compressor_id: u16,
+    pub(crate) compressor_id: u16,
     pub block_size: u32,
     pub inode_count: u32,
     /// Where the filesystem ends; the rest of the file is padding and metadata.
     pub bytes_used: u64,
     /// Seconds since the epoch, as mksquashfs recorded it.
-    pub modified: u32,
+    pub(crate) modified: u32,
 }
 
 /// Squashfs' compressor ids (squashfs_fs.h).
-pub fn compressor_name(id: u16) -> Option<&'static str> {
+pub(crate) fn compressor_name(id: u16) -> Option<&'static str> {
     Some(match id {
         1 => "gzip",
         2 => "lzma",
@@ -52,7 +52,7 @@ fn u64_at(b: &[u8], at: usize) -> u64 {
 /// Parses the head of a file of `size` bytes (`head` holds its first bytes,
 /// up to `SUPERBLOCK_LEN`). Returns the superblock when it could be read,
 /// and the defects found in it.
-pub fn parse(head: &[u8], size: u64) -> (Option<Superblock>, Vec<Defect>) {
+pub(crate) fn parse(head: &[u8], size: u64) -> (Option<Superblock>, Vec<Defect>) {
     if head.len() < MAGIC.len() {
         let mut magic = [0u8; 4];
         magic[..head.len()].copy_from_slice(head);

@@ -24,9 +24,9 @@ use crate::sha3_fast::Sha3_224;
 /// Files at least this big are read ahead; below it the thread is not worth it.
 pub const READAHEAD_MIN: u64 = 4 << 20;
 /// Bytes per buffer; progress and cancellation happen at this grain.
-pub const BUF_SIZE: usize = 1 << 20;
+pub(crate) const BUF_SIZE: usize = 1 << 20;
 /// Buffers per file in flight: the reader may be this far ahead.
-pub const RING: usize = 4;
+pub(crate) const RING: usize = 4;
 
 /// What the reader sends: a filled buffer and its length, or the error
 /// that ended reading. End of file is the channel closing.

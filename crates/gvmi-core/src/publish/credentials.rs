@@ -1,26 +1,27 @@
 //! AWS credentials the way users already keep them: the standard
 //! environment variables, else `~/.aws/credentials` and `~/.aws/config`
-//! (`--profile`, else `AWS_PROFILE`, else `default`). object_store reads
-//! the environment itself but not the profile files, so those are read
-//! here, through `fsmeta::read_regular` (regular files only, capped).
+//! (`--profile`, else `AWS_PROFILE`, else `default`). `publish` reads the
+//! environment; the profile files are read here, through
+//! `fsmeta::read_regular` (regular files only, capped).
 //!
 //! A secret never leaves this module except into the S3 client: `Debug`
 //! is written by hand and no message quotes a value.
 
 use std::collections::HashMap;
 use std::fmt;
+use std::io;
 use std::path::{Path, PathBuf};
 
 use crate::fsmeta::{self, cap};
 
 /// What a profile gives: keys, region and endpoint, each optional.
 #[derive(Clone, Default)]
-pub struct Profile {
-    pub access_key_id: Option<String>,
-    pub secret_access_key: Option<String>,
-    pub session_token: Option<String>,
-    pub region: Option<String>,
-    pub endpoint_url: Option<String>,
+pub(crate) struct Profile {
+    pub(crate) access_key_id: Option<String>,
+    pub(crate) secret_access_key: Option<String>,
+    pub(crate) session_token: Option<String>,
+    pub(crate) region: Option<String>,
+    pub(crate) endpoint_url: Option<String>,
 }
 
 impl fmt::Debug for Profile {
@@ -42,7 +43,7 @@ impl fmt::Debug for Profile {
 /// `AWS_PROFILE`, else `default`. A missing file is no error; an unreadable
 /// one is (named, with the reason). An explicit profile found in neither
 /// file is an error.
-pub fn load_profile(explicit: Option<&str>) -> Result<Profile, String> {
+pub(crate) fn load_profile(explicit: Option<&str>) -> Result<Profile, ProfileError> {
     let env_name = std::env::var("AWS_PROFILE").ok().filter(|s| !s.is_empty());
     let name = explicit
         .map(str::to_string)
@@ -60,11 +61,11 @@ pub fn load_profile(explicit: Option<&str>) -> Result<Profile, String> {
     let a = creds.get(&name);
     let b = config.get(&config_section).or_else(|| config.get(&name));
     if a.is_none() && b.is_none() && (explicit.is_some() || name != "default") {
-        return Err(format!(
-            "AWS profile `{name}` is in neither {} nor {}",
-            shown(creds_file.as_deref()),
-            shown(config_file.as_deref())
-        ));
+        return Err(ProfileError::Missing {
+            name,
+            credentials: creds_file,
+            config: config_file,
+        });
     }
     let get = |key: &str| {
         a.and_then(|s| s.get(key))
@@ -78,6 +79,30 @@ pub fn load_profile(explicit: Option<&str>) -> Result<Profile, String> {
         region: get("region"),
         endpoint_url: get("endpoint_url"),
     })
+}
+
+/// Why the AWS profile files could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ProfileError {
+    /// A profile file exists but cannot be read (or is not a regular file).
+    #[error(
+        "{}: {}",
+        crate::visible::visible_path(path),
+        crate::io_error::message(source)
+    )]
+    Unreadable { path: PathBuf, source: io::Error },
+    /// A profile named by `--profile` or `AWS_PROFILE` is in neither file.
+    #[error(
+        "AWS profile `{}` is in neither {} nor {}",
+        crate::visible::visible(name),
+        shown(credentials.as_deref()),
+        shown(config.as_deref())
+    )]
+    Missing {
+        name: String,
+        credentials: Option<PathBuf>,
+        config: Option<PathBuf>,
+    },
 }
 
 fn shown(path: Option<&Path>) -> String {
@@ -96,18 +121,17 @@ fn env_path(var: &str, file: &str) -> Option<PathBuf> {
 
 type Sections = HashMap<String, HashMap<String, String>>;
 
-fn read_ini(path: Option<&Path>) -> Result<Sections, String> {
+fn read_ini(path: Option<&Path>) -> Result<Sections, ProfileError> {
     let Some(path) = path else {
         return Ok(Sections::new());
     };
     match fsmeta::read_regular(path, cap::CONFIG) {
         Ok((bytes, _)) => Ok(parse_ini(&String::from_utf8_lossy(&bytes))),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Sections::new()),
-        Err(e) => Err(format!(
-            "{}: {}",
-            crate::visible::visible_path(path),
-            crate::io_error::message(&e)
-        )),
+        Err(source) => Err(ProfileError::Unreadable {
+            path: path.to_path_buf(),
+            source,
+        }),
     }
 }
 
@@ -149,6 +173,28 @@ mod tests {
         assert_eq!(s["default"]["aws_secret_access_key"], "sk");
         assert_eq!(s["profile dev"]["region"], "eu-west-1");
         assert!(!s["profile dev"].contains_key("addressing_style"));
+    }
+
+    #[test]
+    fn profile_errors_name_the_file_and_the_reason() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = read_ini(Some(dir.path())).unwrap_err();
+        assert!(matches!(err, ProfileError::Unreadable { .. }), "{err:?}");
+        let words = err.to_string();
+        assert!(
+            words.starts_with(&format!("{}: ", dir.path().display())),
+            "{words}"
+        );
+        assert!(!words.contains("os error"), "{words}");
+        let missing = ProfileError::Missing {
+            name: "w\x1bork".into(),
+            credentials: Some(PathBuf::from("/h/.aws/credentials")),
+            config: None,
+        };
+        assert_eq!(
+            missing.to_string(),
+            "AWS profile `w\\eork` is in neither /h/.aws/credentials nor ~/.aws/…"
+        );
     }
 
     #[test]

@@ -49,7 +49,7 @@ pub enum DestError {
 
 /// Why an image has no key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-pub enum KeyError {
+pub(crate) enum KeyError {
     #[error("has no file name")]
     NoFileName,
     #[error("its name is not UTF-8 (object keys must be)")]
@@ -169,7 +169,7 @@ fn valid_bucket(name: &str) -> bool {
 /// argument (its file name for a file argument), `/`-separated. With
 /// `content_addressed`, `name.gvmi` becomes `name-<first 12 hex>.gvmi`.
 /// S3 keys are UTF-8: a name that is not is refused.
-pub fn relative_key(
+pub(crate) fn relative_key(
     image: &Path,
     root: &Path,
     digest: Option<&Sha3Digest>,
@@ -287,7 +287,7 @@ fn nested(keys: &BTreeMap<String, (&Path, &FileStamp)>) -> Vec<Collision> {
 /// `--public-base-url` + the key, else, for AWS itself, the bucket's
 /// virtual-hosted URL. A custom endpoint without a public base is refused
 /// by the caller before anything is uploaded.
-pub fn public_url(
+pub(crate) fn public_url(
     dest: &Dest,
     public_base: Option<&str>,
     region: &str,

@@ -1,22 +1,27 @@
 //! Why publishing an image failed, in storage terms, with an exit code each.
 
-use std::fmt;
-
-/// One failure; `exit_code` tells a script which kind.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One failure; `exit_code` tells a script which kind. Each reads as the
+/// words it carries (made where the failure was understood).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PublishError {
     /// The local image could not be read, or changed while it was read.
+    #[error("{0}")]
     Local(String),
     /// No credentials, or the storage rejected them or their permissions.
+    #[error("{0}")]
     Credentials(String),
     /// The endpoint could not be reached at all (DNS, refused, timeout).
+    #[error("{0}")]
     Unreachable(String),
     /// The bucket does not exist at the endpoint.
+    #[error("{0}")]
     NoBucket(String),
     /// The storage answered but the upload failed (a server error, the
     /// connection dropped mid-upload).
+    #[error("{0}")]
     Upload(String),
     /// Ctrl-C or SIGTERM: the upload was stopped and cleaned up.
+    #[error("interrupted; the upload was aborted")]
     Interrupted,
 }
 
@@ -25,10 +30,10 @@ pub mod exit {
     pub const OK: u8 = 0;
     pub const LOCAL: u8 = 1;
     pub const USAGE: u8 = 2;
-    pub const UPLOAD: u8 = 3;
-    pub const NOT_PUBLIC: u8 = 4;
-    pub const CREDENTIALS: u8 = 5;
-    pub const UNREACHABLE: u8 = 6;
+    pub(crate) const UPLOAD: u8 = 3;
+    pub(crate) const NOT_PUBLIC: u8 = 4;
+    pub(crate) const CREDENTIALS: u8 = 5;
+    pub(crate) const UNREACHABLE: u8 = 6;
 }
 
 impl PublishError {
@@ -44,7 +49,7 @@ impl PublishError {
     }
 
     /// True when every other image would fail the same way: the run stops.
-    pub fn is_fatal(&self) -> bool {
+    pub(crate) fn is_fatal(&self) -> bool {
         !matches!(self, PublishError::Local(_) | PublishError::Upload(_))
     }
 
@@ -60,19 +65,6 @@ impl PublishError {
     }
 }
 
-impl fmt::Display for PublishError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            PublishError::Local(m)
-            | PublishError::Credentials(m)
-            | PublishError::Unreachable(m)
-            | PublishError::NoBucket(m)
-            | PublishError::Upload(m) => f.write_str(m),
-            PublishError::Interrupted => f.write_str("interrupted; the upload was aborted"),
-        }
-    }
-}
-
 impl From<std::io::Error> for PublishError {
     fn from(e: std::io::Error) -> Self {
         PublishError::Local(crate::io_error::message(&e))
@@ -81,7 +73,7 @@ impl From<std::io::Error> for PublishError {
 
 /// What kept a request from succeeding.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Fault {
+pub(crate) enum Fault {
     /// The storage answered with a status that is not success (or a 200
     /// whose body is an `<Error>`): its code and message when it sent them.
     Status {
@@ -107,7 +99,7 @@ pub enum Fault {
 
 /// The kinds of no-answer, as a user acts on them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Trouble {
+pub(crate) enum Trouble {
     Dns,
     Refused,
     ConnectTimeout,
@@ -123,10 +115,10 @@ pub enum Trouble {
 
 /// What a message about the storage may name, and what it must never show.
 #[derive(Clone, Default)]
-pub struct Context {
-    pub bucket: String,
+pub(crate) struct Context {
+    pub(crate) bucket: String,
     /// The endpoint given (`--endpoint`…), as shown: without a password.
-    pub endpoint: Option<String>,
+    pub(crate) endpoint: Option<String>,
     /// Every secret of the settings (keys, token, the endpoint's password):
     /// scrubbed from whatever the server sends back.
     secrets: Vec<String>,
@@ -134,7 +126,7 @@ pub struct Context {
 
 impl Context {
     /// `secrets` (keys, token) and the endpoint's password are never shown.
-    pub fn new(bucket: &str, endpoint: Option<&str>, secrets: &[&str]) -> Context {
+    pub(crate) fn new(bucket: &str, endpoint: Option<&str>, secrets: &[&str]) -> Context {
         let mut secrets: Vec<String> = secrets.iter().map(|s| s.to_string()).collect();
         let password = endpoint.and_then(|e| url::Url::parse(e).ok());
         secrets.extend(password.and_then(|u| u.password().map(str::to_string)));
@@ -148,7 +140,7 @@ impl Context {
 
     /// `text` with every secret replaced by `…`, then made safe for a
     /// terminal and cut to one short line.
-    pub fn shown(&self, text: &str) -> String {
+    pub(crate) fn shown(&self, text: &str) -> String {
         let mut text = text.to_string();
         for secret in &self.secrets {
             text = text.replace(secret.as_str(), "…");
@@ -166,7 +158,7 @@ impl Context {
 const MESSAGE_CHARS: usize = 300;
 
 /// `url` with the password of its `user:password@` (if any) replaced by `…`.
-pub fn without_password(url: &str) -> String {
+pub(crate) fn without_password(url: &str) -> String {
     let Some(start) = url.find("://").map(|i| i + 3) else {
         return url.to_string();
     };
@@ -185,7 +177,7 @@ pub fn without_password(url: &str) -> String {
 
 /// Sorts a failed request into its kind, in words a user can act on; the
 /// server's words are scrubbed of secrets, escaped and cut short.
-pub fn classify(fault: &Fault, ctx: &Context) -> PublishError {
+pub(crate) fn classify(fault: &Fault, ctx: &Context) -> PublishError {
     let bucket = &ctx.bucket;
     match fault {
         Fault::Cancelled => PublishError::Interrupted,
@@ -312,6 +304,17 @@ fn said(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_publish_error_is_an_error_that_reads_as_its_words() {
+        let e = PublishError::Upload("answered 503 to PutObject".into());
+        let as_error: &dyn std::error::Error = &e;
+        assert_eq!(as_error.to_string(), "answered 503 to PutObject");
+        assert_eq!(
+            PublishError::Interrupted.to_string(),
+            "interrupted; the upload was aborted"
+        );
+    }
 
     fn ctx() -> Context {
         Context {

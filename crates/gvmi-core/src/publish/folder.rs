@@ -23,7 +23,7 @@ use crate::sha3_fast::Sha3_224;
 use crate::visible::visible_path;
 
 /// The sidecar holding `image`'s hash.
-pub fn sidecar(image: &Path) -> PathBuf {
+pub(crate) fn sidecar(image: &Path) -> PathBuf {
     let mut name = OsString::from(image.file_name().unwrap_or_default());
     name.push(".sha3-224");
     image.with_file_name(name)
@@ -34,7 +34,7 @@ pub fn sidecar(image: &Path) -> PathBuf {
 /// replaced by something else and its hash is unknown). Only regular files
 /// count: a link planted at either name is no published copy, so the image
 /// is copied again (and the link replaced, never written through).
-pub fn head(target: &Path) -> Option<Remote> {
+pub(crate) fn head(target: &Path) -> Option<Remote> {
     let regular = |p: &Path| fs::symlink_metadata(p).ok().filter(Metadata::is_file);
     let meta = regular(target)?;
     let side = sidecar(target);
@@ -57,7 +57,7 @@ pub fn head(target: &Path) -> Option<Remote> {
 /// Copies `source` to `key` under `dir` atomically, hashing as it goes,
 /// with its sidecar, so that a reader never sees an image beside another
 /// image's hash.
-pub fn copy(
+pub(crate) fn copy(
     source: &Path,
     dir: &Path,
     key: &str,

@@ -18,7 +18,7 @@ use crate::hasher::Hashed;
 pub struct Destination {
     pub dest: Dest,
     s3: Option<S3>,
-    pub public_base_url: Option<String>,
+    pub(crate) public_base_url: Option<String>,
     pub run: RunOptions,
 }
 

@@ -10,16 +10,17 @@
 //! - `state`: the URLs images were published at (for snippet and verify)
 //! - `error`: failures and exit codes
 
-pub mod credentials;
+pub(crate) mod credentials;
 pub mod dest;
-pub mod error;
-pub mod folder;
-pub mod job;
+pub(crate) mod error;
+pub(crate) mod folder;
+pub(crate) mod job;
 pub mod public;
-pub mod s3;
+pub(crate) mod s3;
 pub mod state;
-pub mod upload;
+pub(crate) mod upload;
 
+pub use credentials::ProfileError;
 pub use dest::Dest;
 pub use error::{exit, PublishError};
 pub use job::{Action, Destination, Outcome};
@@ -80,7 +81,7 @@ impl Default for RunOptions {
 
 /// A problem found before anything is uploaded; [`SetupError::exit_code`]
 /// is the exit status it gets.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[derive(Debug, thiserror::Error)]
 pub enum SetupError {
     #[error(transparent)]
     Destination(#[from] dest::DestError),
@@ -89,9 +90,9 @@ pub enum SetupError {
         url: String,
         why: crate::image_url::UrlError,
     },
-    /// The profile files could not be used (`credentials`' words).
-    #[error("{0}")]
-    Profile(String),
+    /// The profile files could not be used.
+    #[error(transparent)]
+    Profile(#[from] credentials::ProfileError),
     #[error(
         "no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or keep them in \
          ~/.aws/credentials (--profile NAME or AWS_PROFILE picks a profile)"
@@ -145,7 +146,7 @@ fn env(name: &str) -> Option<String> {
 /// profile, `us-east-1`. Endpoint: `--endpoint`, `AWS_ENDPOINT_URL_S3`,
 /// `AWS_ENDPOINT_URL`, the profile's `endpoint_url`. Publishing to a
 /// custom endpoint needs a public base URL too.
-pub fn s3_settings(w: &Spec, bucket: &str) -> Result<s3::Settings, SetupError> {
+pub(crate) fn s3_settings(w: &Spec, bucket: &str) -> Result<s3::Settings, SetupError> {
     let settings = s3_access(w, bucket)?;
     if let (Some(e), None) = (&settings.endpoint, &w.public_base_url) {
         return Err(SetupError::NoPublicBaseUrl(s3::shown_endpoint(e)));
@@ -154,7 +155,7 @@ pub fn s3_settings(w: &Spec, bucket: &str) -> Result<s3::Settings, SetupError> {
 }
 
 /// [`s3_settings`] for reading a bucket, which needs no public base URL.
-pub fn s3_access(w: &Spec, bucket: &str) -> Result<s3::Settings, SetupError> {
+pub(crate) fn s3_access(w: &Spec, bucket: &str) -> Result<s3::Settings, SetupError> {
     let from_env = w.profile.is_none() && env("AWS_ACCESS_KEY_ID").is_some();
     let profile = match from_env {
         true => credentials::Profile::default(),
@@ -246,11 +247,11 @@ mod tests {
 
     #[test]
     fn plain_http_only_to_loopback_unless_allowed() {
-        assert_eq!(http_allowed("http://127.0.0.1:9000", false), Ok(true));
-        assert_eq!(http_allowed("http://localhost:9000", false), Ok(true));
-        assert_eq!(http_allowed("https://s3.example.com", false), Ok(false));
+        assert!(http_allowed("http://127.0.0.1:9000", false).unwrap());
+        assert!(http_allowed("http://localhost:9000", false).unwrap());
+        assert!(!http_allowed("https://s3.example.com", false).unwrap());
         assert!(http_allowed("http://s3.example.com", false).is_err());
-        assert_eq!(http_allowed("http://s3.example.com", true), Ok(true));
+        assert!(http_allowed("http://s3.example.com", true).unwrap());
         assert!(http_allowed("ftp://x", true).is_err());
     }
 

@@ -9,7 +9,11 @@ use std::time::Duration;
 use super::dest::Dest;
 use crate::cancel::CancelToken;
 use crate::digest::Sha3Digest;
-use crate::verify;
+use crate::{http, verify};
+
+/// How long an anonymous HEAD (or the GET that follows a refused one) may
+/// take to answer, on `http`'s client (its connect and silence limits).
+const ANSWER_DEADLINE: Duration = Duration::from_secs(30);
 
 /// How thoroughly to check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,15 +50,15 @@ impl VerifyMode {
 
 /// What the check found wrong; `message` says it and how to fix it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NotPublic {
-    pub status: Option<u16>,
-    pub message: String,
+pub(crate) struct NotPublic {
+    pub(crate) status: Option<u16>,
+    pub(crate) message: String,
     /// What to do about it, when the storage's terms say (one per run is enough).
-    pub fix: Option<String>,
+    pub(crate) fix: Option<String>,
 }
 
 /// Checks `url` serves an image of `size` bytes hashing to `digest`.
-pub fn check(
+pub(crate) fn check(
     mode: VerifyMode,
     url: &str,
     digest: &Sha3Digest,
@@ -94,12 +98,8 @@ fn head(url: &str, digest: &Sha3Digest, size: u64, dest: &Dest) -> Result<(), No
         fix: fix(status, dest),
     };
     crate::image_url::check_http(url).map_err(|e| fail(None, format!("{url}: {e}")))?;
-    let agent = ureq::AgentBuilder::new()
-        .timeout_connect(Duration::from_secs(10))
-        .timeout(Duration::from_secs(30))
-        .redirects(0)
-        .build();
-    let response = match agent.head(url).call() {
+    let agent = http::agent(&http::Limits::default());
+    let response = match agent.head(url).timeout(ANSWER_DEADLINE).call() {
         Ok(r) => r,
         // Not private after all when GET serves it (moto with a GetObject-only
         // policy, some CDNs): say who would download it and who would not.
@@ -119,7 +119,7 @@ fn head(url: &str, digest: &Sha3Digest, size: u64, dest: &Dest) -> Result<(), No
                 Some(code),
                 format!(
                     "{url} answers {code} {} to an anonymous HEAD",
-                    r.status_text()
+                    crate::visible::visible(r.status_text())
                 ),
             ))
         }
@@ -131,7 +131,7 @@ fn head(url: &str, digest: &Sha3Digest, size: u64, dest: &Dest) -> Result<(), No
             Some(status),
             format!(
                 "{url} answers {status} {} to HEAD; providers need 200 (check it with --verify full)",
-                response.status_text()
+                crate::visible::visible(response.status_text())
             ),
         ));
     }
@@ -169,12 +169,16 @@ const HEAD_ONLY_FIX: &str = "the server refuses HEAD where it allows GET: allow 
 /// Whether an anonymous GET of `url` answers 200 with `size` bytes (the
 /// body is not read: only the answer matters here).
 fn get_serves(agent: &ureq::Agent, url: &str, size: u64) -> bool {
-    agent.get(url).call().is_ok_and(|r| {
-        let length = r
-            .header("content-length")
-            .and_then(|v| v.trim().parse::<u64>().ok());
-        r.status() == 200 && length.is_none_or(|n| n == size)
-    })
+    agent
+        .get(url)
+        .timeout(ANSWER_DEADLINE)
+        .call()
+        .is_ok_and(|r| {
+            let length = r
+                .header("content-length")
+                .and_then(|v| v.trim().parse::<u64>().ok());
+            r.status() == 200 && length.is_none_or(|n| n == size)
+        })
 }
 
 /// What to do about a refusal, in the storage's own terms.
@@ -204,7 +208,7 @@ fn fix(status: Option<u16>, dest: &Dest) -> Option<String> {
 }
 
 /// The smallest bucket policy that lets anyone GET objects under `prefix`.
-pub fn policy_json(bucket: &str, prefix: &str) -> String {
+pub(crate) fn policy_json(bucket: &str, prefix: &str) -> String {
     let resource = if prefix.is_empty() {
         format!("arn:aws:s3:::{bucket}/*")
     } else {

@@ -23,28 +23,25 @@ use super::error::{classify, Context, Fault, PublishError};
 use crate::cancel::CancelToken;
 use crate::digest::Sha3Digest;
 use crate::http::{self, Limits};
-pub use multipart::Multipart;
-pub use read::{Listed, Page};
+pub(crate) use multipart::Multipart;
 use request::{Call, Client};
 
-/// The object metadata that carries the image's hash (`x-amz-meta-sha3-224`).
-pub const HASH_METADATA: &str = "sha3-224";
 const HASH_HEADER: &str = "x-amz-meta-sha3-224";
 
 /// Everything needed to talk to one bucket. `Debug` hides the secrets.
 #[derive(Clone)]
-pub struct Settings {
-    pub bucket: String,
-    pub region: String,
-    pub endpoint: Option<String>,
-    pub allow_http: bool,
-    pub access_key_id: String,
-    pub secret_access_key: String,
-    pub session_token: Option<String>,
+pub(crate) struct Settings {
+    pub(crate) bucket: String,
+    pub(crate) region: String,
+    pub(crate) endpoint: Option<String>,
+    pub(crate) allow_http: bool,
+    pub(crate) access_key_id: String,
+    pub(crate) secret_access_key: String,
+    pub(crate) session_token: Option<String>,
     /// `--acl`: a canned ACL (`public-read`) sent with every upload.
-    pub acl: Option<String>,
+    pub(crate) acl: Option<String>,
     /// Connect and silence timeouts (`--timeout`).
-    pub limits: Limits,
+    pub(crate) limits: Limits,
 }
 
 impl std::fmt::Debug for Settings {
@@ -59,13 +56,13 @@ impl std::fmt::Debug for Settings {
 
 /// What a key holds now.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Remote {
-    pub size: u64,
-    pub hash: Option<String>,
+pub(crate) struct Remote {
+    pub(crate) size: u64,
+    pub(crate) hash: Option<String>,
 }
 
 /// A connected bucket.
-pub struct S3 {
+pub(crate) struct S3 {
     client: Arc<Client>,
     settings: Settings,
     context: Context,
@@ -74,7 +71,7 @@ pub struct S3 {
 impl S3 {
     /// Checks the settings (a credential or region that cannot be sent is
     /// a credentials error, exit 5) and prepares the client; sends nothing.
-    pub fn connect(settings: Settings) -> Result<S3, PublishError> {
+    pub(crate) fn connect(settings: Settings) -> Result<S3, PublishError> {
         let mut secrets = vec![settings.secret_access_key.as_str()];
         secrets.push(&settings.access_key_id);
         secrets.extend(settings.session_token.as_deref());
@@ -109,7 +106,7 @@ impl S3 {
         })
     }
 
-    pub fn settings(&self) -> &Settings {
+    pub(crate) fn settings(&self) -> &Settings {
         &self.settings
     }
 
@@ -133,15 +130,16 @@ impl S3 {
                 let out = crate::caught::catch(|| work(&client, &helper));
                 let _ = tx.send(out);
             })
-            .map_err(|e| PublishError::Upload(format!("cannot start a thread: {e}")))?;
+            .map_err(|e| {
+                PublishError::Upload(format!(
+                    "cannot start a thread: {}",
+                    crate::io_error::message(&e)
+                ))
+            })?;
         loop {
             match rx.recv_timeout(Duration::from_millis(100)) {
                 Ok(Ok(out)) => return out.map_err(|f| self.fail(&f)),
-                Ok(Err(panic)) => {
-                    return Err(PublishError::Upload(format!(
-                        "internal error (a bug in gvmi): {panic}"
-                    )))
-                }
+                Ok(Err(panic)) => return Err(PublishError::Upload(panic.to_string())),
                 Err(_) if cancel.is_cancelled() => {
                     token.cancel();
                     return Err(PublishError::Interrupted);
@@ -155,7 +153,11 @@ impl S3 {
     }
 
     /// The size and hash metadata of `key`, or `None` when nothing is there.
-    pub fn head(&self, key: &str, cancel: &CancelToken) -> Result<Option<Remote>, PublishError> {
+    pub(crate) fn head(
+        &self,
+        key: &str,
+        cancel: &CancelToken,
+    ) -> Result<Option<Remote>, PublishError> {
         let key = object_key(key)?;
         self.run(cancel, move |c, cancel| {
             let call = Call {
@@ -183,7 +185,7 @@ impl S3 {
     }
 
     /// One PUT of a small image, hash metadata included.
-    pub fn put(
+    pub(crate) fn put(
         &self,
         key: &str,
         bytes: Vec<u8>,
@@ -206,7 +208,7 @@ impl S3 {
 
     /// Starts a multipart upload to `key` (with the hash when known), its
     /// parts sent by `in_flight` threads.
-    pub fn multipart(
+    pub(crate) fn multipart(
         &self,
         key: &str,
         digest: Option<&Sha3Digest>,
@@ -240,7 +242,7 @@ impl S3 {
     /// Server-side copy of `from` to `to`, replacing the metadata with the
     /// hash: how an image hashed while it streamed gets its metadata (S3
     /// sets metadata when an upload starts). At most 5 GiB (CopyObject).
-    pub fn copy_with_hash(
+    pub(crate) fn copy_with_hash(
         &self,
         from: &str,
         to: &str,
@@ -267,7 +269,7 @@ impl S3 {
     }
 
     /// Best-effort removal (a staging object); never cancelled midway.
-    pub fn delete(&self, key: &str) {
+    pub(crate) fn delete(&self, key: &str) {
         let Ok(key) = object_key(key) else { return };
         let c = &self.client;
         let call = Call {
@@ -374,6 +376,6 @@ fn check_credentials(s: &Settings) -> Result<(), PublishError> {
 }
 
 /// An endpoint as messages show it: a password in it is never printed.
-pub fn shown_endpoint(endpoint: &str) -> String {
+pub(crate) fn shown_endpoint(endpoint: &str) -> String {
     super::error::without_password(endpoint)
 }

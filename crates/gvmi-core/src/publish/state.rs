@@ -31,11 +31,11 @@ const CAP: u64 = 16 << 20;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Record {
     pub url: String,
-    pub sha3_224: String,
-    pub size: u64,
+    pub(crate) sha3_224: String,
+    pub(crate) size: u64,
     /// The URL was proven public (an anonymous check passed) when recorded.
     #[serde(default)]
-    pub public: bool,
+    pub(crate) public: bool,
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -146,7 +146,7 @@ impl Published {
     }
 
     #[cfg(test)]
-    pub fn with(image: &str, record: Record) -> Published {
+    pub(crate) fn with(image: &str, record: Record) -> Published {
         Published {
             images: BTreeMap::from([(image.to_string(), record)]),
             problem: None,
@@ -257,20 +257,12 @@ fn forget_replaced(images: &mut BTreeMap<String, Record>, key: &str, c: &Candida
         .collect()
 }
 
-/// Records `candidates` in the state file, if the environment names one.
-pub fn remember(candidates: &[Candidate]) -> io::Result<Vec<String>> {
-    match path() {
-        Some(file) => remember_in(&file, candidates),
-        None => Ok(Vec::new()),
-    }
-}
-
-/// [`remember`] into `file`: under its lock, the file is re-read, the
+/// Records `candidates` in the state file `file`: under its lock, the file is re-read, the
 /// candidates merged by the rule above, and the result renamed into place.
 /// Returns what is worth telling the user (plain text: print it through
 /// `visible`). A newer version's file is an error and is left untouched;
 /// an unreadable one is renamed aside first (said in the notes).
-pub fn remember_in(file: &Path, candidates: &[Candidate]) -> io::Result<Vec<String>> {
+pub(crate) fn remember_in(file: &Path, candidates: &[Candidate]) -> io::Result<Vec<String>> {
     if candidates.is_empty() {
         return Ok(Vec::new());
     }

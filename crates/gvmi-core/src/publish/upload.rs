@@ -20,9 +20,9 @@ use crate::sha3_fast::Sha3_224;
 
 /// Part size: S3's minimum is 5 MiB; 8 MiB × ([`IN_FLIGHT`] + the one
 /// filling) keeps memory near 40 MiB. Grown for images over 80 GiB (S3 allows 10,000 parts).
-pub const PART_SIZE: usize = 8 << 20;
+pub(crate) const PART_SIZE: usize = 8 << 20;
 /// Parts uploading at once.
-pub const IN_FLIGHT: usize = 4;
+pub(crate) const IN_FLIGHT: usize = 4;
 /// The largest object one CopyObject may write.
 const COPY_LIMIT: u64 = 5 << 30;
 /// Read size: progress and cancellation happen at this grain.
@@ -31,7 +31,7 @@ const READ_SIZE: usize = 1 << 20;
 /// Uploads the file at `path` to `key`. `known` is a fresh cached hash (it
 /// is checked against the bytes sent). Returns the hash and the stamp the
 /// file had while it was read.
-pub fn upload_file(
+pub(crate) fn upload_file(
     s3: &S3,
     path: &Path,
     key: &str,

@@ -36,8 +36,8 @@ fn check_image(path: &Path) -> ImageCheck {
 #[error("{problem} (gvmi inspect names every defect; {anyway})")]
 pub struct Inadmissible {
     /// The words of [`invalid_image`].
-    pub problem: String,
-    pub anyway: &'static str,
+    pub(crate) problem: String,
+    pub(crate) anyway: &'static str,
 }
 
 /// The one rule for handing providers a file (`gvmi snippet`, `gvmi
@@ -59,7 +59,7 @@ pub fn admit(
 
 /// The image failed inspection: its first defect, how many more, and what
 /// that means for a deployment. `None` for a valid image.
-pub fn invalid_image(inspection: &Inspection) -> Option<String> {
+pub(crate) fn invalid_image(inspection: &Inspection) -> Option<String> {
     let first = inspection.defects.first()?;
     let more = match inspection.defects.len() - 1 {
         0 => String::new(),

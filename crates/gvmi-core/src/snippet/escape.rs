@@ -11,7 +11,7 @@ use std::fmt::Write;
 use crate::visible::visible;
 
 /// A double-quoted Python `str` literal (not an f-string, so `{` is inert).
-pub fn python_str(s: &str) -> String {
+pub(crate) fn python_str(s: &str) -> String {
     quoted(s, |c, out| match c {
         '\u{80}'..='\u{ffff}' => write!(out, "\\u{:04x}", c as u32),
         _ => write!(out, "\\U{:08x}", c as u32),
@@ -20,7 +20,7 @@ pub fn python_str(s: &str) -> String {
 
 /// A double-quoted JavaScript string literal. `$` is escaped too, so the
 /// text stays inert even if a template wraps it in a template literal.
-pub fn js_str(s: &str) -> String {
+pub(crate) fn js_str(s: &str) -> String {
     quoted(s, |c, out| match c {
         '\u{80}'..='\u{ffff}' => write!(out, "\\u{:04x}", c as u32),
         _ => write!(out, "\\u{{{:x}}}", c as u32),
@@ -28,7 +28,7 @@ pub fn js_str(s: &str) -> String {
 }
 
 /// A double-quoted YAML scalar (YAML 1.1 and 1.2 agree on these escapes).
-pub fn yaml_str(s: &str) -> String {
+pub(crate) fn yaml_str(s: &str) -> String {
     python_str(s)
 }
 
@@ -38,7 +38,7 @@ pub fn yaml_str(s: &str) -> String {
 /// with the other controls and the bidi and zero-width characters, so a
 /// name can neither leave the comment nor hide code; letters beyond ASCII
 /// (`é`) stay as they are.
-pub fn comment_text(s: &str) -> String {
+pub(crate) fn comment_text(s: &str) -> String {
     visible(s).into_owned()
 }
 

@@ -5,7 +5,7 @@
 //! target language first ([`escape`]).
 
 pub mod caveat;
-pub mod escape;
+pub(crate) mod escape;
 mod render;
 mod resources;
 mod target;
@@ -47,7 +47,7 @@ pub const GIVEN_HASH: &str = "given with --hash";
 
 impl SnippetInput {
     /// The URL, or an obvious placeholder naming the file.
-    pub fn url_or_placeholder(&self) -> String {
+    pub(crate) fn url_or_placeholder(&self) -> String {
         match &self.url {
             Some(url) => url.clone(),
             None => crate::image_url::placeholder(&self.file_name),

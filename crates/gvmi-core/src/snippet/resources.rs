@@ -94,7 +94,7 @@ impl Resources {
     }
 
     /// Capabilities without repeats, in a stable order.
-    pub fn unique_capabilities(&self) -> Vec<Capability> {
+    pub(crate) fn unique_capabilities(&self) -> Vec<Capability> {
         let mut caps = self.capabilities.clone();
         caps.sort();
         caps.dedup();

@@ -82,7 +82,7 @@ impl Target {
         }
     }
 
-    pub fn lang(self) -> Lang {
+    pub(crate) fn lang(self) -> Lang {
         match self {
             Target::Yapapi | Target::GolemCore => Lang::Python,
             Target::GolemJs | Target::TaskExecutor => Lang::JavaScript,
@@ -93,7 +93,7 @@ impl Target {
 
     /// The template's file name, both under `assets/snippets/` and in the
     /// user's override folder. `None` for targets that have no snippet.
-    pub fn template_file(self) -> Option<&'static str> {
+    pub(crate) fn template_file(self) -> Option<&'static str> {
         match self {
             Target::Yapapi => Some("yapapi.py"),
             Target::GolemCore => Some("golem-core.py"),

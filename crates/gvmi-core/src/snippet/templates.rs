@@ -47,7 +47,7 @@ impl Templates {
 
     /// The built-in templates, with any `<dir>/<template file>` taking over.
     /// A missing folder or file is not an error: the built-in one is used.
-    pub fn with_overrides_from(dir: &Path) -> Result<Self, SnippetError> {
+    pub(crate) fn with_overrides_from(dir: &Path) -> Result<Self, SnippetError> {
         let mut templates = Self::default();
         for target in Target::ALL {
             for form in [Form::Paste, Form::Full] {
@@ -76,26 +76,24 @@ impl Templates {
     }
 
     /// `<config dir>/gvmi/snippets`, e.g. `~/.config/gvmi/snippets`.
-    pub fn user_dir() -> Option<PathBuf> {
+    pub(crate) fn user_dir() -> Option<PathBuf> {
         crate::user_dirs::UserDir::Config
             .path()
             .map(|d| d.join("snippets"))
     }
 
-    pub fn set(&mut self, target: Target, text: String) {
-        self.set_form(target, Form::Paste, text);
-    }
-
-    pub fn set_form(&mut self, target: Target, form: Form, text: String) {
+    pub(crate) fn set_form(&mut self, target: Target, form: Form, text: String) {
         self.overrides.insert((target, form), text);
     }
 
-    pub fn is_overridden(&self, target: Target) -> bool {
+    #[cfg(test)]
+    fn is_overridden(&self, target: Target) -> bool {
         self.overrides.contains_key(&(target, Form::Paste))
     }
 
     /// The text `render` will use for `target`; `None` for Ray.
-    pub fn source(&self, target: Target) -> Option<&str> {
+    #[cfg(test)]
+    fn source(&self, target: Target) -> Option<&str> {
         self.source_form(target, Form::Paste)
     }
 

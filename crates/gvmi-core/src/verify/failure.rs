@@ -108,22 +108,22 @@ pub enum Failure {
 /// The exit codes, documented in README's table.
 pub mod exit {
     pub const OK: u8 = 0;
-    pub const HASH_MISMATCH: u8 = 1;
+    pub(crate) const HASH_MISMATCH: u8 = 1;
     /// Usage errors and unreadable local images, as in every gvmi command.
     pub const USAGE: u8 = 2;
-    pub const SIZE_MISMATCH: u8 = 3;
-    pub const TRUNCATED: u8 = 4;
-    pub const NOT_FOUND: u8 = 5;
-    pub const FORBIDDEN: u8 = 6;
-    pub const HEAD_NOT_ALLOWED: u8 = 7;
-    pub const OTHER_STATUS: u8 = 8;
-    pub const REDIRECTS: u8 = 9;
-    pub const TIMEOUT: u8 = 10;
-    pub const DNS: u8 = 11;
-    pub const REFUSED: u8 = 12;
-    pub const TLS: u8 = 13;
-    pub const INVALID_URL: u8 = 14;
-    pub const NETWORK: u8 = 15;
+    pub(crate) const SIZE_MISMATCH: u8 = 3;
+    pub(crate) const TRUNCATED: u8 = 4;
+    pub(crate) const NOT_FOUND: u8 = 5;
+    pub(crate) const FORBIDDEN: u8 = 6;
+    pub(crate) const HEAD_NOT_ALLOWED: u8 = 7;
+    pub(crate) const OTHER_STATUS: u8 = 8;
+    pub(crate) const REDIRECTS: u8 = 9;
+    pub(crate) const TIMEOUT: u8 = 10;
+    pub(crate) const DNS: u8 = 11;
+    pub(crate) const REFUSED: u8 = 12;
+    pub(crate) const TLS: u8 = 13;
+    pub(crate) const INVALID_URL: u8 = 14;
+    pub(crate) const NETWORK: u8 = 15;
 }
 
 impl Failure {
@@ -242,7 +242,7 @@ impl Failure {
 }
 
 /// HEAD refused (401/403) while GET serves the object: what each client does.
-pub const HEAD_ONLY_REFUSED: &str =
+pub(crate) const HEAD_ONLY_REFUSED: &str =
     "providers (GET) would download it; yapapi and golem-core (HEAD) would refuse it";
 
 const SDKS_REFUSE: &str =

@@ -90,7 +90,12 @@ pub(super) fn run(job: Job, mode: Mode, tx: &Sender<Msg>) {
             Mode::Stream { recycle, opener } => fetch.stream(&recycle, opener),
         }
     })
-    .unwrap_or_else(|panic| Err(Failure::Internal { url, detail: panic }));
+    .unwrap_or_else(|panic| {
+        Err(Failure::Internal {
+            url,
+            detail: panic.message().to_string(),
+        })
+    });
     let _ = tx.send(Msg::Done(result));
 }
 

@@ -16,7 +16,7 @@
 //! (`watch`): ureq cannot bound both each read and the whole request.
 
 mod classify;
-pub mod failure;
+pub(crate) mod failure;
 mod fetch;
 pub mod stream;
 mod watch;
@@ -54,15 +54,15 @@ impl Default for Options {
 }
 
 /// The slowest link the default deadline allows for: 256 KiB/s (2 Mbit/s).
-pub const SLOW_LINK_BYTES_PER_SEC: u64 = crate::http::SLOW_LINK_BYTES_PER_SEC;
+pub(crate) const SLOW_LINK_BYTES_PER_SEC: u64 = crate::http::SLOW_LINK_BYTES_PER_SEC;
 /// The default deadline's allowance when the size is not known at all.
-pub const UNKNOWN_SIZE_ALLOWANCE: Duration = Duration::from_secs(3600);
+pub(crate) const UNKNOWN_SIZE_ALLOWANCE: Duration = Duration::from_secs(3600);
 
 impl Options {
     /// How long checking one URL may take: `deadline` if set, else four read
     /// timeouts (HEAD, GET, redirects, slow starts) plus the time `size` bytes
     /// take at [`SLOW_LINK_BYTES_PER_SEC`] (an hour when the size is unknown).
-    pub fn deadline_for(&self, size: Option<u64>) -> Duration {
+    pub(crate) fn deadline_for(&self, size: Option<u64>) -> Duration {
         if let Some(deadline) = self.deadline {
             return deadline;
         }

@@ -57,7 +57,7 @@ pub(super) enum Step {
 }
 
 impl Watch {
-    pub fn new(
+    pub(crate) fn new(
         url: &str,
         size: Option<u64>,
         opts: &Options,
@@ -78,7 +78,7 @@ impl Watch {
         }
     }
 
-    pub fn run(
+    pub(crate) fn run(
         mut self,
         rx: &Receiver<Msg>,
         mut progress: impl FnMut(Stage),
@@ -93,7 +93,7 @@ impl Watch {
     /// Waits for the helper's next chunk or its end, relaying progress;
     /// ends the wait, with the words for it, when the helper is silent too
     /// long, the deadline passes, or the check is cancelled.
-    pub fn next(&mut self, rx: &Receiver<Msg>, progress: &mut impl FnMut(Stage)) -> Step {
+    pub(crate) fn next(&mut self, rx: &Receiver<Msg>, progress: &mut impl FnMut(Stage)) -> Step {
         loop {
             let wake = (self.since + self.silence())
                 .min(self.deadline)

@@ -3,7 +3,7 @@
 //! reported once it has settled (see `settle`). No async runtime: one
 //! thread turns notify's events into `Change`s.
 
-pub mod settle;
+pub(crate) mod settle;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -143,7 +143,7 @@ pub fn spawn(
 }
 
 /// True for the files watch mode reports: images and folder manifests.
-pub fn is_watched_name(path: &Path) -> bool {
+pub(crate) fn is_watched_name(path: &Path) -> bool {
     is_image_name(path) || path.file_name().is_some_and(|n| n == manifest::FILE_NAME)
 }
 

@@ -11,7 +11,7 @@ use crate::fsmeta::FileStamp;
 
 /// What became of a file being watched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Verdict {
+pub(crate) enum Verdict {
     /// It moved while watched: still being written.
     Writing,
     /// It held still for the settle time: hash it now.
@@ -26,25 +26,25 @@ struct Pending {
 }
 
 /// Files that changed recently, each waiting to hold still.
-pub struct Settler {
+pub(crate) struct Settler {
     settle: Duration,
     pending: HashMap<PathBuf, Pending>,
 }
 
 impl Settler {
-    pub fn new(settle: Duration) -> Self {
+    pub(crate) fn new(settle: Duration) -> Self {
         Settler {
             settle,
             pending: HashMap::new(),
         }
     }
 
-    pub fn is_idle(&self) -> bool {
+    pub(crate) fn is_idle(&self) -> bool {
         self.pending.is_empty()
     }
 
     /// Something happened to `path`: watch it until it settles or goes.
-    pub fn touch(&mut self, path: PathBuf, now: Instant) {
+    pub(crate) fn touch(&mut self, path: PathBuf, now: Instant) {
         let entry = self.pending.entry(path).or_insert(Pending {
             stamp: None,
             since: now,
@@ -57,7 +57,7 @@ impl Settler {
 
     /// Looks at every pending file once (`stat` is the file system, or a
     /// fake in tests); returns the verdicts reached.
-    pub fn poll(
+    pub(crate) fn poll(
         &mut self,
         now: Instant,
         stat: impl Fn(&Path) -> io::Result<FileStamp>,

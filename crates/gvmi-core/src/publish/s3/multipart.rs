@@ -33,7 +33,7 @@ struct Sent {
 }
 
 /// An upload in progress; see the module's words.
-pub struct Multipart<'a> {
+pub(crate) struct Multipart<'a> {
     s3: &'a S3,
     key: Arc<str>,
     upload_id: Arc<str>,
@@ -89,7 +89,11 @@ impl<'a> Multipart<'a> {
 
     /// Adds `bytes` to the upload; a full part is handed to a thread,
     /// waiting while all are busy: this is what bounds memory.
-    pub fn write(&mut self, mut bytes: &[u8], cancel: &CancelToken) -> Result<(), PublishError> {
+    pub(crate) fn write(
+        &mut self,
+        mut bytes: &[u8],
+        cancel: &CancelToken,
+    ) -> Result<(), PublishError> {
         while !bytes.is_empty() {
             let take = (self.part_size - self.filling.len()).min(bytes.len());
             self.filling.extend_from_slice(&bytes[..take]);
@@ -159,7 +163,7 @@ impl<'a> Multipart<'a> {
 
     /// Sends the last part, waits for every part, then completes the
     /// upload; on any failure (or cancellation) the upload is aborted.
-    pub fn finish(mut self, cancel: &CancelToken) -> Result<(), PublishError> {
+    pub(crate) fn finish(mut self, cancel: &CancelToken) -> Result<(), PublishError> {
         let done = self.complete(cancel);
         if done.is_err() {
             let _ = self.abort_now();
@@ -206,7 +210,7 @@ impl<'a> Multipart<'a> {
     /// Aborts the upload (AbortMultipartUpload): S3 drops the parts sent.
     /// Runs even after Ctrl-C; parts still being sent get a moment to end
     /// first, and the request is bounded by its deadline.
-    pub fn abort(mut self) -> Result<(), PublishError> {
+    pub(crate) fn abort(mut self) -> Result<(), PublishError> {
         self.abort_now()
     }
 
@@ -257,7 +261,7 @@ fn send_parts(
             .unwrap_or_else(|panic| {
                 Err(Fault::Answer {
                     op: "UploadPart",
-                    detail: format!("internal error (a bug in gvmi): {panic}"),
+                    detail: panic.to_string(),
                 })
             })
             .and_then(|reply| match reply.header("etag") {

@@ -20,22 +20,22 @@ const PAGE_CAP: usize = 8 << 20;
 
 /// One object of a listing.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Listed {
-    pub key: String,
-    pub size: u64,
+pub(crate) struct Listed {
+    pub(crate) key: String,
+    pub(crate) size: u64,
 }
 
 /// One page of a listing, and the token of the next, if any.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Page {
-    pub objects: Vec<Listed>,
-    pub next: Option<String>,
+pub(crate) struct Page {
+    pub(crate) objects: Vec<Listed>,
+    pub(crate) next: Option<String>,
 }
 
 impl S3 {
     /// The keys below `prefix` (all of them: no delimiter), a page at a
     /// time: `token` is the previous page's `next`.
-    pub fn list_page(
+    pub(crate) fn list_page(
         &self,
         prefix: &str,
         token: Option<&str>,
@@ -77,7 +77,7 @@ impl S3 {
 
     /// The whole of a small object (at most `cap` bytes: more is an
     /// error), or `None` when there is no such key.
-    pub fn get_small(
+    pub(crate) fn get_small(
         &self,
         key: &str,
         cap: usize,
@@ -103,7 +103,7 @@ impl S3 {
     /// GET of `key`, its answer unread: the caller streams the body, within
     /// `limit` in all (ureq's whole-request timeout). Blocking, on the
     /// caller's thread (a download's helper, which its watcher oversees).
-    pub fn open_object(
+    pub(crate) fn open_object(
         &self,
         key: &str,
         limit: Duration,

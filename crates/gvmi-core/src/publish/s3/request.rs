@@ -33,31 +33,31 @@ const KEPT: [&str; 4] = [
 
 /// The bucket, the keys and the client: everything a request needs.
 pub(super) struct Client {
-    pub agent: ureq::Agent,
-    pub bucket: Bucket,
-    pub signer: Signer,
-    pub limits: Limits,
+    pub(crate) agent: ureq::Agent,
+    pub(crate) bucket: Bucket,
+    pub(crate) signer: Signer,
+    pub(crate) limits: Limits,
 }
 
 /// One request, before signing.
 pub(super) struct Call<'a> {
     /// The S3 operation, as messages name it (`PutObject`, `UploadPart`…).
-    pub op: &'static str,
-    pub method: &'static str,
-    pub url: Url,
+    pub(crate) op: &'static str,
+    pub(crate) method: &'static str,
+    pub(crate) url: Url,
     /// Sent and signed (lowercase names).
-    pub headers: &'a [(&'static str, String)],
-    pub body: &'a [u8],
+    pub(crate) headers: &'a [(&'static str, String)],
+    pub(crate) body: &'a [u8],
 }
 
 /// A 2xx answer: the headers gvmi reads and the body, whole.
 pub(super) struct Reply {
     headers: Vec<(&'static str, String)>,
-    pub body: Vec<u8>,
+    pub(crate) body: Vec<u8>,
 }
 
 impl Reply {
-    pub fn header(&self, name: &str) -> Option<&str> {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
         let found = self.headers.iter().find(|(n, _)| *n == name);
         found.map(|(_, v)| v.as_str())
     }
@@ -66,12 +66,12 @@ impl Reply {
 impl Client {
     /// Sends `call`, retrying a dropped connection or a 500/502/503/504
     /// (never a stall: its deadline is spent), until `cancel`.
-    pub fn send(&self, call: &Call<'_>, cancel: &CancelToken) -> Result<Reply, Fault> {
+    pub(crate) fn send(&self, call: &Call<'_>, cancel: &CancelToken) -> Result<Reply, Fault> {
         self.send_capped(call, ANSWER_CAP, cancel)
     }
 
     /// [`Client::send`] keeping a success body of up to `cap` bytes.
-    pub fn send_capped(
+    pub(crate) fn send_capped(
         &self,
         call: &Call<'_>,
         cap: usize,
@@ -87,7 +87,7 @@ impl Client {
 
     /// Sends `call` (retried as [`Client::send`]) and hands back a success
     /// unread, for a body streamed by the caller within `limit` in all.
-    pub fn open(
+    pub(crate) fn open(
         &self,
         call: &Call<'_>,
         limit: Duration,

@@ -11,10 +11,10 @@ use url::Url;
 
 /// The keys and scope of a signature. `Debug` is not derived: secrets.
 pub(super) struct Signer {
-    pub key_id: String,
-    pub secret: String,
-    pub token: Option<String>,
-    pub region: String,
+    pub(crate) key_id: String,
+    pub(crate) secret: String,
+    pub(crate) token: Option<String>,
+    pub(crate) region: String,
 }
 
 /// RFC 3986 unreserved characters stay; all else is percent-encoded, as
@@ -30,7 +30,7 @@ impl Signer {
     /// signed too; lowercase names): `host`, `x-amz-date`,
     /// `x-amz-content-sha256`, the session token, `authorization`.
     /// `amz_date` is `YYYYMMDDTHHMMSSZ` (UTC).
-    pub fn sign(
+    pub(crate) fn sign(
         &self,
         method: &str,
         url: &Url,
