@@ -15,7 +15,7 @@ mod snippet;
 mod suggest;
 mod values;
 
-pub use publish::PublishArgs;
+pub use publish::{PublishArgs, StorageArgs};
 pub use sha3sum::{route as route_sha3sum, usage_exit, HashMode, Routed, Sha3sumFlags};
 pub use snippet::{ResourceArgs, SnippetArgs};
 pub use suggest::{typo_error, typo_in};
@@ -33,6 +33,8 @@ Examples:
   gvmi hash -a 224 image.gvmi        the Golem guide's sha3sum command, as is
   gvmi hash -a 224 -c SHA3SUMS       sha3sum -c: the same as gvmi check
   gvmi hash -z images/ | xargs -0    NUL-terminated lines, names unescaped (GNU -z)
+  gvmi hash https://cdn.example.com/my.gvmi
+                                     the SHA3-224 a provider computes of that URL
 
 Exit status: 0 every image hashed, 1 a file could not be hashed or a folder
 held no image (the rest are still printed), 2 usage error.";
@@ -185,7 +187,35 @@ pub struct HashArgs {
     #[command(flatten)]
     pub cache: HashCacheArgs,
     #[command(flatten)]
+    pub net: NetArgs,
+    #[command(flatten)]
     pub sha3sum: Sha3sumFlags,
+}
+
+/// The bounds of a download (`hash URL`, `snippet URL`, `check` of a
+/// remote list or bucket).
+#[derive(Debug, Clone, Copy, Default, Args)]
+pub struct NetArgs {
+    /// URLs: seconds to wait for a connection or for the next bytes [default: 10 to connect, 30 to read].
+    #[arg(long, value_name = "SECS", value_parser = parse_timeout)]
+    pub timeout: Option<f64>,
+    /// URLs: seconds one download may take [default: 4 read timeouts + 1 s per 256 KiB announced, else an hour].
+    #[arg(long, value_name = "SECS", value_parser = parse_timeout)]
+    pub deadline: Option<f64>,
+}
+
+impl NetArgs {
+    /// The one place these flags become download bounds.
+    pub fn options(self) -> gvmi_core::verify::Options {
+        let mut opts = gvmi_core::verify::Options::default();
+        if let Some(secs) = self.timeout {
+            let t = std::time::Duration::from_secs_f64(secs);
+            opts.connect_timeout = t;
+            opts.read_timeout = t;
+        }
+        opts.deadline = self.deadline.map(std::time::Duration::from_secs_f64);
+        opts
+    }
 }
 
 /// `gvmi hash` options about the cache, manifests and watching.

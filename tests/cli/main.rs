@@ -15,6 +15,7 @@ mod manifest;
 mod oracle;
 mod publish;
 mod readme;
+mod remote_hash;
 mod remote_stream;
 mod roundtrip;
 mod sha3sum_diff;
