@@ -16,6 +16,7 @@ mod oracle;
 mod publish;
 mod readme;
 mod remote_hash;
+mod remote_snippet;
 mod remote_stream;
 mod roundtrip;
 mod sha3sum_diff;
