@@ -18,7 +18,8 @@ Examples:
   gvmi snippet images/ --base-url https://cdn.example.com/ --json
   gvmi snippet https://cdn.example.com/my.gvmi
                          downloaded and hashed as providers do, no local copy
-  gvmi snippet https://cdn.example.com/my.gvmi --hash 8edadf4a…
+  gvmi snippet https://cdn.example.com/my.gvmi \\
+      --hash 8edadf4a077c9de16e9d3a6c1883070625081644ca255101012e2aa9
                          checked instead: other bytes there are refused
 
 Exit status: 0 success, 1 an image failed inspection (unless --allow-invalid),
