@@ -45,8 +45,14 @@ Examples:
   sha3sum -a 224 *.gvmi | gvmi check read the list from standard input
   gvmi check --quiet --ignore-missing SHA3SUMS
 
+  gvmi check https://cdn.example.com/images/SHA3SUMS
+                                     each listed image fetched below that URL
+  gvmi check s3://my-bucket/images   every *.gvmi object against its recorded
+                                     x-amz-meta-sha3-224 (and the prefix's SHA3SUMS)
+
 Exit status: 0 every listed file matched, 1 a mismatch, an unreadable or
-missing file, or a list without checksum lines, 2 usage error.";
+missing file, or a list without checksum lines (a bucket: an object that
+failed, or none found), 2 usage error.";
 
 const TOP_EXAMPLES: &str = "\
 Examples:
@@ -258,7 +264,9 @@ pub enum CacheCommand {
 
 #[derive(Debug, Clone, Args)]
 pub struct CheckArgs {
-    /// Checksum lists to read; none or `-` is standard input.
+    /// Checksum lists to read; none or `-` is standard input. A list's
+    /// http(s) URL: each name is fetched below it. s3://BUCKET[/PREFIX]:
+    /// every *.gvmi object against its recorded hash (and the prefix's SHA3SUMS).
     #[arg(value_name = "FILE", default_value = "-")]
     pub files: Vec<PathBuf>,
     /// Don't print OK for each verified file.
@@ -285,6 +293,14 @@ pub struct CheckArgs {
     /// Read and tell as Perl's `sha3sum -c` does (`gvmi -a 224 -c`).
     #[arg(skip)]
     pub form: bool,
+    /// Buckets: one JSON object per object: key, size, url, recorded,
+    /// listed, sha3_224, outcome, message.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub net: NetArgs,
+    #[command(flatten)]
+    pub storage: StorageArgs,
 }
 
 /// Where an image is served from, and its hash when there is no file:

@@ -15,6 +15,7 @@ mod manifest;
 mod oracle;
 mod publish;
 mod readme;
+mod remote_check;
 mod remote_hash;
 mod remote_snippet;
 mod remote_stream;

@@ -106,6 +106,11 @@ impl Bucket {
         format!("s3://{}/{key}", self.bucket)
     }
 
+    /// The full key of `relative`, a name below the prefix.
+    pub fn key_of(&self, relative: &str) -> String {
+        format!("{}{relative}", self.key_prefix())
+    }
+
     /// The keys of the prefix start with this (`PREFIX/`; empty for a bucket).
     fn key_prefix(&self) -> String {
         match self.prefix.is_empty() {
