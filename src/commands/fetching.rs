@@ -18,6 +18,9 @@ use gvmi_core::remote::{Failure, Stream};
 
 /// Downloads in flight at once unless `--jobs` says otherwise.
 pub const AT_ONCE: usize = 4;
+/// At most this many whatever `--jobs` says: each holds up to 1 MiB of
+/// buffers, so a run stays far below 64 MiB.
+pub const MAX_AT_ONCE: usize = 16;
 
 /// How a download is started, when a slot frees (it may borrow, e.g. the
 /// bucket it reads).
@@ -87,7 +90,8 @@ pub fn hash_streams(
     }
     drop(queue);
     let cancel = CancelToken::new();
-    let threads = at_once.filter(|&n| n > 0).unwrap_or(AT_ONCE).min(pending);
+    let threads = at_once.filter(|&n| n > 0).unwrap_or(AT_ONCE);
+    let threads = threads.min(MAX_AT_ONCE).min(pending);
     std::thread::scope(|scope| {
         for i in 0..threads {
             let (work, events, cancel) = (work.clone(), events.clone(), cancel.clone());

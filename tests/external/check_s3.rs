@@ -167,3 +167,31 @@ fn hex_of(bytes: &[u8]) -> String {
     let file = put(dir.path(), "x", bytes);
     sha3(&file)
 }
+
+#[test]
+fn a_listing_longer_than_a_page_is_read_to_its_end() {
+    let Some(moto) = Moto::start(&[]) else { return };
+    let home = tempdir();
+    moto.make_bucket("many");
+    // 1,001 objects: S3 (and moto) list at most 1,000 a page.
+    moto.boto(
+        "many",
+        "",
+        "for i in range(1001):\n\
+         \x20   s3.put_object(Bucket=bucket, Key='p/%04d.gvmi' % i, Body=b'x')\n\
+         s3.put_object(Bucket=bucket, Key='p/readme.txt', Body=b'not an image')\n",
+    );
+    let out = check(&moto, home.path(), &["s3://many/p"]);
+    // Nothing recorded: not a failure without --strict.
+    out.assert_code(0);
+    let lines = out.stdout_lines();
+    assert_eq!(lines.len(), 1001, "{:?}", lines.last());
+    assert_eq!(lines[0], "p/0000.gvmi: NO RECORDED HASH");
+    assert_eq!(lines[1000], "p/1000.gvmi: NO RECORDED HASH");
+    assert!(out.stderr().contains("1001 objects carry no recorded hash"));
+    let strict = check(&moto, home.path(), &["--strict", "--status", "s3://many/p"]);
+    strict.assert_code(1);
+    if let Some(rss) = out.max_rss {
+        assert!(rss <= 64 << 20, "{} MiB", rss >> 20);
+    }
+}

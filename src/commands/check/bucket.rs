@@ -218,8 +218,10 @@ fn tell_outcome(
             ("unrecorded", Some("NO RECORDED HASH"), Some(UNRECORDED))
         }
     };
-    // Said even with --status, as a local check says an unreadable file.
-    if let Some(why) = why {
+    // Said even with --status, as a local check says an unreadable file;
+    // a missing record is a note.
+    let note = matches!(outcome, Outcome::Unrecorded);
+    if let (Some(why), false) = (why, note && args.status) {
         warn(bucket.describe(record.key), why);
     }
     if args.json {
