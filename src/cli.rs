@@ -95,7 +95,8 @@ pub struct Cli {
 /// The workbench's own arguments (`gvmi [PATH]...`).
 #[derive(Debug, Clone, Args)]
 pub struct WorkbenchArgs {
-    /// Folders or images to open [default: .]
+    /// Folders or images to open [default: .]; s3://BUCKET[/PREFIX] shows
+    /// that prefix's published images beside them.
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     #[command(flatten)]
@@ -106,6 +107,42 @@ pub struct WorkbenchArgs {
     /// Neither read nor update the hash cache.
     #[arg(long)]
     pub no_cache: bool,
+    #[command(flatten)]
+    pub storage: StorageArgs,
+    /// Buckets: where providers download their objects (each key below the
+    /// prefix is appended) [default: the bucket's AWS URL].
+    #[arg(long, value_name = "URL")]
+    pub public_base_url: Option<String>,
+}
+
+impl WorkbenchArgs {
+    /// The local paths (`.` when nothing at all is named) and the remote
+    /// sources, with their storage settings; an http(s) URL is refused.
+    pub fn sources(&self) -> anyhow::Result<(Vec<PathBuf>, Vec<gvmi_core::publish::Spec>)> {
+        let (mut local, mut remote) = (Vec::new(), Vec::new());
+        for path in &self.paths {
+            let Some(arg) = path.to_str().filter(|a| gvmi_core::remote::is_remote(a)) else {
+                local.push(path.clone());
+                continue;
+            };
+            let spec = gvmi_core::publish::Spec {
+                public_base_url: self.public_base_url.clone(),
+                ..self.storage.spec(arg, None)
+            };
+            match gvmi_core::remote::Source::parse(arg, &spec)? {
+                gvmi_core::remote::Source::Bucket(spec) => remote.push(spec),
+                gvmi_core::remote::Source::Url(_) => anyhow::bail!(
+                    "{}: the workbench reads folders and buckets; for one URL, \
+                     gvmi hash URL or gvmi snippet URL",
+                    gvmi_core::visible::visible(arg)
+                ),
+            }
+        }
+        if local.is_empty() && remote.is_empty() {
+            local.push(PathBuf::from("."));
+        }
+        Ok((local, remote))
+    }
 }
 
 #[derive(Debug, Subcommand)]

@@ -37,6 +37,22 @@ pub enum Event {
     SavedUrls(Result<crate::tui::saved_urls::SavedUrls, String>),
     /// The loop's clock, every `TICK`: status messages expire by it.
     Tick(std::time::Instant),
+    /// A remote source's listing (`tui::remote_feed`).
+    Remote(RemoteEvent),
+}
+
+/// What the listing of the remote sources found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RemoteEvent {
+    /// A page of source `source`'s `*.gvmi` objects, recorded hashes read.
+    Listed {
+        source: usize,
+        objects: Vec<gvmi_core::remote::Object>,
+    },
+    /// Listing a source failed (the rest of it is not shown).
+    Failed { name: String, why: String },
+    /// Every source was listed.
+    Done,
 }
 
 impl From<JobEvent> for Event {

@@ -43,6 +43,13 @@ impl Places {
     /// root's label when several roots are shown.
     pub fn folder_text(&self, row: &Row) -> String {
         let below = row.folder();
+        // A bucket prefix is named whole: it is what marks a remote row.
+        if let Some(root) = row.root().to_str().filter(|r| r.starts_with("s3:")) {
+            return match below.as_str() {
+                "." => root.to_string(),
+                _ => format!("{root}/{below}"),
+            };
+        }
         match self.labels.get(place(row)) {
             None => below,
             Some(label) if below == "." => label.clone(),

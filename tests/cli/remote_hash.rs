@@ -181,3 +181,32 @@ fn memory_stays_bounded_whatever_the_bodies_size_and_number() {
         rss >> 20
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_downloads_in_flight_at_once() {
+    use std::time::{Duration, Instant};
+    let body: Vec<u8> = (0..1u32 << 20).map(|i| i as u8).collect();
+    let stall = Route::Stall(body, Duration::from_secs(20));
+    let server = Server::start(vec![("/a.gvmi", stall.clone()), ("/b.gvmi", stall)]);
+    let home = tempfile::tempdir().unwrap();
+    let mut running = gvmi_in(home.path())
+        .args(["hash", &server.url("/a.gvmi"), &server.url("/b.gvmi")])
+        .timeout(Duration::from_secs(30))
+        .start();
+    std::thread::sleep(Duration::from_millis(700));
+    assert!(
+        !running.exited(),
+        "both downloads stall: gvmi is still waiting"
+    );
+    let pid = running.pid() as libc::pid_t;
+    // SAFETY: kill(2) on the child this test started.
+    let sent = unsafe { libc::kill(pid, libc::SIGINT) };
+    assert_eq!(sent, 0);
+    let sent = Instant::now();
+    let out = running.wait();
+    let took = sent.elapsed();
+    assert!(took < Duration::from_secs(1), "took {took:?} after Ctrl-C");
+    assert_ne!(out.code, Some(0), "{}", out.stderr());
+    assert_eq!(out.stdout(), "", "no hash for a download cut short");
+}

@@ -104,6 +104,9 @@ impl App {
     /// What a key in the table (or the details pane) asks for.
     fn perform(&mut self, action: Action) {
         let selected: Vec<_> = self.view.selected().into_iter().collect();
+        if self.refused_on_remote(action, &selected) {
+            return;
+        }
         match action {
             Action::Close => self.close_topmost(),
             Action::Select(step) => self.select(step),

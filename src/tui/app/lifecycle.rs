@@ -125,6 +125,12 @@ impl App {
     /// the file after this anyway, so `R` held down queues each row once,
     /// not once per press. O(1) per row.
     pub(super) fn rehash(&mut self, ids: &[RowId], asked: bool) -> Option<Effect> {
+        let (remote, ids): (Vec<RowId>, Vec<RowId>) =
+            ids.iter().partition(|&&id| self.remotes.is_remote(id));
+        if let Some(fetch) = self.fetch(&remote) {
+            self.outbox.push(fetch);
+        }
+        let ids = &ids[..];
         let mut jobs = Vec::new();
         let mut tokens = Vec::new();
         for &id in ids {

@@ -10,7 +10,8 @@ use ratatui::Frame;
 use super::theme::Theme;
 use super::{fit, mtime_text};
 use crate::tui::app::App;
-use crate::tui::rows::{Listed, Row, RowState};
+use crate::tui::remotes::{state_words, Pairing};
+use crate::tui::rows::{Listed, Row, RowFailure, RowState};
 use gvmi_core::units::human_bytes;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -24,6 +25,9 @@ enum Column {
     Folder,
     Size,
     Modified,
+    /// With remote sources: a local image's published object (current,
+    /// stale, none), or `☁ remote` for an object.
+    Published,
     Hash,
 }
 
@@ -37,6 +41,7 @@ impl Column {
             Self::Folder => "Folder",
             Self::Size => "Size",
             Self::Modified => "Modified (UTC)",
+            Self::Published => "Published",
             Self::Hash => "SHA3-224",
         }
     }
@@ -48,6 +53,7 @@ impl Column {
             Self::Url => Constraint::Length(3),
             Self::Size => Constraint::Length(9),
             Self::Modified => Constraint::Length(16),
+            Self::Published => Constraint::Length(13),
             Self::Name => Constraint::Fill(5),
             Self::Folder => Constraint::Fill(2),
             Self::Hash => Constraint::Fill(4),
@@ -95,7 +101,7 @@ fn constraints(cols: &[Column], width: u16) -> Vec<Constraint> {
 /// is there only when a manifest or a duplicate gives it something to say.
 /// With several roots the Folder column stays at any width: it is what
 /// tells two same-named images apart.
-fn columns(width: u16, marks: bool, several_roots: bool) -> Vec<Column> {
+fn columns(width: u16, marks: bool, several_roots: bool, remote: bool) -> Vec<Column> {
     let mut cols = vec![Column::State];
     if marks {
         cols.push(Column::Marks);
@@ -107,8 +113,11 @@ fn columns(width: u16, marks: bool, several_roots: bool) -> Vec<Column> {
     if width >= 60 {
         cols.push(Column::Size);
     }
-    if width >= 110 {
+    if width >= 110 && !remote {
         cols.push(Column::Modified);
+    }
+    if remote {
+        cols.push(Column::Published);
     }
     // Beside the hash: the two things a snippet needs.
     if width >= 60 {
@@ -127,6 +136,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         area.width,
         app.changes().has_marks(),
         app.places().several(),
+        app.remotes().any(),
     );
     let constraints = constraints(&cols, area.width);
     let widths: Vec<u16> = Layout::horizontal(constraints.clone())
@@ -147,7 +157,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             let row = &app.rows()[index];
             let cells = cols.iter().zip(&widths).map(|(&c, &w)| match c {
                 // Inspection and URL checks speak through the state column.
-                Column::State => super::findings::state_cell(app, index, w as usize)
+                Column::State => remote_state_cell(app, row, w as usize)
+                    .or_else(|| super::findings::state_cell(app, index, w as usize))
                     .unwrap_or_else(|| cell(app, row, c, w)),
                 _ => cell(app, row, c, w),
             });
@@ -197,6 +208,7 @@ fn cell(app: &App, row: &Row, column: Column, width: u16) -> Cell<'static> {
             Cell::from(Line::from(row.size.map(human_bytes).unwrap_or_default()).right_aligned())
         }
         Column::Modified => Cell::from(row.mtime.map(mtime_text).unwrap_or_default()),
+        Column::Published => published_cell(app, row, theme),
         Column::Hash => hash_cell(&row.state, w, theme),
     }
 }
@@ -221,6 +233,34 @@ fn state_cell(row: &Row, width: usize, theme: &Theme) -> Cell<'static> {
         RowState::Writing => Span::styled("✎ writing", theme.busy()),
         RowState::Changed => Span::styled("~ changed", theme.warn()),
         RowState::Failed(_) => Span::styled("✗ error", theme.error()),
+    };
+    Cell::from(span)
+}
+
+/// A remote row's state once listed or hashed: what its hash stands on
+/// (`☁ recorded`, `✓ verified`, `✗ ≠ record`…); `None` while queued or
+/// read (the bar shows).
+fn remote_state_cell(app: &App, row: &Row, width: usize) -> Option<Cell<'static>> {
+    let info = app.remotes().get(row.id())?;
+    if matches!(row.state, RowState::Queued | RowState::Hashing { .. }) {
+        return None;
+    }
+    let theme = &theme_of(app);
+    let (text, good) = match &row.state {
+        RowState::Failed(RowFailure::Unreadable(_) | RowFailure::Cancelled) => ("✗ error", false),
+        _ => state_words(info),
+    };
+    let style = if good { theme.ok() } else { theme.warn() };
+    Some(Cell::from(Span::styled(fit(text, width), style)))
+}
+
+fn published_cell(app: &App, row: &Row, theme: &Theme) -> Cell<'static> {
+    let span = match app.remotes().pairing(row, app.rows()) {
+        Some(Pairing::Current(_)) => Span::styled("✓ current", theme.ok()),
+        Some(Pairing::Stale(_)) => Span::styled("≠ stale", theme.error()),
+        Some(Pairing::NotPublished) => Span::styled("not published", theme.dim()),
+        Some(Pairing::Remote) => Span::styled("☁ remote", theme.dim()),
+        None => Span::raw(""),
     };
     Cell::from(span)
 }
