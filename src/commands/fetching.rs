@@ -1,10 +1,12 @@
 //! Remote bytes hashed for `hash URL`, `snippet URL` and `check` of a
 //! remote list or bucket: a few downloads at once, each a
 //! `gvmi_core::remote::Stream` (bounded as `verify` bounds a check), its
-//! bytes hashed as they arrive, the progress line kept fresh. Results come
-//! back by id, in completion order, as the engine's do (`run_jobs`).
+//! bytes hashed as they arrive: in SIMD lanes as local files are
+//! (`remote::lanes`) where the CPU has them, else each on a thread of its
+//! own; the progress line kept fresh. Results come back by id, in
+//! completion order, as the engine's do (`run_jobs`).
 
-use std::fmt;
+use std::collections::HashMap;
 
 use crossbeam_channel::unbounded;
 
@@ -13,18 +15,16 @@ use crate::status_line::StatusLine;
 use gvmi_core::cancel::CancelToken;
 use gvmi_core::event::{JobEvent, JobId};
 use gvmi_core::fsmeta::FileStamp;
-use gvmi_core::hasher::{self, HashFailure, Hashed};
-use gvmi_core::remote::{Failure, Stream};
+use gvmi_core::hasher::{HashFailure, Hashed};
+use gvmi_core::remote::lanes::{self, Report};
+pub use gvmi_core::remote::lanes::{Failed, Opener};
+use gvmi_core::sha3_fast::Backend;
 
-/// Downloads in flight at once unless `--jobs` says otherwise.
+/// Downloads in flight at once without lanes, unless `--jobs` says otherwise.
 pub const AT_ONCE: usize = 4;
 /// At most this many whatever `--jobs` says: each holds up to 1 MiB of
 /// buffers, so a run stays far below 64 MiB.
 pub const MAX_AT_ONCE: usize = 16;
-
-/// How a download is started, when a slot frees (it may borrow, e.g. the
-/// bucket it reads).
-pub type Opener<'a> = Box<dyn FnOnce(&CancelToken) -> Stream + Send + 'a>;
 
 /// One remote source to hash.
 pub struct StreamJob<'a> {
@@ -34,41 +34,9 @@ pub struct StreamJob<'a> {
     pub open: Opener<'a>,
 }
 
-/// Why a download has no hash: the download's own failure (its status,
-/// its words), or the hasher's (cancelled).
-#[derive(Debug, Clone)]
-pub enum Failed {
-    Download(Failure),
-    Hash(HashFailure),
-}
-
-impl Failed {
-    /// The server answered 404 or 410: nothing is there.
-    pub fn is_missing(&self) -> bool {
-        match self {
-            Failed::Download(f) => matches!(f.status(), Some(404 | 410)),
-            Failed::Hash(_) => false,
-        }
-    }
-}
-
-impl fmt::Display for Failed {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Failed::Download(failure) => failure.fmt(f),
-            Failed::Hash(failure) => failure.fmt(f),
-        }
-    }
-}
-
-/// What a download thread tells the one that reports.
-enum Msg {
-    Job(JobEvent),
-    Done(JobId, Result<Hashed, Failed>),
-}
-
-/// Hashes `jobs`, `at_once` downloads at a time (`None`: [`AT_ONCE`]),
-/// calling `done` for each as it ends, on this thread.
+/// Hashes `jobs`, `at_once` downloads at a time (`None`: a lane each where
+/// the CPU has lanes, else [`AT_ONCE`]), calling `done` for each as it
+/// ends, on this thread.
 pub fn hash_streams(
     jobs: Vec<StreamJob<'_>>,
     at_once: Option<usize>,
@@ -79,49 +47,68 @@ pub fn hash_streams(
     if pending == 0 {
         return Ok(());
     }
-    let total_bytes = jobs.iter().filter_map(|j| j.size).sum();
-    let mut tally = Tally::new(pending, total_bytes);
+    let sizes: HashMap<JobId, u64> = (jobs.iter()).map(|j| (j.id, j.size.unwrap_or(0))).collect();
+    let mut tally = Tally::new(pending, sizes.values().sum());
     let mut line = StatusLine::on_terminal(show_progress);
-    let (events, rx) = unbounded();
-    let (queue, work) = unbounded();
-    for job in jobs {
-        // The receiving end is here: a send cannot fail.
-        let _ = queue.send(job);
-    }
-    drop(queue);
+    let in_lanes = lanes::available();
+    let default = match in_lanes {
+        true => Backend::active().lanes(),
+        false => AT_ONCE,
+    };
+    let at_once = at_once.filter(|&n| n > 0).unwrap_or(default);
+    let at_once = at_once.min(MAX_AT_ONCE).min(pending);
+    let (tx, rx) = unbounded::<Report>();
     let cancel = CancelToken::new();
-    let threads = at_once.filter(|&n| n > 0).unwrap_or(AT_ONCE);
-    let threads = threads.min(MAX_AT_ONCE).min(pending);
+    let report = move |r| {
+        // The receiving end is below, until every download is done.
+        let _ = tx.send(r);
+    };
     std::thread::scope(|scope| {
-        for i in 0..threads {
-            let (work, events, cancel) = (work.clone(), events.clone(), cancel.clone());
+        let (cancel, report) = (&cancel, &report);
+        if in_lanes {
+            let jobs = jobs.into_iter().map(|j| (j.id, j.open));
             std::thread::Builder::new()
-                .name(format!("gvmi-download-{i}"))
+                .name("gvmi-lanes".into())
                 .spawn_scoped(scope, move || {
-                    for job in work.iter() {
-                        let send = |e| {
-                            let _ = events.send(Msg::Job(e));
-                        };
-                        let id = job.id;
-                        let result = hash_one(job, &cancel, &send);
-                        let _ = events.send(Msg::Done(id, result));
-                    }
+                    lanes::hash_in_lanes(jobs, at_once, cancel, report)
                 })?;
+        } else {
+            let (queue, work) = unbounded();
+            jobs.into_iter().for_each(|job| drop(queue.send(job)));
+            drop(queue);
+            for i in 0..at_once {
+                let work = work.clone();
+                std::thread::Builder::new()
+                    .name(format!("gvmi-download-{i}"))
+                    .spawn_scoped(scope, move || {
+                        for job in work.iter() {
+                            let id = job.id;
+                            report(Report::Done(id, hash_one(job, cancel, report)));
+                        }
+                    })?;
+            }
         }
-        drop(events);
         let mut finished = 0;
         while finished < pending {
             let Ok(msg) = rx.recv() else { break };
             match msg {
-                Msg::Job(event) => tally.apply(&event),
-                Msg::Done(id, result) => {
-                    let result_for_tally = match &result {
+                Report::Started(id) => {
+                    let size = sizes.get(&id).copied().unwrap_or(0);
+                    tally.apply(&JobEvent::Started { id, size });
+                }
+                Report::Progress(id, done) => tally.apply(&JobEvent::Progress { id, done }),
+                Report::Done(id, result) => {
+                    let result = result.map(|(digest, size)| Hashed {
+                        digest,
+                        stamp: stamp(size),
+                    });
+                    let for_tally = match &result {
                         Ok(hashed) => Ok(*hashed),
                         Err(e) => Err(HashFailure::Io(e.to_string())),
                     };
                     tally.apply(&JobEvent::Finished {
                         id,
-                        result: result_for_tally,
+                        result: for_tally,
                     });
                     finished += 1;
                     line.clear();
@@ -145,28 +132,20 @@ fn stamp(size: u64) -> FileStamp {
     }
 }
 
+/// One download on this thread, with the scalar sponge.
 fn hash_one(
     job: StreamJob<'_>,
     cancel: &CancelToken,
-    send: &dyn Fn(JobEvent),
-) -> Result<Hashed, Failed> {
+    report: &(dyn Fn(Report) + Sync),
+) -> Result<(gvmi_core::digest::Sha3Digest, u64), Failed> {
     let id = job.id;
-    send(JobEvent::Started {
-        id,
-        size: job.size.unwrap_or(0),
-    });
+    report(Report::Started(id));
     let mut stream = (job.open)(cancel);
-    let read = hasher::hash_reader(&mut stream, cancel, |done| {
-        send(JobEvent::Progress { id, done });
+    let read = gvmi_core::hasher::hash_reader(&mut stream, cancel, |done| {
+        report(Report::Progress(id, done));
     });
-    match read {
-        Ok((digest, size)) => Ok(Hashed {
-            digest,
-            stamp: stamp(size),
-        }),
-        Err(e) => Err(match stream.failure() {
-            Some(failure) => Failed::Download(failure.clone()),
-            None => Failed::Hash(e),
-        }),
-    }
+    read.map_err(|e| match stream.failure() {
+        Some(failure) => Failed::Download(failure.clone()),
+        None => Failed::Hash(e),
+    })
 }

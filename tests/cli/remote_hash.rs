@@ -52,6 +52,31 @@ fn each_url_hashes_to_the_oracle_in_argument_order() {
     assert_eq!(out.stdout_lines(), expected, "{}", out.stderr());
 }
 
+/// The same URLs on every Keccak path this CPU runs: scalar (a thread per
+/// download) and each multi-lane one (downloads in SIMD lanes).
+#[test]
+fn every_keccak_path_hashes_urls_alike() {
+    let dir = tempfile::tempdir().unwrap();
+    let names = folder(dir.path());
+    let server = Server::folder(dir.path(), vec![]);
+    let home = tempfile::tempdir().unwrap();
+    let urls: Vec<String> = (names.iter())
+        .map(|n| server.url(&format!("/{}", n.replace(' ', "%20"))))
+        .collect();
+    let expected: Vec<String> = (names.iter().zip(&urls))
+        .map(|(n, u)| format!("{}  {u}", crate::support::sha3(&dir.path().join(n))))
+        .collect();
+    for backend in gvmi_core::sha3_fast::Backend::supported() {
+        let out = gvmi_in(home.path())
+            .arg("hash")
+            .args(&urls)
+            .env("GVMI_KECCAK", backend.name())
+            .run();
+        out.assert_code(0);
+        assert_eq!(out.stdout_lines(), expected, "{}", backend.name());
+    }
+}
+
 #[test]
 fn a_failed_url_is_named_the_rest_printed_and_the_exit_is_1() {
     let dir = tempfile::tempdir().unwrap();

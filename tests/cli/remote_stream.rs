@@ -106,3 +106,69 @@ fn cancelling_stops_a_stalled_download_at_once() {
     assert!(took < Duration::from_secs(1), "took {took:?}");
     assert!(failure.to_string().contains("cancelled"), "{failure}");
 }
+
+/// Downloads in SIMD lanes (`remote::lanes`): every body's hash is the
+/// library's of its bytes, and a server that stalls one body holds no
+/// other back (its lane goes on alone).
+#[test]
+fn lanes_hash_every_body_and_a_stall_holds_no_other_back() {
+    use gvmi_core::remote::lanes::{self, Opener, Report};
+    use std::sync::Mutex;
+    if !crate::support::cpu_has(lanes::available(), "downloads in lanes", "AVX2") {
+        return;
+    }
+    let bodies: Vec<Vec<u8>> = [0usize, 143, 144, 1000, 3 << 20, 5_000_017]
+        .iter()
+        .map(|&n| body(n))
+        .collect();
+    let mut routes: Vec<(String, Route)> = (bodies.iter().enumerate())
+        .map(|(i, b)| (format!("/b{i}.gvmi"), Route::Bytes(b.clone())))
+        .collect();
+    routes.push((
+        "/stall.gvmi".into(),
+        Route::Stall(body(1 << 20), Duration::from_secs(3)),
+    ));
+    let server = Server::start(
+        routes
+            .iter()
+            .map(|(p, r)| (p.as_str(), r.clone()))
+            .collect(),
+    );
+    let opts = Options {
+        read_timeout: Duration::from_secs(2),
+        ..Options::default()
+    };
+    let urls: Vec<String> = routes.iter().map(|(p, _)| server.url(p)).collect();
+    // The stalled body first: the others share lanes with it.
+    let order: Vec<usize> = std::iter::once(urls.len() - 1)
+        .chain(0..urls.len() - 1)
+        .collect();
+    let jobs = order.iter().map(|&i| {
+        let (url, opts) = (urls[i].clone(), opts);
+        let open: Opener = Box::new(move |cancel| Stream::open(&url, None, &opts, cancel));
+        (i, open)
+    });
+    let started = Instant::now();
+    let done = Mutex::new(Vec::new());
+    let report = |r: Report| {
+        if let Report::Done(id, result) = r {
+            done.lock().unwrap().push((id, result, started.elapsed()));
+        }
+    };
+    lanes::hash_in_lanes(jobs, 8, &CancelToken::new(), &report);
+    let done = done.into_inner().unwrap();
+    assert_eq!(done.len(), urls.len());
+    for (id, result, took) in &done {
+        if *id == urls.len() - 1 {
+            assert!(result.is_err(), "a stalled body has no hash");
+            continue;
+        }
+        let token = CancelToken::new();
+        let want = gvmi_core::hasher::hash_reader(&bodies[*id][..], &token, |_| {}).unwrap();
+        assert_eq!(result.as_ref().unwrap(), &want, "body {id}");
+        assert!(
+            *took < Duration::from_millis(1500),
+            "body {id} took {took:?}: held back by the stalled one"
+        );
+    }
+}

@@ -16,6 +16,7 @@
 //! A stream is a reader: hash it with `hasher::hash_reader`.
 
 pub mod bucket;
+pub mod lanes;
 pub mod sums;
 
 pub use crate::verify::stream::failure_of;

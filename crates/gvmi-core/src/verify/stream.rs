@@ -105,6 +105,24 @@ impl Stream {
         self.end.as_ref().and_then(|e| e.as_ref().ok())
     }
 
+    /// Whether a read would return at once: bytes are buffered, or the
+    /// next buffer or the end has come (taken in here, without waiting).
+    pub fn ready(&mut self) -> bool {
+        if self.pos < self.current.len() || self.watch.is_none() {
+            return true;
+        }
+        let Some((watch, rx)) = self.watch.as_mut() else {
+            return true;
+        };
+        match watch.try_next(rx) {
+            Some(step) => {
+                self.take(step);
+                true
+            }
+            None => false,
+        }
+    }
+
     /// Body bytes handed out so far.
     pub fn received(&self) -> u64 {
         self.received
@@ -115,7 +133,13 @@ impl Stream {
         let Some((watch, rx)) = self.watch.as_mut() else {
             return false;
         };
-        match watch.next(rx, &mut |_| {}) {
+        let step = watch.next(rx, &mut |_| {});
+        self.take(step)
+    }
+
+    /// Takes in a step of the download: a buffer (`true`), or its end.
+    fn take(&mut self, step: Step) -> bool {
+        match step {
             Step::Chunk(bytes) => {
                 let old = std::mem::replace(&mut self.current, bytes);
                 self.pos = 0;

@@ -6,7 +6,7 @@
 
 use std::time::{Duration, Instant};
 
-use crossbeam_channel::{Receiver, RecvTimeoutError};
+use crossbeam_channel::{Receiver, RecvTimeoutError, TryRecvError};
 
 use super::fetch::Msg;
 use super::{Failure, Options, Stage, Verified};
@@ -125,6 +125,34 @@ impl Watch {
                         return Step::Done(Err(self.pending.take().unwrap_or(failure)));
                     }
                 }
+            }
+        }
+    }
+
+    /// [`Watch::next`] without waiting: the next chunk or the end if the
+    /// helper already sent it (or a bound has passed), else `None`.
+    pub(crate) fn try_next(&mut self, rx: &Receiver<Msg>) -> Option<Step> {
+        let mut progress = |_| {};
+        loop {
+            match rx.try_recv() {
+                Ok(Msg::Waiting(method)) => {
+                    self.phase = Phase::Waiting(method);
+                    self.since = Instant::now();
+                }
+                Ok(Msg::Length(length)) => self.lengthen(length),
+                Ok(Msg::Body { done, total }) => self.arrived(done, total, &mut progress),
+                Ok(Msg::Chunk { bytes, done, total }) => {
+                    self.arrived(done, total, &mut progress);
+                    return Some(Step::Chunk(bytes));
+                }
+                Ok(Msg::Pending(failure)) => self.pending = Some(failure),
+                Ok(Msg::Done(result)) => return Some(Step::Done(result)),
+                // A bound passed: `next` ends at once, with its words.
+                Err(TryRecvError::Empty) => {
+                    return self.expired().map(|_| self.next(rx, &mut progress));
+                }
+                // `next` says so in words, at once.
+                Err(TryRecvError::Disconnected) => return Some(self.next(rx, &mut progress)),
             }
         }
     }
