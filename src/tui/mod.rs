@@ -281,6 +281,7 @@ fn watch_folders(
 fn load_settings() -> anyhow::Result<Settings> {
     Ok(Settings {
         config: gvmi_core::config::Config::load_user()?,
+        config_file: gvmi_core::config::config_path(),
         templates: gvmi_core::snippet::Templates::user()?,
         published: gvmi_core::publish::state::Published::load(),
     })

@@ -47,19 +47,62 @@ fn jobs(effect: Option<Effect>) -> Vec<PublishJob> {
     }
 }
 
+/// A workbench whose config is read from `config_file` (set here, never
+/// the test runner's XDG_CONFIG_HOME, so no runner's path changes the text).
+fn config_at(width: u16, height: u16, config_file: &str) -> Bench {
+    let settings = Settings {
+        config_file: Some(PathBuf::from(config_file)),
+        ..Settings::default()
+    };
+    with_settings(width, height, settings)
+}
+
+#[test]
+fn p_without_a_destination_says_where_to_write_what_and_fits_at_80_by_24() {
+    // A long folder and config path: all of it shows at 80×24, not cut.
+    let config = "/home/a-rather-long-user-name/.config/gvmi/config.toml";
+    let deep = "projects/golem/apps/rendering/images/release-candidates/x.gvmi";
+    let mut app = config_at(80, 24, config);
+    let id = discover(&mut app, deep, 100, 1);
+    finish(&mut app, id, 100, 1, 3);
+    assert!(press(&mut app, KeyCode::Char('p')).is_none());
+    let status = status(&app).unwrap();
+    assert!(
+        status.starts_with(&format!(
+            "No [[publish]] for this folder. Add to {config}: [[publish]] ⏎ "
+        )),
+        "{status}"
+    );
+    let text = screen(&app);
+    let shown: String = (text
+        .lines()
+        .rev()
+        .take(6)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev())
+    .map(str::trim)
+    .collect::<Vec<_>>()
+    .join(" ");
+    assert!(shown.contains(&status), "cut at 80×24:\n{text}");
+    assert!(text.contains("x.gvmi"), "the table keeps its rows:\n{text}");
+}
+
 #[test]
 fn p_publishes_the_selected_image_shows_progress_then_sets_its_url() {
-    let mut app = app(120, 40);
+    let mut app = config_at(120, 40, "/c/gvmi/config.toml");
     let id = discover(&mut app, "a.gvmi", 100, 1);
     finish(&mut app, id, 100, 1, 3);
     app.take_effects();
     assert!(press(&mut app, KeyCode::Char('p')).is_none());
     // Without a destination: what to write where, ready to fill in.
     let status = status(&app).unwrap();
-    assert!(status.starts_with("No [[publish]] covers this folder; add to "));
-    assert!(status.contains("gvmi/config.toml: [[publish]]"), "{status}");
+    assert!(
+        status.starts_with("No [[publish]] for this folder. Add to /c/gvmi/config.toml: "),
+        "{status}"
+    );
     let example = status.split_once(": ").unwrap().1;
-    let example = example.split(" (see").next().unwrap().replace(" ⏎ ", "\n");
+    let example = example.split(" (more").next().unwrap().replace(" ⏎ ", "\n");
     let config = gvmi_core::config::Config::parse(&example, std::path::Path::new("x.toml"))
         .unwrap_or_else(|e| panic!("{example}: {e}"));
     let to = config.publish_for(std::path::Path::new("/images/a.gvmi"));
