@@ -4,7 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::event::{PublishedAt, WorkerEvent};
+use super::event::{NotPublished, PublishedAt, WorkerEvent};
 use super::live_jobs::LiveJobs;
 use super::rows::RowId;
 use gvmi_core::cancel::CancelToken;
@@ -35,7 +35,7 @@ pub enum Publish {
     },
     /// The URL or why not, and what keeping the record had to say.
     Done {
-        result: Result<PublishedAt, String>,
+        result: Result<PublishedAt, NotPublished>,
         notes: Vec<String>,
     },
 }

@@ -8,7 +8,7 @@ use std::time::Duration;
 use crate::fixture::*;
 use crossbeam_channel::unbounded;
 use gvmi::tui::app::{Effect, Settings};
-use gvmi::tui::event::{Event, PublishedAt, WorkerEvent};
+use gvmi::tui::event::{Event, NotPublished, PublishedAt, WorkerEvent};
 use gvmi::tui::publisher::PublishJob;
 use gvmi::tui::workers::Workers;
 use gvmi_core::cancel::CancelToken;
@@ -180,7 +180,7 @@ fn capital_p_publishes_every_row_under_the_folder_and_a_failure_is_marked() {
     assert!(press(&mut app, KeyCode::Char('P')).is_none());
     assert_eq!(app.notes().status(), Some("Already publishing 2 images."));
     let job = jobs.iter().find(|j| j.path.ends_with("b.gvmi")).unwrap().id;
-    let result = Err("bucket `x` does not exist".to_string());
+    let result = Err(NotPublished::before_upload("bucket `x` does not exist"));
     app.apply(Event::Worker(WorkerEvent::Published {
         id: job,
         result,
@@ -216,7 +216,7 @@ fn publish_with_the_worker(
     image: &std::path::Path,
     web: &std::path::Path,
     record: &std::path::Path,
-) -> Result<PublishedAt, String> {
+) -> Result<PublishedAt, NotPublished> {
     publish_and_notes(image, web, record).0
 }
 
@@ -225,7 +225,7 @@ fn publish_and_notes(
     image: &std::path::Path,
     web: &std::path::Path,
     record: &std::path::Path,
-) -> (Result<PublishedAt, String>, Vec<String>) {
+) -> (Result<PublishedAt, NotPublished>, Vec<String>) {
     let (tx, rx) = unbounded();
     let workers = Workers::start(tx, Options::default());
     let mut to = publish_to(
@@ -293,7 +293,9 @@ fn the_publish_worker_refuses_what_gvmi_publish_refuses() {
     let image = src.path().join("a.gvmi");
     std::fs::write(&image, vec![7u8; 3 << 20]).unwrap();
     let record = home.path().join("published.v1.json");
-    let why = publish_with_the_worker(&image, web.path(), &record).unwrap_err();
+    let why = publish_with_the_worker(&image, web.path(), &record)
+        .unwrap_err()
+        .why;
     assert!(
         why.starts_with("not a valid gvmi image: ")
             && why.contains("providers will refuse it")
@@ -535,4 +537,57 @@ fn capital_p_refuses_two_images_at_one_key() {
     discover(&mut apart, "a.gvmi", 10, 1);
     discover(&mut apart, "sub/a.gvmi", 10, 1);
     assert_eq!(jobs(press(&mut apart, KeyCode::Char('P'))).len(), 2);
+}
+
+/// `P` where one image is uploaded but not public: the tally names the
+/// reason (not a URL cut short), then the fix's gist; the row's details say
+/// it was uploaded, and the fix whole.
+#[test]
+fn capital_p_uploaded_but_not_public_names_the_reason_and_the_fix() {
+    let mut app = publishing_to(&[publish_to("/images", "s3://bkt/imgs")]);
+    discover(&mut app, "a.gvmi", 10, 1);
+    discover(&mut app, "b.gvmi", 10, 1);
+    let published = jobs(press(&mut app, KeyCode::Char('P')));
+    let url = "https://a-long-bucket-name.s3.eu-central-1.amazonaws.com/imgs/a.gvmi";
+    let fix = "the object is private: providers download without credentials. Make \
+               the prefix public-read with a bucket policy (aws s3api put-bucket-policy \
+               --bucket bkt --policy file://policy.json):\n{\n  \"Sid\": \"GvmiPublicRead\"\n}";
+    for job in &published {
+        let result = if job.path.ends_with("a.gvmi") {
+            Err(NotPublished {
+                stored_at: Some(url.into()),
+                why: format!("{url} answers 403 Forbidden to an anonymous HEAD"),
+                fix: Some(fix.into()),
+            })
+        } else {
+            Ok(PublishedAt {
+                url: "https://cdn.example.com/imgs/b.gvmi".into(),
+                uploaded: true,
+                record: None,
+            })
+        };
+        app.apply(Event::Worker(WorkerEvent::Published {
+            id: job.id,
+            result,
+            notes: vec![],
+        }));
+    }
+    assert_eq!(
+        app.notes().status(),
+        Some(
+            "1/2 published, 1 failed: a.gvmi (not public: answers 403 Forbidden to an \
+             anonymous HEAD). Fix: the object is private: providers download without \
+             credentials. Make the prefix public-read with a bucket policy (details: Enter)."
+        )
+    );
+    let a = row_id(&app, "a.gvmi");
+    select(&mut app, a);
+    press(&mut app, KeyCode::Enter);
+    let text = screen(&app);
+    assert!(
+        text.contains(&format!("uploaded to {url}, but not public")),
+        "{text}"
+    );
+    assert!(text.contains("GvmiPublicRead"), "{text}");
+    assert!(!text.contains("not published"), "{text}");
 }

@@ -167,7 +167,10 @@ impl App {
         };
         let outcome = match &result {
             Ok(_) => Ok(()),
-            Err(why) => Err((row.name(), why.lines().next().unwrap_or_default().into())),
+            Err(not) if not.stored_at.is_some() => {
+                Err((row.name(), format!("not public: {}", not.reason())))
+            }
+            Err(not) => Err((row.name(), not.reason().into())),
         };
         let mut line = match result {
             Ok(at) => {
@@ -183,9 +186,16 @@ impl App {
                 }
                 line
             }
-            Err(why) => {
-                let first = why.lines().next().unwrap_or_default().to_string();
-                format!("{}: not published: {first}", row.name())
+            Err(not) => {
+                let mut line = match &not.stored_at {
+                    Some(_) => format!("{} uploaded, not public: {}", row.name(), not.reason()),
+                    None => format!("{}: not published: {}", row.name(), not.reason()),
+                };
+                if let Some(gist) = not.fix_gist() {
+                    line.push_str(&format!(". Fix: {gist} (details: Enter)."));
+                    self.batches.fix(Kind::Publish, gist);
+                }
+                line
             }
         };
         // In a batch (`P`): the tally, not only the last row's word.
