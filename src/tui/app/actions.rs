@@ -38,7 +38,10 @@ impl App {
             return;
         };
         match self.serving.url_to_copy(row) {
-            Ok(url) => self.copy("URL".into(), url, None),
+            Ok(url) => {
+                let warning = joined(self.serving.url_notes(row));
+                self.copy("URL".into(), url, warning)
+            }
             Err(why) => self.notes.say(why),
         }
     }
@@ -50,8 +53,9 @@ impl App {
         match self.serving.snippet_for(row) {
             Ok(text) => {
                 let what = format!("{} snippet", self.serving.target().name());
-                let warning = self.snippet_warning();
-                self.copy(what, text, warning);
+                let mut warnings: Vec<String> = self.snippet_warning().into_iter().collect();
+                warnings.extend(self.serving.url_notes(row));
+                self.copy(what, text, joined(warnings));
             }
             Err(why) => self.notes.say(format!("No snippet: {why}")),
         }
@@ -195,4 +199,11 @@ impl App {
         }
         self.outbox.push(Effect::WriteSums { folder, hashes });
     }
+}
+
+/// The warnings a copy comes with, in one line; the URL's are the ones
+/// `gvmi snippet` gives (a loopback or private host providers cannot reach,
+/// …), from the same rule (`image_url::check`, through `Serving::url_notes`).
+fn joined(warnings: Vec<String>) -> Option<String> {
+    (!warnings.is_empty()).then(|| warnings.join("; "))
 }
