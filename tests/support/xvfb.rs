@@ -49,6 +49,17 @@ fn free(n: u32) -> bool {
     }
 }
 
+/// A display number in `range` no server holds (no live lock, no socket),
+/// for tests of a `DISPLAY` that does not answer: never a fixed number,
+/// which the machine running the tests may well use.
+pub fn unused_display(range: std::ops::Range<u32>) -> String {
+    let n = range
+        .clone()
+        .find(|&n| free(n))
+        .unwrap_or_else(|| panic!("every X display in {range:?} is in use"));
+    format!(":{n}")
+}
+
 impl Xvfb {
     /// A server on the first free display in `range` (tests in one binary
     /// run in parallel: give each caller its own range).
