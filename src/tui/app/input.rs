@@ -203,6 +203,13 @@ impl App {
             (Some(Action::FilterBackspace), _) => {
                 self.view.filter_mut().pop();
             }
+            // Ctrl-U, Ctrl-W: the URL editor's kills (its word rule), on a
+            // line whose cursor is always at its end.
+            (Some(Action::Edit(edit)), _) => {
+                let mut line = LineEdit::new(std::mem::take(self.view.filter_mut()));
+                line.apply(edit);
+                *self.view.filter_mut() = line.text().to_string();
+            }
             (Some(Action::Select(step)), _) => return self.select(step),
             (None, KeyCode::Char(c)) if !ctrl => {
                 if self.view.filter().chars().count() < MAX_CHARS {

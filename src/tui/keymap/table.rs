@@ -224,6 +224,15 @@ pub const KEYMAP: &[Binding] = &[
         help: "delete a character; select while filtering",
         shown: Shown::Plain,
     },
+    // readline's, as in the URL editor (the same rule for a word).
+    Binding {
+        keys: &[
+            k(ctrl('u'), Filter, A::Edit(Edit::KillToStart)),
+            k(ctrl('w'), Filter, A::Edit(Edit::KillWord)),
+        ],
+        help: "filter: delete the line; the word before the cursor",
+        shown: Shown::Plain,
+    },
 ];
 
 /// Things the help screen explains that are not keys.
