@@ -72,6 +72,16 @@ fn help_overlay_lists_every_key() {
         assert!(text.contains(&keys), "help lacks {keys}:\n{text}");
         assert!(text.contains(words), "help lacks {words}:\n{text}");
     }
+    // Ctrl-Z suspends: it has its own line, never beside "quit".
+    let lines = gvmi::tui::ui::help::lines();
+    let line_of = |key: &str| lines.iter().find(|(k, _)| k.split(' ').any(|k| k == key));
+    assert!(line_of("Ctrl-Z").is_some_and(|(k, w)| k == "Ctrl-Z" && w.starts_with("suspend")));
+    assert!(line_of("q").is_some_and(|(_, w)| w.starts_with("quit") && !w.contains("Ctrl-Z")));
+    // It all fits at 80×24, inside the frame.
+    assert!(
+        text.lines().nth(23).is_some_and(|l| l.contains('└')),
+        "{text}"
+    );
     insta::assert_snapshot!(text);
 }
 
