@@ -29,6 +29,7 @@ impl App {
             }
             (Change::Writing { path, root }, None) => {
                 let mut row = Row::new(path, root);
+                self.places.note(&row);
                 row.state = RowState::Writing;
                 row.listed = self.changes.listed_for(row.path());
                 self.add_row(row);
