@@ -14,5 +14,6 @@ mod layers;
 mod many_rows;
 mod notes;
 mod publish;
+mod readme_mock;
 mod render;
 mod state;
