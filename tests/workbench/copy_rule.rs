@@ -166,3 +166,43 @@ fn a_loopback_or_private_url_is_copied_with_the_cli_warning() {
         other => panic!("expected a copy, got {other:?}"),
     }
 }
+
+/// `e` and `b` refuse what `gvmi snippet` refuses (`javascript:`, a
+/// control character): the editor stays open with the text, the status
+/// says why, and nothing is set or kept.
+#[test]
+fn e_and_b_refuse_a_url_the_cli_refuses() {
+    let mut app = app(100, 20);
+    let id = discover(&mut app, "a.gvmi", 10, 1);
+    finish(&mut app, id, 10, 1, 3);
+    for key in ['e', 'b'] {
+        press(&mut app, KeyCode::Char(key));
+        ctrl(&mut app, 'u');
+        typed(&mut app, "javascript:alert(1)//");
+        let effect = press(&mut app, KeyCode::Enter);
+        assert!(effect.is_none(), "{key}: {effect:?}");
+        assert_eq!(
+            said(&app),
+            "Not set: scheme \"javascript\" is not supported: use http or https",
+            "{key}"
+        );
+        assert!(
+            matches!(app.mode(), gvmi::tui::app::Mode::Edit { editor, .. }
+                if editor.text() == "javascript:alert(1)//"),
+            "{key}: the editor stays open with the text"
+        );
+        press(&mut app, KeyCode::Esc);
+        assert_eq!(app.serving().url_for(first_row(&app)), None, "{key}");
+    }
+    // A good URL is set as before.
+    press(&mut app, KeyCode::Char('e'));
+    typed(&mut app, "https://cdn.example.com/a.gvmi");
+    assert!(
+        press(&mut app, KeyCode::Enter).is_some(),
+        "kept for next time"
+    );
+    assert_eq!(
+        app.serving().url_for(first_row(&app)).as_deref(),
+        Some("https://cdn.example.com/a.gvmi")
+    );
+}

@@ -235,12 +235,15 @@ fn unsafe_characters_in_names_and_urls_are_shown_escaped() {
         0,
     );
     finish(&mut app, id, 10, 0, 1);
-    let first = first_row(&app).id();
-    set_url(
-        &mut app,
-        first,
-        Some("https://cdn.example.com/\u{202e}a.gvmi"),
-    );
+    // A URL `e` would refuse, from a tampered saved-URLs file.
+    let path = first_row(&app).path().to_path_buf();
+    let url = "https://cdn.example.com/\u{202e}a.gvmi";
+    let mut saved = gvmi::tui::saved_urls::SavedUrls::default();
+    saved.apply(&gvmi::tui::saved_urls::UrlChange::Image(
+        path,
+        Some(url.into()),
+    ));
+    app.apply(Event::SavedUrls(Ok(saved)));
     press(&mut app, KeyCode::Enter);
     let text = screen(&app);
     for bad in ['\u{202e}', '\u{200b}', '\u{1b}', '\u{7}'] {

@@ -9,6 +9,7 @@ use crate::tui::rows::{RowId, RowState};
 use crate::tui::saved_urls::UrlChange;
 use crate::tui::sweep;
 use crate::tui::workers::VerifyJob;
+use gvmi_core::image_url;
 use gvmi_core::units::count;
 use gvmi_core::verify::Expected;
 
@@ -59,6 +60,20 @@ impl App {
             }
             Err(why) => self.notes.say(format!("No snippet: {why}")),
         }
+    }
+
+    /// Why `e` or `b` may not set `text` (an empty one clears): a URL no
+    /// target could use, by the rule `gvmi snippet` applies
+    /// (`image_url::check`; `file://` passes, as golem-js takes it). A
+    /// base URL is judged as it will be used, joined with the image's path.
+    pub(super) fn refused_url(&self, field: EditField, text: &str) -> Option<String> {
+        let row = self.selected_row().filter(|_| !text.is_empty())?;
+        let url = match field {
+            EditField::Url => text.to_string(),
+            EditField::BaseUrl => image_url::join(text, row.relative_path()),
+        };
+        let refusal = image_url::check(&url, &row.name(), true).err()?;
+        Some(format!("Not set: {refusal}"))
     }
 
     /// Sets (or, when empty, clears) the URL, and asks for it to be kept

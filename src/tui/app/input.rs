@@ -244,7 +244,12 @@ impl App {
         match (action, key.code) {
             (Some(Action::EditCancel), _) => return, // the mode is already Normal
             (Some(Action::EditSet), _) => {
-                return self.commit_edit(field, editor.text().trim().to_string())
+                let text = editor.text().trim().to_string();
+                match self.refused_url(field, &text) {
+                    // The editor stays open, the text in it, to be put right.
+                    Some(why) => self.notes.say(why),
+                    None => return self.commit_edit(field, text),
+                }
             }
             (Some(Action::Edit(edit)), _) => editor.apply(edit),
             (None, KeyCode::Char(c)) if !ctrl => {
