@@ -138,6 +138,12 @@ impl App {
             self.cancel_row(id);
             let size = self.rows[id].size.unwrap_or(0);
             self.forget_hash(id);
+            // "✓ served" was proved of the bytes read before: `v` again.
+            if self.findings.void_url_check(id) {
+                if let Some(tally) = self.batches.drop_row(Kind::Verify, id) {
+                    self.notes.say(tally);
+                }
+            }
             let (job, token) = self.jobs.start(id, size);
             let row = &mut self.rows[id];
             row.state = RowState::Queued;
