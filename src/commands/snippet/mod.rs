@@ -164,7 +164,8 @@ pub fn run(args: &SnippetRequest) -> anyhow::Result<ExitCode> {
 
 /// The images to make snippets for (`None`: the bare `--hash`), and whether
 /// an argument already failed. Folders are searched as `gvmi hash` does;
-/// with `--hash` the one IMAGE only names the file and need not exist.
+/// with `--hash` the one IMAGE must be the file the hash is of (`prepare`
+/// hashes it and refuses a mismatch).
 fn images(args: &SnippetRequest) -> anyhow::Result<(Vec<Option<Image>>, bool)> {
     if args.urls.hash.is_some() {
         anyhow::ensure!(
