@@ -7,6 +7,7 @@ mod support;
 
 mod bad_input;
 mod cache;
+mod canonical_paths;
 mod config;
 mod image_url;
 mod inspect;

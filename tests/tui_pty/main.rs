@@ -3,6 +3,7 @@
 mod clipboard;
 mod clipboard_mux;
 mod keys;
+mod paths;
 mod session;
 mod storm;
 #[path = "../support/mod.rs"]

@@ -51,9 +51,7 @@ pub fn path() -> Option<PathBuf> {
 }
 
 fn key(image: &Path) -> Option<String> {
-    std::path::absolute(image)
-        .ok()
-        .and_then(|p| p.to_str().map(str::to_string))
+    crate::canonical::of(image).to_str().map(str::to_string)
 }
 
 /// Why the state file could not be used.
