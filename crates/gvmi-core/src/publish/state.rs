@@ -328,6 +328,8 @@ pub fn candidates(outcomes: &[super::Outcome]) -> Vec<Candidate> {
         .filter_map(|o| {
             let proof = match (&o.failure, o.verified) {
                 (Some((super::exit::NOT_PUBLIC, ..)), _) => Proof::NotPublic,
+                // Uploaded as the run was interrupted: there, not checked.
+                (Some((_, "interrupted", _)), _) => Proof::Unchecked,
                 (Some(_), _) => return None,
                 (None, true) => Proof::Public,
                 (None, false) => Proof::Unchecked,
