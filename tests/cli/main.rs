@@ -15,6 +15,7 @@ mod keccak_paths;
 mod manifest;
 mod oracle;
 mod publish;
+mod publish_words;
 mod readme;
 mod roundtrip;
 mod sha3sum_diff;

@@ -1,0 +1,66 @@
+//! What `gvmi publish` says when the URL providers will use cannot work:
+//! a public server that is down (one line: what failed in plain words, and
+//! what to do), a public base URL providers cannot reach (loopback,
+//! private: warned by the one rule `snippet` and `verify` warn by).
+
+use std::path::Path;
+
+use crate::support::{gvmi, put, tempdir, Output};
+
+fn publish(home: &Path, args: &[&str]) -> Output {
+    gvmi(["publish", "--allow-invalid"].iter().chain(args))
+        .env("XDG_STATE_HOME", home.join("state"))
+        .env("XDG_CACHE_HOME", home.join("cache"))
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("HOME", home)
+        .run()
+}
+
+/// A port on 127.0.0.1 nothing listens on (bound, then let go).
+fn closed_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap().port()
+}
+
+#[test]
+fn a_public_server_that_is_down_is_one_plain_line_with_what_to_do() {
+    let home = tempdir();
+    let web = tempdir();
+    let image = put(home.path(), "app.gvmi", b"image one\n");
+    let base = format!("http://127.0.0.1:{}/pub/", closed_port());
+    let to = format!("file://{}", web.path().display());
+    for verify in ["head", "full"] {
+        let out = publish(
+            home.path(),
+            &[
+                image.to_str().unwrap(),
+                "--to",
+                &to,
+                "--public-base-url",
+                &base,
+                "--verify",
+                verify,
+            ],
+        );
+        out.assert_code(4);
+        let err = out.stderr();
+        let url = format!("{base}app.gvmi");
+        let problems: Vec<_> = err.lines().filter(|l| !l.contains("warning:")).collect();
+        assert_eq!(problems.len(), 1, "{verify}: {err}");
+        let line = problems[0];
+        assert_eq!(line.matches(&url).count(), 1, "{verify}: {line}");
+        assert!(
+            line.contains("not reachable") && line.contains("connection refused"),
+            "{line}"
+        );
+        let dir = web.path().display().to_string();
+        assert!(
+            line.contains(&format!("start the web server that serves {dir}")),
+            "{line}"
+        );
+        assert!(line.contains("check --public-base-url"), "{line}");
+        for raw in ["os error", "Connection Failed", "Connect error"] {
+            assert!(!line.contains(raw), "{verify}: {line}");
+        }
+    }
+}
