@@ -22,4 +22,5 @@ mod sha3sum_diff;
 mod snapshots;
 mod snippet_cli;
 mod verify_cli;
+mod verify_names;
 mod watch;

@@ -5,6 +5,7 @@
 
 use std::path::Path;
 
+use crate::support::http_server::closed_port;
 use crate::support::{gvmi, put, tempdir, Output};
 
 fn publish(home: &Path, args: &[&str]) -> Output {
@@ -14,12 +15,6 @@ fn publish(home: &Path, args: &[&str]) -> Output {
         .env("XDG_CONFIG_HOME", home.join("config"))
         .env("HOME", home)
         .run()
-}
-
-/// A port on 127.0.0.1 nothing listens on (bound, then let go).
-fn closed_port() -> u16 {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.local_addr().unwrap().port()
 }
 
 #[test]
