@@ -9,6 +9,7 @@ mod bad_input;
 mod cache;
 mod canonical_paths;
 mod config;
+mod config_broken;
 mod image_url;
 mod inspect;
 mod keccak_paths;

@@ -13,7 +13,6 @@ use std::process::ExitCode;
 
 use crate::cli::{ResourceArgs, SnippetArgs, UrlArgs};
 use crate::clipboard;
-use gvmi_core::config::Config;
 use gvmi_core::discover::{DiscoverOptions, Found};
 use gvmi_core::publish::state::Published;
 use gvmi_core::snippet::{Form, SnippetError, Target, Templates};
@@ -83,7 +82,10 @@ pub struct Refused {
 }
 
 pub fn run(args: &SnippetRequest) -> anyhow::Result<ExitCode> {
-    let config = Config::load_user()?;
+    let config = match super::config_file::load(super::config_file::Use::Needed) {
+        Ok(config) => config,
+        Err(code) => return Ok(code),
+    };
     let templates = Templates::user()?;
     let targets = match args.targets {
         Targets::All => Target::ALL.to_vec(),
