@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use crate::support::http_server::closed_port;
-use crate::support::{gvmi, put, tempdir, Output};
+use crate::support::{fixture, gvmi, put, tempdir, Output};
 
 fn publish(home: &Path, args: &[&str]) -> Output {
     gvmi(["publish", "--allow-invalid"].iter().chain(args))
@@ -57,5 +57,52 @@ fn a_public_server_that_is_down_is_one_plain_line_with_what_to_do() {
         for raw in ["os error", "Connection Failed", "Connect error"] {
             assert!(!line.contains(raw), "{verify}: {line}");
         }
+    }
+}
+
+/// A public base URL providers cannot reach is warned of with the words
+/// `gvmi snippet` uses for such a URL (one rule: `image_url`); a public
+/// host is not.
+#[test]
+fn a_public_base_url_providers_cannot_reach_is_warned_of() {
+    let home = tempdir();
+    let web = tempdir();
+    let image = home.path().join("app.gvmi");
+    std::fs::copy(fixture("self-test.gvmi"), &image).unwrap();
+    let to = format!("file://{}", web.path().display());
+    for (base, words) in [
+        (
+            "http://127.0.0.1:8080/pub/",
+            "127.0.0.1 is a loopback address",
+        ),
+        ("http://10.0.0.2/pub/", "10.0.0.2 is a private address"),
+        ("http://localhost/pub/", "host localhost is this machine"),
+        ("https://cdn.example.com/pub/", ""),
+    ] {
+        let args = [image.to_str().unwrap(), "--to", &to, "--dry-run"];
+        let out = publish(
+            home.path(),
+            &[&args[..], &["--public-base-url", base]].concat(),
+        );
+        out.assert_code(0);
+        let err = out.stderr();
+        if words.is_empty() {
+            assert_eq!(err, "", "{base}");
+            continue;
+        }
+        let snippet = gvmi(["snippet", "--hash", &"0".repeat(56), "--url"])
+            .arg(format!("{base}app.gvmi"))
+            .run();
+        let said = snippet.stderr();
+        let rule = said
+            .lines()
+            .find(|l| l.contains(words))
+            .expect("snippet warns");
+        let rule = rule.trim_start_matches("gvmi: warning: ");
+        assert_eq!(
+            err,
+            format!("gvmi: warning: --public-base-url {base}: {rule}\n"),
+            "{base}"
+        );
     }
 }

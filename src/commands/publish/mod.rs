@@ -45,6 +45,11 @@ pub fn run(args: &PublishArgs) -> anyhow::Result<ExitCode> {
         Ok(t) => t,
         Err(r) => return Ok(refused(r.exit_code(), &r.to_string())),
     };
+    if let Some(base) = &args.dest.public_base_url {
+        for w in target.url_warnings() {
+            say(format_args!("warning: --public-base-url {base}: {w}"));
+        }
+    }
     let cancel = CancelToken::new();
     let caught = signals::watch(&cancel);
     let cache = CacheSession::open(CachePolicy {

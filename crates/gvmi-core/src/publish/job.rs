@@ -50,6 +50,15 @@ impl Destination {
         })
     }
 
+    /// What to tell the user about `--public-base-url` (a host providers
+    /// cannot reach, …): the warnings `snippet` gives its URLs
+    /// (`image_url`'s rule); none without one.
+    pub fn url_warnings(&self) -> Vec<crate::image_url::UrlWarning> {
+        let base = self.public_base_url.as_deref();
+        base.and_then(|b| crate::image_url::check_base(b).ok())
+            .unwrap_or_default()
+    }
+
     fn region(&self) -> &str {
         self.s3
             .as_ref()
