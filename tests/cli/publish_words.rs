@@ -1,21 +1,11 @@
 //! What `gvmi publish` says when the URL providers will use cannot work:
 //! a public server that is down (one line: what failed in plain words, and
 //! what to do), a public base URL providers cannot reach (loopback,
-//! private: warned by the one rule `snippet` and `verify` warn by).
+//! private: warned of by the rule `snippet` warns by, `image_url`).
 
-use std::path::Path;
-
+use crate::publish::publish;
 use crate::support::http_server::closed_port;
-use crate::support::{fixture, gvmi, put, tempdir, Output};
-
-fn publish(home: &Path, args: &[&str]) -> Output {
-    gvmi(["publish", "--allow-invalid"].iter().chain(args))
-        .env("XDG_STATE_HOME", home.join("state"))
-        .env("XDG_CACHE_HOME", home.join("cache"))
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("HOME", home)
-        .run()
-}
+use crate::support::{fixture, gvmi, put, tempdir};
 
 #[test]
 fn a_public_server_that_is_down_is_one_plain_line_with_what_to_do() {
