@@ -42,8 +42,8 @@ pub struct ResourceArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct SnippetArgs {
-    /// The images to hash and name, or folders of them (optional with --hash,
-    /// which names at most one).
+    /// The images to hash and name, or folders of them (optional with --hash;
+    /// one given with it must be the file of that hash).
     #[arg(value_name = "IMAGE", required_unless_present = "hash")]
     pub images: Vec<PathBuf>,
     #[command(flatten)]

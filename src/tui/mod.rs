@@ -85,11 +85,12 @@ pub fn run(opts: Options) -> anyhow::Result<ExitCode> {
     // Read before the screen takes over, so a bad config is reported plainly.
     let settings = load_settings()?;
     let records_unused = settings.published.problem().map(str::to_string);
-    let paths = opts
+    // Rows, saved URLs and `S`'s config folder are keyed on these.
+    let paths: Vec<_> = opts
         .paths
         .iter()
-        .map(std::path::absolute)
-        .collect::<Result<Vec<_>, _>>()?;
+        .map(|p| gvmi_core::canonical::of(p))
+        .collect();
     let (tx, events) = unbounded();
     let engine = Arc::new(Engine::new(opts.jobs, tx.clone())?);
     let ids = JobIds::default();

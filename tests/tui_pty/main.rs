@@ -3,6 +3,7 @@
 mod clipboard;
 mod clipboard_mux;
 mod keys;
+mod paths;
 mod publish;
 mod session;
 mod storm;

@@ -51,9 +51,7 @@ pub fn path() -> Option<PathBuf> {
 }
 
 fn key(image: &Path) -> Option<String> {
-    std::path::absolute(image)
-        .ok()
-        .and_then(|p| p.to_str().map(str::to_string))
+    crate::canonical::of(image).to_str().map(str::to_string)
 }
 
 /// Why the state file could not be used.
@@ -330,6 +328,8 @@ pub fn candidates(outcomes: &[super::Outcome]) -> Vec<Candidate> {
         .filter_map(|o| {
             let proof = match (&o.failure, o.verified) {
                 (Some((super::exit::NOT_PUBLIC, ..)), _) => Proof::NotPublic,
+                // Uploaded as the run was interrupted: there, not checked.
+                (Some((_, "interrupted", _)), _) => Proof::Unchecked,
                 (Some(_), _) => return None,
                 (None, true) => Proof::Public,
                 (None, false) => Proof::Unchecked,

@@ -26,6 +26,12 @@ use crate::cancel::CancelToken;
 use crate::digest::Sha3Digest;
 pub use failure::{exit, Failure};
 
+/// ureq's error for a `method` request to `url`, in `gvmi verify`'s words
+/// (its default limits): for another module's request (`publish`'s check).
+pub(crate) fn failure_of(e: ureq::Error, url: &str, method: &'static str) -> Failure {
+    classify::error(e, url, &Options::default(), method)
+}
+
 /// Network limits; the defaults suit a CDN or a home server alike.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Options {
