@@ -48,9 +48,10 @@ pub struct ResourceArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct SnippetArgs {
-    /// The images to hash and name, or folders of them (optional with --hash,
-    /// which names at most one); or http(s) URLs, each downloaded and hashed
-    /// as providers download it (with --hash: checked, a mismatch refused).
+    /// The images to hash and name, or folders of them (optional with --hash;
+    /// one given with it must be the file of that hash); or http(s) URLs,
+    /// each downloaded and hashed as providers download it (with --hash:
+    /// checked, a mismatch refused).
     #[arg(value_name = "IMAGE", required_unless_present = "hash")]
     pub images: Vec<PathBuf>,
     #[command(flatten)]

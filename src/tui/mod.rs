@@ -108,11 +108,12 @@ pub fn run(opts: Options) -> anyhow::Result<ExitCode> {
     // Read before the screen takes over, so a bad config is reported plainly.
     let settings = load_settings()?;
     let records_unused = settings.published.problem().map(str::to_string);
-    let paths = opts
+    // Rows, saved URLs and `S`'s config folder are keyed on these.
+    let paths: Vec<_> = opts
         .paths
         .iter()
-        .map(std::path::absolute)
-        .collect::<Result<Vec<_>, _>>()?;
+        .map(|p| gvmi_core::canonical::of(p))
+        .collect();
     let (tx, events) = unbounded();
     let engine = Arc::new(Engine::new(opts.jobs, tx.clone())?);
     let ids = JobIds::default();
@@ -308,6 +309,7 @@ fn watch_folders(
 fn load_settings() -> anyhow::Result<Settings> {
     Ok(Settings {
         config: gvmi_core::config::Config::load_user()?,
+        config_file: gvmi_core::config::config_path(),
         templates: gvmi_core::snippet::Templates::user()?,
         published: gvmi_core::publish::state::Published::load(),
     })

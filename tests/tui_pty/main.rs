@@ -3,6 +3,8 @@
 mod clipboard;
 mod clipboard_mux;
 mod keys;
+mod paths;
+mod publish;
 mod remote;
 // moto, as the publish tests start it (not every helper is used here).
 #[allow(dead_code)]

@@ -5,6 +5,7 @@
 pub mod atomic_write;
 pub mod cache;
 pub mod cancel;
+pub mod canonical;
 pub mod caught;
 pub mod config;
 pub mod digest;

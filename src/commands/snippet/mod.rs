@@ -14,7 +14,6 @@ use std::process::ExitCode;
 
 use crate::cli::{ResourceArgs, SnippetArgs, UrlArgs};
 use crate::clipboard;
-use gvmi_core::config::Config;
 use gvmi_core::discover::{DiscoverOptions, Found};
 use gvmi_core::publish::state::Published;
 use gvmi_core::snippet::{Form, SnippetError, Target, Templates};
@@ -87,7 +86,10 @@ pub struct Refused {
 }
 
 pub fn run(args: &SnippetRequest) -> anyhow::Result<ExitCode> {
-    let config = Config::load_user()?;
+    let config = match super::config_file::load(super::config_file::Use::Needed) {
+        Ok(config) => config,
+        Err(code) => return Ok(code),
+    };
     let templates = Templates::user()?;
     let targets = match args.targets {
         Targets::All => Target::ALL.to_vec(),
@@ -185,7 +187,8 @@ pub fn run(args: &SnippetRequest) -> anyhow::Result<ExitCode> {
 
 /// The images to make snippets for (`None`: the bare `--hash`), and whether
 /// an argument already failed. Folders are searched as `gvmi hash` does;
-/// with `--hash` the one IMAGE only names the file and need not exist.
+/// with `--hash` the one IMAGE must be the file the hash is of (`prepare`
+/// hashes it and refuses a mismatch).
 fn images(args: &SnippetRequest) -> anyhow::Result<(Vec<Option<Image>>, bool)> {
     if args.urls.hash.is_some() {
         anyhow::ensure!(

@@ -206,6 +206,13 @@ impl App {
             (Some(Action::FilterBackspace), _) => {
                 self.view.filter_mut().pop();
             }
+            // Ctrl-U, Ctrl-W: the URL editor's kills (its word rule), on a
+            // line whose cursor is always at its end.
+            (Some(Action::Edit(edit)), _) => {
+                let mut line = LineEdit::new(std::mem::take(self.view.filter_mut()));
+                line.apply(edit);
+                *self.view.filter_mut() = line.text().to_string();
+            }
             (Some(Action::Select(step)), _) => return self.select(step),
             (None, KeyCode::Char(c)) if !ctrl => {
                 if self.view.filter().chars().count() < MAX_CHARS {
@@ -240,7 +247,12 @@ impl App {
         match (action, key.code) {
             (Some(Action::EditCancel), _) => return, // the mode is already Normal
             (Some(Action::EditSet), _) => {
-                return self.commit_edit(field, editor.text().trim().to_string())
+                let text = editor.text().trim().to_string();
+                match self.refused_url(field, &text) {
+                    // The editor stays open, the text in it, to be put right.
+                    Some(why) => self.notes.say(why),
+                    None => return self.commit_edit(field, text),
+                }
             }
             (Some(Action::Edit(edit)), _) => editor.apply(edit),
             (None, KeyCode::Char(c)) if !ctrl => {

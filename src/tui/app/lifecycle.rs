@@ -29,6 +29,7 @@ impl App {
             }
             (Change::Writing { path, root }, None) => {
                 let mut row = Row::new(path, root);
+                self.places.note(&row);
                 row.state = RowState::Writing;
                 row.listed = self.changes.listed_for(row.path());
                 self.add_row(row);
@@ -143,6 +144,12 @@ impl App {
             self.cancel_row(id);
             let size = self.rows[id].size.unwrap_or(0);
             self.forget_hash(id);
+            // "✓ served" was proved of the bytes read before: `v` again.
+            if self.findings.void_url_check(id) {
+                if let Some(tally) = self.batches.drop_row(Kind::Verify, id) {
+                    self.notes.say(tally);
+                }
+            }
             let (job, token) = self.jobs.start(id, size);
             let row = &mut self.rows[id];
             row.state = RowState::Queued;

@@ -55,44 +55,48 @@ impl Column {
             Self::Modified => Constraint::Length(16),
             Self::Published => Constraint::Length(13),
             Self::Name => Constraint::Fill(5),
-            Self::Folder => Constraint::Fill(2),
+            // Sized to its text (`constraints`).
+            Self::Folder => Constraint::Length(FOLDER_MIN),
             Self::Hash => Constraint::Fill(4),
-        }
-    }
-
-    /// The cells a column needs whatever the width (none for the ones
-    /// that share what is left).
-    fn fixed_width(self) -> u16 {
-        match self.constraint() {
-            Constraint::Length(n) => n,
-            _ => 0,
         }
     }
 }
 
 /// Hex digits of a whole SHA3-224.
 const HASH_DIGITS: u16 = 56;
-/// What Name and Folder keep at least before the hash is given all its
-/// digits (in their 5 : 2 ratio, so each gets its share).
+/// What Name keeps at least before the hash is given all its digits.
 const NAME_MIN: u16 = 30;
-const FOLDER_MIN: u16 = 12;
+/// The Folder column: as wide as its widest text, at least its title, at
+/// most a sixth of the screen (a longer folder is cut with `…`).
+const FOLDER_MIN: u16 = 6;
 
-/// Each column's share: the hash whole when the width leaves Name and
-/// Folder their minimum beside it (Name then takes the most of what is
-/// left), else the hash shares the rest with them, cut.
-fn constraints(cols: &[Column], width: u16) -> Vec<Constraint> {
-    let fixed: u16 = cols.iter().map(|c| c.fixed_width()).sum();
-    let spacing = cols.len().saturating_sub(1) as u16;
-    let folder = if cols.contains(&Column::Folder) {
-        FOLDER_MIN
-    } else {
-        0
+fn folder_width(widest: usize, screen: u16) -> u16 {
+    let most = (screen / 6).max(FOLDER_MIN);
+    u16::try_from(widest)
+        .unwrap_or(u16::MAX)
+        .clamp(FOLDER_MIN, most)
+}
+
+/// Each column's share: Folder its text's width; the hash whole when the
+/// width leaves Name its minimum beside it (Name then takes the most of
+/// what is left), else the hash shares the rest with Name, cut.
+fn constraints(cols: &[Column], width: u16, folder: u16) -> Vec<Constraint> {
+    let sized = |c: Column| match c {
+        Column::Folder => Constraint::Length(folder),
+        c => c.constraint(),
     };
-    let whole = width >= fixed + spacing + HASH_DIGITS + NAME_MIN + folder;
+    let fixed: u16 = (cols.iter())
+        .map(|&c| match sized(c) {
+            Constraint::Length(n) => n,
+            _ => 0,
+        })
+        .sum();
+    let spacing = cols.len().saturating_sub(1) as u16;
+    let whole = width >= fixed + spacing + HASH_DIGITS + NAME_MIN;
     cols.iter()
         .map(|&c| match c {
             Column::Hash if whole => Constraint::Length(HASH_DIGITS),
-            c => c.constraint(),
+            c => sized(c),
         })
         .collect()
 }
@@ -138,7 +142,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         app.places().several(),
         app.remotes().any(),
     );
-    let constraints = constraints(&cols, area.width);
+    let folder = folder_width(app.places().widest(), area.width);
+    let constraints = constraints(&cols, area.width, folder);
     let widths: Vec<u16> = Layout::horizontal(constraints.clone())
         .spacing(1)
         .split(area)

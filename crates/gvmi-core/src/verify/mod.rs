@@ -31,6 +31,12 @@ pub use failure::{exit, Failure};
 pub use fetch::Opener;
 pub use stream::Stream;
 
+/// ureq's error for a `method` request to `url`, in `gvmi verify`'s words
+/// (its default limits): for another module's request (`publish`'s check).
+pub(crate) fn failure_of(e: ureq::Error, url: &str, method: &'static str) -> Failure {
+    classify::error(e, url, &Options::default(), method)
+}
+
 /// Network limits; the defaults suit a CDN or a home server alike.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Options {
