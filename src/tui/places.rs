@@ -62,18 +62,17 @@ impl Places {
     /// The Folder column: the folder below the root, prefixed with the
     /// root's label when several roots are shown.
     pub fn folder_text(&self, row: &Row) -> String {
-        let below = row.folder();
+        self.text(place(row), &row.folder())
+    }
+
+    fn text(&self, place: &Path, below: &str) -> String {
         // A bucket prefix is named whole: it is what marks a remote row.
-        if let Some(root) = row.root().to_str().filter(|r| r.starts_with("s3:")) {
-            return match below.as_str() {
+        if let Some(root) = place.to_str().filter(|r| r.starts_with("s3:")) {
+            return match below {
                 "." => root.to_string(),
                 _ => format!("{root}/{below}"),
             };
         }
-        self.text(place(row), &below)
-    }
-
-    fn text(&self, place: &Path, below: &str) -> String {
         match self.labels.get(place) {
             None => below.to_string(),
             Some(label) if below == "." => label.clone(),
