@@ -306,6 +306,16 @@ impl App {
         layout::table_body_height(&self.shape()).max(1)
     }
 
+    /// The snippet for `row`: a remote object's names where its hash came
+    /// from (recorded, or its bytes once `r` read them).
+    pub fn snippet_for(&self, row: &Row) -> Result<String, String> {
+        let source = match self.remotes.get(row.id()) {
+            Some(info) if info.hashed.is_none() => super::remotes::RECORDED,
+            _ => gvmi_core::snippet::HASHED_BY_GVMI,
+        };
+        self.serving.snippet_with(row, source)
+    }
+
     /// What is wrong with the snippet for the selected row, in one line:
     /// an image that failed inspection, or a placeholder URL.
     pub fn snippet_warning(&self) -> Option<String> {

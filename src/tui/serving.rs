@@ -154,6 +154,12 @@ impl Serving {
 
     /// The snippet for the current target, or why there is none yet.
     pub fn snippet_for(&self, row: &Row) -> Result<String, String> {
+        self.snippet_with(row, snippet::HASHED_BY_GVMI)
+    }
+
+    /// [`Serving::snippet_for`], saying where the hash came from
+    /// (completing "SHA3-224 …").
+    pub fn snippet_with(&self, row: &Row, hash_source: &str) -> Result<String, String> {
         let hash = match &row.state {
             // Waiting would be a false promise: this file gets no hash.
             RowState::Failed(why) => return Err(format!("this file cannot be hashed: {why}")),
@@ -163,7 +169,7 @@ impl Serving {
             file_name: row.name(),
             size: row.size,
             hash,
-            hash_source: snippet::HASHED_BY_GVMI.into(),
+            hash_source: hash_source.into(),
             url: self.url_for(row),
             resources: self.resources.clone(),
         };

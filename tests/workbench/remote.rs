@@ -90,8 +90,16 @@ fn objects_pair_with_local_images_and_r_downloads_off_the_engine_and_cache() {
         "an object is no duplicate of its image:\n{text}"
     );
 
-    // r on the remote row: a download, not the engine.
+    // Its snippet says where its hash came from.
     select(&mut app, remote_a);
+    let Some(Effect::Copy { text, .. }) = press(&mut app, KeyCode::Char('c')) else {
+        panic!("c copies");
+    };
+    assert!(
+        text.contains("SHA3-224 as recorded in its x-amz-meta-sha3-224"),
+        "{text}"
+    );
+    // r on the remote row: a download, not the engine.
     let effect = press(&mut app, KeyCode::Char('r'));
     let Some(Effect::Fetch(jobs)) = effect else {
         panic!("r on a remote row asks for a download, not {effect:?}");
@@ -130,4 +138,8 @@ fn objects_pair_with_local_images_and_r_downloads_off_the_engine_and_cache() {
         panic!("c copies");
     };
     assert!(text.contains("https://cdn.example/v1/a.gvmi") && text.contains(&digest(1).to_hex()));
+    assert!(
+        text.contains("computed by gvmi"),
+        "its bytes were hashed: {text}"
+    );
 }

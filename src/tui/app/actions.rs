@@ -51,7 +51,7 @@ impl App {
         let Some(row) = self.selected_row() else {
             return;
         };
-        match self.serving.snippet_for(row) {
+        match self.snippet_for(row) {
             Ok(text) => {
                 let what = format!("{} snippet", self.serving.target().name());
                 let mut warnings: Vec<String> = self.snippet_warning().into_iter().collect();

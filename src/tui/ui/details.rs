@@ -225,7 +225,7 @@ fn snippet(app: &App, row: &Row) -> Vec<Content> {
     let theme = &theme_of(app);
     let heading = format!("Snippet ({}) · c copies it", app.serving().target().name());
     let mut out = vec![Content::Text(Line::styled(heading, theme.title()))];
-    match app.serving().snippet_for(row) {
+    match app.snippet_for(row) {
         Ok(snippet) => {
             if let Some(warning) = app.snippet_warning() {
                 out.push(Content::Text(Line::styled(

@@ -176,6 +176,11 @@ pub fn detail_lines(app: &App, id: RowId) -> Vec<Line<'static>> {
     };
     let mut out = vec![check];
     match app.findings().inspection(id) {
+        // Its bytes are the bucket's: read only to hash them (`r`).
+        None if app.remotes().is_remote(id) => out.push(Line::from(vec![
+            label(app, "Image"),
+            Span::styled("a remote object: not inspected", theme.dim()),
+        ])),
         None => out.push(Line::from(vec![
             label(app, "Image"),
             Span::styled("inspected once hashed", theme.dim()),
