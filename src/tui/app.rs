@@ -310,7 +310,7 @@ impl App {
     /// from (recorded, or its bytes once `r` read them).
     pub fn snippet_for(&self, row: &Row) -> Result<String, String> {
         let source = match self.remotes.get(row.id()) {
-            Some(info) if info.hashed.is_none() => super::remotes::RECORDED,
+            Some(info) if info.hashed.is_none() => gvmi_core::snippet::RECORDED_IN_METADATA,
             _ => gvmi_core::snippet::HASHED_BY_GVMI,
         };
         self.serving.snippet_with(row, source)

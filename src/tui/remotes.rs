@@ -11,10 +11,6 @@ use super::rows::{Row, RowId, Rows};
 use gvmi_core::digest::Sha3Digest;
 use gvmi_core::remote::{Object, Recorded};
 
-/// Where a remote row's hash came from until `r` reads its bytes
-/// (completing "SHA3-224 …" in its snippet).
-pub const RECORDED: &str = "as recorded in its x-amz-meta-sha3-224";
-
 /// A remote row's object.
 #[derive(Debug, Clone)]
 pub struct RemoteInfo {
