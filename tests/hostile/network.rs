@@ -121,21 +121,30 @@ fn server() -> Server {
 
 /// `gvmi verify self-test.gvmi --url URL ARGS`: (exit code, stderr, seconds).
 fn verify(url: &str, args: &[&str]) -> (i32, String, f64) {
+    let (code, _, err, secs) = bounded(|cmd| {
+        cmd.args(["verify", "--quiet"])
+            .arg(image())
+            .args(["--url", url])
+            .args(args)
+    });
+    (code, err, secs)
+}
+
+/// gvmi with the arguments `args` adds, in a fresh home, under a 512 MiB
+/// address-space limit (an unbounded read would fail there): (exit code,
+/// stdout, stderr, seconds); nothing raw reached the terminal, no panic.
+fn bounded(
+    args: impl FnOnce(crate::support::Run) -> crate::support::Run,
+) -> (i32, String, String, f64) {
     let home = tempfile::tempdir().unwrap();
-    let cmd = gvmi_in(home.path())
-        .args(["verify", "--quiet"])
-        .arg(image())
-        .args(["--url", url])
-        .args(args)
-        // An unbounded read would fail under this address-space limit.
-        .memory_limit(512 << 20);
+    let cmd = args(gvmi_in(home.path())).memory_limit(512 << 20);
     let started = Instant::now();
     let (code, out, err) = run(cmd);
     let secs = started.elapsed().as_secs_f64();
     assert_clean(&out);
     assert_clean(&err);
     assert_ne!(code, 101, "gvmi panicked: {err}");
-    (code, err, secs)
+    (code, out, err, secs)
 }
 
 /// Nothing that a terminal would act on: C0 controls (but newline and tab),
@@ -337,17 +346,7 @@ fn redirect_targets_are_checked_before_anything_is_fetched() {
 /// `gvmi hash URL ARGS` (a download, as a provider makes it): (exit code,
 /// stderr, seconds), bounded like `verify`.
 fn hash_url(url: &str, args: &[&str]) -> (i32, String, f64) {
-    let home = tempfile::tempdir().unwrap();
-    let cmd = gvmi_in(home.path())
-        .args(["hash", url])
-        .args(args)
-        .memory_limit(512 << 20);
-    let started = Instant::now();
-    let (code, out, err) = run(cmd);
-    let secs = started.elapsed().as_secs_f64();
-    assert_clean(&out);
-    assert_clean(&err);
-    assert_ne!(code, 101, "gvmi panicked: {err}");
+    let (code, out, err, secs) = bounded(|cmd| cmd.args(["hash", url]).args(args));
     assert_eq!(out, "", "no hash for a body that did not end whole");
     (code, err, secs)
 }
