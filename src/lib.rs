@@ -6,4 +6,5 @@ pub mod clipboard;
 pub mod commands;
 pub mod progress;
 pub mod status_line;
+pub mod stdio;
 pub mod tui;

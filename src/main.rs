@@ -53,7 +53,7 @@ fn main() -> ExitCode {
 fn finish(result: anyhow::Result<ExitCode>) -> ExitCode {
     result.unwrap_or_else(|e| {
         // An error may quote a path, a URL or a file's text.
-        eprintln!("gvmi: {}", gvmi_core::visible::visible(&format!("{e:#}")));
+        gvmi::errln!("gvmi: {}", gvmi_core::visible::visible(&format!("{e:#}")));
         ExitCode::from(2)
     })
 }

@@ -14,15 +14,15 @@ pub fn run(action: CacheCommand) -> anyhow::Result<ExitCode> {
         bail!("no cache folder: set XDG_CACHE_HOME or HOME");
     };
     match action {
-        CacheCommand::Path => println!("{}", path.display()),
+        CacheCommand::Path => crate::outln!("{}", path.display())?,
         CacheCommand::Stats => {
             let cache = Cache::open(&path);
             let bytes = std::fs::metadata(&path).map_or(0, |m| m.len());
-            println!("file     {}", visible_path(&path));
-            println!("entries  {}", cache.len());
-            println!("size     {} ({bytes} bytes)", human_bytes(bytes));
+            crate::outln!("file     {}", visible_path(&path))?;
+            crate::outln!("entries  {}", cache.len())?;
+            crate::outln!("size     {} ({bytes} bytes)", human_bytes(bytes))?;
             if let Some(problem) = &cache.problem {
-                println!("problem  {} (rebuilt on the next save)", visible(problem));
+                crate::outln!("problem  {} (rebuilt on the next save)", visible(problem))?;
             }
         }
         CacheCommand::Clear => {
@@ -30,7 +30,7 @@ pub fn run(action: CacheCommand) -> anyhow::Result<ExitCode> {
             Cache::open(&path)
                 .clear()
                 .with_context(|| format!("clearing {}", path.display()))?;
-            println!("cleared {before} entries");
+            crate::outln!("cleared {before} entries")?;
         }
         CacheCommand::Prune => {
             let mut cache = Cache::open(&path);
@@ -38,7 +38,7 @@ pub fn run(action: CacheCommand) -> anyhow::Result<ExitCode> {
             cache
                 .save()
                 .with_context(|| format!("saving {}", path.display()))?;
-            println!("pruned {dropped} entries, {} kept", cache.len());
+            crate::outln!("pruned {dropped} entries, {} kept", cache.len())?;
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -113,8 +113,8 @@ impl CacheSession {
             );
         }
         if self.verbose {
-            eprintln!("gvmi: keccak: {}", keccak_words());
-            eprintln!(
+            crate::errln!("gvmi: keccak: {}", keccak_words());
+            crate::errln!(
                 "gvmi: cache: {} from the cache, {} hashed ({} bytes), {pruned} pruned{}",
                 self.hits,
                 self.hashed,

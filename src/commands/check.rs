@@ -313,14 +313,14 @@ fn summarize(counts: &Counts) {
     };
     if counts.malformed > 0 {
         let what = plural(counts.malformed, "line is", "lines are");
-        eprintln!("gvmi: WARNING: {what} improperly formatted");
+        crate::errln!("gvmi: WARNING: {what} improperly formatted");
     }
     if counts.unreadable > 0 {
         let what = plural(counts.unreadable, "listed file", "listed files");
-        eprintln!("gvmi: WARNING: {what} could not be read");
+        crate::errln!("gvmi: WARNING: {what} could not be read");
     }
     if counts.mismatched > 0 {
         let what = plural(counts.mismatched, "computed checksum", "computed checksums");
-        eprintln!("gvmi: WARNING: {what} did NOT match");
+        crate::errln!("gvmi: WARNING: {what} did NOT match");
     }
 }

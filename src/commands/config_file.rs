@@ -33,11 +33,12 @@ pub fn load(how: Use) -> Result<Config, ExitCode> {
         Use::Optional => say(format_args!("warning: {first}")),
     }
     // ConfigError::lines made each visible already; visible is idempotent.
-    rest.iter().for_each(|line| eprintln!("{}", visible(line)));
+    rest.iter()
+        .for_each(|line| crate::errln!("{}", visible(line)));
     match how {
         Use::Needed => Err(ExitCode::from(2)),
         Use::Optional => {
-            eprintln!("  (not needed here: going on without config.toml)");
+            crate::errln!("  (not needed here: going on without config.toml)");
             Ok(Config::default())
         }
     }

@@ -12,7 +12,7 @@ use super::cached::{CachePolicy, CacheSession};
 use super::fetching::{self, StreamJob};
 use super::json::{self, PathFields};
 use super::ordered::InOrder;
-use super::out::{warn, write_stdout};
+use super::out::{say, warn, write_stdout};
 use super::watching::Watching;
 use crate::cli::HashArgs;
 use gvmi_core::cancel::CancelToken;
@@ -23,6 +23,7 @@ use gvmi_core::hasher::{self, Hashed};
 use gvmi_core::manifest::Manifests;
 use gvmi_core::remote::{self, Source, Stream};
 use gvmi_core::sumline::{path_bytes, shown_line, LineStyle};
+use gvmi_core::units::count_as;
 use gvmi_core::visible::{visible, visible_path};
 
 /// What became of one discovered path.
@@ -219,7 +220,7 @@ pub fn run(args: &HashArgs) -> anyhow::Result<ExitCode> {
     let corrupted = cache.corrupted;
     cache.finish(&args.paths);
     if args.cache.write_sums {
-        failures += sums.write_all(args.cache.verbose, args.cache.replace_sums);
+        failures += write_sums(&sums, args.cache.verbose, args.cache.replace_sums);
     }
     if let Some(watching) = watching {
         return watching.follow(policy);
@@ -242,6 +243,30 @@ enum Operand {
     Named(PathBuf),
     /// An http or https URL (`remote::is_remote`).
     Url(String),
+}
+
+/// Writes each folder's `SHA3SUMS` and says what came of it; returns how
+/// many could not be written (each named on stderr).
+fn write_sums(sums: &Manifests, verbose: bool, replace: bool) -> usize {
+    let mut failed = 0;
+    for (path, written) in sums.write_all(replace) {
+        match written {
+            Ok(n) if verbose => say(format_args!(
+                "wrote {} ({})",
+                visible_path(&path),
+                count_as(n, "entry", "entries")
+            )),
+            Ok(_) => {}
+            Err(e) => {
+                failed += 1;
+                warn(
+                    visible_path(&path),
+                    format_args!("not written: {}", gvmi_core::io_error::message(&e)),
+                );
+            }
+        }
+    }
+    failed
 }
 
 fn operands(paths: &[PathBuf], opts: DiscoverOptions, form: bool) -> (Vec<Operand>, usize) {

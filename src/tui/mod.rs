@@ -54,7 +54,7 @@ fn all_paths_exist(paths: &[PathBuf]) -> bool {
     for path in paths {
         if let Err(e) = std::fs::metadata(path) {
             let line = format!("{}: {}", visible_path(path), io_error::message(&e));
-            eprintln!("gvmi: {}", visible(&line));
+            crate::errln!("gvmi: {}", visible(&line));
             all = false;
         }
     }
@@ -95,13 +95,15 @@ pub fn run(opts: Options) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(2));
     }
     if !std::io::stdout().is_terminal() {
-        eprintln!("gvmi: standard output is not a terminal; for scripts use `gvmi hash PATH...`");
+        crate::errln!(
+            "gvmi: standard output is not a terminal; for scripts use `gvmi hash PATH...`"
+        );
         return Ok(ExitCode::from(2));
     }
     let buckets = match open_buckets(&opts.remote) {
         Ok(buckets) => buckets,
         Err(why) => {
-            eprintln!("gvmi: {}", visible(&why));
+            crate::errln!("gvmi: {}", visible(&why));
             return Ok(ExitCode::from(2));
         }
     };
@@ -260,10 +262,10 @@ pub fn run(opts: Options) -> anyhow::Result<ExitCode> {
     let farewell = effects.finish();
     drop(screen);
     for message in farewell {
-        eprintln!("gvmi: {}", gvmi_core::visible::visible(&message));
+        crate::errln!("gvmi: {}", gvmi_core::visible::visible(&message));
     }
     if let Some(why) = not_saved {
-        eprintln!(
+        crate::errln!(
             "gvmi: hash cache {}",
             gvmi_core::visible::visible(&why.to_string())
         );

@@ -8,6 +8,7 @@ mod support;
 mod bad_input;
 mod cache;
 mod canonical_paths;
+mod closed_pipes;
 mod config;
 mod config_broken;
 mod image_url;

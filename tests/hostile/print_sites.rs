@@ -1,6 +1,8 @@
 //! Every place in `src/` that writes to the terminal, read from the source:
-//! `print!`, `println!`, `eprint!`, `eprintln!`, `write!`/`writeln!` to a
-//! stderr or stdout handle, and `write_stdout`. Each value such a site
+//! `outln!`, `errln!`, `errprint!` (gvmi's `println!`, `eprintln!`,
+//! `eprint!`, which end gvmi with 141 on a closed pipe instead of panicking:
+//! `crate::stdio`), `write!`/`writeln!` to a stderr or stdout handle, and
+//! `write_stdout`. The std print macros themselves are not used at all. Each value such a site
 //! interpolates must pass through the one sanitizer (`visible`,
 //! `visible_path`, `visible_bytes`) or be on [`ALLOWED`] with the reason it
 //! cannot carry outside text (a number, a fixed word, a line already made
@@ -32,9 +34,8 @@ const ALLOWED: &[(&str, &str, &str)] = &[
     ("commands/snippet/output.rs", "sequence", "gvmi's own OSC 52 sequence (base64 payload), written only to a terminal, on purpose: it is the copy"),
     ("commands/verify/batch.rs", "detail", "built by verify::report::batch_text through visible/visible_path (output.rs: verify_output_is_inert)"),
     ("commands/verify/mod.rs", "err", "built by verify::report::single_text through visible/visible_path (output.rs: verify_output_is_inert)"),
-    ("manifest.rs", "crate::io_error::message(&e)", "the OS's words for an I/O error"),
-    ("manifest.rs", "n", "a number"),
     // `write_stdout`: the buffer is built elsewhere; where and why it is inert.
+    ("stdio.rs", "format!(\"{}\\n\", format_args!($($arg)*)).as_bytes()", "outln!'s own body: its arguments are read at each outln! site"),
     ("commands/man.rs", "&out", "clap_mangen's page of gvmi's own help text"),
     ("commands/completions.rs", "&out", "clap_complete's script of gvmi's own arguments"),
     ("commands/hash.rs", "&buf", "sha3sum's bytes when piped; through visible on a terminal (hash::line; files/names.rs item_3_piped_lines_are_sha3sum_bytes_and_terminal_lines_are_escaped)"),
@@ -53,7 +54,7 @@ const ALLOWED: &[(&str, &str, &str)] = &[
 
 /// Files that may name stdout or stderr directly (beyond `is_terminal`):
 /// a new one is a new way to the terminal and must be looked at.
-const TERMINAL_HANDLES: &[&str] = &["commands/out.rs", "status_line.rs", "tui/terminal.rs"];
+const TERMINAL_HANDLES: &[&str] = &["stdio.rs", "status_line.rs", "tui/terminal.rs"];
 
 const SANITIZERS: &[&str] = &[
     "visible(",
@@ -203,7 +204,10 @@ fn line_of(text: &str, at: usize) -> usize {
 
 /// Every raw value at a print site of `text`.
 fn raw_values(file: &str, text: &str) -> Vec<Raw> {
-    const MACROS: [&str; 6] = [
+    const MACROS: [&str; 9] = [
+        "errln!(",
+        "errprint!(",
+        "outln!(",
         "eprintln!(",
         "println!(",
         "eprint!(",
@@ -305,6 +309,27 @@ fn every_print_site_sanitizes_what_it_prints_or_says_why_not() {
         raw.len() >= 20,
         "only {} raw values found: is the scan broken?",
         raw.len()
+    );
+}
+
+/// `println!` and `eprintln!` panic when their stream is closed (`gvmi hash
+/// 2>&1 | true`); gvmi's own macros end it with 141 instead.
+#[test]
+fn no_print_site_uses_the_std_macros_that_panic_on_a_closed_pipe() {
+    let mut found = Vec::new();
+    for (file, text) in sources() {
+        for mac in ["eprintln!(", "println!(", "eprint!(", "print!("] {
+            for (at, _) in text.match_indices(mac) {
+                let before = text[..at].chars().next_back();
+                if !before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+                    found.push(format!("{file}:{}: {mac}", line_of(&text, at)));
+                }
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "use outln!/errln!/errprint! (crate::stdio) instead: {found:?}"
     );
 }
 

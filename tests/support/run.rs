@@ -269,6 +269,65 @@ impl Run {
     }
 }
 
+/// Which of a process's streams a reader has closed before it writes: its
+/// stdout (`CMD | true`), or both (`CMD 2>&1 | true`).
+#[derive(Clone, Copy, Debug)]
+pub enum Closed {
+    Stdout,
+    Both,
+}
+
+impl Run {
+    /// Runs with `closed` going to a pipe nobody reads, SIGPIPE at its
+    /// default as a shell leaves it (the test harness ignores it, and an
+    /// ignored signal is inherited): returns the status as a shell shows it
+    /// (128 + the signal for a process a signal killed) and stderr when it
+    /// was not closed.
+    #[cfg(unix)]
+    #[track_caller]
+    pub fn run_closed(mut self, closed: Closed) -> (i32, Vec<u8>) {
+        use std::os::unix::process::{CommandExt, ExitStatusExt};
+        let (reader, writer) = std::io::pipe().expect("a pipe");
+        drop(reader);
+        if let Closed::Both = closed {
+            self.cmd.stderr(writer.try_clone().expect("a second end"));
+        } else {
+            self.cmd.stderr(Stdio::piped());
+        }
+        self.cmd.stdout(writer).stdin(Stdio::null());
+        // SAFETY: signal() is async-signal-safe; nothing else runs in the child.
+        unsafe {
+            self.cmd.pre_exec(|| {
+                libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+                Ok(())
+            });
+        }
+        let what = self.what();
+        let deadline = Instant::now() + self.timeout;
+        let mut child = self
+            .cmd
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot run {what}: {e}"));
+        let stderr = child.stderr.take().map(drain);
+        let status = loop {
+            if let Some(status) = child.try_wait().expect("wait for child") {
+                break status;
+            }
+            if Instant::now() >= deadline {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("{what} still running after {:?}", self.timeout);
+            }
+            thread::sleep(Duration::from_millis(10));
+        };
+        let stderr = stderr.map(|h| h.join().unwrap()).unwrap_or_default();
+        let shown = status
+            .code()
+            .unwrap_or_else(|| 128 + status.signal().expect("a code or a signal"));
+        (shown, stderr)
+    }
+}
+
 /// A started process, its output being collected.
 pub struct Running {
     child: Child,

@@ -11,7 +11,6 @@ use crate::digest::Sha3Digest;
 use crate::fsmeta::{cap, read_regular, read_regular_nofollow};
 use crate::lock::{Lock, PATIENCE};
 use crate::sumline::{bytes_path, gnu_line, parse_line, path_bytes, Line};
-use crate::visible::visible_path;
 
 /// The manifest's file name, the one release folders use for other hashes.
 pub const FILE_NAME: &str = "SHA3SUMS";
@@ -46,27 +45,18 @@ impl Manifests {
             .insert(name, digest);
     }
 
-    /// Writes every folder's manifest; returns how many could not be written
-    /// (each named on stderr). `replace`: an existing manifest that cannot be
-    /// read is replaced instead of kept (see [`write_folder_with`]).
-    pub fn write_all(&self, verbose: bool, replace: bool) -> usize {
-        let mut failed = 0;
-        for (folder, hashes) in &self.folders {
-            let path = folder.join(FILE_NAME);
-            match write_folder_with(folder, hashes, replace) {
-                Ok(n) if verbose => eprintln!("gvmi: wrote {} ({n} entries)", visible_path(&path)),
-                Ok(_) => {}
-                Err(e) => {
-                    failed += 1;
-                    eprintln!(
-                        "gvmi: {}: not written: {}",
-                        visible_path(&path),
-                        crate::io_error::message(&e)
-                    );
-                }
-            }
-        }
-        failed
+    /// Writes every folder's manifest, each folder's `SHA3SUMS` path with
+    /// what came of it (how many entries, or why not), for the caller to
+    /// say. `replace`: an existing manifest that cannot be read is replaced
+    /// instead of kept (see [`write_folder_with`]).
+    pub fn write_all(&self, replace: bool) -> Vec<(PathBuf, io::Result<usize>)> {
+        self.folders
+            .iter()
+            .map(|(folder, hashes)| {
+                let written = write_folder_with(folder, hashes, replace);
+                (folder.join(FILE_NAME), written)
+            })
+            .collect()
     }
 }
 
@@ -194,7 +184,7 @@ mod tests {
         .unwrap();
         let mut m = Manifests::default();
         m.add(&dir.path().join("a\nb.gvmi"), Sha3Digest([1; 28]));
-        assert_eq!(m.write_all(false, false), 0);
+        assert!(m.write_all(false).iter().all(|(_, r)| r.is_ok()));
         let entries = read_entries(&dir.path().join(FILE_NAME)).unwrap();
         let names: Vec<&[u8]> = entries.iter().map(|(n, _)| n.as_slice()).collect();
         assert_eq!(names, [&b"notes.txt"[..], b"a\nb.gvmi"]);

@@ -50,6 +50,12 @@ pub fn count(n: usize, noun: &str) -> String {
     format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
 }
 
+/// `1 entry`, `2 entries`: a count and its noun, for a noun whose plural is
+/// not made by `s`.
+pub fn count_as(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -57,6 +63,8 @@ mod tests {
     #[test]
     fn counts_say_one_without_s() {
         assert_eq!(count(1, "error"), "1 error");
+        assert_eq!(count_as(1, "entry", "entries"), "1 entry");
+        assert_eq!(count_as(0, "entry", "entries"), "0 entries");
         assert_eq!(
             (count(0, "image"), count(2, "image")),
             ("0 images".into(), "2 images".into())

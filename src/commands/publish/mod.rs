@@ -88,7 +88,7 @@ pub fn run(args: &PublishArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn refused(code: u8, message: &str) -> ExitCode {
-    eprintln!("gvmi: {}", gvmi_core::visible::visible(message));
+    crate::errln!("gvmi: {}", gvmi_core::visible::visible(message));
     ExitCode::from(code)
 }
 

@@ -33,7 +33,7 @@ pub fn fixes(args: &PublishArgs, outcomes: &[Outcome]) {
         if !said.contains(&fix) {
             said.push(fix);
             for line in fix.lines() {
-                eprintln!("{}", gvmi_core::visible::visible(line));
+                crate::errln!("{}", gvmi_core::visible::visible(line));
             }
         }
     }

@@ -145,7 +145,7 @@ pub fn copy(text: &str) {
     if let Some(sequence) = &report.osc52 {
         // Only a terminal can act on OSC 52; into a file or pipe it is noise.
         let written = if std::io::stderr().is_terminal() {
-            eprint!("{sequence}");
+            crate::errprint!("{sequence}");
             Ok(())
         } else {
             Err("standard error is not a terminal".to_owned())

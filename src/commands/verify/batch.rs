@@ -19,7 +19,7 @@ use gvmi_core::visible::visible_path;
 
 pub fn run(args: &VerifyArgs, dir: &Path, setup: &Setup) -> anyhow::Result<ExitCode> {
     if args.urls.url.is_some() {
-        eprintln!("gvmi: --url names one image; for a folder give --base-url");
+        crate::errln!("gvmi: --url names one image; for a folder give --base-url");
         return Ok(ExitCode::from(exit::USAGE));
     }
     let mut images: Vec<PathBuf> = Vec::new();
@@ -68,7 +68,7 @@ pub fn run(args: &VerifyArgs, dir: &Path, setup: &Setup) -> anyhow::Result<ExitC
                     // The path as `gvmi hash DIR` prints it (`./a.gvmi`).
                     let (line, detail) = v.batch_text(v.path.as_deref().unwrap_or(dir));
                     let _ = write_stdout(line.as_bytes());
-                    eprint!("{detail}");
+                    crate::errprint!("{detail}");
                 }
                 let code = v.exit_code();
                 if code != 0 && first_failure.is_none() {

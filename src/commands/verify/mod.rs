@@ -62,12 +62,12 @@ pub fn run(args: &VerifyArgs) -> anyhow::Result<ExitCode> {
         let (out, err) = outcome.single_text();
         // A closed stdout is not a failed verification.
         let _ = write_stdout(out.as_bytes());
-        eprint!("{err}");
+        crate::errprint!("{err}");
     }
     Ok(ExitCode::from(outcome.exit_code()))
 }
 
 fn usage(message: &str) -> anyhow::Result<ExitCode> {
-    eprintln!("gvmi: {}", visible(message));
+    crate::errln!("gvmi: {}", visible(message));
     Ok(ExitCode::from(exit::USAGE))
 }
