@@ -96,3 +96,35 @@ fn a_public_base_url_providers_cannot_reach_is_warned_of() {
         );
     }
 }
+
+/// A web folder published without `--public-base-url` has only a file://
+/// URL, which no provider can download (and `snippet`, `verify` refuse):
+/// said at publish, with what to give instead.
+#[test]
+fn a_folder_without_a_public_base_url_is_warned_that_providers_cannot_download_it() {
+    let home = tempdir();
+    let web = tempdir();
+    let image = put(home.path(), "app.gvmi", b"image one\n");
+    let to = format!("file://{}", web.path().display());
+    let out = publish(home.path(), &[image.to_str().unwrap(), "--to", &to]);
+    out.assert_code(0);
+    let err = out.stderr();
+    let warning = format!(
+        "gvmi: warning: --to {to}: providers cannot download a file:// URL; give \
+         --public-base-url https://host/path/ (the URL the web server serves this folder at)"
+    );
+    assert!(err.lines().any(|l| l == warning), "{err}");
+    let out = publish(
+        home.path(),
+        &[
+            image.to_str().unwrap(),
+            "--to",
+            &to,
+            "--public-base-url",
+            "https://images.example.com/pub/",
+            "--verify",
+            "none",
+        ],
+    );
+    assert!(!out.stderr().contains("file:// URL"), "{}", out.stderr());
+}

@@ -36,6 +36,9 @@ pub enum UrlWarning {
     NotEncoded(String),
     /// The path does not end in the image's file name.
     NameMismatch { expected: String, found: String },
+    /// A web folder (`--to file:///DIR`) published without the URL its web
+    /// server serves it at: the only URL known is a `file://` one.
+    FileUrl,
 }
 
 impl fmt::Display for UrlWarning {
@@ -66,6 +69,10 @@ impl fmt::Display for UrlWarning {
                 f,
                 "the URL ends in {found:?}, not the image's file name {expected:?}; \
                  is it the right file?"
+            ),
+            Self::FileUrl => f.write_str(
+                "providers cannot download a file:// URL; give --public-base-url \
+                 https://host/path/ (the URL the web server serves this folder at)",
             ),
         }
     }

@@ -45,9 +45,10 @@ pub fn run(args: &PublishArgs) -> anyhow::Result<ExitCode> {
         Ok(t) => t,
         Err(r) => return Ok(refused(r.exit_code(), &r.to_string())),
     };
-    if let Some(base) = &args.dest.public_base_url {
-        for w in target.url_warnings() {
-            say(format_args!("warning: --public-base-url {base}: {w}"));
+    for w in target.url_warnings() {
+        match &args.dest.public_base_url {
+            Some(base) => say(format_args!("warning: --public-base-url {base}: {w}")),
+            None => say(format_args!("warning: --to {}: {w}", args.dest.to)),
         }
     }
     let cancel = CancelToken::new();

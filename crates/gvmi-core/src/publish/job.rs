@@ -50,13 +50,16 @@ impl Destination {
         })
     }
 
-    /// What to tell the user about `--public-base-url` (a host providers
-    /// cannot reach, …): the warnings `snippet` gives its URLs
-    /// (`image_url`'s rule); none without one.
+    /// What to tell the user about the URL providers will get: for
+    /// `--public-base-url`, the warnings `snippet` gives its URLs (a host
+    /// providers cannot reach, …: `image_url`'s rule); for a folder without
+    /// one, that its only URL is a `file://` one no provider can download.
     pub fn url_warnings(&self) -> Vec<crate::image_url::UrlWarning> {
-        let base = self.public_base_url.as_deref();
-        base.and_then(|b| crate::image_url::check_base(b).ok())
-            .unwrap_or_default()
+        match (&self.public_base_url, &self.dest) {
+            (Some(base), _) => crate::image_url::check_base(base).unwrap_or_default(),
+            (None, Dest::Dir(_)) => vec![crate::image_url::UrlWarning::FileUrl],
+            (None, Dest::S3 { .. }) => Vec::new(),
+        }
     }
 
     fn region(&self) -> &str {
