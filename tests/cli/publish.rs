@@ -496,3 +496,48 @@ fn a_url_refusing_only_head_is_not_called_private_and_says_who_would_download_it
         assert!(!err.contains("private"), "{how}: {err}");
     }
 }
+
+/// A `--to file:///DIR` that is not there is refused, named, with the
+/// command that makes it: a mistyped path never becomes a new web root.
+/// Subfolders below an existing destination are made for the keys.
+#[test]
+fn a_missing_destination_folder_is_refused_and_subfolders_below_it_are_made() {
+    let home = tempdir();
+    let src = tempdir();
+    let web = tempdir();
+    put(&src.path().join("sub"), "one.gvmi", b"image one\n");
+    let missing = web.path().join("nonexist/dir");
+    for extra in [&[][..], &["--dry-run"][..]] {
+        let to = file_url(&missing);
+        let mut args = vec![src.path().to_str().unwrap(), "--to", &to];
+        args.extend(extra);
+        let out = publish(home.path(), &args);
+        out.assert_code(2);
+        let want = format!(
+            "gvmi: {}: no such folder to publish into (a web server's folder); create it \
+             first: mkdir -p {}\n",
+            missing.display(),
+            missing.display()
+        );
+        assert_eq!(out.stderr(), want, "{extra:?}");
+        assert!(out.stdout().is_empty(), "{}", out.stdout());
+        assert!(names(web.path()).is_empty(), "nothing made: {extra:?}");
+    }
+    let file = put(web.path(), "plain", b"not a folder\n");
+    let to = file_url(&file);
+    let out = publish(home.path(), &[src.path().to_str().unwrap(), "--to", &to]);
+    out.assert_code(2);
+    assert!(
+        out.stderr().contains("plain: not a folder"),
+        "{}",
+        out.stderr()
+    );
+    let to = file_url(web.path());
+    let out = publish(home.path(), &[src.path().to_str().unwrap(), "--to", &to]);
+    out.assert_code(0);
+    assert!(
+        web.path().join("sub/one.gvmi").is_file(),
+        "{}",
+        out.stderr()
+    );
+}

@@ -118,6 +118,8 @@ fn item_15_a_folder_named_like_an_image_is_walked_not_an_error() {
         assert!(lines[1].ends_with("/images/x.gvmi/inner.gvmi"), "{lines:?}");
     }
     let started = Instant::now();
+    // The destination must exist; the subfolder `x.gvmi/` below it is made.
+    fs::create_dir(&www).unwrap();
     let run = gvmi_home(home.path())
         .args(["publish", "--to"])
         .arg(format!("file://{}", www.display()))

@@ -54,6 +54,25 @@ pub(crate) fn head(target: &Path) -> Option<Remote> {
     })
 }
 
+/// Whether `dir`, a `--to file:///DIR`, is a folder to publish into: it
+/// must exist (a mistyped path is not made a new web root; the subfolders
+/// of keys below it are made as needed).
+pub(crate) fn existing(dir: &Path) -> Result<(), super::SetupError> {
+    use super::SetupError;
+    match fs::metadata(dir) {
+        Ok(meta) if meta.is_dir() => Ok(()),
+        Ok(_) => Err(SetupError::NotAFolder {
+            dir: dir.to_path_buf(),
+            why: "not a folder".into(),
+        }),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Err(SetupError::NoFolder(dir.into())),
+        Err(e) => Err(SetupError::NotAFolder {
+            dir: dir.to_path_buf(),
+            why: crate::io_error::message(&e),
+        }),
+    }
+}
+
 /// Copies `source` to `key` under `dir` atomically, hashing as it goes,
 /// with its sidecar, so that a reader never sees an image beside another
 /// image's hash.

@@ -40,7 +40,10 @@ impl Destination {
                 let settings = s3_settings(spec, bucket)?;
                 Some(S3::connect(settings).map_err(SetupError::Connect)?)
             }
-            Dest::Dir(_) => None,
+            Dest::Dir(dir) => {
+                folder::existing(dir)?;
+                None
+            }
         };
         Ok(Destination {
             dest,

@@ -121,6 +121,21 @@ pub enum SetupError {
          with AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or the profile); remove it"
     )]
     EndpointUserinfo(String),
+    /// `--to file:///DIR` names a folder that is not there: gvmi does not
+    /// guess that a mistyped path is a new web root.
+    #[error(
+        "{}: no such folder to publish into (a web server's folder); create it first: \
+         mkdir -p {}",
+        crate::visible::visible_path(.0),
+        crate::visible::visible_path(.0)
+    )]
+    NoFolder(std::path::PathBuf),
+    /// `--to file:///DIR` names something gvmi cannot publish into.
+    #[error("{}: {why}", crate::visible::visible_path(dir))]
+    NotAFolder {
+        dir: std::path::PathBuf,
+        why: String,
+    },
     /// The client could not be started.
     #[error("{0}")]
     Connect(PublishError),
