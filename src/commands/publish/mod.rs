@@ -45,6 +45,13 @@ pub fn run(args: &PublishArgs) -> anyhow::Result<ExitCode> {
         Ok(t) => t,
         Err(r) => return Ok(refused(r.exit_code(), &r.to_string())),
     };
+    if target.unread() {
+        say(format_args!(
+            "warning: no AWS credentials: this dry run does not read what {} holds, so every \
+             image is listed as would upload",
+            args.dest.to
+        ));
+    }
     for w in target.url_warnings() {
         match &args.dest.public_base_url {
             Some(base) => say(format_args!("warning: --public-base-url {base}: {w}")),

@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 use super::dest::{public_url, relative_key};
 use super::public::{self, VerifyMode};
 use super::s3::{Remote, S3};
-use super::{exit, folder, s3_settings, upload, Dest, PublishError, RunOptions, SetupError, Spec};
+use super::{
+    exit, folder, s3_region, s3_settings, upload, Dest, PublishError, RunOptions, SetupError, Spec,
+};
 use crate::cancel::CancelToken;
 use crate::digest::Sha3Digest;
 use crate::fsmeta::FileStamp;
@@ -18,6 +20,7 @@ use crate::hasher::Hashed;
 pub struct Destination {
     pub dest: Dest,
     s3: Option<S3>,
+    region: String,
     pub(crate) public_base_url: Option<String>,
     pub run: RunOptions,
 }
@@ -36,18 +39,27 @@ impl Destination {
             })?;
         }
         let s3 = match &dest {
-            Dest::S3 { bucket, .. } => {
-                let settings = s3_settings(spec, bucket)?;
-                Some(S3::connect(settings).map_err(SetupError::Connect)?)
-            }
+            Dest::S3 { bucket, .. } => match s3_settings(spec, bucket) {
+                Ok(settings) => Some(S3::connect(settings).map_err(SetupError::Connect)?),
+                // A dry run uploads nothing: without keys it lists every
+                // image as would upload, unread (`unread`).
+                Err(SetupError::NoCredentials) if run.dry_run => None,
+                Err(e) => return Err(e),
+            },
             Dest::Dir(dir) => {
                 folder::existing(dir)?;
                 None
             }
         };
+        let region = match (&dest, &s3) {
+            (_, Some(s3)) => s3.settings().region.clone(),
+            (Dest::S3 { .. }, None) => s3_region(spec),
+            (Dest::Dir(_), None) => String::new(),
+        };
         Ok(Destination {
             dest,
             s3,
+            region,
             public_base_url: spec.public_base_url.clone(),
             run,
         })
@@ -66,16 +78,21 @@ impl Destination {
     }
 
     fn region(&self) -> &str {
-        self.s3
-            .as_ref()
-            .map_or("", |s| s.settings().region.as_str())
+        &self.region
+    }
+
+    /// A dry run without credentials: what the bucket holds is not read, so
+    /// every image is listed as would upload.
+    pub fn unread(&self) -> bool {
+        matches!(self.dest, Dest::S3 { .. }) && self.s3.is_none()
     }
 
     fn head(&self, key: &str, cancel: &CancelToken) -> Result<Option<Remote>, PublishError> {
         match (&self.dest, &self.s3) {
             (Dest::Dir(dir), _) => Ok(folder::head(&dir.join(key))),
             (_, Some(s3)) => s3.head(key, cancel),
-            (_, None) => unreachable!("an S3 destination is connected when opened"),
+            // Only a dry run is opened without a client (`open`).
+            (_, None) => Ok(None),
         }
     }
 }
@@ -233,7 +250,9 @@ impl Destination {
             (Dest::S3 { .. }, Some(s3)) => {
                 upload::upload_file(s3, path, key, known, cancel, progress)
             }
-            (Dest::S3 { .. }, None) => unreachable!("an S3 destination is connected when opened"),
+            (Dest::S3 { .. }, None) => {
+                unreachable!("an S3 destination is connected unless a dry run, which sends nothing")
+            }
         }
     }
 

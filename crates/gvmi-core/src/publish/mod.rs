@@ -162,20 +162,34 @@ fn env(name: &str) -> Option<String> {
 /// `AWS_ENDPOINT_URL`, the profile's `endpoint_url`. Publishing to a
 /// custom endpoint needs a public base URL too.
 pub(crate) fn s3_settings(w: &Spec, bucket: &str) -> Result<s3::Settings, SetupError> {
-    let settings = s3_access(w, bucket)?;
-    if let (Some(e), None) = (&settings.endpoint, &w.public_base_url) {
-        return Err(SetupError::NoPublicBaseUrl(s3::shown_endpoint(e)));
-    }
-    Ok(settings)
+    settings(w, bucket, true)
 }
 
 /// [`s3_settings`] for reading a bucket, which needs no public base URL.
 pub(crate) fn s3_access(w: &Spec, bucket: &str) -> Result<s3::Settings, SetupError> {
+    settings(w, bucket, false)
+}
+
+/// The storage's settings from `w`, the environment and the profile files.
+/// What the command line got wrong (an endpoint, no public base URL) is said
+/// before missing credentials: fixing the keys first would only lead to it.
+fn settings(w: &Spec, bucket: &str, publishing: bool) -> Result<s3::Settings, SetupError> {
     let from_env = w.profile.is_none() && env("AWS_ACCESS_KEY_ID").is_some();
     let profile = match from_env {
         true => credentials::Profile::default(),
         false => credentials::load_profile(w.profile.as_deref()).map_err(SetupError::Profile)?,
     };
+    let endpoint = (w.endpoint.clone())
+        .or_else(|| env("AWS_ENDPOINT_URL_S3"))
+        .or_else(|| env("AWS_ENDPOINT_URL"))
+        .or(profile.endpoint_url.clone());
+    let allow_http = match &endpoint {
+        Some(e) => http_allowed(e, w.allow_http)?,
+        None => false,
+    };
+    if let (Some(e), None, true) = (&endpoint, &w.public_base_url, publishing) {
+        return Err(SetupError::NoPublicBaseUrl(s3::shown_endpoint(e)));
+    }
     let (id, secret, token) = match from_env {
         true => (
             env("AWS_ACCESS_KEY_ID"),
@@ -191,19 +205,7 @@ pub(crate) fn s3_access(w: &Spec, bucket: &str) -> Result<s3::Settings, SetupErr
     let (Some(access_key_id), Some(secret_access_key)) = (id, secret) else {
         return Err(SetupError::NoCredentials);
     };
-    let region = (w.region.clone())
-        .or_else(|| env("AWS_REGION"))
-        .or_else(|| env("AWS_DEFAULT_REGION"))
-        .or(profile.region)
-        .unwrap_or_else(|| "us-east-1".into());
-    let endpoint = (w.endpoint.clone())
-        .or_else(|| env("AWS_ENDPOINT_URL_S3"))
-        .or_else(|| env("AWS_ENDPOINT_URL"))
-        .or(profile.endpoint_url);
-    let allow_http = match &endpoint {
-        Some(e) => http_allowed(e, w.allow_http)?,
-        None => false,
-    };
+    let region = region(w, profile.region);
     Ok(s3::Settings {
         bucket: bucket.to_string(),
         region,
@@ -223,9 +225,23 @@ pub(crate) fn s3_access(w: &Spec, bucket: &str) -> Result<s3::Settings, SetupErr
     })
 }
 
-/// Plain http only to this machine (a test server, a local MinIO) unless
-/// `--allow-http`: credentials-signed uploads in the clear are a choice.
-/// A user name or password in the endpoint is refused, and never shown.
+/// The region: `--region`, `AWS_REGION`, `AWS_DEFAULT_REGION`, the
+/// profile's, `us-east-1`.
+fn region(w: &Spec, profile: Option<String>) -> String {
+    (w.region.clone())
+        .or_else(|| env("AWS_REGION"))
+        .or_else(|| env("AWS_DEFAULT_REGION"))
+        .or(profile)
+        .unwrap_or_else(|| "us-east-1".into())
+}
+
+/// The region without credentials (a dry run's public URLs); a profile
+/// that cannot be read was already reported by [`s3_settings`].
+pub(crate) fn s3_region(w: &Spec) -> String {
+    let profile = credentials::load_profile(w.profile.as_deref()).ok();
+    region(w, profile.and_then(|p| p.region))
+}
+
 fn http_allowed(endpoint: &str, allow: bool) -> Result<bool, SetupError> {
     let url = url::Url::parse(endpoint);
     let endpoint = s3::shown_endpoint(endpoint);
