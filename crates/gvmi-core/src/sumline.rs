@@ -150,22 +150,32 @@ pub(crate) fn terminal_name(name: &[u8]) -> Option<String> {
 }
 
 /// [`styled_line`], or, when `on_terminal` and the name needs it, the same
-/// line with the name as [`terminal_name`] shows it (no GNU escaping: the
-/// shown name holds no line break).
+/// line with the name escaped as the piped line escapes it (`\\`, `\n`),
+/// then shown as [`terminal_name`] shows a name (`\e`, `\xff`): the leading
+/// `\` that says the name is escaped is kept, so a line copied off the
+/// screen never names another file.
 pub fn shown_line(
     digest: &Sha3Digest,
     name: &[u8],
     style: LineStyle,
     on_terminal: bool,
 ) -> Vec<u8> {
-    let Some(shown) = terminal_name(name).filter(|_| on_terminal) else {
+    if !on_terminal || terminal_name(name).is_none() {
         return styled_line(digest, name, style);
+    }
+    let (escaped, name) = match style.zero {
+        true => (false, Cow::Borrowed(name)),
+        false => escape_as(name, style.perl),
     };
+    let shown = crate::visible::visible_path(&bytes_path(&name)).into_owned();
     let raw = LineStyle {
         zero: true,
         ..style
     };
     let mut line = styled_line(digest, shown.as_bytes(), raw);
+    if escaped {
+        line.insert(0, b'\\');
+    }
     if !style.zero {
         line.pop();
         line.push(b'\n');
@@ -174,15 +184,20 @@ pub fn shown_line(
 }
 
 /// [`display_name`] (with `perl`, the name raw, as Perl's `sha3sum -c`
-/// prints it, a newline included), or on a terminal [`terminal_name`] when
-/// the name needs it.
+/// prints it, a newline included), or on a terminal, when the name needs
+/// it, that name shown as [`terminal_name`] shows one, the `\` prefix kept.
 pub fn shown_status_name(
     name: &[u8],
     on_terminal: bool,
     perl: bool,
 ) -> (&'static str, Cow<'_, [u8]>) {
     match terminal_name(name).filter(|_| on_terminal) {
-        Some(shown) => ("", Cow::Owned(shown.into_bytes())),
+        Some(shown) if perl => ("", Cow::Owned(shown.into_bytes())),
+        Some(_) => {
+            let (prefix, escaped) = display_name(name);
+            let shown = crate::visible::visible_path(&bytes_path(&escaped)).into_owned();
+            (prefix, Cow::Owned(shown.into_bytes()))
+        }
         None if perl => ("", Cow::Borrowed(name)),
         None => display_name(name),
     }
@@ -375,7 +390,20 @@ mod tests {
         );
         let text = LineStyle::default();
         let line = shown_line(&digest(), b"x\ny\xff.gvmi", text, true);
-        assert_eq!(line, format!("{HEX}  x\\ny\\xff.gvmi\n").as_bytes());
+        assert_eq!(line, format!("\\{HEX}  x\\ny\\xff.gvmi\n").as_bytes());
+        // The escape marker stays on the terminal: the line names this file.
+        let line = shown_line(&digest(), b"we\nird.gvmi", text, true);
+        assert_eq!(line, gnu_line(&digest(), b"we\nird.gvmi"));
+        let entry = Line::Entry {
+            digest: digest(),
+            name: b"we\nird.gvmi".to_vec(),
+        };
+        assert_eq!(parse_line(&line[..line.len() - 1]), entry);
+        let perl = LineStyle { perl: true, ..text };
+        let line = shown_line(&digest(), b"a\\b\n\x1b.gvmi", perl, true);
+        assert_eq!(line, format!("\\{HEX}  a\\\\b\\n\\e.gvmi\n").as_bytes());
+        let (prefix, name) = shown_status_name(b"we\nird.gvmi", true, false);
+        assert_eq!((prefix, &*name), ("\\", &b"we\\nird.gvmi"[..]));
         let piped = shown_line(&digest(), b"x\ny.gvmi", text, false);
         assert_eq!(piped, gnu_line(&digest(), b"x\ny.gvmi"));
     }

@@ -153,6 +153,39 @@ fn item_3_piped_lines_are_sha3sum_bytes_and_terminal_lines_are_escaped() {
         .contains(&format!("{shown}: OK\n")));
 }
 
+/// A name sha3sum escapes (a newline) keeps the line's leading `\\` on a
+/// terminal too, for `hash`, the sha3sum form and `check`'s status: a line
+/// copied off the screen names this file, not `we\\nird.gvmi`.
+#[cfg(unix)]
+#[test]
+fn item_3b_a_name_sha3sum_escapes_keeps_its_escape_marker_on_a_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = raw_path(dir.path(), b"we\nird.gvmi");
+    std::fs::write(&path, "abc").unwrap();
+    let shown = format!("\\{ABC}  {}/we\\nird.gvmi\n", dir.path().display());
+    for args in [&["hash", "--no-cache"][..], &["-a", "224"][..]] {
+        let mut args = args.to_vec();
+        args.push(path.to_str().unwrap());
+        let out = String::from_utf8(on_terminal(dir.path(), &args)).unwrap();
+        assert!(out.contains(&shown), "{args:?}: {out:?}");
+    }
+    let sums = dir.path().join("list");
+    let piped = bounded(
+        gvmi_in(dir.path()).args(["hash", "--no-cache"]).arg(&path),
+        None,
+        LIMIT,
+    );
+    std::fs::write(&sums, &piped.stdout).unwrap();
+    assert_eq!(piped.stdout, shown.as_bytes(), "piped: sha3sum's line");
+    let check = on_terminal(dir.path(), &["check", sums.to_str().unwrap()]);
+    let want = format!("\\{}/we\\nird.gvmi: OK\n", dir.path().display());
+    assert!(
+        String::from_utf8(check.clone()).unwrap().contains(&want),
+        "{:?}",
+        String::from_utf8_lossy(&check)
+    );
+}
+
 /// Two names that differ only in a byte that is not UTF-8 stay two records
 /// in every `--json`: the same lossy `path`, different exact `path_bytes`.
 #[cfg(unix)]
