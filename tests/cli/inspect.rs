@@ -208,6 +208,35 @@ fn zero_byte_file() {
     assert_eq!(messages(&i), "the file is empty (0 bytes)");
 }
 
+/// A file shorter than a header is shown as the bytes it has, never padded
+/// with bytes it does not (`printf hs > two.gvmi` held no `\x00\x00`).
+#[test]
+fn a_file_shorter_than_a_header_shows_only_its_own_bytes() {
+    let i = inspect_bytes(b"hs");
+    assert_eq!(codes(&i), ["not-squashfs", "length-not-digits"]);
+    let words = messages(&i);
+    assert!(
+        words.contains(
+            "not a squashfs: the file is 2 bytes (\"hs\"), too short for a squashfs header"
+        ),
+        "{words}"
+    );
+    assert!(
+        words.contains("the file is 2 bytes (\"hs\"), too short for the 8-digit metadata length"),
+        "{words}"
+    );
+    assert!(
+        !words.contains("\\x00") && !words.contains("last 8 bytes"),
+        "{words}"
+    );
+    let one = messages(&inspect_bytes(b"h"));
+    assert!(one.contains("the file is 1 byte (\"h\")"), "{one}");
+    // 4 to 7 bytes: a whole magic, but no 8 bytes at the end.
+    let five = messages(&inspect_bytes(b"abcde"));
+    assert!(five.contains("starts with \"abcd\""), "{five}");
+    assert!(five.contains("the file is 5 bytes (\"abcde\")"), "{five}");
+}
+
 #[test]
 fn crc_flipped_says_ya_runtime_vm_will_refuse_it() {
     let mut bytes = self_test();

@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use crate::units::count;
 use crate::visible::visible_bytes;
 
 /// One defect of an image. An image with none is valid.
@@ -9,8 +10,9 @@ use crate::visible::visible_bytes;
 pub enum Defect {
     /// Zero bytes: an upload or copy that never happened.
     Empty,
-    /// The file does not start with a squashfs superblock.
-    NotSquashfs { magic: [u8; 4] },
+    /// The file does not start with a squashfs superblock: its first bytes
+    /// (fewer than 4 in a file that short).
+    NotSquashfs { magic: Vec<u8> },
     /// Starts like a squashfs but ends before its 96-byte superblock does.
     SuperblockTruncated { size: u64 },
     /// A squashfs of a version other than 4.0, which the VM's kernel cannot mount.
@@ -24,7 +26,8 @@ pub enum Defect {
     /// A whole squashfs with nothing after it: gvmkit-build's output before
     /// the metadata was appended, or a plain `mksquashfs` image.
     RawSquashfs,
-    /// The last 8 bytes are not ASCII digits, so there is no metadata length.
+    /// The last 8 bytes are not ASCII digits, so there is no metadata length
+    /// (the whole file, in one shorter than 8 bytes).
     LengthNotDigits { tail: Vec<u8> },
     /// The metadata length (plus CRC and length field) exceeds the file.
     LengthTooLarge { length: u64, size: u64 },
@@ -79,6 +82,13 @@ impl fmt::Display for Defect {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Empty => f.write_str("the file is empty (0 bytes)"),
+            Self::NotSquashfs { magic } if magic.len() < 4 => write!(
+                f,
+                "not a squashfs: the file is {} (\"{}\"), too short for a squashfs header; \
+                 this is not a VM image",
+                count(magic.len(), "byte"),
+                visible_bytes(magic)
+            ),
             Self::NotSquashfs { magic } => write!(
                 f,
                 "not a squashfs: the file starts with \"{}\", not \"hsqs\"; this is not a VM image",
@@ -112,6 +122,13 @@ impl fmt::Display for Defect {
             Self::RawSquashfs => f.write_str(
                 "a squashfs without gvmi metadata: the container config trailer \
                  (CRC32, JSON, 8-digit length) that gvmkit-build appends is missing",
+            ),
+            Self::LengthNotDigits { tail } if tail.len() < 8 => write!(
+                f,
+                "no metadata trailer: the file is {} (\"{}\"), too short for the 8-digit \
+                 metadata length",
+                count(tail.len(), "byte"),
+                visible_bytes(tail)
             ),
             Self::LengthNotDigits { tail } => write!(
                 f,

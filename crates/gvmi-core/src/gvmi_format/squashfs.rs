@@ -53,13 +53,9 @@ fn u64_at(b: &[u8], at: usize) -> u64 {
 /// up to `SUPERBLOCK_LEN`). Returns the superblock when it could be read,
 /// and the defects found in it.
 pub(crate) fn parse(head: &[u8], size: u64) -> (Option<Superblock>, Vec<Defect>) {
-    if head.len() < MAGIC.len() {
-        let mut magic = [0u8; 4];
-        magic[..head.len()].copy_from_slice(head);
-        return (None, vec![Defect::NotSquashfs { magic }]);
-    }
-    if &head[..4] != MAGIC {
-        let magic = [head[0], head[1], head[2], head[3]];
+    if head.len() < MAGIC.len() || &head[..4] != MAGIC {
+        // Only the bytes there are: a 2-byte file starts with 2 bytes.
+        let magic = head[..head.len().min(MAGIC.len())].to_vec();
         return (None, vec![Defect::NotSquashfs { magic }]);
     }
     if head.len() < SUPERBLOCK_LEN {
