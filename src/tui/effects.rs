@@ -154,14 +154,7 @@ impl Runner {
         let events = self.events.clone();
         std::thread::spawn(move || {
             let path = folder.join(gvmi_core::manifest::FILE_NAME);
-            let message = match gvmi_core::manifest::write_folder(&folder, &hashes) {
-                Ok(n) => format!("Wrote {} ({n} entries).", path.display()),
-                Err(e) => format!(
-                    "Could not write {}: {}",
-                    path.display(),
-                    gvmi_core::io_error::message(&e)
-                ),
-            };
+            let message = sums_written(&path, gvmi_core::manifest::write_folder(&folder, &hashes));
             if let Some(sums) = gvmi_core::manifest::read_opinions(&folder) {
                 let _ = events.send(Event::Sums { folder, sums });
             }
@@ -224,4 +217,32 @@ fn delivered(
         message = format!("⚠ {warning} · {message}");
     }
     Event::Status(message)
+}
+
+/// What `w` came to, for the status line.
+fn sums_written(path: &std::path::Path, written: std::io::Result<usize>) -> String {
+    match written {
+        Ok(n) => format!(
+            "Wrote {} ({}).",
+            path.display(),
+            gvmi_core::units::count_as(n, "entry", "entries")
+        ),
+        Err(e) => format!(
+            "Could not write {}: {}",
+            path.display(),
+            gvmi_core::io_error::message(&e)
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn w_says_one_entry_and_two_entries() {
+        let path = std::path::Path::new("/i/SHA3SUMS");
+        assert_eq!(sums_written(path, Ok(1)), "Wrote /i/SHA3SUMS (1 entry).");
+        assert_eq!(sums_written(path, Ok(2)), "Wrote /i/SHA3SUMS (2 entries).");
+    }
 }

@@ -73,9 +73,11 @@ fn rewriting_keeps_other_listed_files_and_drops_vanished_ones() {
     let sums = fs::read_to_string(s.images().join("SHA3SUMS")).unwrap();
     assert!(sums.contains(&sha3(&a)) && sums.contains("b.gvmi"));
     fs::remove_file(&b).unwrap();
-    s.run(&["hash", "--write-sums", a.to_str().unwrap()]);
+    let (_, _, err) = s.run(&["hash", "--write-sums", "--verbose", a.to_str().unwrap()]);
     let sums = fs::read_to_string(s.images().join("SHA3SUMS")).unwrap();
     assert_eq!(sums.lines().count(), 1, "{sums}");
+    let wrote = format!("wrote {} (1 entry)", s.images().join("SHA3SUMS").display());
+    assert!(err.contains(&wrote), "{err}");
     let leftovers: Vec<_> = fs::read_dir(s.images()).unwrap().flatten().collect();
     assert_eq!(leftovers.len(), 2, "no temp file left behind");
 }

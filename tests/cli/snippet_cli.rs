@@ -71,13 +71,18 @@ fn hash_with_a_file_that_is_not_that_image_is_refused() {
     let missing = dir.path().join("alpine.gvmi");
     let folder = dir.path().join("images.gvmi");
     std::fs::create_dir(&folder).unwrap();
-    for (path, why) in [
-        (missing.as_path(), "No such file or directory"),
-        (folder.as_path(), "Is a directory"),
+    for (path, why, want) in [
+        (missing.as_path(), "No such file or directory", 1),
+        (
+            folder.as_path(),
+            "is a folder; --hash checks the image file named beside it: name the file, or \
+             omit the path",
+            2,
+        ),
     ] {
         let path = path.to_str().unwrap();
         let (code, out, err) = snippet(&[&["--hash", ALPINE_HASH, path][..], &url].concat());
-        assert_eq!((code, out.as_str()), (1, ""), "{path}: {err}");
+        assert_eq!((code, out.as_str()), (want, ""), "{path}: {err}");
         assert!(err.starts_with(&format!("gvmi: {path}: ")), "{err}");
         assert!(err.contains(why), "{err}");
     }

@@ -189,7 +189,10 @@ fn publish_all(ctx: &mut Ctx, images: &[(PathBuf, PathBuf, FileStamp)]) -> Vec<O
             let left = images.len() - id - 1;
             warn(
                 "publish",
-                format_args!("stopped; {left} more image(s) not attempted"),
+                format_args!(
+                    "stopped; {} not attempted",
+                    gvmi_core::units::count_as(left, "more image", "more images")
+                ),
             );
             break;
         }

@@ -195,6 +195,13 @@ fn images(args: &SnippetRequest) -> anyhow::Result<(Vec<Option<Image>>, bool)> {
             args.images.len() <= 1,
             "--hash is the hash of one image; give at most one IMAGE with it"
         );
+        if let Some(dir) = args.images.first().filter(|p| p.is_dir()) {
+            anyhow::bail!(
+                "{}: is a folder; --hash checks the image file named beside it: name the file, \
+                 or omit the path",
+                gvmi_core::visible::visible_path(dir)
+            );
+        }
         let named = args.images.first().map(|path| Image {
             path: path.clone(),
             root: path.clone(),

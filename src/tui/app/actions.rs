@@ -208,9 +208,10 @@ impl App {
             return self.notes.say("No hashes in this folder yet.");
         }
         if pending > 0 {
-            self.notes.say(format!(
-                "{pending} image(s) in this folder have no hash yet and are left out."
-            ));
+            self.notes.say(match pending {
+                1 => "1 image in this folder has no hash yet and is left out.".to_string(),
+                n => format!("{n} images in this folder have no hash yet and are left out."),
+            });
         }
         self.outbox.push(Effect::WriteSums { folder, hashes });
     }
