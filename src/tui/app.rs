@@ -121,6 +121,9 @@ pub enum Effect {
     Verify(Vec<super::workers::VerifyJob>),
     /// Publish images (`p`, `P`) on the publish worker.
     Publish(Vec<super::publisher::PublishJob>),
+    /// Read config.toml again (`p`/`P` found no `[[publish]]`: the user may
+    /// have added one since the workbench started), then press again.
+    ReadConfig(super::event::PublishPress),
     /// Hash remote objects' bytes (`r`, `R` on remote rows).
     Fetch(Vec<super::remote_feed::FetchJob>),
     /// Write `folder/SHA3SUMS` with these hashes (by file name).

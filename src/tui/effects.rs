@@ -105,6 +105,7 @@ impl Runner {
             Effect::Suspend => {} // the loop suspends: it owns the screen
             Effect::Verify(jobs) => jobs.into_iter().for_each(|j| self.workers.verify(j)),
             Effect::Publish(jobs) => jobs.into_iter().for_each(|j| self.workers.publish(j)),
+            Effect::ReadConfig(press) => self.read_config(press),
             Effect::Fetch(jobs) => {
                 if let Some(remote) = &self.remote {
                     jobs.into_iter().for_each(|j| remote.fetch(j));
@@ -142,6 +143,17 @@ impl Runner {
                 None => "No config folder (set XDG_CONFIG_HOME or HOME) to save to.".to_string(),
             };
             let _ = tx.send(Notice::Done(Event::Status(message)));
+        });
+    }
+
+    /// config.toml read on a thread of its own (the UI thread does no file
+    /// I/O), its words on failure as the CLI gives them.
+    fn read_config(&self, press: crate::tui::event::PublishPress) {
+        let tx = self.notices_tx.clone();
+        std::thread::spawn(move || {
+            let config = Config::load_user().map_err(|e| e.lines().join(" "));
+            let read = crate::tui::event::ConfigRead { config, press };
+            let _ = tx.send(Notice::Done(Event::ConfigRead(read)));
         });
     }
 

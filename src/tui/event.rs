@@ -39,7 +39,29 @@ pub enum Event {
     Tick(std::time::Instant),
     /// A remote source's listing (`tui::remote_feed`).
     Remote(RemoteEvent),
+    /// config.toml read again, because `p` or `P` found no `[[publish]]`.
+    ConfigRead(ConfigRead),
 }
+
+/// `p` (the row) or `P` (every row under the row's `[[publish]]` folder),
+/// kept while config.toml is read again, then pressed once more.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PublishPress {
+    One(crate::tui::rows::RowId),
+    Folder(crate::tui::rows::RowId),
+}
+
+/// What reading config.toml again came to (`Err`: its words), and the
+/// press that asked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConfigRead {
+    pub config: Result<gvmi_core::config::Config, String>,
+    pub press: PublishPress,
+}
+
+// Events are compared in tests; a config's only floats are timeouts, and a
+// NaN one would just make two equal events unequal.
+impl Eq for ConfigRead {}
 
 /// What the listing of the remote sources found.
 #[derive(Debug, Clone, PartialEq, Eq)]

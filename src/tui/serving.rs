@@ -83,6 +83,13 @@ impl Serving {
         &self.config
     }
 
+    /// config.toml as read again (`p` found no `[[publish]]`): its publish
+    /// destinations and base URLs from now on; the target and resources stay
+    /// as this session has them (`t` may have changed the target).
+    pub fn set_config(&mut self, config: Config) {
+        self.config = config;
+    }
+
     /// Where the config is read from, if there is a config folder.
     pub fn config_file(&self) -> Option<&Path> {
         self.config_file.as_deref()

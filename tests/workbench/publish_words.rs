@@ -3,7 +3,7 @@
 //! by its reason and the fix `gvmi publish` gives.
 
 use crate::fixture::*;
-use crate::publish::{config_at, jobs, publish_to, publishing_to};
+use crate::publish::{config_at, jobs, press_reading, publish_to, publishing_to};
 use gvmi::tui::event::{Event, NotPublished, PublishedAt, WorkerEvent};
 use ratatui::crossterm::event::KeyCode;
 
@@ -15,7 +15,8 @@ fn p_without_a_destination_says_where_to_write_what_and_fits_at_80_by_24() {
     let mut app = config_at(80, 24, config);
     let id = discover(&mut app, deep, 100, 1);
     finish(&mut app, id, 100, 1, 3);
-    assert!(press(&mut app, KeyCode::Char('p')).is_none());
+    let reading = press_reading(&mut app, KeyCode::Char('p'), Default::default());
+    assert!(reading.is_empty());
     let status = status(&app).unwrap();
     assert!(
         status.starts_with(&format!(

@@ -37,6 +37,7 @@ impl App {
             Event::SavedUrls(Err(why)) => self.notes.say(format!("Saved URLs not read: {why}")),
             Event::Tick(now) => self.notes.tick(now),
             Event::Remote(event) => self.apply_remote(event),
+            Event::ConfigRead(read) => self.config_read(read),
         }
     }
 

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use super::{App, Effect};
 use crate::tui::batch::Kind;
+use crate::tui::event::{ConfigRead, PublishPress};
 use crate::tui::findings::Publish;
 use crate::tui::publisher::PublishJob;
 use crate::tui::rows::{RowId, RowState};
@@ -23,32 +24,64 @@ impl App {
     /// `p`: the selected row.
     pub(super) fn publish_selected(&mut self) {
         if let Some(id) = self.view.selected() {
-            self.publish_rows(&[id]);
+            self.press(PublishPress::One(id), false);
         }
     }
 
     /// `P`: every row under the selected row's `[[publish]]` folder.
     pub(super) fn publish_folder(&mut self) {
-        let Some(row) = self.selected_row() else {
-            return;
+        if let Some(id) = self.view.selected() {
+            self.press(PublishPress::Folder(id), false);
+        }
+    }
+
+    /// `p` or `P` on `press`'s row. With no `[[publish]]` for it, config.toml
+    /// is read again first (the user may have added one since the workbench
+    /// started: `Effect::ReadConfig`, then [`config_read`](Self::config_read)
+    /// presses again, `reread`); only then is the user told what to add.
+    fn press(&mut self, press: PublishPress, reread: bool) {
+        let (PublishPress::One(id) | PublishPress::Folder(id)) = press;
+        let Some(row) = self.rows.get(id) else {
+            return; // removed while config.toml was read
         };
         let Some(to) = self.serving.config().publish_for(row.path()) else {
-            return self.no_destination();
+            if reread {
+                return self.no_destination(id);
+            }
+            return self.outbox.push(Effect::ReadConfig(press));
         };
-        let folder = to.folder.clone();
-        let ids: Vec<RowId> = (self.rows.iter())
-            .filter(|r| r.path().starts_with(&folder))
-            .map(|r| r.id())
-            .collect();
+        let ids = match press {
+            PublishPress::One(id) => vec![id],
+            PublishPress::Folder(_) => {
+                let folder = to.folder.clone();
+                (self.rows.iter())
+                    .filter(|r| r.path().starts_with(&folder))
+                    .map(|r| r.id())
+                    .collect()
+            }
+        };
         self.publish_rows(&ids);
     }
 
+    /// config.toml read again for a `p`/`P` that found no `[[publish]]`: the
+    /// press again, with what it says now.
+    pub(super) fn config_read(&mut self, read: ConfigRead) {
+        match read.config {
+            Ok(config) => {
+                self.serving.set_config(config);
+                self.press(read.press, true);
+            }
+            Err(why) => self.notes.say(format!("config.toml not read: {why}")),
+        }
+    }
+
     /// Says what to write where: the config file and a `[[publish]]` for
-    /// the selected row's folder, its lines joined by ⏎ (the status line is
-    /// one line, wrapped). Only the keys it needs: the optional ones
-    /// (`public_base_url`, `endpoint`, …) are in `gvmi publish --help`.
-    fn no_destination(&mut self) {
-        let folder = (self.selected_row())
+    /// the row's folder, its lines joined by ⏎ (the status line is one
+    /// line, wrapped). Only the keys it needs: the optional ones
+    /// (`public_base_url`, `endpoint`, …) are in `gvmi publish --help`. The
+    /// next `p` reads the file again.
+    fn no_destination(&mut self, id: RowId) {
+        let folder = (self.rows.get(id))
             .and_then(|row| row.path().parent())
             .map_or_else(|| "/DIR".into(), |f| f.to_string_lossy().into_owned());
         let file = self.serving.config_file().map_or_else(
@@ -59,7 +92,8 @@ impl App {
         let folder = toml::Value::String(folder);
         self.notes.say(format!(
             "No [[publish]] for this folder. Add to {file}: [[publish]] ⏎ \
-             folder = {folder} ⏎ to = \"s3://BUCKET/PREFIX\" (more: gvmi publish --help)"
+             folder = {folder} ⏎ to = \"s3://BUCKET/PREFIX\" (more: gvmi publish --help), \
+             then press p again"
         ));
     }
 
@@ -83,8 +117,9 @@ impl App {
             let running = count(running, "image");
             return self.notes.say(format!("Already publishing {running}."));
         }
-        if wanted.is_empty() {
-            return self.no_destination();
+        if let (true, Some(&first)) = (wanted.is_empty(), ids.first()) {
+            // Rows whose [[publish]] went away: say what to add for the first.
+            return self.no_destination(first);
         }
         if let Some(clash) = self.first_collision(&wanted) {
             return self.notes.say(clash);
