@@ -432,7 +432,7 @@ fn engine_batch(dir: &std::path::Path) -> Vec<gvmi::engine::Job> {
 
 /// Every job's `Finished`, then proof that every worker is gone: once the
 /// engine is dropped the channel disconnects only when no worker holds it.
-fn drain_finished(
+pub(crate) fn drain_finished(
     engine: gvmi::engine::Engine,
     rx: &crossbeam_channel::Receiver<gvmi::event::JobEvent>,
     jobs: usize,

@@ -8,6 +8,7 @@ mod support;
 mod bad_input;
 mod cache;
 mod config;
+mod feeding;
 mod image_url;
 mod inspect;
 mod keccak_paths;
