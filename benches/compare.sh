@@ -7,7 +7,13 @@
 #
 # Cases: (a) one 1 GiB file; (b) 8 x 128 MiB; (c) mixed: the 1 GiB file + 40 files of
 # 1-64 MiB; (d) 10,000 tiny files (0-8 KiB); (e) 32 x 32 MiB. The end of the report is a
-# PASS/MISS table against the targets of issues 2, 7 and 14.
+# PASS/MISS table against the targets of issues 2, 7, 14 and 23.
+#
+# Efficiency (issue 23), printed for each multi-file case: gvmi's throughput over
+# (cores x the lane rate gvmi measures in memory, `gvmi __keccak-rates`, on the backend in
+# force), and over the most this batch can use: a core hashes one file per lane, so
+# fewer files than cores x lanes leave lanes idle (8 files on 2 cores of 8 AVX-512 lanes
+# fill half of them).
 #
 # Environment:
 #   GVMI=path        use this binary instead of building target/release/gvmi
@@ -22,6 +28,12 @@
 #                    default: the fastest this CPU runs (see `cargo bench --bench hash_throughput`)
 #   BASELINE=path    also time this older gvmi binary as an anchor ("gvmi-baseline"), for
 #                    "not slower than before" targets
+#   PAGECACHE=mode   warm runs (COLD unset): `reread` (default) evicts each case's files from
+#                    the page cache (dd iflag=nocache, those files only, no root) and reads
+#                    them back once, so the page cache holds them as after a read from disk
+#                    (large folios: cheaper to map and to copy); `keep` leaves it as it is
+#                    (files just written by this script are held in small folios, which
+#                    costs every reader, gvmi and anchors alike, more kernel time)
 #
 # Anchors: openssl dgst -sha3-224 (required), Perl sha3sum -a 224 (required),
 # rhash --sha3-224 (optional: reported as not installed), and for the multi-file cases
@@ -89,6 +101,13 @@ else
     note "GNU /usr/bin/time (with -v) not found: max-RSS section skipped"
 fi
 
+PAGECACHE="${PAGECACHE:-reread}"
+[[ $PAGECACHE == reread || $PAGECACHE == keep ]] || die "PAGECACHE takes reread or keep (got '$PAGECACHE')"
+if [[ $PAGECACHE == reread ]] && ! dd if=/dev/null iflag=nocache count=0 status=none 2>/dev/null; then
+    note "dd without iflag=nocache (not GNU dd): the page cache is kept as it is (PAGECACHE=keep)"
+    PAGECACHE=keep
+fi
+
 if [[ -n "${GVMI:-}" ]]; then
     if [[ "$GVMI" == */* ]]; then GVMI="$(abspath "$GVMI")"; else GVMI="$(command -v "$GVMI" || true)"; fi
     [[ -n "$GVMI" && -x "$GVMI" ]] || die "GVMI=${GVMI:-?} is not an executable"
@@ -108,6 +127,12 @@ fi
 GVMI_ENV=""
 if [[ -n "${GVMI_KECCAK:-}" ]]; then GVMI_ENV="env GVMI_KECCAK=$(printf '%q' "$GVMI_KECCAK") "; fi
 unset GVMI_KECCAK   # only gvmi's own command carries it (the baseline runs its default)
+
+# The backend gvmi runs here and its in-memory rates (MB/s, one core): the efficiency's yardstick.
+RATES_LINE="$(eval "$GVMI_ENV$(printf '%q' "$GVMI") __keccak-rates")" || die "gvmi __keccak-rates failed"
+rate_field() { local w; for w in $RATES_LINE; do [[ $w == "$1="* ]] && { echo "${w#*=}"; return; }; done; echo -; }
+BACKEND="$(rate_field backend)"; LANES="$(rate_field lanes)"
+LANE_RATE="$(rate_field lane_rate)"; SCALAR_RATE="$(rate_field scalar_rate)"
 
 # ---- clock (integer microseconds) ------------------------------------------------------
 if [[ -n "${EPOCHREALTIME:-}" ]]; then
@@ -200,7 +225,7 @@ run_timed() { # cmd -> REPLY = seconds
     REPLY="$(awk -v d=$((t1 - t0)) 'BEGIN { printf "%.6f", d / 1e6 }')"
 }
 
-declare -A CMD MED RATIO RSS
+declare -A CMD MED RATIO RSS EFF FILL_EFF
 XARGS_N=1  # files per openssl process in the xargs anchor
 bench_case() { # id title bytes files...
     local id="$1" title="$2" bytes="$3"; shift 3
@@ -236,6 +261,9 @@ bench_case() { # id title bytes files...
     avail_kb="$(awk '/^MemAvailable:/ { print $2 }' /proc/meminfo 2>/dev/null || echo 0)"
     if [[ -n "$avail_kb" && "$avail_kb" -gt 0 && $((bytes / 1024)) -gt $((avail_kb * 8 / 10)) ]]; then
         note "WARNING: data ($((bytes >> 20)) MiB) may not fit in the page cache ($((avail_kb >> 10)) MiB available)"
+    fi
+    if [[ $COLD != 1 && $PAGECACHE == reread ]]; then
+        for f in "${files[@]}"; do dd if="$f" iflag=nocache count=0 status=none; done
     fi
     cat "${files[@]}" >/dev/null   # warm the page cache (COLD=1 drops it per timed run)
 
@@ -291,6 +319,15 @@ bench_case() { # id title bytes files...
         printf '%-22s %12.3f %10s %18s\n' "$t" "$med" "$mbs" "$ratio"
     done
     echo "(MB = 10^6 bytes; gvmi/anchor < 1 means gvmi is faster; gvmi median over all its paired runs)"
+    if (( ${#files[@]} > 1 )) && [[ $LANE_RATE != - ]]; then
+        local fill
+        fill=$(( ${#files[@]} < NPROC * LANES ? ${#files[@]} : NPROC * LANES ))
+        read -r EFF[$id] FILL_EFF[$id] < <(awk -v b="$bytes" -v s="${MED[$id.gvmi]}" -v n="$NPROC" \
+            -v r="$LANE_RATE" -v l="$LANES" -v f="$fill" \
+            'BEGIN { t = b / 1e6 / s; printf "%.0f %.0f\n", 100 * t / (n * r), 100 * t / (r * f / l) }')
+        echo "efficiency: ${EFF[$id]}% of $NPROC cores x $LANE_RATE MB/s ($BACKEND, $LANES lanes, in memory);" \
+            "this batch fills $fill of $((NPROC * LANES)) lanes: ${FILL_EFF[$id]}% of what those can do"
+    fi
 
     if [[ $HAVE_GNU_TIME == 1 ]]; then
         # Every tool on the single file; gvmi alone on the multi-file cases.
@@ -303,20 +340,28 @@ bench_case() { # id title bytes files...
             RSS[$id.$t]="$(awk -F: '/Maximum resident set size/ { printf "%.1f", $2 / 1024 }' "$TMP/rss.$t")"
             printf '  %-20s %8s MiB\n' "$t" "${RSS[$id.$t]}"
         done
+        # Mapped files count in RSS as file-backed pages (the page cache's, shared, not
+        # gvmi's allocations): the same run reading instead of mapping, for comparison.
+        eval "/usr/bin/time -v -o $(printf '%q' "$TMP/rss.nomap") env GVMI_MMAP=off ${CMD[gvmi]}" >/dev/null \
+            || die "gvmi (GVMI_MMAP=off) failed under /usr/bin/time"
+        RSS[$id.gvmi-nomap]="$(awk -F: '/Maximum resident set size/ { printf "%.1f", $2 / 1024 }' "$TMP/rss.nomap")"
+        printf '  %-20s %8s MiB  (reading, not mapping: GVMI_MMAP=off)\n' "gvmi" "${RSS[$id.gvmi-nomap]}"
     fi
 }
 
 # ---- report header --------------------------------------------------------------------
 echo "gvmi compare benchmark ($( [[ $QUICK == 1 ]] && echo QUICK || echo full ))"
-echo "host:     $(uname -srm), $NPROC CPU(s), $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || echo '?')"
+echo "host:     $(uname -srm), $NPROC CPU(s), $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || echo '?')" \
+     "($(awk -F': ' '/^cpu family/ { f = $2 } /^model\t/ { m = $2 } END { if (f != "") printf "family %s model %s", f, m; else printf "?" }' /proc/cpuinfo 2>/dev/null))"
 echo "gvmi:     $GVMI"
 echo "openssl:  $(openssl version)"
 echo "sha3sum:  $(command -v sha3sum) (Perl Digest::SHA3 $(perl -MDigest::SHA3 -e 'print $Digest::SHA3::VERSION' 2>/dev/null || echo '?'))"
 if [[ $HAVE_RHASH == 1 ]]; then echo "rhash:    $(rhash --version)"; else echo "rhash:    not installed (skipped)"; fi
 echo "data dir: $BENCH_DIR"
-echo "keccak:   ${GVMI_ENV:-default (fastest this CPU runs)}"
+echo "keccak:   ${GVMI_ENV:-default (fastest this CPU runs)}: backend $BACKEND, $LANES lane(s) per core;" \
+     "in memory, one core: lanes $LANE_RATE MB/s, one stream ($(rate_field scalar)) $SCALAR_RATE MB/s"
 [[ -n "${BASELINE:-}" ]] && echo "baseline: $BASELINE"
-echo "mode:     page cache $( [[ $COLD == 1 ]] && echo 'dropped before every timed run (COLD=1)' || echo warm); cases: $CASES"
+echo "mode:     page cache $( [[ $COLD == 1 ]] && echo 'dropped before every timed run (COLD=1)' || echo "warm (PAGECACHE=$PAGECACHE)"); cases: $CASES"
 echo "load:     $(uptime)"
 
 XARGS_N=1
@@ -340,6 +385,14 @@ verdict() {
     printf '  %-58s %9s %9s  %s\n' "$1" "${2:--}${4:-}" "<= $3${4:-}" "$r"
 }
 info() { printf '  %-58s %9s %9s  %s\n' "$1" "${2:--}" "" "info"; }
+# at_least LABEL VALUE LIMIT [UNIT]: PASS when VALUE >= LIMIT.
+at_least() {
+    local r
+    if [[ -z "$2" || "$2" == - ]]; then r="n/a (case not run)"
+    elif awk -v v="$2" -v l="$3" 'BEGIN { exit !(v >= l) }'; then r=PASS
+    else r="MISS (by $(awk -v v="$2" -v l="$3" 'BEGIN { printf "%.0f%%", (1 - v / l) * 100 }'))"; fi
+    printf '  %-58s %9s %9s  %s\n' "$1" "${2:--}${4:-}" ">= $3${4:-}" "$r"
+}
 RSS_MANY=$((16 + 8 * NPROC))
 
 echo
@@ -393,6 +446,25 @@ else
     done
 fi
 for c in a b e; do info "($c) gvmi / cat (reading alone)" "${RATIO[$c.cat]:-}"; done
+echo "  -- issue 23 (lanes at the limit; backend $BACKEND, $LANES lane(s) per core, lanes $LANE_RATE MB/s in memory) --"
+if [[ $COLD == 1 ]]; then
+    verdict "issue 23 (b) ${NSMALL}x${SMALL_MIB} MiB cold: gvmi / cat" "${RATIO[b.cat]:-}" 1.05
+else
+    case $BACKEND in avx2) LIMIT23=0.16 ;; avx512*) LIMIT23=0.11 ;; *) LIMIT23= ;; esac
+    for c in b e; do
+        has_case $c || continue
+        at_least "issue 23 ($c) efficiency: of $NPROC cores x lane rate" "${EFF[$c]:-}" 85 %
+        info "($c) efficiency: of the lanes this batch fills" "${FILL_EFF[$c]:-}%"
+        if [[ -n $LIMIT23 ]]; then
+            verdict "issue 23 ($c) $BACKEND lanes: gvmi / sequential openssl" "${RATIO[$c.openssl]:-}" "$LIMIT23"
+        fi
+    done
+    verdict "issue 23 (a) 1 file: gvmi / openssl dgst" "${RATIO[a.openssl]:-}" 0.90
+fi
+for c in a b c d e; do
+    [[ -n "${RSS[$c.gvmi-nomap]:-}" ]] && info "($c) max RSS reading, not mapping (GVMI_MMAP=off)" "${RSS[$c.gvmi-nomap]} MiB"
+done
+echo "  (max RSS counts mapped page-cache pages as gvmi's: file-backed, shared with the page cache)"
 verdict "issues 2, 7: max RSS, one file (a)" "${RSS[a.gvmi]:-}" 16 " MiB"
 for c in b c d e; do
     has_case $c && verdict "issue 7: max RSS, many files ($c), 16 + 8 x $NPROC workers" "${RSS[$c.gvmi]:-}" "$RSS_MANY" " MiB"

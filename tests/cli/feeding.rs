@@ -143,3 +143,28 @@ fn a_file_truncated_while_mapped_is_changed_and_the_batch_goes_on() {
         write_prng_file(&victim, 8 << 20, 902); // as before, for the next backend
     }
 }
+
+/// `gvmi __keccak-rates` (what `benches/compare.sh` divides by): the
+/// backend in force, its lanes, and positive in-memory rates.
+#[test]
+fn keccak_rates_names_the_backend_in_force_and_measures_it() {
+    for b in Backend::supported() {
+        let out = gvmi(["__keccak-rates"]).env(BACKEND_ENV, b.name()).run();
+        out.assert_code(0);
+        let line = out.stdout_lines().join("\n");
+        let field = |key: &str| {
+            line.split(' ')
+                .find_map(|w| w.strip_prefix(&format!("{key}=")))
+                .unwrap_or_else(|| panic!("{key} in {line:?}"))
+                .to_string()
+        };
+        assert_eq!(field("backend"), b.name(), "{line}");
+        assert_eq!(field("lanes"), b.lanes().to_string(), "{line}");
+        assert_eq!(field("scalar"), b.scalar().name(), "{line}");
+        assert!(field("scalar_rate").parse::<f64>().unwrap() > 0.0, "{line}");
+        match b.lanes() {
+            1 => assert_eq!(field("lane_rate"), "-", "{line}"),
+            _ => assert!(field("lane_rate").parse::<f64>().unwrap() > 0.0, "{line}"),
+        }
+    }
+}

@@ -37,6 +37,7 @@
 
 pub mod cpu;
 mod keccak;
+pub mod rates;
 mod rounds;
 mod wide;
 

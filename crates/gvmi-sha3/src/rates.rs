@@ -1,0 +1,59 @@
+//! How fast this CPU absorbs, in memory, on the active backend: the
+//! ceiling a batch (lanes) or one file (scalar sponge) can reach, which
+//! `benches/compare.sh` divides measured throughput by (its "efficiency").
+
+use std::time::Instant;
+
+use super::keccak::RATE;
+use super::{Backend, Sha3_224, WideSponge};
+
+/// Bytes per lane per measurement: one read chunk, as the engine feeds.
+const LEN: usize = 1 << 20;
+/// Measurements per figure; the best is kept (a loaded machine only ever
+/// makes a try slower).
+const TRIES: usize = 15;
+
+/// In-memory rates, bytes per second, one core.
+#[derive(Debug, Clone, Copy)]
+pub struct Rates {
+    pub backend: Backend,
+    /// Every lane busy: bytes hashed per second summed over the lanes
+    /// (`None` for a one-lane backend).
+    pub lanes: Option<f64>,
+    /// The one-stream sponge ([`Backend::scalar`]).
+    pub scalar: f64,
+}
+
+/// Measures `backend` (about a tenth of a second).
+pub fn measure(backend: Backend) -> Option<Rates> {
+    let data: Vec<u8> = (0..(LEN * 8) as u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    let blocks = LEN / RATE;
+    let lanes = WideSponge::new(backend).map(|mut wide| {
+        let streams: Vec<&[u8]> = data.chunks(LEN).take(wide.lanes()).collect();
+        let bytes = (wide.lanes() * blocks * RATE) as f64;
+        best(bytes, || {
+            wide.absorb(std::hint::black_box(&streams), blocks)
+        })
+    });
+    let mut scalar = Sha3_224::with_backend(backend)?;
+    let scalar = best(LEN as f64, || {
+        scalar.update(std::hint::black_box(&data[..LEN]))
+    });
+    Some(Rates {
+        backend,
+        lanes,
+        scalar,
+    })
+}
+
+fn best(bytes: f64, mut run: impl FnMut()) -> f64 {
+    (0..TRIES)
+        .map(|_| {
+            let start = Instant::now();
+            run();
+            bytes / start.elapsed().as_secs_f64().max(1e-9)
+        })
+        .fold(0.0, f64::max)
+}
