@@ -42,6 +42,9 @@
 # `cat FILES >/dev/null` is the floor: reading without hashing (the cold-cache yardstick).
 # Every tool must print the same hash for every file before anything is timed.
 # gvmi runs with --no-cache: every run reads and hashes every byte, as the anchors do.
+# Load: other processes on the machine take cores from gvmi's workers (wall time) but not
+# from its CPU time: the CPU line (and "per CPU-second" efficiency) is the load-independent
+# figure; `uptime` is printed at the start and the end.
 # Timing: wall clock, page cache warm (or dropped with COLD=1), gvmi and each anchor
 # run back to back in pairs
 # (order alternating per run); the table shows medians, and the ratio column is the
@@ -216,16 +219,22 @@ normalise() {
 }
 median() { sort -g "$1" | awk '{ a[NR] = $1 } END { if (NR == 0) exit 1; if (NR % 2) printf "%.6f\n", a[(NR + 1) / 2]; else printf "%.6f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 drop_caches() { sync; echo 3 >/proc/sys/vm/drop_caches; }
-run_timed() { # cmd -> REPLY = seconds
-    local t0 t1
+children_cpu() { # -> REPLY = user + sys seconds of this shell's waited-for children
+    times >"$TMP/times"   # in this shell (not a subshell): its second line, e.g. "0m1.234s 0m0.056s"
+    REPLY="$(awk 'NR == 2 { s = 0; for (i = 1; i <= 2; i++) { split($i, p, /[ms]/); s += p[1] * 60 + p[2] } printf "%.3f", s }' "$TMP/times")"
+}
+run_timed() { # cmd -> REPLY = seconds, CPU = the command's user + sys seconds
+    local t0 t1 c0
     if [[ $COLD == 1 ]]; then drop_caches; fi
+    children_cpu; c0=$REPLY
     now_us; t0=$REPLY
     eval "$1" >/dev/null || die "command failed: $1"
     now_us; t1=$REPLY
+    children_cpu; CPU="$(awk -v a="$c0" -v b="$REPLY" 'BEGIN { printf "%.3f", b - a }')"
     REPLY="$(awk -v d=$((t1 - t0)) 'BEGIN { printf "%.6f", d / 1e6 }')"
 }
 
-declare -A CMD MED RATIO RSS EFF FILL_EFF
+declare -A CMD MED RATIO RSS EFF FILL_EFF CPU_S CPU_EFF
 XARGS_N=1  # files per openssl process in the xargs anchor
 bench_case() { # id title bytes files...
     local id="$1" title="$2" bytes="$3"; shift 3
@@ -293,6 +302,7 @@ bench_case() { # id title bytes files...
     # Timed runs: gvmi and each anchor back to back, order alternating per run.
     local anchors=("${tools[@]:1}") pair
     for t in "${tools[@]}"; do : >"$TMP/$id.$t.times"; : >"$TMP/$id.$t.ratio"; done
+    : >"$TMP/$id.gvmi.cpu"
     for ((r = 1; r <= RUNS; r++)); do
         for a in "${anchors[@]}"; do
             if (( r % 2 )); then pair=(gvmi "$a"); else pair=("$a" gvmi); fi
@@ -300,7 +310,7 @@ bench_case() { # id title bytes files...
             for t in "${pair[@]}"; do
                 run_timed "${CMD[$t]}"
                 echo "$REPLY" >>"$TMP/$id.$t.times"
-                if [[ $t == gvmi ]]; then tg=$REPLY; else ta=$REPLY; fi
+                if [[ $t == gvmi ]]; then tg=$REPLY; echo "$CPU" >>"$TMP/$id.gvmi.cpu"; else ta=$REPLY; fi
             done
             awk -v g="$tg" -v a="$ta" 'BEGIN { printf "%.6f\n", g / a }' >>"$TMP/$id.$a.ratio"
         done
@@ -327,6 +337,14 @@ bench_case() { # id title bytes files...
             'BEGIN { t = b / 1e6 / s; printf "%.0f %.0f\n", 100 * t / (n * r), 100 * t / (r * f / l) }')
         echo "efficiency: ${EFF[$id]}% of $NPROC cores x $LANE_RATE MB/s ($BACKEND, $LANES lanes, in memory);" \
             "this batch fills $fill of $((NPROC * LANES)) lanes: ${FILL_EFF[$id]}% of what those can do"
+        # Per CPU-second, which other processes on the machine do not dilute: what a worker
+        # with this batch's busy lanes absorbs in memory is the yardstick.
+        local workers=$(( ${#files[@]} < NPROC ? ${#files[@]} : NPROC ))
+        read -r CPU_S[$id] CPU_EFF[$id] < <(awk -v b="$bytes" -v c="$(median "$TMP/$id.gvmi.cpu")" \
+            -v r="$LANE_RATE" -v l="$LANES" -v f="$fill" -v w="$workers" \
+            'BEGIN { printf "%.3f %.0f\n", c, 100 * (b / 1e6 / c) / (r * f / (w * l)) }')
+        echo "CPU: gvmi used ${CPU_S[$id]} CPU-seconds (user + sys, median): ${CPU_EFF[$id]}% of what its busy lanes" \
+            "absorb in memory per CPU-second (the efficiency with the cores to itself)"
     fi
 
     if [[ $HAVE_GNU_TIME == 1 ]]; then
@@ -455,6 +473,7 @@ else
         has_case $c || continue
         at_least "issue 23 ($c) efficiency: of $NPROC cores x lane rate" "${EFF[$c]:-}" 85 %
         info "($c) efficiency: of the lanes this batch fills" "${FILL_EFF[$c]:-}%"
+        info "($c) efficiency per CPU-second (load-independent)" "${CPU_EFF[$c]:-}%"
         if [[ -n $LIMIT23 ]]; then
             verdict "issue 23 ($c) $BACKEND lanes: gvmi / sequential openssl" "${RATIO[$c.openssl]:-}" "$LIMIT23"
         fi
