@@ -160,7 +160,13 @@ fn keccak_rates_names_the_backend_in_force_and_measures_it() {
         };
         assert_eq!(field("backend"), b.name(), "{line}");
         assert_eq!(field("lanes"), b.lanes().to_string(), "{line}");
-        assert_eq!(field("scalar"), b.scalar().name(), "{line}");
+        // The one-stream sponge is measured per process (it may differ
+        // from this one's near the margin): one this CPU runs.
+        let scalar = Backend::from_name(&field("scalar")).expect("a backend");
+        assert!(scalar.is_supported() && scalar.lanes() == 1, "{line}");
+        if b.lanes() == 1 {
+            assert_eq!(scalar, b, "{line}");
+        }
         assert!(field("scalar_rate").parse::<f64>().unwrap() > 0.0, "{line}");
         match b.lanes() {
             1 => assert_eq!(field("lane_rate"), "-", "{line}"),
