@@ -96,6 +96,9 @@ fn settle(slot: &mut Option<Lane>, wide: &mut WideSponge, index: usize) -> Optio
     let lane = slot.as_mut()?;
     let outcome = if lane.work.cancel.is_cancelled() {
         Some(Err(HashFailure::Cancelled))
+    } else if lane.feed.faulted() {
+        // The file shrank under its mapping: the rest would be zeros.
+        Some(Err(HashFailure::Changed))
     } else {
         match lane.feed.top_up(&lane.opened.file) {
             Err(e) => Some(Err(e)),

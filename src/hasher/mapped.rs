@@ -60,6 +60,9 @@ pub fn hash_mapping(
         if cancel.is_cancelled() {
             return Err(HashFailure::Cancelled);
         }
+        if map.faulted() {
+            return Err(HashFailure::Changed);
+        }
         let end = (at + CHUNK_SIZE).min(len);
         hasher.update(&map.bytes()[at..end]);
         at = end;
