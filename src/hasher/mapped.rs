@@ -1,12 +1,12 @@
 //! Hashing a file through a memory mapping (`fsmeta::Mapping`) instead of
 //! reading it: no copy into a buffer, no reader thread.
 //!
-//! Why, measured on 2 cores (AMD Zen 4, Linux 6.18, page cache warm; CPU
-//! seconds per GB for 4 files in AVX-512VL lanes, ARCHITECTURE.md has the
-//! figures): mapping costs the kernel less than `read()`'s copy, and with
-//! both cores hashing, kernel time is taken straight from the lanes. Small
-//! files are still read: below [`MAP_MIN`] setting up and tearing down a
-//! mapping costs more than copying the bytes.
+//! Why (measured on 2 cores of an AMD Zen 5, Linux 6.18, page cache warm;
+//! ARCHITECTURE.md has the figures): with both cores hashing, the kernel
+//! time of `read()`'s copy is taken straight from the lanes, and faulting
+//! mapped pages in costs less of it; one file needs no reader thread.
+//! Small files are still read: below [`MAP_MIN`] a mapping's set-up and
+//! tear-down cost about what the copy does.
 //!
 //! `GVMI_MMAP=off` turns mapping off (every file is read, big ones ahead
 //! on a second thread as before): for comparing, and as a way out should
