@@ -11,13 +11,20 @@ use gvmi::discover::Found;
 use gvmi::event::JobEvent;
 use gvmi::fsmeta::FileStamp;
 use gvmi::hasher::Hashed;
-use gvmi::tui::app::{App, JobIds};
+use gvmi::tui::app::{App, JobIds, Msg, Settings};
 use gvmi::tui::event::Event;
 use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{Event as TermEvent, KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 
 fn app_with(rows: usize, width: u16, height: u16) -> App {
-    let mut app = App::new(JobIds::default(), CancelToken::new(), (width, height));
+    let mut app = App::new(
+        JobIds::default(),
+        CancelToken::new(),
+        (width, height),
+        Settings::default(),
+        false,
+    );
     for i in 0..rows {
         let stamp = FileStamp {
             size: 1_000_000 + i as u64,
@@ -30,7 +37,7 @@ fn app_with(rows: usize, width: u16, height: u16) -> App {
             root: PathBuf::from("/images"),
             stamp,
         };
-        app.apply(Event::Discovered { id: i, found });
+        app.update(Msg::Event(Event::Discovered { id: i, found }));
         if i % 3 != 0 {
             let mut digest = [0u8; 28];
             digest[..8].copy_from_slice(&(i as u64).to_le_bytes());
@@ -38,7 +45,7 @@ fn app_with(rows: usize, width: u16, height: u16) -> App {
                 digest: Sha3Digest(digest),
                 stamp,
             });
-            app.apply(Event::Job(JobEvent::Finished { id: i, result }));
+            app.update(Msg::Event(Event::Job(JobEvent::Finished { id: i, result })));
         }
     }
     app
@@ -51,8 +58,13 @@ fn render_frames(c: &mut Criterion) {
         ("10k rows, 80x24", 80, 24, false),
     ] {
         let mut app = app_with(10_000, width, height);
-        app.show_details = details;
-        app.move_selection(5_000);
+        let key = |code| Msg::Input(TermEvent::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+        if details {
+            app.update(key(KeyCode::Enter));
+        }
+        for _ in 0..5_000 {
+            app.update(key(KeyCode::Down));
+        }
         let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
         c.bench_function(label, |b| {
             b.iter(|| {

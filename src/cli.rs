@@ -4,15 +4,20 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::config::Config;
 use crate::digest::Sha3Digest;
-use crate::snippet::{Capability, Target};
+use crate::publish::state::Published;
+use crate::url_choice::UrlChoice;
 
 mod publish;
 mod sha3sum;
+mod snippet;
 mod suggest;
+mod values;
 
 pub use publish::PublishArgs;
 pub use sha3sum::{route as route_sha3sum, usage_exit, HashMode, Routed, Sha3sumFlags};
+pub use snippet::{ResourceArgs, SnippetArgs};
 pub use suggest::{typo_error, typo_in};
 
 const HASH_EXAMPLES: &str = "\
@@ -66,22 +71,6 @@ Examples:
   mkdir -p ~/.local/share/man/man1 && gvmi man > ~/.local/share/man/man1/gvmi.1
                                      install it for `man gvmi`";
 
-const SNIPPET_EXAMPLES: &str = "\
-Examples:
-  gvmi snippet my.gvmi --base-url https://cdn.example.com/images/
-  gvmi snippet my.gvmi --url https://example.com/my.gvmi --target golem-js --copy
-  gvmi snippet --hash 8edadf4a077c9de16e9d3a6c1883070625081644ca255101012e2aa9 \\
-      --url https://example.com/my.gvmi --all-targets
-  gvmi snippet my.gvmi --min-mem-gib 4 --capability vpn --target task-executor
-  gvmi snippet my.gvmi --url https://example.com/my.gvmi --full > run.py
-  gvmi snippet images/ --base-url https://cdn.example.com/ --json
-
-Exit status: 0 success, 1 an image failed inspection (unless --allow-invalid),
-could not be read, or its URL was refused, or --target ray; 2 usage error.
-
-Targets: yapapi (default), golem-core, golem-js, task-executor, dapp-runner,
-task-package, ray. Defaults and per-folder base URLs: ~/.config/gvmi/config.toml.";
-
 /// Hash, check and use Golem VM images (.gvmi): the SHA3-224 a Golem SDK needs.
 ///
 /// Without a subcommand, opens the interactive workbench on the PATHs.
@@ -121,7 +110,7 @@ pub enum Command {
     #[command(after_help = CHECK_EXAMPLES, args_override_self = true)]
     Check(CheckArgs),
     /// Print the code that points a Golem SDK at a self-hosted image.
-    #[command(after_help = SNIPPET_EXAMPLES)]
+    #[command(after_help = snippet::SNIPPET_EXAMPLES)]
     Snippet(SnippetArgs),
     /// Show or manage the hash cache (path, stats, clear, prune).
     #[command(subcommand)]
@@ -164,6 +153,7 @@ pub struct WalkArgs {
 }
 
 impl WalkArgs {
+    /// The one place discovery's options are made from the command line.
     pub fn options(self) -> crate::discover::DiscoverOptions {
         crate::discover::DiscoverOptions {
             follow: self.follow,
@@ -267,61 +257,38 @@ pub struct CheckArgs {
     pub form: bool,
 }
 
-#[derive(Debug, Clone, Args)]
+/// Where an image is served from, and its hash when there is no file:
+/// `gvmi snippet` and `gvmi verify` alike.
+#[derive(Debug, Clone, Default, Args)]
 #[command(group(clap::ArgGroup::new("where").args(["url", "base_url"])))]
-pub struct SnippetArgs {
-    /// The images to hash and name, or folders of them (optional with --hash,
-    /// which names at most one).
-    #[arg(value_name = "IMAGE", required_unless_present = "hash")]
-    pub images: Vec<PathBuf>,
-    /// The SDK or format [default: config's default_target, else yapapi].
-    #[arg(
-        short,
-        long,
-        value_enum,
-        value_name = "T",
-        conflicts_with = "all_targets"
-    )]
-    pub target: Option<Target>,
-    /// Print every target, each under a heading.
-    #[arg(long)]
-    pub all_targets: bool,
+pub struct UrlArgs {
     /// The image's full download URL.
     #[arg(long, value_name = "U")]
     pub url: Option<String>,
-    /// The folder URL the image is served under; its file name is appended,
+    /// The folder URL images are served under: each image's path below the
+    /// folder given (an image given by name: its file name) is appended,
     /// percent-encoded.
     #[arg(long, value_name = "B")]
     pub base_url: Option<String>,
-    /// Use this SHA3-224 (56 hex digits) instead of hashing IMAGE.
+    /// The image's SHA3-224 (56 hex digits), instead of hashing a file.
     #[arg(long, value_name = "HEX")]
     pub hash: Option<Sha3Digest>,
-    /// Minimum provider memory in GiB [SDK default: 0.5].
-    #[arg(long, value_name = "X")]
-    pub min_mem_gib: Option<f64>,
-    /// Minimum provider storage in GiB [SDK default: 2.0].
-    #[arg(long, value_name = "X")]
-    pub min_storage_gib: Option<f64>,
-    /// Minimum provider CPU threads [SDK default: 1].
-    #[arg(long, value_name = "N")]
-    pub min_cpu_threads: Option<u32>,
-    /// A capability providers must have (repeatable).
-    #[arg(long = "capability", value_enum, value_name = "CAP")]
-    pub capabilities: Vec<Capability>,
-    /// Also put the output on the clipboard (it stays there after gvmi exits).
-    #[arg(short, long)]
-    pub copy: bool,
-    /// A whole program that runs as saved, instead of lines to paste
-    /// (yapapi, golem-js, task-executor).
-    #[arg(long, conflicts_with = "all_targets")]
-    pub full: bool,
-    /// One JSON object per image (and target): path, hash, url, target,
-    /// snippet, warnings, valid.
-    #[arg(long)]
-    pub json: bool,
-    /// Print the snippet even for an image that fails inspection (still warned).
-    #[arg(long)]
-    pub allow_invalid: bool,
+}
+
+impl UrlArgs {
+    /// `url_choice`'s places, this run's URLs first.
+    pub fn choice<'a>(
+        &'a self,
+        published: Option<&'a Published>,
+        config: &'a Config,
+    ) -> UrlChoice<'a> {
+        UrlChoice {
+            own: self.url.as_deref(),
+            run_base: self.base_url.as_deref(),
+            published,
+            config,
+        }
+    }
 }
 
 const INSPECT_EXAMPLES: &str = "\
@@ -361,20 +328,14 @@ mismatch or body too long, 4 truncated body, 5 not found, 6 forbidden,
 10 timeout or deadline, 11 DNS failure, 12 connection refused, 13 TLS error, 14 invalid URL, 15 other network error.";
 
 #[derive(Debug, Clone, Args)]
-#[command(group(clap::ArgGroup::new("where").args(["url", "base_url"])))]
 pub struct VerifyArgs {
     /// The image, or a folder of images (with --base-url or config.toml).
     #[arg(value_name = "PATH", conflicts_with = "hash")]
     pub path: Option<PathBuf>,
-    /// The image's full URL.
-    #[arg(long, value_name = "U")]
-    pub url: Option<String>,
-    /// The folder URL: each image's path below PATH is appended, percent-encoded.
-    #[arg(long, value_name = "B")]
-    pub base_url: Option<String>,
-    /// The expected SHA3-224 when there is no local file (needs --url).
-    #[arg(long, value_name = "HEX")]
-    pub hash: Option<Sha3Digest>,
+    #[command(flatten)]
+    pub walk: WalkArgs,
+    #[command(flatten)]
+    pub urls: UrlArgs,
     /// Seconds to wait for a connection or for the next bytes [default: 10 to connect, 30 to read].
     #[arg(long, value_name = "SECS", value_parser = parse_timeout)]
     pub timeout: Option<f64>,

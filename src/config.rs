@@ -14,7 +14,6 @@
 //! public_base_url = "https://cdn.example.com/images/"
 //! ```
 
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -22,7 +21,8 @@ use serde::{Deserialize, Serialize};
 use crate::atomic_write::atomic_write;
 use crate::fsmeta::read_text;
 use crate::io_error;
-use crate::snippet::{Capability, Resources, Target};
+use crate::publish::Spec;
+use crate::snippet::{Capability, Resources, Target, UnknownCapability};
 use crate::visible::visible_path;
 
 /// The whole file. Unknown keys are errors, so a typo does not go unnoticed.
@@ -39,24 +39,32 @@ pub struct Config {
     pub publishes: Vec<PublishTo>,
 }
 
-/// `[[publish]]`: where the workbench publishes images under `folder`
-/// (`gvmi publish`'s options; credentials come from the environment or
-/// `~/.aws`, never from this file).
+/// `[[publish]]`: where the workbench publishes images under `folder`, in
+/// `gvmi publish`'s terms (`publish::Spec`: `to`, `endpoint`, …;
+/// credentials come from the environment or `~/.aws`, never from this file).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(try_from = "toml::Table")]
 pub struct PublishTo {
     pub folder: PathBuf,
-    pub to: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub endpoint: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub public_base_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub profile: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub acl: Option<String>,
+    #[serde(flatten)]
+    pub spec: Spec,
+}
+
+/// `folder` taken out, the rest read as a `Spec`, whose unknown keys are
+/// errors (serde's `flatten` cannot refuse them).
+impl TryFrom<toml::Table> for PublishTo {
+    type Error = toml::de::Error;
+
+    fn try_from(mut table: toml::Table) -> Result<Self, Self::Error> {
+        use serde::de::Error as _;
+        let folder = table
+            .remove("folder")
+            .ok_or_else(|| Self::Error::missing_field("folder"))?;
+        Ok(PublishTo {
+            folder: folder.try_into()?,
+            spec: toml::Value::Table(table).try_into()?,
+        })
+    }
 }
 
 /// `[resources]`: each key left out keeps the SDK default.
@@ -88,11 +96,18 @@ pub struct BaseUrl {
 }
 
 /// A config file that could not be read, understood or written.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
+    #[error("{}: cannot read: {}", visible_path(.0), io_error::message(.1))]
     Read(PathBuf, std::io::Error),
+    #[error("{}: cannot write: {}", visible_path(.0), io_error::message(.1))]
     Write(PathBuf, std::io::Error),
     /// `line` and `column` are 1-based; 0 when the parser gave no position.
+    #[error(
+        "{}:{line}:{column}: {}",
+        visible_path(path),
+        crate::visible::visible(message)
+    )]
     Parse {
         path: PathBuf,
         line: usize,
@@ -100,38 +115,6 @@ pub enum ConfigError {
         message: String,
     },
 }
-
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Read(p, e) => write!(
-                f,
-                "{}: cannot read: {}",
-                visible_path(p),
-                io_error::message(e)
-            ),
-            Self::Write(p, e) => write!(
-                f,
-                "{}: cannot write: {}",
-                visible_path(p),
-                io_error::message(e)
-            ),
-            Self::Parse {
-                path,
-                line,
-                column,
-                message,
-            } => write!(
-                f,
-                "{}:{line}:{column}: {}",
-                visible_path(path),
-                crate::visible::visible(message)
-            ),
-        }
-    }
-}
-
-impl std::error::Error for ConfigError {}
 
 /// gvmi's config folder: `$XDG_CONFIG_HOME/gvmi`, else `~/.config/gvmi`
 /// (Unix); the platform's config folder elsewhere.
@@ -194,7 +177,7 @@ impl Config {
     fn validate(&self) -> Result<(), (String, String)> {
         self.target()
             .map_err(|e| ("default_target".into(), e.to_string()))?;
-        let resources = self.resources().map_err(|e| ("capabilities".into(), e))?;
+        let resources = (self.resources()).map_err(|e| ("capabilities".into(), e.to_string()))?;
         if let Some(problem) = resources.problem() {
             // Each problem starts with the key it is about.
             let key = problem.split(' ').next().unwrap_or("").to_string();
@@ -219,7 +202,7 @@ impl Config {
     }
 
     /// The SDK defaults with `[resources]` applied.
-    pub fn resources(&self) -> Result<Resources, String> {
+    pub fn resources(&self) -> Result<Resources, UnknownCapability> {
         let r = &self.resources;
         let defaults = Resources::default();
         let capabilities = match &r.capabilities {

@@ -32,6 +32,17 @@ pub struct Job {
     pub stamp: Option<FileStamp>,
 }
 
+/// Why a pool could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    /// A backend forced (`GVMI_KECCAK`, tests) that this CPU cannot run.
+    #[error("this CPU cannot run {}", .0.name())]
+    Unsupported(Backend),
+    /// The threads could not be started.
+    #[error("cannot start the hashing threads: {0}")]
+    Pool(#[from] rayon::ThreadPoolBuildError),
+}
+
 /// A rayon pool of its own, so `--jobs` binds only gvmi's hashing.
 pub struct Engine {
     pool: Arc<rayon::ThreadPool>,
@@ -47,7 +58,7 @@ impl Engine {
     pub fn new<T: From<JobEvent> + Send + 'static>(
         threads: Option<usize>,
         events: Sender<T>,
-    ) -> anyhow::Result<Self> {
+    ) -> Result<Self, EngineError> {
         Self::with_backend(threads, events, Backend::active())
     }
 
@@ -57,12 +68,10 @@ impl Engine {
         threads: Option<usize>,
         events: Sender<T>,
         backend: Backend,
-    ) -> anyhow::Result<Self> {
-        anyhow::ensure!(
-            backend.is_supported(),
-            "this CPU cannot run {}",
-            backend.name()
-        );
+    ) -> Result<Self, EngineError> {
+        if !backend.is_supported() {
+            return Err(EngineError::Unsupported(backend));
+        }
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads.unwrap_or(0))
             .thread_name(|i| format!("gvmi-hash-{i}"))
@@ -96,6 +105,23 @@ impl Engine {
                 cancel: cancel.clone(),
             })
             .collect();
+        self.queue_work(work);
+    }
+
+    /// Queues jobs that are each cancelled alone (the workbench's rehashes:
+    /// rehashing one row again must not stop the others). Each is read,
+    /// hard links too: a rehash reads what is on disk now.
+    pub fn submit_each(&self, jobs: Vec<(Job, CancelToken)>) {
+        let work = (jobs.into_iter())
+            .map(|(job, cancel)| Work {
+                group: vec![job],
+                cancel,
+            })
+            .collect();
+        self.queue_work(work);
+    }
+
+    fn queue_work(&self, work: Vec<Work>) {
         let start = self.queue.push(work, self.pool.current_num_threads());
         for _ in 0..start {
             let (queue, events, backend) = (self.queue.clone(), self.events.clone(), self.backend);
@@ -163,5 +189,16 @@ fn report(group: &[Job], result: Result<Hashed, HashFailure>, events: &JobSender
             id: job.id,
             result: result.clone(),
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unsupported_backend_is_named() {
+        let e = EngineError::Unsupported(Backend::Avx512);
+        assert_eq!(e.to_string(), "this CPU cannot run avx512");
     }
 }

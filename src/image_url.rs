@@ -72,40 +72,27 @@ impl fmt::Display for UrlWarning {
 }
 
 /// Why a URL cannot be used at all.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum UrlError {
+    #[error("the URL is empty")]
     Empty,
     /// A control or invisible format character (newline, ESC, NUL, U+202E,
     /// a zero-width space...) anywhere in the URL.
+    #[error("the URL contains a control character (or an invisible one: bidi, zero-width)")]
     ControlCharacter,
     /// No `scheme://` prefix.
+    #[error("not an absolute URL (expected http:// or https://)")]
     NotAbsolute,
     /// A scheme other than http/https (and file for golem-js).
+    #[error("scheme {0:?} is not supported: use http or https")]
     Scheme(String),
     /// `file://` for a target other than golem-js.
+    #[error("file:// URLs work only with golem-js (--target golem-js)")]
     FileNotSupported,
     /// `http://` or `https://` without a host.
+    #[error("the URL has no host")]
     NoHost,
 }
-
-impl fmt::Display for UrlError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Empty => f.write_str("the URL is empty"),
-            Self::ControlCharacter => f.write_str(
-                "the URL contains a control character (or an invisible one: bidi, zero-width)",
-            ),
-            Self::NotAbsolute => f.write_str("not an absolute URL (expected http:// or https://)"),
-            Self::Scheme(s) => write!(f, "scheme {s:?} is not supported: use http or https"),
-            Self::FileNotSupported => {
-                f.write_str("file:// URLs work only with golem-js (--target golem-js)")
-            }
-            Self::NoHost => f.write_str("the URL has no host"),
-        }
-    }
-}
-
-impl std::error::Error for UrlError {}
 
 /// `base` + `relative`, each path segment of `relative` percent-encoded.
 /// `base` names a folder: a missing trailing `/` is added.

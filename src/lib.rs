@@ -15,6 +15,7 @@ pub mod event;
 pub mod fsmeta;
 pub mod gvmi_format;
 pub mod hasher;
+pub mod http;
 pub mod image_url;
 pub mod io_error;
 pub mod lock;

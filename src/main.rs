@@ -45,7 +45,7 @@ fn main() -> ExitCode {
         Some(Command::Completions { shell }) => commands::completions::run(shell),
         Some(Command::Man { page }) => commands::man::run(page.as_deref()),
         None => workbench(cli.workbench),
-        Some(Command::Snippet(args)) => commands::snippet::run(&args),
+        Some(Command::Snippet(args)) => commands::snippet::run(&(&args).into()),
         Some(Command::Inspect(args)) => commands::inspect::run(&args),
         Some(Command::Verify(args)) => commands::verify::run(&args),
         Some(Command::Publish(args)) => commands::publish::run(&args),

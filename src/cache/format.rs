@@ -31,26 +31,16 @@ const FIXED: usize = 8 * 5 + DIGEST_LEN;
 const TRAILER: usize = 8;
 
 /// Why a cache file could not be used.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DecodeError {
+    #[error("not a gvmi hash cache")]
     NotACache,
+    #[error("written in format v{0} by another gvmi version (this one reads v{FORMAT_VERSION})")]
     Version(u32),
+    #[error("truncated")]
     Truncated,
+    #[error("corrupt (checksum mismatch)")]
     Checksum,
-}
-
-impl std::fmt::Display for DecodeError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::NotACache => f.write_str("not a gvmi hash cache"),
-            Self::Version(v) => write!(
-                f,
-                "written in format v{v} by another gvmi version (this one reads v{FORMAT_VERSION})"
-            ),
-            Self::Truncated => f.write_str("truncated"),
-            Self::Checksum => f.write_str("corrupt (checksum mismatch)"),
-        }
-    }
 }
 
 pub fn encode(entries: &HashMap<PathBuf, Entry>) -> Vec<u8> {
@@ -93,16 +83,16 @@ pub fn decode(bytes: &[u8]) -> Result<HashMap<PathBuf, Entry>, DecodeError> {
     if bytes.len() < HEADER + TRAILER {
         return Err(DecodeError::Truncated);
     }
-    let version = u32::from_le_bytes(bytes[8..12].try_into().unwrap());
+    let version = u32::from_le_bytes(array_at(bytes, 8)?);
     if version != FORMAT_VERSION {
         return Err(DecodeError::Version(version));
     }
     let (body, sum) = bytes.split_at(bytes.len() - TRAILER);
-    if u64::from_le_bytes(sum.try_into().unwrap()) != checksum(body) {
+    if u64::from_le_bytes(array_at(sum, 0)?) != checksum(body) {
         // A short file fails here too; call it what it most likely is.
         return Err(DecodeError::Checksum);
     }
-    let count = u64::from_le_bytes(body[12..20].try_into().unwrap());
+    let count = u64::from_le_bytes(array_at(body, 12)?);
     let mut reader = Reader {
         bytes: body,
         at: HEADER,
@@ -111,7 +101,7 @@ pub fn decode(bytes: &[u8]) -> Result<HashMap<PathBuf, Entry>, DecodeError> {
     let mut entries = HashMap::with_capacity(count.min(1 << 20) as usize);
     let mut previous: Vec<u8> = Vec::new();
     for _ in 0..count {
-        let shared = u16::from_le_bytes(reader.take(2)?.try_into().unwrap()) as usize;
+        let shared = u16::from_le_bytes(reader.array()?) as usize;
         let len = reader.u32()? as usize;
         if shared > previous.len() {
             return Err(DecodeError::Checksum);
@@ -125,7 +115,7 @@ pub fn decode(bytes: &[u8]) -> Result<HashMap<PathBuf, Entry>, DecodeError> {
             size: reader.u64()?,
             mtime_ns: reader.u64()? as i64,
             ctime_ns: reader.u64()? as i64,
-            digest: Sha3Digest(reader.take(DIGEST_LEN)?.try_into().unwrap()),
+            digest: Sha3Digest(reader.array()?),
         };
         entries.insert(path, entry);
     }
@@ -150,13 +140,13 @@ pub fn checksum(bytes: &[u8]) -> u64 {
             .rotate_left(31)
             .wrapping_mul(P1)
     };
-    let word = |b: &[u8]| u64::from_le_bytes(b.try_into().unwrap());
     // Four independent lanes keep the CPU's multipliers busy.
     let mut lanes = [P1.wrapping_add(P2), P2, 0, 0u64.wrapping_sub(P1)];
-    let mut stripes = bytes.chunks_exact(32);
-    for stripe in &mut stripes {
-        for (i, lane) in lanes.iter_mut().enumerate() {
-            *lane = round(*lane, word(&stripe[i * 8..i * 8 + 8]));
+    let (stripes, tail) = bytes.as_chunks::<32>();
+    for stripe in stripes {
+        let (words, _) = stripe.as_chunks::<8>();
+        for (lane, word) in lanes.iter_mut().zip(words) {
+            *lane = round(*lane, u64::from_le_bytes(*word));
         }
     }
     let mut h = lanes[0]
@@ -165,15 +155,14 @@ pub fn checksum(bytes: &[u8]) -> u64 {
         .wrapping_add(lanes[2].rotate_left(12))
         .wrapping_add(lanes[3].rotate_left(18))
         .wrapping_add(bytes.len() as u64);
-    let tail = stripes.remainder();
-    let mut words = tail.chunks_exact(8);
-    for w in &mut words {
-        h = (h ^ round(0, word(w)))
+    let (words, rest) = tail.as_chunks::<8>();
+    for w in words {
+        h = (h ^ round(0, u64::from_le_bytes(*w)))
             .rotate_left(27)
             .wrapping_mul(P1)
             .wrapping_add(P3);
     }
-    for &b in words.remainder() {
+    for &b in rest {
         h = (h ^ u64::from(b).wrapping_mul(P3))
             .rotate_left(11)
             .wrapping_mul(P1);
@@ -198,13 +187,29 @@ impl<'a> Reader<'a> {
         Ok(slice)
     }
 
+    /// The next `N` bytes as an array (fixed-size fields: no length to get wrong).
+    fn array<const N: usize>(&mut self) -> Result<[u8; N], DecodeError> {
+        let array = array_at(self.bytes, self.at)?;
+        self.at += N;
+        Ok(array)
+    }
+
     fn u32(&mut self) -> Result<u32, DecodeError> {
-        Ok(u32::from_le_bytes(self.take(4)?.try_into().unwrap()))
+        self.array().map(u32::from_le_bytes)
     }
 
     fn u64(&mut self) -> Result<u64, DecodeError> {
-        Ok(u64::from_le_bytes(self.take(8)?.try_into().unwrap()))
+        self.array().map(u64::from_le_bytes)
     }
+}
+
+/// The `N` bytes of `bytes` at `at`, or `Truncated` when they run out.
+fn array_at<const N: usize>(bytes: &[u8], at: usize) -> Result<[u8; N], DecodeError> {
+    bytes
+        .get(at..)
+        .and_then(|b| b.first_chunk::<N>())
+        .copied()
+        .ok_or(DecodeError::Truncated)
 }
 
 #[cfg(test)]

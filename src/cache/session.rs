@@ -5,7 +5,6 @@
 //! reported (silent corruption); saving says what failed in words.
 
 use std::collections::HashSet;
-use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
@@ -13,6 +12,7 @@ use super::{key, prune_missing, Cache, Lookup};
 use crate::digest::Sha3Digest;
 use crate::fsmeta::FileStamp;
 use crate::hasher::Hashed;
+use crate::io_error;
 use crate::visible::visible_path;
 
 pub struct Session {
@@ -22,17 +22,11 @@ pub struct Session {
 }
 
 /// A save that failed: the cache file and why.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, thiserror::Error)]
+#[error("{} not saved: {}", visible_path(path), io_error::message(error))]
 pub struct NotSaved {
-    /// The cache file, through `visible`.
-    pub path: String,
-    pub reason: String,
-}
-
-impl fmt::Display for NotSaved {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} not saved: {}", self.path, self.reason)
-    }
+    pub path: PathBuf,
+    pub error: std::io::Error,
 }
 
 impl Session {
@@ -105,13 +99,28 @@ impl Session {
 
     /// Merges this run's results into the file.
     pub fn save(&mut self) -> Result<(), NotSaved> {
-        self.cache.save().map_err(|e| NotSaved {
-            path: self
-                .cache
-                .path()
-                .map(|p| visible_path(p).into_owned())
-                .unwrap_or_default(),
-            reason: crate::io_error::message(&e),
+        self.cache.save().map_err(|error| NotSaved {
+            path: self.cache.path().map(Path::to_path_buf).unwrap_or_default(),
+            error,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn not_saved_names_the_file_then_the_os_words() {
+        let e = NotSaved {
+            path: PathBuf::from("/c/hashes\u{1b}.bin"),
+            error: std::io::Error::from_raw_os_error(28),
+        };
+        let words = io_error::message(&std::io::Error::from_raw_os_error(28));
+        assert_eq!(
+            e.to_string(),
+            format!("/c/hashes\\e.bin not saved: {words}")
+        );
+        assert!(!words.contains("os error"), "{words}");
     }
 }

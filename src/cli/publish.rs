@@ -6,6 +6,7 @@ use clap::Args;
 
 use super::WalkArgs;
 use crate::publish::public::VerifyMode;
+use crate::publish::{RunOptions, Spec};
 use crate::snippet::Target;
 
 pub const PUBLISH_EXAMPLES: &str = "\
@@ -43,6 +44,44 @@ pub struct PublishArgs {
     /// before anything is uploaded: the second would replace the first.
     #[arg(value_name = "PATH", required = true)]
     pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub dest: DestinationArgs,
+    /// Put the first 12 hex digits of the hash in each key (name-<hash12>.gvmi).
+    #[arg(long)]
+    pub content_addressed: bool,
+    /// Say what would be uploaded; upload nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// How to prove the URL is public: head (status, size, hash metadata),
+    /// full (download and hash, as gvmi verify), none.
+    #[arg(long, value_parser = super::values::verify_mode(), value_name = "HOW", default_value = "head")]
+    pub verify: VerifyMode,
+    /// A JSON array: path, key, hash, url, size, uploaded, skipped, verified, outcome, exit_code, message.
+    #[arg(long)]
+    pub json: bool,
+    /// Then print the snippet for each published image in this SDK's form.
+    #[arg(short, long, value_parser = super::values::target(), value_name = "T")]
+    pub target: Option<Target>,
+    /// Then copy the snippet(s) to the clipboard.
+    #[arg(short, long)]
+    pub copy: bool,
+    /// Publish an image that fails inspection (or a file that is no image)
+    /// anyway, with a warning; without it such a file is refused.
+    #[arg(long)]
+    pub allow_invalid: bool,
+    #[command(flatten)]
+    pub walk: WalkArgs,
+    /// Neither read nor update the hash cache.
+    #[arg(long)]
+    pub no_cache: bool,
+    /// Say on stderr how many bytes this process read in all.
+    #[arg(short, long)]
+    pub verbose: bool,
+}
+
+/// Where `gvmi publish` puts images: `publish::Spec` as flags.
+#[derive(Debug, Clone, Args)]
+pub struct DestinationArgs {
     /// Where to: s3://BUCKET[/PREFIX], or file:///DIR, an absolute folder
     /// on this machine (file://localhost/DIR and file:/DIR too; a host, as
     /// in file://tmp/x, or a relative file:dir is refused).
@@ -71,35 +110,34 @@ pub struct PublishArgs {
     /// A canned ACL sent with each upload, for buckets that use ACLs (public-read).
     #[arg(long, value_name = "ACL")]
     pub acl: Option<String>,
-    /// Put the first 12 hex digits of the hash in each key (name-<hash12>.gvmi).
-    #[arg(long)]
-    pub content_addressed: bool,
-    /// Say what would be uploaded; upload nothing.
-    #[arg(long)]
-    pub dry_run: bool,
-    /// How to prove the URL is public: head (status, size, hash metadata),
-    /// full (download and hash, as gvmi verify), none.
-    #[arg(long, value_enum, value_name = "HOW", default_value = "head")]
-    pub verify: VerifyMode,
-    /// A JSON array: path, key, hash, url, size, uploaded, skipped, verified, outcome, exit_code, message.
-    #[arg(long)]
-    pub json: bool,
-    /// Then print the snippet for each published image in this SDK's form.
-    #[arg(short, long, value_enum, value_name = "T")]
-    pub target: Option<Target>,
-    /// Then copy the snippet(s) to the clipboard.
-    #[arg(short, long)]
-    pub copy: bool,
-    /// Publish an image that fails inspection (or a file that is no image)
-    /// anyway, with a warning; without it such a file is refused.
-    #[arg(long)]
-    pub allow_invalid: bool,
-    #[command(flatten)]
-    pub walk: WalkArgs,
-    /// Neither read nor update the hash cache.
-    #[arg(long)]
-    pub no_cache: bool,
-    /// Say on stderr how many bytes this process read in all.
-    #[arg(short, long)]
-    pub verbose: bool,
+    /// Seconds to wait for a connection or for the storage's next bytes
+    /// [default: 10 to connect, 30 to read]; a request may take 4 of them
+    /// plus 1 s per 256 KiB it sends.
+    #[arg(long, value_name = "SECS", value_parser = super::parse_timeout)]
+    pub timeout: Option<f64>,
+}
+
+impl From<&DestinationArgs> for Spec {
+    fn from(d: &DestinationArgs) -> Self {
+        Spec {
+            to: d.to.clone(),
+            endpoint: d.endpoint.clone(),
+            public_base_url: d.public_base_url.clone(),
+            profile: d.profile.clone(),
+            region: d.region.clone(),
+            acl: d.acl.clone(),
+            allow_http: d.allow_http,
+            timeout: d.timeout.map(std::time::Duration::from_secs_f64),
+        }
+    }
+}
+
+impl From<&PublishArgs> for RunOptions {
+    fn from(args: &PublishArgs) -> Self {
+        RunOptions {
+            content_addressed: args.content_addressed,
+            verify: args.verify,
+            dry_run: args.dry_run,
+        }
+    }
 }

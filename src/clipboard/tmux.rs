@@ -59,7 +59,7 @@ fn run(args: &[&str], input: &[u8], wait: Duration) -> Result<String, String> {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .map_err(|e| format!("cannot run tmux: {e}"))?;
+        .map_err(|e| format!("cannot run tmux: {}", crate::io_error::message(&e)))?;
     let mut stdin = child.stdin.take().expect("stdin was piped");
     let input = input.to_vec();
     // On its own thread: a tmux that does not read must not block the wait below.
@@ -74,7 +74,10 @@ fn run(args: &[&str], input: &[u8], wait: Duration) -> Result<String, String> {
                 let _ = child.wait();
                 return Err(format!("tmux did not answer within {} s", wait.as_secs()));
             }
-            Err(e) => return Err(format!("waiting for tmux: {e}")),
+            Err(e) => {
+                let words = crate::io_error::message(&e);
+                return Err(format!("waiting for tmux: {words}"));
+            }
         }
     };
     let _ = writer.join();

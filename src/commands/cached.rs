@@ -12,6 +12,27 @@ use crate::fsmeta::FileStamp;
 use crate::hasher::Hashed;
 use crate::visible::visible_path;
 
+/// What a run asks of the cache: each command's flags become one of these.
+#[derive(Debug, Clone, Copy)]
+pub struct CachePolicy {
+    /// Read and update it at all (not `--no-cache`).
+    pub enabled: bool,
+    /// Read every file anyway, and catch silent corruption (`--rehash`).
+    pub rehash: bool,
+    /// Say at the end how many hashes came from it (`--verbose`).
+    pub verbose: bool,
+}
+
+impl From<&HashCacheArgs> for CachePolicy {
+    fn from(args: &HashCacheArgs) -> Self {
+        CachePolicy {
+            enabled: !args.no_cache,
+            rehash: args.rehash,
+            verbose: args.verbose,
+        }
+    }
+}
+
 pub struct CacheSession {
     session: Session,
     /// Files changed after this are too fresh to cache (see `cache::RACY_WINDOW`).
@@ -26,9 +47,9 @@ pub struct CacheSession {
 }
 
 impl CacheSession {
-    pub fn open(args: &HashCacheArgs) -> CacheSession {
+    pub fn open(policy: CachePolicy) -> CacheSession {
         let began = SystemTime::now();
-        let session = Session::open(!args.no_cache);
+        let session = Session::open(policy.enabled);
         if let (Some(problem), Some(path)) = (session.problem(), session.path()) {
             warn(
                 format_args!("cache {}", visible_path(path)),
@@ -38,8 +59,8 @@ impl CacheSession {
         CacheSession {
             session,
             began,
-            rehash: args.rehash,
-            verbose: args.verbose,
+            rehash: policy.rehash,
+            verbose: policy.verbose,
             hits: 0,
             hashed: 0,
             bytes_read: 0,
@@ -87,8 +108,8 @@ impl CacheSession {
         let pruned = self.session.prune_under(roots);
         if let Err(e) = self.session.save() {
             warn(
-                format_args!("cache {}", e.path),
-                format_args!("not saved: {}", e.reason),
+                format_args!("cache {}", visible_path(&e.path)),
+                format_args!("not saved: {}", crate::io_error::message(&e.error)),
             );
         }
         if self.verbose {

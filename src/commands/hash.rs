@@ -8,7 +8,7 @@ use std::time::SystemTime;
 use anyhow::Context;
 use serde::Serialize;
 
-use super::cached::CacheSession;
+use super::cached::{CachePolicy, CacheSession};
 use super::json::{self, PathFields};
 use super::ordered::InOrder;
 use super::out::{warn, write_stdout};
@@ -47,16 +47,14 @@ enum Format {
 }
 
 pub fn run(args: &HashArgs) -> anyhow::Result<ExitCode> {
-    let opts = DiscoverOptions {
-        follow: args.walk.follow,
-        max_depth: args.walk.max_depth,
-    };
+    let opts = args.walk.options();
     let mut watching = match args.cache.watch {
         true => Some(Watching::start(&args.paths)?),
         false => None,
     };
     // Opened before discovery: its clock decides which results are too fresh to keep.
-    let mut cache = CacheSession::open(&args.cache);
+    let policy = CachePolicy::from(&args.cache);
+    let mut cache = CacheSession::open(policy);
     let (found, empty_folders) = operands(&args.paths, opts, args.sha3sum.form);
     let format = match args.json {
         true => Format::Json,
@@ -191,7 +189,7 @@ pub fn run(args: &HashArgs) -> anyhow::Result<ExitCode> {
         failures += sums.write_all(args.cache.verbose, args.cache.replace_sums);
     }
     if let Some(watching) = watching {
-        return watching.follow(&args.cache);
+        return watching.follow(policy);
     }
     Ok(if failures == 0 && corrupted == 0 {
         ExitCode::SUCCESS

@@ -8,10 +8,10 @@ use std::time::SystemTime;
 
 use crossbeam_channel::{unbounded, Receiver};
 
+use super::cached::CachePolicy;
 use super::out::{warn, write_stdout};
 use crate::cache::{self, Session};
 use crate::cancel::CancelToken;
-use crate::cli::HashCacheArgs;
 use crate::discover::is_image_name;
 use crate::fsmeta::FileStamp;
 use crate::hasher::{self, HashFailure};
@@ -63,8 +63,8 @@ impl Watching {
     }
 
     /// Runs until the watcher ends (or the process is stopped).
-    pub fn follow(mut self, args: &HashCacheArgs) -> anyhow::Result<ExitCode> {
-        let mut cache = Session::open(!args.no_cache);
+    pub fn follow(mut self, policy: CachePolicy) -> anyhow::Result<ExitCode> {
+        let mut cache = Session::open(policy.enabled);
         for change in self.changes.iter() {
             match change {
                 Change::Settled { path, stamp, .. } if is_image_name(&path) => {
@@ -93,7 +93,7 @@ impl Watching {
                 _ => continue,
             }
             if let Err(e) = cache.save() {
-                warn("cache", e.reason);
+                warn("cache", crate::io_error::message(&e.error));
             }
         }
         Ok(ExitCode::SUCCESS)

@@ -16,14 +16,57 @@ pub enum Dest {
     Dir(PathBuf),
 }
 
+/// Why a `--to` is refused; each names the text given and how to write it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DestError {
+    #[error(
+        "{text}: `{bucket}` is not a bucket name (3-63 lowercase letters, digits, `.` and `-`)"
+    )]
+    Bucket { text: String, bucket: String },
+    /// Neither `s3://` nor `file:`; `hint` spells an absolute path as a URL.
+    #[error("{text}: unsupported destination; give s3://BUCKET[/PREFIX] or file:///DIR{hint}")]
+    Unsupported { text: String, hint: String },
+    #[error(
+        "{text}: `{host}` is a host name, and gvmi writes only to this machine's \
+         folders; a folder takes three slashes: file:///{meant}"
+    )]
+    Host {
+        text: String,
+        host: String,
+        meant: String,
+    },
+    #[error("{text}: the folder must be absolute, not {shown}: give file:///DIR{meant}")]
+    Relative {
+        text: String,
+        shown: String,
+        meant: String,
+    },
+    #[error("{text}: a folder URL has no query or fragment (`?`, `#`); write them as %3F, %23")]
+    QueryOrFragment { text: String },
+    #[error("{text}: the folder name holds a NUL (%00)")]
+    Nul { text: String },
+}
+
+/// Why an image has no key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum KeyError {
+    #[error("has no file name")]
+    NoFileName,
+    #[error("its name is not UTF-8 (object keys must be)")]
+    NotUtf8,
+    #[error("no hash for a content-addressed key")]
+    NoHash,
+}
+
 impl Dest {
-    pub fn parse(text: &str) -> Result<Dest, String> {
+    pub fn parse(text: &str) -> Result<Dest, DestError> {
         if let Some(rest) = text.strip_prefix("s3://") {
             let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
             if !valid_bucket(bucket) {
-                return Err(format!(
-                    "{text}: `{bucket}` is not a bucket name (3-63 lowercase letters, digits, `.` and `-`)"
-                ));
+                return Err(DestError::Bucket {
+                    text: text.into(),
+                    bucket: bucket.into(),
+                });
             }
             let prefix = prefix.trim_matches('/').to_string();
             return Ok(Dest::S3 {
@@ -41,9 +84,10 @@ impl Dest {
             true => format!(" (a folder: file://{})", file_path_text(Path::new(text))),
             false => String::new(),
         };
-        Err(format!(
-            "{text}: unsupported destination; give s3://BUCKET[/PREFIX] or file:///DIR{hint}"
-        ))
+        Err(DestError::Unsupported {
+            text: text.into(),
+            hint,
+        })
     }
 
     /// The full object key (S3) or relative path (folder) for `relative`.
@@ -60,18 +104,18 @@ impl Dest {
 /// (`file://tmp/x`: `tmp` is a host, not a folder) and a relative path
 /// (`file:www`) are refused with the spelling meant; so are a query, a
 /// fragment and a NUL. `%XX` escapes are decoded (raw bytes on Unix).
-fn parse_file(text: &str) -> Result<PathBuf, String> {
+fn parse_file(text: &str) -> Result<PathBuf, DestError> {
     let rest = &text[5..];
     let path = match rest.strip_prefix("//") {
         Some(after) => {
             let end = after.find('/').unwrap_or(after.len());
             let host = &after[..end];
             if !host.is_empty() && !host.eq_ignore_ascii_case("localhost") {
-                return Err(format!(
-                    "{text}: `{host}` is a host name, and gvmi writes only to this machine's \
-                     folders; a folder takes three slashes: file:///{}",
-                    after.trim_start_matches('/')
-                ));
+                return Err(DestError::Host {
+                    text: text.into(),
+                    host: host.into(),
+                    meant: after.trim_start_matches('/').into(),
+                });
             }
             &after[end..]
         }
@@ -82,18 +126,18 @@ fn parse_file(text: &str) -> Result<PathBuf, String> {
         let meant = std::env::current_dir()
             .map(|cwd| format!(" (from here: file://{})", file_path_text(&cwd.join(path))))
             .unwrap_or_default();
-        return Err(format!(
-            "{text}: the folder must be absolute, not {shown}: give file:///DIR{meant}"
-        ));
+        return Err(DestError::Relative {
+            text: text.into(),
+            shown: shown.into(),
+            meant,
+        });
     }
     if path.contains(['?', '#']) {
-        return Err(format!(
-            "{text}: a folder URL has no query or fragment (`?`, `#`); write them as %3F, %23"
-        ));
+        return Err(DestError::QueryOrFragment { text: text.into() });
     }
     let bytes: Vec<u8> = percent_encoding::percent_decode_str(path).collect();
     if bytes.contains(&0) {
-        return Err(format!("{text}: the folder name holds a NUL (%00)"));
+        return Err(DestError::Nul { text: text.into() });
     }
     Ok(path_from_bytes(bytes))
 }
@@ -130,25 +174,22 @@ pub fn relative_key(
     root: &Path,
     digest: Option<&Sha3Digest>,
     content_addressed: bool,
-) -> Result<String, String> {
+) -> Result<String, KeyError> {
     let relative = image
         .strip_prefix(root)
         .ok()
         .filter(|r| !r.as_os_str().is_empty())
         .or_else(|| image.file_name().map(Path::new))
-        .ok_or("has no file name")?;
+        .ok_or(KeyError::NoFileName)?;
     let mut parts = Vec::new();
     for c in relative.components() {
         if let Component::Normal(s) = c {
-            parts.push(
-                s.to_str()
-                    .ok_or("its name is not UTF-8 (object keys must be)")?,
-            );
+            parts.push(s.to_str().ok_or(KeyError::NotUtf8)?);
         }
     }
     let mut key = parts.join("/");
     if content_addressed {
-        let digest = digest.ok_or("no hash for a content-addressed key")?;
+        let digest = digest.ok_or(KeyError::NoHash)?;
         let hex = digest.to_hex();
         let stem_end = key.strip_suffix(".gvmi").map_or(key.len(), str::len);
         key.insert_str(stem_end, &format!("-{}", &hex[..12]));
@@ -311,12 +352,12 @@ mod tests {
             dir("file:///srv/my%20www").unwrap(),
             Path::new("/srv/my www")
         );
-        let host = dir("file://tmp/x").unwrap_err();
+        let host = dir("file://tmp/x").unwrap_err().to_string();
         assert!(
             host.contains("`tmp` is a host name") && host.contains("file:///tmp/x"),
             "{host}"
         );
-        let rel = dir("file:www/rel").unwrap_err();
+        let rel = dir("file:www/rel").unwrap_err().to_string();
         assert!(rel.contains("must be absolute, not www/rel"), "{rel}");
         assert!(rel.contains("/www/rel)"), "{rel}");
         for bad in [
@@ -328,7 +369,7 @@ mod tests {
         ] {
             assert!(dir(bad).is_err(), "{bad}");
         }
-        let bare = Dest::parse("/srv/www").unwrap_err();
+        let bare = Dest::parse("/srv/www").unwrap_err().to_string();
         assert!(bare.contains("file:///srv/www"), "{bare}");
     }
 

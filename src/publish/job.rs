@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use super::dest::{public_url, relative_key};
 use super::public::{self, VerifyMode};
 use super::s3::{Remote, S3};
-use super::{exit, folder, s3_settings, upload, Dest, PublishError, Refusal, Wanted};
+use super::{exit, folder, s3_settings, upload, Dest, PublishError, RunOptions, SetupError, Spec};
 use crate::cancel::CancelToken;
 use crate::digest::Sha3Digest;
 use crate::fsmeta::FileStamp;
@@ -19,45 +19,34 @@ pub struct Destination {
     pub dest: Dest,
     s3: Option<S3>,
     pub public_base_url: Option<String>,
-    pub content_addressed: bool,
-    pub verify: VerifyMode,
-    pub dry_run: bool,
+    pub run: RunOptions,
 }
 
 impl Destination {
-    /// Parses `to` and, for S3, resolves the credentials (`wanted.bucket`
-    /// is filled in from `to`) and starts the client.
-    pub fn open(to: &str, mut wanted: Wanted) -> Result<Destination, Refusal> {
-        let dest = Dest::parse(to).map_err(|m| Refusal {
-            code: exit::USAGE,
-            message: m,
-        })?;
+    /// Parses `spec.to` and, for S3, resolves the credentials and starts
+    /// the client.
+    pub fn open(spec: &Spec, run: RunOptions) -> Result<Destination, SetupError> {
+        let dest = Dest::parse(&spec.to)?;
         // The one URL rule (`image_url`): every URL gvmi prints, records
         // and puts in a snippet starts here.
-        if let Some(base) = &wanted.public_base_url {
-            crate::image_url::check_http(base).map_err(|e| Refusal {
-                code: exit::USAGE,
-                message: format!("--public-base-url {base}: {e}"),
+        if let Some(base) = &spec.public_base_url {
+            crate::image_url::check_http(base).map_err(|why| SetupError::PublicBaseUrl {
+                url: base.clone(),
+                why,
             })?;
         }
         let s3 = match &dest {
             Dest::S3 { bucket, .. } => {
-                wanted.bucket = bucket.clone();
-                let settings = s3_settings(&wanted)?;
-                Some(S3::connect(settings).map_err(|e| Refusal {
-                    code: e.exit_code(),
-                    message: e.to_string(),
-                })?)
+                let settings = s3_settings(spec, bucket)?;
+                Some(S3::connect(settings).map_err(SetupError::Connect)?)
             }
             Dest::Dir(_) => None,
         };
         Ok(Destination {
             dest,
             s3,
-            public_base_url: wanted.public_base_url,
-            content_addressed: false,
-            verify: VerifyMode::Head,
-            dry_run: false,
+            public_base_url: spec.public_base_url.clone(),
+            run,
         })
     }
 
@@ -145,14 +134,14 @@ impl Destination {
     ) -> Outcome {
         let mut out = Outcome::new(path, stamp.size);
         let mut known = known;
-        if self.content_addressed && known.is_none() {
+        if self.run.content_addressed && known.is_none() {
             // The key needs the hash before anything is sent.
             match hash(&mut out, path, cancel) {
                 Ok(d) => known = Some(d),
                 Err(e) => return out.failed(&e),
             }
         }
-        let relative = match relative_key(path, root, known.as_ref(), self.content_addressed) {
+        let relative = match relative_key(path, root, known.as_ref(), self.run.content_addressed) {
             Ok(k) => k,
             Err(m) => return out.failed(&PublishError::Local(m.to_string())),
         };
@@ -191,7 +180,7 @@ impl Destination {
                 out.action = Some(Action::Skipped);
                 d
             }
-            _ if self.dry_run => {
+            _ if self.run.dry_run => {
                 out.hash = known;
                 out.action = Some(Action::WouldUpload);
                 return out;
@@ -206,7 +195,7 @@ impl Destination {
             },
         };
         out.hash = Some(digest);
-        if !self.dry_run {
+        if !self.run.dry_run {
             self.prove(&mut out, &digest, cancel);
         }
         out
@@ -235,7 +224,7 @@ impl Destination {
         let Some(url) = out.url.clone() else { return };
         let checkable = !matches!(self.dest, Dest::Dir(_)) || self.public_base_url.is_some();
         let mode = if checkable {
-            self.verify
+            self.run.verify
         } else {
             VerifyMode::None
         };

@@ -12,7 +12,7 @@ use crate::digest::Sha3Digest;
 use crate::verify;
 
 /// How thoroughly to check.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum VerifyMode {
     /// No check (the URL is printed unproven).
     None,
@@ -20,6 +20,28 @@ pub enum VerifyMode {
     Head,
     /// HEAD, then GET and hash the body (`gvmi verify`).
     Full,
+}
+
+impl VerifyMode {
+    pub const ALL: [VerifyMode; 3] = [VerifyMode::None, VerifyMode::Head, VerifyMode::Full];
+
+    /// The name used on the command line (`--verify`).
+    pub fn name(self) -> &'static str {
+        match self {
+            VerifyMode::None => "none",
+            VerifyMode::Head => "head",
+            VerifyMode::Full => "full",
+        }
+    }
+
+    /// What it checks, in one line (the help's list of modes).
+    pub fn about(self) -> &'static str {
+        match self {
+            VerifyMode::None => "No check (the URL is printed unproven)",
+            VerifyMode::Head => "HEAD: status, Content-Length, hash metadata",
+            VerifyMode::Full => "HEAD, then GET and hash the body (`gvmi verify`)",
+        }
+    }
 }
 
 /// What the check found wrong; `message` says it and how to fix it.

@@ -1,28 +1,35 @@
-//! The S3 side of publishing, through `object_store` (Apache Arrow's
-//! storage client: SigV4, multipart, retries). Its async runtime is
-//! confined here: one small tokio runtime (two workers, so parts upload
-//! while the calling thread reads and hashes) owned by [`S3`], entered only
-//! by this module's blocking methods. Nothing async leaves this file.
+//! The S3 side of publishing, the one place gvmi speaks S3: URLs, keys and
+//! XML come from `rusty-s3` (a sans-IO crate), each request is signed here
+//! (`sign`: SigV4 in the `Authorization` header) and sent with the shared
+//! blocking HTTP client (`crate::http`, ureq), which follows no redirect,
+//! so signed requests never reach another origin.
+//! Every answer body is read with a cap (`request`), every request has a
+//! deadline, and a wait for one gives up within 100 ms of cancellation.
+//! A multipart upload's parts go out from a few threads (`multipart`).
 
-use std::future::Future;
+mod multipart;
+mod request;
+mod sign;
+
+use std::sync::Arc;
 use std::time::Duration;
 
-use bytes::Bytes;
-use object_store::aws::{AmazonS3, AmazonS3Builder};
-use object_store::path::Path as Key;
-use object_store::{
-    Attribute, Attributes, ClientOptions, GetOptions, HeaderMap, HeaderValue, ObjectStore,
-    ObjectStoreExt, PutMultipartOptions, PutOptions, PutPayload, RetryConfig, WriteMultipart,
-};
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use rusty_s3::actions::{CreateMultipartUpload, S3Action};
+use rusty_s3::{Bucket, UrlStyle};
 
-use super::error::{classify, PublishError};
+use super::error::{classify, Context, Fault, PublishError};
 use crate::cancel::CancelToken;
 use crate::digest::Sha3Digest;
+use crate::http::{self, Limits};
+pub use multipart::Multipart;
+use request::{Call, Client};
 
 /// The object metadata that carries the image's hash (`x-amz-meta-sha3-224`).
 pub const HASH_METADATA: &str = "sha3-224";
+const HASH_HEADER: &str = "x-amz-meta-sha3-224";
 
-/// Everything needed to talk to one bucket. `Debug` hides the secret.
+/// Everything needed to talk to one bucket. `Debug` hides the secrets.
 #[derive(Clone)]
 pub struct Settings {
     pub bucket: String,
@@ -34,6 +41,8 @@ pub struct Settings {
     pub session_token: Option<String>,
     /// `--acl`: a canned ACL (`public-read`) sent with every upload.
     pub acl: Option<String>,
+    /// Connect and silence timeouts (`--timeout`).
+    pub limits: Limits,
 }
 
 impl std::fmt::Debug for Settings {
@@ -41,7 +50,7 @@ impl std::fmt::Debug for Settings {
         f.debug_struct("Settings")
             .field("bucket", &self.bucket)
             .field("region", &self.region)
-            .field("endpoint", &self.endpoint)
+            .field("endpoint", &self.endpoint.as_deref().map(shown_endpoint))
             .finish_non_exhaustive()
     }
 }
@@ -53,26 +62,48 @@ pub struct Remote {
     pub hash: Option<String>,
 }
 
-/// A connected bucket with its own runtime.
+/// A connected bucket.
 pub struct S3 {
-    rt: tokio::runtime::Runtime,
-    store: AmazonS3,
+    client: Arc<Client>,
     settings: Settings,
+    context: Context,
 }
 
 impl S3 {
+    /// Checks the settings (a credential or region that cannot be sent is
+    /// a credentials error, exit 5) and prepares the client; sends nothing.
     pub fn connect(settings: Settings) -> Result<S3, PublishError> {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .thread_name("gvmi-s3")
-            .enable_all()
-            .build()
-            .map_err(|e| PublishError::Upload(format!("cannot start the upload runtime: {e}")))?;
-        let store = build(&settings, HeaderMap::new())?;
+        let mut secrets = vec![settings.secret_access_key.as_str()];
+        secrets.push(&settings.access_key_id);
+        secrets.extend(settings.session_token.as_deref());
+        let context = Context::new(&settings.bucket, settings.endpoint.as_deref(), &secrets);
+        check_credentials(&settings)?;
+        if let Some(acl) = &settings.acl {
+            if acl.is_empty() || !acl.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+                let acl = crate::visible::visible(acl);
+                return Err(PublishError::Local(format!(
+                    "--acl {acl}: not a canned ACL name (e.g. public-read)"
+                )));
+            }
+        }
+        let bucket = bucket(&settings)?;
+        let signer = sign::Signer {
+            key_id: settings.access_key_id.clone(),
+            secret: settings.secret_access_key.clone(),
+            token: settings.session_token.clone(),
+            region: settings.region.clone(),
+        };
+        let limits = settings.limits;
+        let client = Client {
+            agent: http::agent(&limits),
+            bucket,
+            signer,
+            limits,
+        };
         Ok(S3 {
-            rt,
-            store,
+            client: Arc::new(client),
             settings,
+            context,
         })
     }
 
@@ -80,81 +111,128 @@ impl S3 {
         &self.settings
     }
 
-    fn fail(&self, e: &object_store::Error) -> PublishError {
-        classify(e, &self.settings.bucket, &self.settings.secret_access_key)
+    fn fail(&self, fault: &Fault) -> PublishError {
+        classify(fault, &self.context)
     }
 
-    /// Runs `fut` to its end, or gives up within 100 ms of `cancel`.
-    fn run<F: Future>(&self, fut: F, cancel: &CancelToken) -> Result<F::Output, PublishError> {
-        self.rt.block_on(async {
-            let mut fut = std::pin::pin!(fut);
-            loop {
-                match tokio::time::timeout(Duration::from_millis(100), &mut fut).await {
-                    Ok(out) => return Ok(out),
-                    Err(_) if cancel.is_cancelled() => return Err(PublishError::Interrupted),
-                    Err(_) => {}
+    /// Runs `work` on a helper thread and waits for it, giving up within
+    /// 100 ms of `cancel` (the helper ends by its request's deadline).
+    fn run<T: Send + 'static>(
+        &self,
+        cancel: &CancelToken,
+        work: impl FnOnce(&Client, &CancelToken) -> Result<T, Fault> + Send + 'static,
+    ) -> Result<T, PublishError> {
+        let (tx, rx) = crossbeam_channel::bounded(1);
+        let (client, token) = (Arc::clone(&self.client), cancel.child());
+        let helper = token.clone();
+        std::thread::Builder::new()
+            .name("gvmi-s3".into())
+            .spawn(move || {
+                let out = crate::caught::catch(|| work(&client, &helper));
+                let _ = tx.send(out);
+            })
+            .map_err(|e| PublishError::Upload(format!("cannot start a thread: {e}")))?;
+        loop {
+            match rx.recv_timeout(Duration::from_millis(100)) {
+                Ok(Ok(out)) => return out.map_err(|f| self.fail(&f)),
+                Ok(Err(panic)) => {
+                    return Err(PublishError::Upload(format!(
+                        "internal error (a bug in gvmi): {panic}"
+                    )))
+                }
+                Err(_) if cancel.is_cancelled() => {
+                    token.cancel();
+                    return Err(PublishError::Interrupted);
+                }
+                Err(crossbeam_channel::RecvTimeoutError::Timeout) => {}
+                Err(crossbeam_channel::RecvTimeoutError::Disconnected) => {
+                    return Err(PublishError::Upload("the request thread ended".into()))
                 }
             }
-        })
+        }
     }
 
     /// The size and hash metadata of `key`, or `None` when nothing is there.
     pub fn head(&self, key: &str, cancel: &CancelToken) -> Result<Option<Remote>, PublishError> {
-        let path = parse_key(key)?;
-        let opts = GetOptions {
-            head: true,
-            ..Default::default()
-        };
-        match self.run(self.store.get_opts(&path, opts), cancel)? {
-            Ok(got) => Ok(Some(Remote {
-                size: got.meta.size,
-                hash: got
-                    .attributes
-                    .get(&Attribute::Metadata(HASH_METADATA.into()))
-                    .map(|v| v.to_string()),
-            })),
-            Err(object_store::Error::NotFound { .. }) => Ok(None),
-            Err(e) => Err(self.fail(&e)),
-        }
+        let key = object_key(key)?;
+        self.run(cancel, move |c, cancel| {
+            let call = Call {
+                op: "HeadObject",
+                method: "HEAD",
+                url: url_of(c.bucket.head_object(None, &key)),
+                headers: &[],
+                body: &[],
+            };
+            let reply = match c.send(&call, cancel) {
+                Ok(reply) => reply,
+                Err(Fault::Status { status: 404, .. }) => return Ok(None),
+                Err(fault) => return Err(fault),
+            };
+            let size = reply.header("content-length").and_then(|v| v.parse().ok());
+            let Some(size) = size else {
+                return Err(Fault::Answer {
+                    op: "HeadObject",
+                    detail: "the answer has no Content-Length".into(),
+                });
+            };
+            let hash = reply.header(HASH_HEADER).map(|v| v.trim().to_string());
+            Ok(Some(Remote { size, hash }))
+        })
     }
 
     /// One PUT of a small image, hash metadata included.
     pub fn put(
         &self,
         key: &str,
-        bytes: Bytes,
+        bytes: Vec<u8>,
         digest: &Sha3Digest,
         cancel: &CancelToken,
     ) -> Result<(), PublishError> {
-        let path = parse_key(key)?;
-        let opts = PutOptions {
-            attributes: attributes(Some(digest)),
-            ..Default::default()
-        };
-        let put = self.store.put_opts(&path, PutPayload::from(bytes), opts);
-        self.run(put, cancel)?.map_err(|e| self.fail(&e))?;
-        Ok(())
+        let key = object_key(key)?;
+        let headers = self.object_headers(Some(digest));
+        self.run(cancel, move |c, cancel| {
+            let call = Call {
+                op: "PutObject",
+                method: "PUT",
+                url: url_of(c.bucket.put_object(None, &key)),
+                headers: &headers,
+                body: &bytes,
+            };
+            c.send(&call, cancel).map(drop)
+        })
     }
 
-    /// Starts a multipart upload to `key` (with the hash when known).
+    /// Starts a multipart upload to `key` (with the hash when known), its
+    /// parts sent by `in_flight` threads.
     pub fn multipart(
         &self,
         key: &str,
         digest: Option<&Sha3Digest>,
         part_size: usize,
+        in_flight: usize,
         cancel: &CancelToken,
     ) -> Result<Multipart<'_>, PublishError> {
-        let path = parse_key(key)?;
-        let opts = PutMultipartOptions {
-            attributes: attributes(digest),
-            ..Default::default()
-        };
-        let upload = self.run(self.store.put_multipart_opts(&path, opts), cancel)?;
-        let upload = upload.map_err(|e| self.fail(&e))?;
-        Ok(Multipart {
-            s3: self,
-            writer: WriteMultipart::new_with_chunk_size(upload, part_size),
-        })
+        let key = object_key(key)?;
+        let headers = self.object_headers(digest);
+        let started = key.clone();
+        let upload_id = self.run(cancel, move |c, cancel| {
+            let call = Call {
+                op: "CreateMultipartUpload",
+                method: "POST",
+                url: url_of(c.bucket.create_multipart_upload(None, &key)),
+                headers: &headers,
+                body: &[],
+            };
+            let reply = c.send(&call, cancel)?;
+            let text = String::from_utf8_lossy(&reply.body);
+            match CreateMultipartUpload::parse_response(&text) {
+                Ok(r) if !r.upload_id().is_empty() => Ok(r.upload_id().to_string()),
+                _ => Err(request::unexpected("CreateMultipartUpload", &text)),
+            }
+        })?;
+        Ok(Multipart::start(
+            self, started, upload_id, part_size, in_flight,
+        ))
     }
 
     /// Server-side copy of `from` to `to`, replacing the metadata with the
@@ -167,123 +245,133 @@ impl S3 {
         digest: &Sha3Digest,
         cancel: &CancelToken,
     ) -> Result<(), PublishError> {
-        let mut headers = HeaderMap::new();
-        headers.insert(
-            "x-amz-metadata-directive",
-            HeaderValue::from_static("REPLACE"),
-        );
-        let hex = HeaderValue::from_str(&digest.to_hex()).expect("hex is a header value");
-        headers.insert("x-amz-meta-sha3-224", hex);
-        headers.insert(
-            "content-type",
-            HeaderValue::from_static("application/octet-stream"),
-        );
-        let store = build(&self.settings, headers)?;
-        let (from, to) = (parse_key(from)?, parse_key(to)?);
-        self.run(store.copy(&from, &to), cancel)?
-            .map_err(|e| self.fail(&e))
+        let (from, to) = (object_key(from)?, object_key(to)?);
+        let mut headers = self.object_headers(Some(digest));
+        let source = format!("/{}/{}", self.settings.bucket, encode_key(&from));
+        headers.push(("x-amz-copy-source", source));
+        headers.push(("x-amz-metadata-directive", "REPLACE".into()));
+        self.run(cancel, move |c, cancel| {
+            let call = Call {
+                op: "CopyObject",
+                method: "PUT",
+                url: url_of(c.bucket.put_object(None, &to)),
+                headers: &headers,
+                body: &[],
+            };
+            let reply = c.send(&call, cancel)?;
+            // S3 may answer 200 and still fail: the body then is an <Error>.
+            request::error_inside("CopyObject", &reply.body)
+        })
     }
 
     /// Best-effort removal (a staging object); never cancelled midway.
     pub fn delete(&self, key: &str) {
-        if let Ok(path) = parse_key(key) {
-            let _ = self.rt.block_on(self.store.delete(&path));
+        let Ok(key) = object_key(key) else { return };
+        let c = &self.client;
+        let call = Call {
+            op: "DeleteObject",
+            method: "DELETE",
+            url: url_of(c.bucket.delete_object(None, &key)),
+            headers: &[],
+            body: &[],
+        };
+        let _ = c.send(&call, &CancelToken::new());
+    }
+
+    /// The headers an object is created with.
+    fn object_headers(&self, digest: Option<&Sha3Digest>) -> Vec<(&'static str, String)> {
+        let mut headers = vec![("content-type", "application/octet-stream".to_string())];
+        if let Some(acl) = &self.settings.acl {
+            headers.push(("x-amz-acl", acl.clone()));
         }
+        if let Some(d) = digest {
+            headers.push((HASH_HEADER, d.to_hex()));
+        }
+        headers
     }
 }
 
-/// An upload in progress: parts go out on the runtime while the caller
-/// feeds bytes; at most `in_flight` parts are held at once.
-pub struct Multipart<'a> {
-    s3: &'a S3,
-    writer: WriteMultipart,
+/// The URL of `action` (its query included), unsigned: `sign` signs the
+/// request in its headers instead.
+fn url_of<'a>(action: impl S3Action<'a>) -> url::Url {
+    // Without credentials rusty-s3 signs nothing and ignores the expiry.
+    action.sign(Duration::ZERO)
 }
 
-impl Multipart<'_> {
-    /// Queues `bytes`, first waiting until fewer than `in_flight` parts are
-    /// uploading: this is what bounds memory.
-    pub fn write(
-        &mut self,
-        bytes: &[u8],
-        in_flight: usize,
-        cancel: &CancelToken,
-    ) -> Result<(), PublishError> {
-        let s3 = self.s3;
-        s3.run(self.writer.wait_for_capacity(in_flight), cancel)?
-            .map_err(|e| s3.fail(&e))?;
-        let _inside = s3.rt.enter();
-        self.writer.write(bytes);
-        Ok(())
+/// A key as S3 URLs can carry it: rusty-s3 resolves `.` and `..` segments
+/// like a file system path, and an empty key names the bucket itself.
+fn object_key(key: &str) -> Result<String, PublishError> {
+    let bad = key.is_empty() || key.split('/').any(|s| s == "." || s == "..");
+    if bad || key.chars().any(char::is_control) {
+        return Err(PublishError::Local(format!(
+            "`{}` cannot be an object key",
+            crate::visible::visible(key)
+        )));
     }
-
-    pub fn finish(self, cancel: &CancelToken) -> Result<(), PublishError> {
-        let s3 = self.s3;
-        s3.run(self.writer.finish(), cancel)?
-            .map_err(|e| s3.fail(&e))?;
-        Ok(())
-    }
-
-    /// Aborts the upload (AbortMultipartUpload): S3 drops the parts sent.
-    /// Runs even after Ctrl-C; bounded by the client's timeouts and retries.
-    pub fn abort(self) -> Result<(), PublishError> {
-        let s3 = self.s3;
-        s3.rt.block_on(self.writer.abort()).map_err(|e| s3.fail(&e))
-    }
+    Ok(key.to_string())
 }
 
-fn parse_key(key: &str) -> Result<Key, PublishError> {
-    Key::parse(key).map_err(|e| PublishError::Local(format!("cannot be an object key: {e}")))
+/// `x-amz-copy-source` wants the key URL-encoded, its slashes kept.
+fn encode_key(key: &str) -> String {
+    const KEY: &AsciiSet = &NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'.')
+        .remove(b'_')
+        .remove(b'~')
+        .remove(b'/');
+    utf8_percent_encode(key, KEY).to_string()
 }
 
-fn attributes(digest: Option<&Sha3Digest>) -> Attributes {
-    let mut attrs = Attributes::new();
-    attrs.insert(Attribute::ContentType, "application/octet-stream".into());
-    if let Some(d) = digest {
-        attrs.insert(Attribute::Metadata(HASH_METADATA.into()), d.to_hex().into());
-    }
-    attrs
-}
-
-/// The client: explicit settings only (no `from_env`, which would take any
-/// `AWS_*` variable, `AWS_ALLOW_HTTP` included), short retries so a dead
-/// endpoint fails in seconds, and `extra` headers on every request.
-fn build(settings: &Settings, mut extra: HeaderMap) -> Result<AmazonS3, PublishError> {
-    // reqwest is built without a TLS provider of its own: ring, which ureq
-    // already brings (one crypto library, no C toolchain for aws-lc).
-    // Fails only when one is installed already, which is as good.
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    if let Some(acl) = &settings.acl {
-        let value = HeaderValue::from_str(acl)
-            .map_err(|_| PublishError::Local(format!("--acl {acl}: not a canned ACL name")))?;
-        extra.insert("x-amz-acl", value);
-    }
-    let client = ClientOptions::new()
-        .with_connect_timeout(Duration::from_secs(10))
-        .with_timeout(Duration::from_secs(120))
-        .with_allow_http(settings.allow_http)
-        .with_default_headers(extra);
-    let retry = RetryConfig {
-        max_retries: 2,
-        retry_timeout: Duration::from_secs(20),
-        ..Default::default()
+/// The bucket's URLs: path style (`ENDPOINT/BUCKET/KEY`), at the endpoint
+/// given, else AWS's regional one.
+fn bucket(s: &Settings) -> Result<Bucket, PublishError> {
+    let endpoint = match &s.endpoint {
+        Some(e) => e.clone(),
+        None => format!("https://s3.{}.amazonaws.com", s.region),
     };
-    let mut builder = AmazonS3Builder::new()
-        .with_bucket_name(&settings.bucket)
-        .with_region(&settings.region)
-        .with_access_key_id(&settings.access_key_id)
-        .with_secret_access_key(&settings.secret_access_key)
-        .with_client_options(client)
-        .with_retry(retry);
-    if let Some(token) = &settings.session_token {
-        builder = builder.with_token(token);
+    let bad = |why: String| PublishError::Local(format!("{}: {why}", shown_endpoint(&endpoint)));
+    let url = url::Url::parse(&endpoint).map_err(|e| bad(e.to_string()))?;
+    let http = url.scheme() == "http";
+    if http && !s.allow_http {
+        return Err(bad("plain http is not allowed here".into()));
     }
-    if let Some(endpoint) = &settings.endpoint {
-        // Path-style requests: what every S3-compatible service accepts.
-        builder = builder
-            .with_endpoint(endpoint)
-            .with_virtual_hosted_style_request(false);
+    Bucket::new(url, UrlStyle::Path, s.bucket.clone(), s.region.clone())
+        .map_err(|e| bad(format!("cannot hold bucket `{}` ({e:?})", s.bucket)))
+}
+
+/// A credential or region a request cannot carry is a credentials error,
+/// said without the value (the region, not a secret, is shown escaped).
+fn check_credentials(s: &Settings) -> Result<(), PublishError> {
+    let printable = |v: &str| !v.is_empty() && v.bytes().all(|b| b.is_ascii_graphic());
+    let mut bad = Vec::new();
+    if !printable(&s.access_key_id) {
+        bad.push("the access key id (AWS_ACCESS_KEY_ID or the profile's aws_access_key_id)");
     }
-    builder
-        .build()
-        .map_err(|e| classify(&e, &settings.bucket, &settings.secret_access_key))
+    if !printable(&s.secret_access_key) {
+        bad.push("the secret key (AWS_SECRET_ACCESS_KEY or the profile's aws_secret_access_key)");
+    }
+    if s.session_token.as_deref().is_some_and(|t| !printable(t)) {
+        bad.push("the session token (AWS_SESSION_TOKEN or the profile's aws_session_token)");
+    }
+    if let Some(what) = bad.first() {
+        return Err(PublishError::Credentials(format!(
+            "{what} holds a space, a control or a non-ASCII character, which no credential \
+             has: check how it was copied"
+        )));
+    }
+    let region_ok = !s.region.is_empty()
+        && (s.region.bytes()).all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if !region_ok {
+        return Err(PublishError::Credentials(format!(
+            "region `{}` (--region, AWS_REGION, AWS_DEFAULT_REGION or the profile) is not a \
+             region name: letters, digits and `-` only",
+            crate::visible::visible(&s.region)
+        )));
+    }
+    Ok(())
+}
+
+/// An endpoint as messages show it: a password in it is never printed.
+pub fn shown_endpoint(endpoint: &str) -> String {
+    super::error::without_password(endpoint)
 }

@@ -135,6 +135,16 @@ impl Published {
         self.problem.as_deref()
     }
 
+    /// Takes in what a publish this session proved (the workbench's `p`),
+    /// by the rule the state file is merged by, so the image's URL follows
+    /// without reading the file again.
+    pub fn insert(&mut self, candidate: &Candidate) {
+        if let Some(key) = key(&candidate.image) {
+            merge(&mut self.images, key.clone(), candidate);
+            forget_replaced(&mut self.images, &key, candidate);
+        }
+    }
+
     #[cfg(test)]
     pub fn with(image: &str, record: Record) -> Published {
         Published {
@@ -142,14 +152,6 @@ impl Published {
             problem: None,
         }
     }
-}
-
-/// The records as this process first read them: a command loads them once
-/// for all its images; the workbench loads them before its first frame, so
-/// the UI thread never reads the file.
-pub fn shared() -> &'static Published {
-    static SHARED: std::sync::OnceLock<Published> = std::sync::OnceLock::new();
-    SHARED.get_or_init(Published::load)
 }
 
 /// Reads the records of `file`.
@@ -167,7 +169,7 @@ pub fn load_from(file: &Path) -> Published {
 }
 
 /// What one publish says about one image's URL.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Candidate {
     pub image: PathBuf,
     pub url: String,

@@ -10,8 +10,6 @@
 use std::io::Read;
 use std::path::Path;
 
-use bytes::Bytes;
-
 use super::error::PublishError;
 use super::s3::{Multipart, S3};
 use crate::cancel::CancelToken;
@@ -20,8 +18,8 @@ use crate::fsmeta::{self, FileStamp};
 use crate::hasher::Hashed;
 use crate::sha3_fast::Sha3_224;
 
-/// Part size: S3's minimum is 5 MiB; 8 MiB × [`IN_FLIGHT`] keeps memory
-/// near 40 MiB. Grown for images over 80 GiB (S3 allows 10,000 parts).
+/// Part size: S3's minimum is 5 MiB; 8 MiB × ([`IN_FLIGHT`] + the one
+/// filling) keeps memory near 40 MiB. Grown for images over 80 GiB (S3 allows 10,000 parts).
 pub const PART_SIZE: usize = 8 << 20;
 /// Parts uploading at once.
 pub const IN_FLIGHT: usize = 4;
@@ -63,7 +61,7 @@ pub fn upload_file(
     };
     let staging = format!("{key}.gvmi-partial-{}", std::process::id());
     let target = if up_front.is_some() { key } else { &staging };
-    let mut upload = s3.multipart(target, up_front.as_ref(), part, cancel)?;
+    let mut upload = s3.multipart(target, up_front.as_ref(), part, IN_FLIGHT, cancel)?;
     let streamed = stream(&mut file, stamp.size, &mut upload, cancel, &mut progress)
         .and_then(|digest| still_same(path, &file, &stamp).map(|()| digest))
         .and_then(|digest| match up_front {
@@ -93,7 +91,7 @@ fn part_size(size: u64) -> usize {
     PART_SIZE.max(needed.next_multiple_of(1 << 20) as usize)
 }
 
-fn read_small(file: &mut std::fs::File, size: u64) -> Result<(Bytes, Sha3Digest), PublishError> {
+fn read_small(file: &mut std::fs::File, size: u64) -> Result<(Vec<u8>, Sha3Digest), PublishError> {
     let mut bytes = Vec::with_capacity(size as usize);
     file.take(size + 1).read_to_end(&mut bytes)?;
     if bytes.len() as u64 != size {
@@ -101,7 +99,7 @@ fn read_small(file: &mut std::fs::File, size: u64) -> Result<(Bytes, Sha3Digest)
     }
     let mut hasher = Sha3_224::new();
     hasher.update(&bytes);
-    Ok((Bytes::from(bytes), hasher.finalize()))
+    Ok((bytes, hasher.finalize()))
 }
 
 /// Reads the file to its end, hashing each chunk and queueing it for upload.
@@ -126,7 +124,7 @@ fn stream(
             Err(e) => return Err(e.into()),
         };
         hasher.update(&buf[..n]);
-        upload.write(&buf[..n], IN_FLIGHT, cancel)?;
+        upload.write(&buf[..n], cancel)?;
         done += n as u64;
         if done > size {
             return Err(changed());

@@ -30,18 +30,29 @@ fn check_image(path: &Path) -> ImageCheck {
     }
 }
 
+/// A file refused for providers: inspection's words, then how to go on
+/// anyway (`anyway`: what `--allow-invalid` does there).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{problem} (gvmi inspect names every defect; {anyway})")]
+pub struct Inadmissible {
+    /// The words of [`invalid_image`].
+    pub problem: String,
+    pub anyway: &'static str,
+}
+
 /// The one rule for handing providers a file (`gvmi snippet`, `gvmi
 /// publish`, the workbench's `p`/`P`): one that fails inspection, a broken
 /// image or no image at all (`-L` reaching `/etc/shadow`), is refused
 /// unless `allow_invalid`, and then only warned about. `Ok` is what
 /// inspection said (an allowed invalid image's words, to warn with); `Err`
-/// the refusal, ending in how to go on anyway (`anyway`: what
-/// `--allow-invalid` does there).
-pub fn admit(path: &Path, allow_invalid: bool, anyway: &str) -> Result<ImageCheck, String> {
+/// the refusal.
+pub fn admit(
+    path: &Path,
+    allow_invalid: bool,
+    anyway: &'static str,
+) -> Result<ImageCheck, Inadmissible> {
     match check_image(path) {
-        ImageCheck::Invalid(problem) if !allow_invalid => Err(format!(
-            "{problem} (gvmi inspect names every defect; {anyway})"
-        )),
+        ImageCheck::Invalid(problem) if !allow_invalid => Err(Inadmissible { problem, anyway }),
         check => Ok(check),
     }
 }
@@ -73,5 +84,12 @@ mod tests {
         let text = invalid_image(&inspect_bytes(b"not an image at all")).unwrap();
         assert!(text.starts_with("not a valid gvmi image: "), "{text}");
         assert!(text.ends_with("providers will refuse it"), "{text}");
+        let refused = Inadmissible {
+            problem: text.clone(),
+            anyway: "--allow-invalid prints it anyway",
+        };
+        let expected =
+            format!("{text} (gvmi inspect names every defect; --allow-invalid prints it anyway)");
+        assert_eq!(refused.to_string(), expected);
     }
 }

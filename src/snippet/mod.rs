@@ -11,15 +11,16 @@ mod resources;
 mod target;
 mod templates;
 
-use std::fmt;
 use std::path::PathBuf;
 
 pub use render::{render, render_form, substitute, PLACEHOLDERS};
-pub use resources::{float_literal, Capability, Resources};
+pub use resources::{float_literal, Capability, Resources, UnknownCapability};
 pub use target::{Lang, Target, UnknownTarget};
 pub use templates::{builtin, builtin_form, Form, Templates};
 
 use crate::digest::Sha3Digest;
+use crate::io_error;
+use crate::visible::visible_path;
 
 /// Everything a snippet says about one image.
 #[derive(Debug, Clone)]
@@ -55,58 +56,48 @@ impl SnippetInput {
 }
 
 /// Why no snippet was made.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum SnippetError {
     /// The target cannot use a self-hosted image; `reason` says what to do.
+    #[error("{reason}")]
     Unsupported {
         target: Target,
         reason: &'static str,
     },
-    /// A resource value no SDK accepts.
+    /// A resource value no SDK accepts (`Resources::problem`'s words).
+    #[error("{0}")]
     Resources(String),
     /// The URL fails `image_url`'s rule (a control character, a scheme no
     /// provider fetches).
+    #[error("{0}")]
     Url(crate::image_url::UrlError),
     /// `--full` for a target that has no whole-program template.
+    #[error(
+        "{target} has no whole-program form (--full is for {}); \
+         without --full its snippet is complete as it is",
+        full_program_targets()
+    )]
     NoFullProgram { target: Target },
     /// A (user) template names a placeholder that does not exist.
+    #[error(
+        "the {target} template uses an unknown placeholder {{{{{name}}}}} (known: {})",
+        PLACEHOLDERS.join(", ")
+    )]
     UnknownPlaceholder { target: Target, name: String },
     /// A user template exists but could not be read.
+    #[error("{}: cannot read: {}", visible_path(path), io_error::message(error))]
     Template {
         path: PathBuf,
         error: std::io::Error,
     },
 }
 
-impl fmt::Display for SnippetError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Unsupported { reason, .. } => f.write_str(reason),
-            Self::Resources(problem) => f.write_str(problem),
-            Self::Url(e) => write!(f, "{e}"),
-            Self::NoFullProgram { target } => {
-                let with: Vec<_> = Target::ALL
-                    .into_iter()
-                    .filter(|t| Form::Full.file(*t).is_some())
-                    .map(Target::name)
-                    .collect();
-                write!(
-                    f,
-                    "{target} has no whole-program form (--full is for {}); \
-                     without --full its snippet is complete as it is",
-                    with.join(", ")
-                )
-            }
-            Self::UnknownPlaceholder { target, name } => write!(
-                f,
-                "the {target} template uses an unknown placeholder {{{{{name}}}}} (known: {})",
-                PLACEHOLDERS.join(", ")
-            ),
-            Self::Template { path, error } => {
-                write!(f, "{}: {error}", crate::visible::visible_path(path))
-            }
-        }
-    }
+/// The targets `--full` has a program for: `yapapi, golem-js, task-executor`.
+fn full_program_targets() -> String {
+    let with: Vec<_> = Target::ALL
+        .into_iter()
+        .filter(|t| Form::Full.file(*t).is_some())
+        .map(Target::name)
+        .collect();
+    with.join(", ")
 }
-
-impl std::error::Error for SnippetError {}

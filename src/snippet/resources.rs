@@ -4,7 +4,7 @@ use std::fmt;
 use std::str::FromStr;
 
 /// A VM capability a provider must offer (yapapi's and golem-js's `capabilities`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Capability {
     Vpn,
     Inet,
@@ -12,6 +12,12 @@ pub enum Capability {
 }
 
 impl Capability {
+    pub const ALL: [Capability; 3] = [
+        Capability::Vpn,
+        Capability::Inet,
+        Capability::ManifestSupport,
+    ];
+
     pub fn name(self) -> &'static str {
         match self {
             Capability::Vpn => "vpn",
@@ -27,18 +33,19 @@ impl fmt::Display for Capability {
     }
 }
 
+/// A name that is not one of [`Capability::ALL`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown capability {0:?} (vpn, inet or manifest-support)")]
+pub struct UnknownCapability(pub String);
+
 impl FromStr for Capability {
-    type Err = String;
+    type Err = UnknownCapability;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        [
-            Capability::Vpn,
-            Capability::Inet,
-            Capability::ManifestSupport,
-        ]
-        .into_iter()
-        .find(|c| c.name() == s)
-        .ok_or_else(|| format!("unknown capability {s:?} (vpn, inet or manifest-support)"))
+        Capability::ALL
+            .into_iter()
+            .find(|c| c.name() == s)
+            .ok_or_else(|| UnknownCapability(s.to_string()))
     }
 }
 
@@ -136,7 +143,11 @@ mod tests {
     #[test]
     fn capabilities_parse_and_dedup() {
         assert_eq!("manifest-support".parse(), Ok(Capability::ManifestSupport));
-        assert!("gpu".parse::<Capability>().is_err());
+        let gpu = "gpu".parse::<Capability>().unwrap_err();
+        assert_eq!(
+            gpu.to_string(),
+            "unknown capability \"gpu\" (vpn, inet or manifest-support)"
+        );
         let r = Resources {
             capabilities: vec![Capability::Inet, Capability::Vpn, Capability::Inet],
             ..Resources::default()

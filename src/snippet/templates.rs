@@ -10,8 +10,9 @@ use super::{SnippetError, Target};
 
 /// Which text of a target: the lines to paste into your code, or a complete
 /// program that runs as saved.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Form {
+    #[default]
     Paste,
     Full,
 }
@@ -148,6 +149,18 @@ mod tests {
         assert!(t.is_overridden(Target::Yapapi));
         assert_eq!(t.source(Target::GolemJs), builtin(Target::GolemJs));
         assert_eq!(t.source(Target::Ray), None);
+    }
+
+    #[test]
+    fn an_unreadable_override_is_named_in_io_error_words() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("golem-js.js");
+        std::fs::create_dir(&path).unwrap();
+        let e = Templates::with_overrides_from(dir.path()).unwrap_err();
+        let words = crate::io_error::message(&crate::fsmeta::read_text(&path).unwrap_err());
+        let expected = format!("{}: cannot read: {words}", path.display());
+        assert_eq!(e.to_string(), expected);
+        assert!(!expected.contains("os error"), "{expected}");
     }
 
     #[test]

@@ -1,43 +1,47 @@
-//! The workbench's state. Only event handling mutates it (`apply` for
-//! producer events and effects' results, `events.rs`; `on_input` for the
-//! terminal's, `keys.rs`); rendering reads it. Its parts keep their own
-//! state: `Rows`, `Changes` (duplicates, manifests), `Findings`
-//! (inspection, URL checks), `Places` (root labels).
+//! The workbench's state: parts with state of their own (`Rows`, `View`,
+//! `Jobs`, `Serving`, `Notes`, `Findings`, `Changes`, `Places`, `Batches`,
+//! `Sweeps`), and the one way it changes: [`App::update`], for the
+//! terminal's input and every event alike, returning the [`Effect`]s it
+//! asks for. Rendering reads it through accessors; nothing else writes it.
+//! How each message is handed to the parts: `app/events.rs` (producers'
+//! events), `app/lifecycle.rs` (rows that come, go and are hashed again),
+//! `app/input.rs` (keys through the keymap, mouse, paste), `app/actions.rs`
+//! and `app/publishing.rs` (what the keys ask for).
 
+mod actions;
 mod events;
+mod input;
 mod lifecycle;
-pub mod notes;
+mod publishing;
 
-use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
 use std::time::Instant;
+
+use ratatui::crossterm::event::Event as TermEvent;
 
 use crate::cancel::CancelToken;
 use crate::config::Config;
 use crate::engine::Job;
 use crate::event::JobId;
+use crate::hasher::Hashed;
 use crate::progress::Tally;
-use crate::snippet::{Resources, Target, Templates};
 
 use super::batch::Batches;
 use super::changes::Changes;
+use super::event::Event;
 use super::findings::Findings;
+use super::jobs::Jobs;
+use super::layout::{self, Shape};
+use super::notes::Notes;
 use super::places::Places;
-use super::rows::{visible, Row, RowId, Rows, SortKey};
-use super::ui::layout::{self, Shape};
-use super::ui::theme::Theme;
+use super::rows::{Row, Rows};
+use super::serving::Serving;
+use super::sweep::Sweeps;
+use super::view::View;
 
-/// Hands out job ids to discovery and to rehashes alike, so they never clash.
-#[derive(Clone, Debug, Default)]
-pub struct JobIds(Arc<AtomicUsize>);
-
-impl JobIds {
-    pub fn next(&self) -> JobId {
-        self.0.fetch_add(1, Ordering::Relaxed)
-    }
-}
+pub use super::jobs::JobIds;
+pub use super::serving::Settings;
+pub use super::view::Focus;
 
 /// What the keyboard is talking to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,18 +56,35 @@ pub enum Mode {
     Help,
 }
 
-/// Which pane the scrolling keys talk to (`Tab` switches while details show).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Focus {
-    #[default]
-    Table,
-    Details,
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EditField {
     Url,
     BaseUrl,
+}
+
+/// Everything that changes the state: one message per thing that happened.
+#[derive(Debug)]
+pub enum Msg {
+    /// The terminal's input: keys, mouse, paste, resize.
+    Input(TermEvent),
+    /// A producer's event, or what an effect came to.
+    Event(Event),
+    /// A turn of the loop between inputs: an `R` or `V` under way queues
+    /// its next slice.
+    Sweep,
+    /// A frame is about to be drawn at this time (the clock rates and ETAs
+    /// are computed against); a view events left unsorted is sorted.
+    Frame(Instant),
+    /// How far the details pane can scroll for what it shows now, as the
+    /// renderer measures it (`ui::details::max_scroll`): the state draws
+    /// nothing, so the view tells it, as the terminal tells it its size.
+    DetailsExtent(usize),
+}
+
+impl From<Event> for Msg {
+    fn from(event: Event) -> Self {
+        Msg::Event(event)
+    }
 }
 
 /// Work the event loop must do for the state: the state itself does no I/O.
@@ -71,8 +92,17 @@ pub enum EditField {
 pub enum Effect {
     Hash {
         jobs: Vec<Job>,
-        token: CancelToken,
+        /// One per job, in order: a row hashed again cancels its own job alone.
+        tokens: Vec<CancelToken>,
     },
+    /// A hashing job ended (every one, stale or cancelled too): the cache
+    /// forgets when it began, and keeps a fresh result.
+    JobDone {
+        job: JobId,
+        fresh: Option<(PathBuf, Hashed)>,
+    },
+    /// Ctrl-Z: give the terminal back and stop, as SIGTSTP would; redraw on `fg`.
+    Suspend,
     Copy {
         what: String,
         text: String,
@@ -84,10 +114,7 @@ pub enum Effect {
     /// Keep a URL set with `e` or `b` for the next session.
     RememberUrl(super::saved_urls::UrlChange),
     /// Read an image's structure (`gvmi_format`) on a worker.
-    Inspect {
-        id: JobId,
-        path: PathBuf,
-    },
+    Inspect { id: JobId, path: PathBuf },
     /// Check that URLs serve their images (`verify`) on workers.
     Verify(Vec<super::workers::VerifyJob>),
     /// Publish images (`p`, `P`) on the publish worker.
@@ -100,158 +127,159 @@ pub enum Effect {
 }
 
 pub struct App {
-    pub rows: Rows,
-    /// The rows on screen, in order: derived from rows, sort and filter.
-    pub view: Vec<RowId>,
-    /// The selected row, so it stays put while rows arrive, go and re-sort.
-    pub selected: Option<RowId>,
-    /// First view position on screen.
-    pub offset: usize,
-    pub sort: SortKey,
-    pub filter: String,
-    pub mode: Mode,
-    pub show_details: bool,
-    pub tally: Tally,
-    pub discovery_done: bool,
-    pub status: Option<String>,
-    pub last_copied: Option<String>,
-    /// The note the status line shows (status, else the last copy) and
-    /// since which tick, so it can expire (`app/notes.rs`).
-    pub(super) note_since: Option<(String, Instant)>,
-    /// Base URLs set with `b` (this session or an earlier one), per scanned folder.
-    pub base_urls: HashMap<PathBuf, String>,
-    /// Image URLs set with `e` in earlier sessions, for rows not yet found.
-    pub(super) saved_image_urls: HashMap<PathBuf, String>,
-    pub focus: Focus,
-    /// The details pane's scroll: lines down, characters right (code
-    /// only), for the row `details_row`; another row starts at the top.
-    pub details_scroll: (u16, u16),
-    pub details_row: Option<RowId>,
-    /// Terminal size in cells, known from resize events.
-    pub size: (u16, u16),
-    /// The frame clock: rates and ETAs are computed against it.
-    pub now: Instant,
-    pub quit: bool,
-    pub theme: Theme,
-    pub target: Target,
-    pub resources: Resources,
-    pub templates: Templates,
-    pub config: Config,
-    /// Live hashing jobs and the row each is for; a job not here is stale.
-    pub(super) jobs: HashMap<JobId, RowId>,
-    pub(super) tokens: HashMap<RowId, CancelToken>,
-    pub(super) ids: JobIds,
-    pub(super) root_token: CancelToken,
-    /// Inspection and URL verification per row.
-    pub findings: Findings,
-    /// `V` and `P` over many rows: their tallies for the status line.
-    pub(super) batches: Batches,
-    /// Duplicates, `SHA3SUMS` opinions, fresh results for the cache.
-    pub changes: Changes,
+    rows: Rows,
+    view: View,
+    jobs: Jobs,
+    serving: Serving,
+    notes: Notes,
+    /// Inspection, URL checks and publishes per row.
+    findings: Findings,
+    /// Duplicates and `SHA3SUMS` opinions.
+    changes: Changes,
     /// The roots rows were found under, for the Folder column.
-    pub places: Places,
-    /// Effects decided while applying events (inspect a hashed image, rehash a
-    /// rebuilt one); the loop takes and runs them after applying a batch.
-    pub(super) outbox: Vec<Effect>,
+    places: Places,
+    /// `V` and `P` over many rows: their tallies for the status line.
+    batches: Batches,
+    /// `R` and `V` under way, and the many-row key pressed last.
+    sweeps: Sweeps,
+    mode: Mode,
+    /// The frame clock: rates and ETAs are computed against it.
+    now: Instant,
+    quit: bool,
+    color: bool,
+    /// Effects decided while handling the message at hand; `update` returns them.
+    outbox: Vec<Effect>,
 }
 
 impl App {
-    pub fn new(ids: JobIds, root_token: CancelToken, size: (u16, u16)) -> Self {
+    /// A workbench of `size` cells with the user's settings; `color` is
+    /// false under `NO_COLOR`.
+    pub fn new(
+        ids: JobIds,
+        root_token: CancelToken,
+        size: (u16, u16),
+        settings: Settings,
+        color: bool,
+    ) -> Self {
+        let jobs = Jobs::new(ids, root_token);
         App {
+            now: jobs.tally().started(),
             rows: Rows::default(),
-            view: Vec::new(),
-            selected: None,
-            offset: 0,
-            sort: SortKey::default(),
-            filter: String::new(),
+            view: View::new(size),
+            jobs,
+            serving: Serving::new(settings),
+            notes: Notes::default(),
+            findings: Findings::default(),
+            changes: Changes::default(),
+            places: Places::default(),
+            batches: Batches::default(),
+            sweeps: Sweeps::default(),
             mode: Mode::Normal,
-            show_details: false,
-            tally: Tally::new(0, 0),
-            discovery_done: false,
-            status: None,
-            last_copied: None,
-            note_since: None,
-            base_urls: HashMap::new(),
-            saved_image_urls: HashMap::new(),
-            focus: Focus::Table,
-            details_scroll: (0, 0),
-            details_row: None,
-            size,
-            now: Instant::now(),
             quit: false,
-            theme: Theme::plain(),
-            target: Target::Yapapi,
-            resources: Resources::default(),
-            templates: Templates::builtin(),
-            config: Config::default(),
-            jobs: HashMap::new(),
-            tokens: HashMap::new(),
-            ids,
-            root_token,
-            findings: Default::default(),
-            batches: Default::default(),
-            changes: Default::default(),
-            places: Default::default(),
+            color,
             outbox: Vec::new(),
         }
     }
 
+    /// The one way the state changes: a message in, the effects it asks for out.
+    pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
+        match msg {
+            Msg::Input(input) => self.on_input(input),
+            Msg::Event(event) => {
+                self.sweeps.interrupted();
+                self.apply(event);
+            }
+            Msg::Sweep => self.continue_sweeps(),
+            Msg::Frame(now) => {
+                self.now = now;
+                if self.view.is_stale() {
+                    self.refresh_view();
+                }
+            }
+            Msg::DetailsExtent(max) => self.view.set_details_max(max),
+        }
+        std::mem::take(&mut self.outbox)
+    }
+
+    pub fn rows(&self) -> &Rows {
+        &self.rows
+    }
+
+    pub fn view(&self) -> &View {
+        &self.view
+    }
+
+    pub fn serving(&self) -> &Serving {
+        &self.serving
+    }
+
+    pub fn notes(&self) -> &Notes {
+        &self.notes
+    }
+
+    pub fn findings(&self) -> &Findings {
+        &self.findings
+    }
+
+    pub fn changes(&self) -> &Changes {
+        &self.changes
+    }
+
+    pub fn places(&self) -> &Places {
+        &self.places
+    }
+
+    pub fn tally(&self) -> &Tally {
+        self.jobs.tally()
+    }
+
+    pub fn discovery_done(&self) -> bool {
+        self.jobs.discovery_done()
+    }
+
+    pub fn mode(&self) -> &Mode {
+        &self.mode
+    }
+
+    /// The frame clock (`Msg::Frame`).
+    pub fn now(&self) -> Instant {
+        self.now
+    }
+
+    /// True once the user asked to quit: the loop ends.
+    pub fn quitting(&self) -> bool {
+        self.quit
+    }
+
+    /// Colours on (`NO_COLOR` unset).
+    pub fn color(&self) -> bool {
+        self.color
+    }
+
     pub fn selected_row(&self) -> Option<&Row> {
-        self.selected.and_then(|id| self.rows.get(id))
+        self.view.selected().and_then(|id| self.rows.get(id))
     }
 
     /// True while anything is queued, hashing or still being discovered.
     pub fn busy(&self) -> bool {
-        !self.discovery_done || !self.jobs.is_empty()
+        !self.jobs.discovery_done()
+            || self.jobs.hashing()
+            || self.sweeps.has(super::sweep::Kind::Rehash)
     }
 
-    /// Effects that events (not keys) asked for, taken by the event loop.
-    pub fn take_effects(&mut self) -> Vec<Effect> {
-        std::mem::take(&mut self.outbox)
-    }
-
-    /// Recomputes the visible rows, keeping the selection on the same image.
-    pub fn refresh_view(&mut self) {
-        self.view = visible(&self.rows, self.sort, &self.filter);
-        let still_there = self.selected.is_some_and(|s| self.view.contains(&s));
-        if !still_there {
-            self.selected = self.view.first().copied();
-        }
-        self.scroll_to_selection();
-    }
-
-    /// Position of the selection within the view.
-    pub fn cursor(&self) -> Option<usize> {
-        let selected = self.selected?;
-        self.view.iter().position(|&id| id == selected)
-    }
-
-    /// Moves the selection by `delta` rows of the view, clamped.
-    pub fn move_selection(&mut self, delta: isize) {
-        if self.view.is_empty() {
-            return;
-        }
-        let current = self.cursor().unwrap_or(0) as isize;
-        let last = self.view.len() as isize - 1;
-        let target = (current + delta).clamp(0, last) as usize;
-        self.selected = Some(self.view[target]);
-        self.scroll_to_selection();
-    }
-
-    pub fn select_view_position(&mut self, position: usize) {
-        if let Some(&id) = self.view.get(position) {
-            self.selected = Some(id);
-            self.scroll_to_selection();
-        }
+    /// True while an `R` or `V` has rows left to queue (`Msg::Sweep`).
+    pub fn sweeping(&self) -> bool {
+        self.sweeps.under_way()
     }
 
     /// What the screen's layout depends on.
     pub fn shape(&self) -> Shape {
+        let size = self.view.size();
         Shape {
-            size: self.size,
-            show_details: self.show_details,
-            status_lines: (self.status.as_deref())
-                .map_or(0, |s| layout::status_lines(s, self.size.0).len()),
+            size,
+            show_details: self.view.show_details(),
+            status_lines: (self.notes.status())
+                .map_or(0, |s| layout::status_lines(s, size.0).len()),
             typing: self.mode != Mode::Normal,
         }
     }
@@ -261,14 +289,23 @@ impl App {
         layout::table_body_height(&self.shape()).max(1)
     }
 
-    fn scroll_to_selection(&mut self) {
-        let page = self.page_rows();
-        let cursor = self.cursor().unwrap_or(0);
-        if cursor < self.offset {
-            self.offset = cursor;
-        } else if cursor >= self.offset + page {
-            self.offset = cursor + 1 - page;
+    /// What is wrong with the snippet for the selected row, in one line:
+    /// an image that failed inspection, or a placeholder URL.
+    pub fn snippet_warning(&self) -> Option<String> {
+        let row = self.selected_row()?;
+        let mut warnings = Vec::new();
+        if self.findings.is_invalid(row.id()) {
+            warnings.push("this image failed inspection (✗ invalid; see details)");
         }
-        self.offset = self.offset.min(self.view.len().saturating_sub(1));
+        if self.serving.url_for(row).is_none() {
+            warnings.push("placeholder URL: set one with e or b");
+        }
+        (!warnings.is_empty()).then(|| warnings.join("; "))
+    }
+
+    /// Recomputes the rows in view, keeping the selection on the same image.
+    fn refresh_view(&mut self) {
+        let page = self.page_rows();
+        self.view.refresh(&self.rows, page);
     }
 }

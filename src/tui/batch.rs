@@ -77,6 +77,15 @@ impl Batches {
         });
     }
 
+    /// More rows join the batch of `kind` (`V` queues a slice at a time).
+    pub fn add(&mut self, kind: Kind, rows: impl IntoIterator<Item = RowId>) {
+        if let Some(batch) = self.slot(kind).as_mut() {
+            for row in rows {
+                batch.total += usize::from(batch.pending.insert(row));
+            }
+        }
+    }
+
     /// `row` ended: `Ok`, or `Err((name, why))`. The tally for the status
     /// line when the row belongs to the batch of `kind`.
     pub fn finish(

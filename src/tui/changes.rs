@@ -1,15 +1,12 @@
-//! What the cache and folder manifests add to the workbench: duplicate
-//! hashes, each folder's `SHA3SUMS` opinion, and fresh results for the
-//! cache. A part of `App` with its own state; it knows rows only by path
-//! and hash.
+//! What folder manifests and other rows add to the workbench: duplicate
+//! hashes and each folder's `SHA3SUMS` opinion. A part of `App` with its
+//! own state; it knows rows only by path and hash.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use super::rows::{Listed, Rows};
 use crate::digest::Sha3Digest;
-use crate::event::JobId;
-use crate::hasher::Hashed;
 use crate::manifest::folder_of;
 use crate::sumline::path_bytes;
 
@@ -19,8 +16,6 @@ pub struct Changes {
     dup_counts: HashMap<Sha3Digest, usize>,
     /// Each folder's `SHA3SUMS`, by full path of the listed file.
     sums: HashMap<PathBuf, HashMap<PathBuf, Sha3Digest>>,
-    /// Fresh results the cache should keep: (job, absolute path, result).
-    learned: Vec<(JobId, PathBuf, Hashed)>,
 }
 
 impl Changes {
@@ -66,16 +61,6 @@ impl Changes {
             Some(sums) => sums.get(path).map_or(Listed::NotListed, |d| Listed::As(*d)),
         }
     }
-
-    /// A fresh result the cache should keep.
-    pub fn learn(&mut self, job: JobId, path: PathBuf, hashed: Hashed) {
-        self.learned.push((job, path, hashed));
-    }
-
-    /// Fresh results for the cache, taken by the event loop.
-    pub fn take_learned(&mut self) -> Vec<(JobId, PathBuf, Hashed)> {
-        std::mem::take(&mut self.learned)
-    }
 }
 
 /// What `w` writes to `folder/SHA3SUMS`: the hashes shown for the images
@@ -83,8 +68,8 @@ impl Changes {
 pub fn folder_sums(rows: &Rows, folder: &Path) -> (BTreeMap<Vec<u8>, Sha3Digest>, usize) {
     let mut hashes = BTreeMap::new();
     let mut pending = 0;
-    for row in rows.iter().filter(|r| folder_of(&r.path) == folder) {
-        match (row.state.digest(), row.path.file_name()) {
+    for row in rows.iter().filter(|r| folder_of(r.path()) == folder) {
+        match (row.state.digest(), row.path().file_name()) {
             (Some(d), Some(name)) => {
                 hashes.insert(path_bytes(Path::new(name)).into_owned(), *d);
             }

@@ -76,7 +76,10 @@ impl Runner {
     /// anything, is for `App::apply`.
     pub fn run(&mut self, effect: Effect, engine: &Engine) -> Option<Event> {
         match effect {
-            Effect::Hash { jobs, token } => self.keeper.submit(engine, jobs, &token),
+            Effect::Hash { jobs, tokens } => self
+                .keeper
+                .submit_each(engine, jobs.into_iter().zip(tokens).collect()),
+            Effect::JobDone { job, fresh } => self.keeper.done(job, fresh),
             Effect::WriteSums { folder, hashes } => self.write_sums(folder, hashes),
             Effect::Copy {
                 what,
@@ -90,6 +93,7 @@ impl Runner {
                 }
             }
             Effect::Inspect { id, path } => self.workers.inspect(id, path),
+            Effect::Suspend => {} // the loop suspends: it owns the screen
             Effect::Verify(jobs) => jobs.into_iter().for_each(|j| self.workers.verify(j)),
             Effect::Publish(jobs) => jobs.into_iter().for_each(|j| self.workers.publish(j)),
         }
@@ -138,7 +142,11 @@ impl Runner {
             let path = folder.join(crate::manifest::FILE_NAME);
             let message = match crate::manifest::write_folder(&folder, &hashes) {
                 Ok(n) => format!("Wrote {} ({n} entries).", path.display()),
-                Err(e) => format!("Could not write {}: {e}", path.display()),
+                Err(e) => format!(
+                    "Could not write {}: {}",
+                    path.display(),
+                    crate::io_error::message(&e)
+                ),
             };
             if let Some(sums) = crate::manifest::read_opinions(&folder) {
                 let _ = events.send(Event::Sums { folder, sums });

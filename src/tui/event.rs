@@ -63,10 +63,12 @@ pub enum WorkerEvent {
     },
     /// A publish (`p`) moved on: bytes sent of the image's size.
     Publishing { id: JobId, done: u64, total: u64 },
-    /// A publish ended: the public URL, or why not.
+    /// A publish ended: the public URL, or why not; and what keeping its
+    /// record had to say (a remembered URL kept, the state file not written).
     Published {
         id: JobId,
         result: Result<PublishedAt, String>,
+        notes: Vec<String>,
     },
 }
 
@@ -76,6 +78,9 @@ pub struct PublishedAt {
     pub url: String,
     /// False when the destination already held it.
     pub uploaded: bool,
+    /// What the publish records learn of it (`publish::state`'s rule
+    /// decides whether it replaces a remembered URL).
+    pub record: Option<crate::publish::state::Candidate>,
 }
 
 impl WorkerEvent {

@@ -11,8 +11,8 @@ use std::time::{Duration, Instant};
 
 use crossbeam_channel::Sender;
 
-use super::app::JobIds;
 use super::event::{CacheNote, Event};
+use super::jobs::JobIds;
 use super::keeper::Keeper;
 use crate::cache::Lookup;
 use crate::cancel::CancelToken;

@@ -5,6 +5,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::event::{PublishedAt, WorkerEvent};
+use super::live_jobs::LiveJobs;
 use super::rows::RowId;
 use crate::cancel::CancelToken;
 use crate::digest::Sha3Digest;
@@ -28,8 +29,15 @@ pub enum UrlCheck {
 /// Where a row's publish (`p`) stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Publish {
-    Running { done: u64, total: u64 },
-    Done(Result<PublishedAt, String>),
+    Running {
+        done: u64,
+        total: u64,
+    },
+    /// The URL or why not, and what keeping the record had to say.
+    Done {
+        result: Result<PublishedAt, String>,
+        notes: Vec<String>,
+    },
 }
 
 /// Per-row inspection and URL-check results, and the jobs in flight.
@@ -43,8 +51,11 @@ pub struct Findings {
     url_is_latest: HashSet<RowId>,
     /// The hash each URL check compared against: a rehash to another hash voids it.
     verified_digest: HashMap<RowId, Sha3Digest>,
-    /// Live jobs → row; an event for a job not here is stale and dropped.
-    jobs: HashMap<JobId, RowId>,
+    /// Live jobs of each kind, both ways (O(1) per row); an event for a
+    /// job not here is stale and dropped.
+    inspect_jobs: LiveJobs,
+    verify_jobs: LiveJobs,
+    publish_jobs: LiveJobs,
     tokens: HashMap<RowId, CancelToken>,
 }
 
@@ -73,7 +84,7 @@ impl Findings {
 
     /// A publish of the row starts as `job`.
     pub fn publishing(&mut self, id: RowId, job: JobId, total: u64) {
-        self.jobs.insert(job, id);
+        self.publish_jobs.start(job, id);
         self.publishes
             .insert(id, Publish::Running { done: 0, total });
         self.url_is_latest.remove(&id);
@@ -86,15 +97,23 @@ impl Findings {
     }
 
     /// The row now shows `digest`: it is inspected as `job`, and a URL
-    /// check that compared against another hash is dropped.
+    /// check that compared against another hash is dropped (stopped, if
+    /// it runs); one against this hash goes on.
     pub fn inspecting(&mut self, id: RowId, digest: Option<Sha3Digest>, job: JobId) {
         if self.verified_digest.get(&id).copied() != digest {
             self.urls.remove(&id);
             self.verified_digest.remove(&id);
             self.url_is_latest.remove(&id);
+            self.stop_verifying(id);
         }
-        self.jobs.retain(|_, &mut row| row != id);
-        self.jobs.insert(job, id);
+        self.inspect_jobs.start(job, id);
+    }
+
+    fn stop_verifying(&mut self, id: RowId) {
+        self.verify_jobs.drop_row(id);
+        if let Some(token) = self.tokens.remove(&id) {
+            token.cancel();
+        }
     }
 
     /// A URL check of the row's `url` against `digest` starts as `job`;
@@ -110,8 +129,7 @@ impl Findings {
         if let Some(old) = self.tokens.insert(id, token) {
             old.cancel();
         }
-        self.jobs.retain(|_, &mut row| row != id);
-        self.jobs.insert(job, id);
+        self.verify_jobs.start(job, id);
         self.verified_digest.insert(id, digest);
         let stage = Stage::Head;
         self.urls.insert(id, UrlCheck::Running { url, stage });
@@ -125,20 +143,26 @@ impl Findings {
         self.publishes.remove(&id);
         self.url_is_latest.remove(&id);
         self.verified_digest.remove(&id);
-        self.jobs.retain(|_, &mut row| row != id);
-        if let Some(token) = self.tokens.remove(&id) {
-            token.cancel();
-        }
+        self.inspect_jobs.drop_row(id);
+        self.publish_jobs.drop_row(id);
+        self.stop_verifying(id);
     }
 
     /// Takes in what a worker said. Returns the row whose URL check just
     /// ended, for the status line; a report from a stale job changes nothing.
     pub fn apply(&mut self, event: WorkerEvent) -> Option<RowId> {
         let job = event.id();
-        let &id = self.jobs.get(&job)?;
+        let live = match event {
+            WorkerEvent::Inspected { .. } => &mut self.inspect_jobs,
+            WorkerEvent::Verifying { .. } | WorkerEvent::Verified { .. } => &mut self.verify_jobs,
+            WorkerEvent::Publishing { .. } | WorkerEvent::Published { .. } => {
+                &mut self.publish_jobs
+            }
+        };
+        let id = live.row(job)?;
         match event {
             WorkerEvent::Inspected { result, .. } => {
-                self.jobs.remove(&job);
+                self.inspect_jobs.end(job);
                 self.inspections.insert(id, result);
                 None
             }
@@ -149,7 +173,7 @@ impl Findings {
                 None
             }
             WorkerEvent::Verified { result, .. } => {
-                self.jobs.remove(&job);
+                self.verify_jobs.end(job);
                 self.tokens.remove(&id);
                 let url = match self.urls.remove(&id) {
                     Some(UrlCheck::Running { url, .. } | UrlCheck::Done { url, .. }) => url,
@@ -163,9 +187,9 @@ impl Findings {
                 self.publishes.insert(id, Publish::Running { done, total });
                 None
             }
-            WorkerEvent::Published { result, .. } => {
-                self.jobs.remove(&job);
-                self.publishes.insert(id, Publish::Done(result));
+            WorkerEvent::Published { result, notes, .. } => {
+                self.publish_jobs.end(job);
+                self.publishes.insert(id, Publish::Done { result, notes });
                 self.url_is_latest.remove(&id);
                 Some(id)
             }

@@ -1,7 +1,8 @@
 //! The workbench's hash cache (`cache::Session`, the one `gvmi hash` uses
 //! too), on a thread of its own: it loads the file (discovery waits for
 //! it), answers discovery's look-ups, learns results the UI thread passes
-//! on, and saves every few seconds and on quit, so the UI thread never
+//! on (`Effect::JobDone`, for every job that ends, so it forgets when each
+//! began), and saves every few seconds and on quit, so the UI thread never
 //! touches the file. The lock is taken per look-up, per message: never
 //! across a walk, so a save or the quit never waits for discovery.
 
@@ -27,8 +28,28 @@ enum Message {
     /// These jobs are about to be submitted: results from them may be kept
     /// only if the file was last changed before now (see `cache::RACY_WINDOW`).
     Queued(Vec<JobId>, SystemTime),
-    Learn(JobId, PathBuf, Hashed),
+    /// A job ended, with a fresh result to keep, or none (it failed, was
+    /// cancelled or superseded): either way its start is forgotten.
+    Done(JobId, Option<(PathBuf, Hashed)>),
     Stop,
+}
+
+/// When each job the cache was told of began, until it ends: bounded by
+/// the jobs in flight, since every job that is queued ends (the engine
+/// sends `Finished` for each, cancelled ones too) and the UI thread passes
+/// every end on.
+#[derive(Debug, Default)]
+struct Began(HashMap<JobId, SystemTime>);
+
+impl Began {
+    fn queued(&mut self, ids: Vec<JobId>, at: SystemTime) {
+        self.0.extend(ids.into_iter().map(|id| (id, at)));
+    }
+
+    /// The job ended: when it began, if it was queued (a cache hit was not).
+    fn done(&mut self, id: JobId) -> Option<SystemTime> {
+        self.0.remove(&id)
+    }
 }
 
 #[derive(Clone)]
@@ -96,8 +117,19 @@ impl Keeper {
         engine.submit(jobs, token);
     }
 
-    pub fn learn(&self, id: JobId, path: PathBuf, hashed: Hashed) {
-        let _ = self.tx.send(Message::Learn(id, path, hashed));
+    /// [`Keeper::submit`] for jobs each with its own token (rehashes).
+    pub fn submit_each(&self, engine: &Engine, jobs: Vec<(Job, CancelToken)>) {
+        if jobs.is_empty() {
+            return;
+        }
+        let ids = jobs.iter().map(|(j, _)| j.id).collect();
+        let _ = self.tx.send(Message::Queued(ids, SystemTime::now()));
+        engine.submit_each(jobs);
+    }
+
+    /// Job `id` ended; `fresh` is a result the cache should keep.
+    pub fn done(&self, id: JobId, fresh: Option<(PathBuf, Hashed)>) {
+        let _ = self.tx.send(Message::Done(id, fresh));
     }
 
     /// Asks the thread to save and end.
@@ -112,7 +144,7 @@ fn run(
     shared: &Mutex<Option<Session>>,
     events: &Sender<Event>,
 ) -> Option<String> {
-    let mut began: HashMap<JobId, SystemTime> = HashMap::new();
+    let mut began = Began::default();
     let mut said: Option<String> = None;
     let mut last_save = std::time::Instant::now();
     loop {
@@ -120,10 +152,10 @@ fn run(
         let mut guard = shared.lock().unwrap();
         let cache = guard.as_mut().expect("loaded before the loop");
         match message {
-            Ok(Message::Queued(ids, at)) => began.extend(ids.into_iter().map(|id| (id, at))),
-            Ok(Message::Learn(id, path, hashed)) => {
+            Ok(Message::Queued(ids, at)) => began.queued(ids, at),
+            Ok(Message::Done(id, fresh)) => {
                 // No record of when it began (a cache hit): nothing to learn.
-                if let Some(at) = began.remove(&id) {
+                if let (Some(at), Some((path, hashed))) = (began.done(id), fresh) {
                     cache.learn(&path, &hashed, at);
                 }
             }
@@ -152,6 +184,20 @@ mod tests {
     use super::*;
     use crate::cache::Cache;
     use std::time::Instant;
+
+    /// Every job the cache was told of is forgotten when it ends, with a
+    /// result or not: failed, cancelled and superseded jobs leave nothing.
+    #[test]
+    fn every_ended_job_is_forgotten() {
+        let mut began = Began::default();
+        began.queued(vec![1, 2, 3, 4], SystemTime::now());
+        assert!(began.done(1).is_some(), "a result");
+        assert!(began.done(2).is_some(), "a failure");
+        assert!(began.done(3).is_some(), "cancelled");
+        assert!(began.done(4).is_some(), "superseded");
+        assert!(began.done(99).is_none(), "a cache hit was never queued");
+        assert!(began.0.is_empty());
+    }
 
     /// Discovery looking up file after file (a long walk) never keeps the
     /// cache from saving: quitting mid-walk saves at once.

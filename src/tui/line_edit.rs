@@ -2,7 +2,7 @@
 //! movement and kill keys, and a length bound (a URL is short; a 200 KB
 //! paste must not turn each key into a 200 KB copy).
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use super::keymap::Edit;
 
 /// Longest text the editor holds, in characters: far above any real URL.
 pub const MAX_CHARS: usize = 8 * 1024;
@@ -18,8 +18,6 @@ pub struct LineEdit {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Edited {
     Changed,
-    /// Not an editing key: the caller decides (Enter, Esc…).
-    Ignored,
     /// Typing or pasting would pass [`MAX_CHARS`]: nothing was inserted.
     TooLong,
 }
@@ -52,26 +50,21 @@ impl LineEdit {
         Edited::Changed
     }
 
-    /// ←/→, Home/End (and Ctrl-A/E), Backspace/Delete, Ctrl-U (delete to
-    /// the start), Ctrl-K (to the end), Ctrl-W (the word before the cursor).
-    pub fn on_key(&mut self, key: KeyEvent) -> Edited {
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        match key.code {
-            KeyCode::Left => self.cursor = self.prev(self.cursor),
-            KeyCode::Right => self.cursor = self.next(self.cursor),
-            KeyCode::Home => self.cursor = 0,
-            KeyCode::End => self.cursor = self.text.len(),
-            KeyCode::Char('a') if ctrl => self.cursor = 0,
-            KeyCode::Char('e') if ctrl => self.cursor = self.text.len(),
-            KeyCode::Char('u') if ctrl => self.remove(0, self.cursor),
-            KeyCode::Char('k') if ctrl => self.remove(self.cursor, self.text.len()),
-            KeyCode::Char('w') if ctrl => self.remove(self.word_start(), self.cursor),
-            KeyCode::Backspace => self.remove(self.prev(self.cursor), self.cursor),
-            KeyCode::Delete => self.remove(self.cursor, self.next(self.cursor)),
-            KeyCode::Char(c) if !ctrl => return self.insert(c.encode_utf8(&mut [0; 4])),
-            _ => return Edited::Ignored,
+    /// A key of the editor's (`keymap::Context::Editor`): ←/→, Home/End
+    /// (and Ctrl-A/E), Backspace/Delete, Ctrl-U (delete to the start),
+    /// Ctrl-K (to the end), Ctrl-W (the word before the cursor).
+    pub fn apply(&mut self, edit: Edit) {
+        match edit {
+            Edit::Left => self.cursor = self.prev(self.cursor),
+            Edit::Right => self.cursor = self.next(self.cursor),
+            Edit::Start => self.cursor = 0,
+            Edit::End => self.cursor = self.text.len(),
+            Edit::KillToStart => self.remove(0, self.cursor),
+            Edit::KillToEnd => self.remove(self.cursor, self.text.len()),
+            Edit::KillWord => self.remove(self.word_start(), self.cursor),
+            Edit::Backspace => self.remove(self.prev(self.cursor), self.cursor),
+            Edit::Delete => self.remove(self.cursor, self.next(self.cursor)),
         }
-        Edited::Changed
     }
 
     fn remove(&mut self, from: usize, to: usize) {
@@ -103,51 +96,43 @@ impl LineEdit {
 mod tests {
     use super::*;
 
-    fn key(code: KeyCode) -> KeyEvent {
-        KeyEvent::new(code, KeyModifiers::NONE)
-    }
-
-    fn ctrl(c: char) -> KeyEvent {
-        KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)
-    }
-
     #[test]
     fn cursor_moves_and_edits_in_the_middle() {
         let mut e = LineEdit::new("https://cdn/x.gvmi".into());
         for _ in 0..6 {
-            e.on_key(key(KeyCode::Left));
+            e.apply(Edit::Left);
         }
-        e.on_key(key(KeyCode::Char('y')));
+        e.insert("y");
         assert_eq!(e.text(), "https://cdn/yx.gvmi");
-        e.on_key(key(KeyCode::Backspace));
-        e.on_key(key(KeyCode::Delete));
+        e.apply(Edit::Backspace);
+        e.apply(Edit::Delete);
         assert_eq!(e.text(), "https://cdn/.gvmi");
-        e.on_key(key(KeyCode::Home));
+        e.apply(Edit::Start);
         assert_eq!(e.cursor_chars(), 0);
-        e.on_key(key(KeyCode::End));
+        e.apply(Edit::End);
         assert_eq!(e.cursor_chars(), e.text().chars().count());
     }
 
     #[test]
     fn readline_kills() {
         let mut e = LineEdit::new("https://cdn.example.com/img/a.gvmi".into());
-        e.on_key(ctrl('w'));
+        e.apply(Edit::KillWord);
         assert_eq!(e.text(), "https://cdn.example.com/img/");
-        e.on_key(ctrl('w'));
+        e.apply(Edit::KillWord);
         assert_eq!(e.text(), "https://cdn.example.com/");
-        e.on_key(key(KeyCode::Left));
-        e.on_key(ctrl('u'));
+        e.apply(Edit::Left);
+        e.apply(Edit::KillToStart);
         assert_eq!(e.text(), "/");
         assert_eq!(e.cursor_chars(), 0);
-        e.on_key(ctrl('k'));
+        e.apply(Edit::KillToEnd);
         assert_eq!(e.text(), "");
     }
 
     #[test]
     fn multibyte_characters_are_whole_steps() {
         let mut e = LineEdit::new("aé€".into());
-        e.on_key(key(KeyCode::Left));
-        e.on_key(key(KeyCode::Backspace));
+        e.apply(Edit::Left);
+        e.apply(Edit::Backspace);
         assert_eq!(e.text(), "a€");
         assert_eq!(e.cursor_chars(), 1);
     }

@@ -6,24 +6,30 @@
 
 pub mod app;
 mod batch;
-mod changes;
+pub mod changes;
 mod effects;
 pub mod event;
 mod feed;
 pub mod findings;
+pub mod jobs;
 mod keeper;
-mod keys;
+pub mod keymap;
+pub mod layout;
 pub mod line_edit;
-mod places;
+mod live_jobs;
+pub mod notes;
+pub mod places;
 pub mod publisher;
-mod publishing;
 pub mod rows;
 pub mod saved_urls;
-mod serving;
+pub mod serving;
+mod sweep;
 mod terminal;
 pub mod ui;
+pub mod view;
 pub mod workers;
 
+use std::collections::VecDeque;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -37,7 +43,7 @@ use crate::discover::DiscoverOptions;
 use crate::engine::Engine;
 use crate::io_error;
 use crate::visible::{visible, visible_path};
-use app::{App, JobIds};
+use app::{App, Effect, JobIds, Msg, Settings};
 
 /// Whether every PATH can be looked at; each one that cannot is named on
 /// stderr with the reason, before the screen takes over.
@@ -77,7 +83,8 @@ pub fn run(opts: Options) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(2));
     }
     // Read before the screen takes over, so a bad config is reported plainly.
-    let settings = UserSettings::load()?;
+    let settings = load_settings()?;
+    let records_unused = settings.published.problem().map(str::to_string);
     let paths = opts
         .paths
         .iter()
@@ -88,19 +95,36 @@ pub fn run(opts: Options) -> anyhow::Result<ExitCode> {
     let ids = JobIds::default();
     let root = engine.batch_token();
     let terminated = terminal::termination_flag();
+    let job_signals = terminal::JobSignals::register();
     let mut screen = terminal::Screen::enter()?;
     let size = screen.terminal.size()?;
-    let mut app = App::new(ids.clone(), root.clone(), (size.width, size.height));
-    app.theme = ui::theme::Theme::from_env();
-    apply_user_settings(&mut app, settings);
+    let color = ui::theme::wanted();
+    let mut app = App::new(
+        ids.clone(),
+        root.clone(),
+        (size.width, size.height),
+        settings,
+        color,
+    );
     let workers = workers::Workers::start(tx.clone(), crate::verify::Options::default());
     let (keeper, keeper_done) = keeper::Keeper::spawn(!opts.no_cache, tx.clone());
     let mut effects = effects::Runner::new(workers, keeper.clone(), tx.clone());
+    let mut doing = Doing {
+        effects: &mut effects,
+        engine: &engine,
+        screen: &mut screen,
+        job_signals: &job_signals,
+    };
+    if let Some(problem) = records_unused {
+        doing.handle(
+            &mut app,
+            event::Event::Status(format!("Publish records: {problem}")).into(),
+        );
+    }
     let watching = watch_folders(&paths, tx.clone());
     if let Err(e) = &watching {
-        app.apply(event::Event::Status(format!(
-            "Not watching for changes: {e}"
-        )));
+        let status = event::Event::Status(format!("Not watching for changes: {e}"));
+        doing.handle(&mut app, status.into());
     }
     feed::spawn(feed::Feed {
         paths,
@@ -116,37 +140,61 @@ pub fn run(opts: Options) -> anyhow::Result<ExitCode> {
     let mut last_draw: Option<Instant> = None;
     let mut last_tick = Instant::now();
     let mut dirty = true;
-    while !app.quit && terminal::terminated(&terminated).is_none() {
+    let ending = || terminal::terminated(&terminated).is_some();
+    while !app.quitting() && !ending() {
+        if let Some(asked) = job_signals.take() {
+            let done = match asked {
+                terminal::JobControl::Suspend => doing.screen.suspend(),
+                terminal::JobControl::Resumed => doing.screen.take_back(),
+            };
+            job_signals.resumed();
+            if let Err(e) = done {
+                let status = event::Event::Status(format!("Terminal not restored: {e}"));
+                doing.handle(&mut app, status.into());
+            }
+            (dirty, last_draw) = (true, None);
+        }
+        if app.sweeping() {
+            // `R` or `V` on many rows goes on a slice per turn, between keys.
+            doing.handle(&mut app, Msg::Sweep);
+            dirty = true;
+        }
         if last_tick.elapsed() >= TICK {
             last_tick = Instant::now();
-            let noted = (app.status.is_some(), app.last_copied.is_some());
-            app.apply(event::Event::Tick(last_tick));
-            dirty |= noted != (app.status.is_some(), app.last_copied.is_some());
+            let noted = |app: &App| {
+                (
+                    app.notes().status().is_some(),
+                    app.notes().last_copied().is_some(),
+                )
+            };
+            let before = noted(&app);
+            doing.handle(&mut app, event::Event::Tick(last_tick).into());
+            dirty |= before != noted(&app);
         }
         if dirty && last_draw.is_none_or(|t| t.elapsed() >= FRAME) {
-            app.now = Instant::now();
-            screen.terminal.draw(|frame| ui::render(&app, frame))?;
+            doing.handle(&mut app, Msg::Frame(Instant::now()));
+            doing
+                .screen
+                .terminal
+                .draw(|frame| ui::render(&app, frame))?;
             last_draw = Some(Instant::now());
             dirty = false;
         }
         let wait = match (dirty, app.busy()) {
+            _ if app.sweeping() => Duration::ZERO,
             (true, _) => FRAME,
             (false, true) => TICK,
             (false, false) => IDLE,
         };
         select! {
             recv(events) -> event => {
-                app.apply(event?);
-                // Take whatever else is waiting, so a burst of progress costs one frame.
+                doing.handle(&mut app, event?.into());
+                // Take whatever else is waiting, so a burst of progress costs
+                // one frame; a key waiting (or SIGTERM) goes first.
                 for event in events.try_iter().take(10_000) {
-                    app.apply(event);
-                }
-                for (id, path, hashed) in app.changes.take_learned() {
-                    keeper.learn(id, path, hashed);
-                }
-                for effect in app.take_effects() {
-                    if let Some(event) = effects.run(effect, &engine) {
-                        app.apply(event);
+                    doing.handle(&mut app, event.into());
+                    if ending() || !input.is_empty() {
+                        break;
                     }
                 }
                 dirty = true;
@@ -155,18 +203,21 @@ pub fn run(opts: Options) -> anyhow::Result<ExitCode> {
                 // Keys that arrived together (a paste without bracketed
                 // paste) are handled before the next frame, not one frame each.
                 for event in std::iter::once(first?).chain(input.try_iter().take(4096)) {
-                    if let Some(effect) = app.on_input(event) {
-                        if let Some(event) = effects.run(effect, &engine) {
-                            app.apply(event);
-                        }
+                    // What the details pane shows decides how far it scrolls.
+                    let extent = ui::details::max_scroll(&app);
+                    doing.handle(&mut app, Msg::DetailsExtent(extent));
+                    doing.handle(&mut app, Msg::Input(event));
+                    if ending() {
+                        break; // SIGTERM is answered within a frame, whatever is queued
                     }
                 }
                 dirty = true;
                 last_draw = None; // answer a key at once
             }
-            recv(effects.notices()) -> notice => {
+            recv(doing.effects.notices()) -> notice => {
                 if let Ok(notice) = notice {
-                    app.apply(effects.on_notice(notice, &mut screen));
+                    let event = doing.effects.on_notice(notice, doing.screen);
+                    doing.handle(&mut app, event.into());
                 }
                 dirty = true;
             }
@@ -201,7 +252,7 @@ pub fn run(opts: Options) -> anyhow::Result<ExitCode> {
 fn watch_folders(
     paths: &[PathBuf],
     events: crossbeam_channel::Sender<event::Event>,
-) -> notify::Result<crate::watch::WatchHandle> {
+) -> Result<crate::watch::WatchHandle, crate::watch::WatchError> {
     use crate::watch::Change;
     use event::Event;
     let folders: Vec<PathBuf> = paths.iter().filter(|p| p.is_dir()).cloned().collect();
@@ -225,32 +276,45 @@ fn watch_folders(
     })
 }
 
-/// The user's config file and template overrides.
-struct UserSettings {
-    config: crate::config::Config,
-    templates: crate::snippet::Templates,
+/// The user's config file, template overrides and publish records, read
+/// before the first frame: the UI thread never reads a file after.
+fn load_settings() -> anyhow::Result<Settings> {
+    Ok(Settings {
+        config: crate::config::Config::load_user()?,
+        templates: crate::snippet::Templates::user()?,
+        published: crate::publish::state::Published::load(),
+    })
 }
 
-impl UserSettings {
-    fn load() -> anyhow::Result<Self> {
-        // The publish records, read now so row URLs never read on the UI thread.
-        crate::publish::state::shared();
-        Ok(UserSettings {
-            config: crate::config::Config::load_user()?,
-            templates: crate::snippet::Templates::user()?,
-        })
-    }
+/// What the loop holds to carry out the app's effects.
+struct Doing<'a> {
+    effects: &'a mut effects::Runner,
+    engine: &'a Engine,
+    screen: &'a mut terminal::Screen,
+    job_signals: &'a terminal::JobSignals,
 }
 
-fn apply_user_settings(app: &mut App, settings: UserSettings) {
-    if let Ok(target) = settings.config.target() {
-        app.target = target;
+impl Doing<'_> {
+    /// Hands `msg` to the app and runs the effects it asks for, in order,
+    /// and those that what they came to asks for, until none is left.
+    fn handle(&mut self, app: &mut App, msg: Msg) {
+        let mut pending: VecDeque<Effect> = app.update(msg).into();
+        while let Some(effect) = pending.pop_front() {
+            let came_to = match effect {
+                // Ctrl-Z: the loop owns the screen. Returns on `fg`.
+                Effect::Suspend => {
+                    let done = self.screen.suspend();
+                    self.job_signals.resumed(); // the SIGCONT of our own stop: redrawn
+                    done.err()
+                        .map(|e| event::Event::Status(format!("Not suspended: {e}")))
+                }
+                effect => self.effects.run(effect, self.engine),
+            };
+            if let Some(event) = came_to {
+                pending.extend(app.update(event.into()));
+            }
+        }
     }
-    if let Ok(resources) = settings.config.resources() {
-        app.resources = resources;
-    }
-    app.config = settings.config;
-    app.templates = settings.templates;
 }
 
 /// Terminal input, read on its own thread so the loop can wait on both channels.

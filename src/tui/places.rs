@@ -18,10 +18,10 @@ pub struct Places {
 /// Where a row was found, as the user named it: its folder argument, or
 /// for a file argument, that file's folder.
 fn place(row: &Row) -> &Path {
-    if row.root == row.path {
-        row.path.parent().unwrap_or(&row.path)
+    if row.root() == row.path() {
+        row.path().parent().unwrap_or(row.path())
     } else {
-        &row.root
+        row.root()
     }
 }
 

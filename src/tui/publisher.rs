@@ -16,7 +16,7 @@ use crate::config::PublishTo;
 use crate::digest::Sha3Digest;
 use crate::event::JobId;
 use crate::fsmeta::FileStamp;
-use crate::publish::{state, Destination, Wanted};
+use crate::publish::{state, Destination};
 use crate::snippet::caveat;
 
 const PROGRESS_EVERY: Duration = Duration::from_millis(100);
@@ -60,27 +60,25 @@ impl Publisher {
 
 fn run(job: &PublishJob, tx: &Sender<Event>) {
     let id = job.id;
+    let mut notes = Vec::new();
     // A bug on the way becomes this row's error, as verification's do.
-    let result = caught::catch(|| publish(job, tx))
+    let result = caught::catch(|| publish(job, tx, &mut notes))
         .unwrap_or_else(|panic| Err(format!("internal error (a bug in gvmi): {panic}")));
-    let _ = tx.send(Event::Worker(WorkerEvent::Published { id, result }));
+    let _ = tx.send(Event::Worker(WorkerEvent::Published { id, result, notes }));
 }
 
-fn publish(job: &PublishJob, tx: &Sender<Event>) -> Result<PublishedAt, String> {
+/// Publishes one image; what the record keeping had to say (a URL kept,
+/// a state file set aside or not written) goes to `notes`.
+fn publish(
+    job: &PublishJob,
+    tx: &Sender<Event>,
+    notes: &mut Vec<String>,
+) -> Result<PublishedAt, String> {
     let to = &job.to;
-    let wanted = Wanted {
-        bucket: String::new(),
-        endpoint: to.endpoint.clone(),
-        region: to.region.clone(),
-        profile: to.profile.clone(),
-        allow_http: false,
-        acl: to.acl.clone(),
-        public_base_url: to.public_base_url.clone(),
-    };
     // `gvmi publish`'s rule: an image providers will refuse is not published.
     let anyway = "`gvmi publish --allow-invalid` publishes it anyway";
-    caveat::admit(&job.path, false, anyway)?;
-    let target = Destination::open(&to.to, wanted).map_err(|r| r.message)?;
+    caveat::admit(&job.path, false, anyway).map_err(|e| e.to_string())?;
+    let target = Destination::open(&to.spec, Default::default()).map_err(|r| r.to_string())?;
     let meta = std::fs::metadata(&job.path).map_err(|e| crate::io_error::message(&e))?;
     let stamp = FileStamp::of(&meta);
     let (id, total) = (job.id, stamp.size);
@@ -100,9 +98,19 @@ fn publish(job: &PublishJob, tx: &Sender<Event>) -> Result<PublishedAt, String> 
         &mut progress,
     );
     if let Some(file) = &job.record_in {
-        // Not saved is not fatal: the row shows the URL this session anyway.
-        let _ = state::remember_outcomes(file, std::slice::from_ref(&out));
+        // Not saved is not fatal: the row shows the URL this session anyway,
+        // and the status line and details pane say why it will not be kept.
+        match state::remember_outcomes(file, std::slice::from_ref(&out)) {
+            Ok(said) => notes.extend(said),
+            Err(e) => notes.push(format!(
+                "its URL is not remembered for gvmi snippet and verify: {}: {}",
+                file.display(),
+                crate::io_error::message(&e)
+            )),
+        }
     }
+    // What the record now says, by the same rule, for the workbench's rows.
+    let record = state::candidates(std::slice::from_ref(&out)).pop();
     match (out.failure, out.url) {
         // The fix's first sentence (the bucket policy itself is long).
         (Some((_, _, why)), _) => Err(
@@ -114,6 +122,7 @@ fn publish(job: &PublishJob, tx: &Sender<Event>) -> Result<PublishedAt, String> 
         (None, Some(url)) => Ok(PublishedAt {
             url,
             uploaded: out.action == Some(crate::publish::Action::Uploaded),
+            record,
         }),
         (None, None) => Err("no URL for this image".into()),
     }

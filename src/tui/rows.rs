@@ -4,7 +4,7 @@
 //! never at a position, so rows can come, go and be re-sorted freely.
 
 use std::cmp::Ordering;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
@@ -75,10 +75,11 @@ pub struct RowId(u64);
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Row {
     /// Given by `Rows::push`.
-    pub id: RowId,
-    pub path: PathBuf,
+    id: RowId,
+    /// Fixed for the row's life: `Rows` finds rows by it.
+    path: PathBuf,
     /// The folder argument it was found under (itself, for a file argument).
-    pub root: PathBuf,
+    root: PathBuf,
     pub size: Option<u64>,
     pub mtime: Option<SystemTime>,
     pub state: RowState,
@@ -119,6 +120,19 @@ impl Row {
             asked: false,
             listed: Listed::NoManifest,
         }
+    }
+
+    pub fn id(&self) -> RowId {
+        self.id
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The folder argument it was found under (itself, for a file argument).
+    pub fn root(&self) -> &Path {
+        &self.root
     }
 
     pub fn name(&self) -> String {
@@ -202,10 +216,15 @@ impl SortKey {
     }
 }
 
-/// Every row, by id, in arrival order (ids only grow).
+/// Every row, by id, in arrival order (ids only grow), and by path: the
+/// watcher names a path per change, and a flood of them must not cost a
+/// scan of every row each.
 #[derive(Debug, Clone, Default)]
 pub struct Rows {
     rows: BTreeMap<RowId, Row>,
+    /// The rows showing each path, oldest first (a path named twice on the
+    /// command line shows twice).
+    by_path: HashMap<PathBuf, Vec<RowId>>,
     next: u64,
 }
 
@@ -215,12 +234,20 @@ impl Rows {
         let id = RowId(self.next);
         self.next += 1;
         row.id = id;
+        self.by_path.entry(row.path.clone()).or_default().push(id);
         self.rows.insert(id, row);
         id
     }
 
     pub fn remove(&mut self, id: RowId) -> Option<Row> {
-        self.rows.remove(&id)
+        let row = self.rows.remove(&id)?;
+        if let Some(ids) = self.by_path.get_mut(&row.path) {
+            ids.retain(|&other| other != id);
+            if ids.is_empty() {
+                self.by_path.remove(&row.path);
+            }
+        }
+        Some(row)
     }
 
     pub fn get(&self, id: RowId) -> Option<&Row> {
@@ -252,9 +279,9 @@ impl Rows {
         self.rows.keys().copied().collect()
     }
 
-    /// The row showing `path`, if any.
+    /// The row showing `path` (the oldest, if several do). O(1).
     pub fn find(&self, path: &Path) -> Option<RowId> {
-        self.iter().find(|r| r.path == path).map(|r| r.id)
+        self.by_path.get(path)?.first().copied()
     }
 }
 
@@ -290,4 +317,28 @@ pub fn visible(rows: &Rows, sort: SortKey, filter: &str) -> Vec<RowId> {
     let mut view: Vec<&Row> = rows.iter().filter(|r| r.matches(&needle)).collect();
     view.sort_by(|a, b| sort.compare(a, b));
     view.into_iter().map(|r| r.id).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_are_found_by_path_until_removed_the_oldest_first() {
+        let mut rows = Rows::default();
+        let row = |p: &str| Row::new(p.into(), "/r".into());
+        let a = rows.push(row("/r/a.gvmi"));
+        let twice = rows.push(row("/r/b.gvmi"));
+        let again = rows.push(row("/r/b.gvmi"));
+        assert_eq!(rows.find(Path::new("/r/a.gvmi")), Some(a));
+        assert_eq!(rows.find(Path::new("/r/b.gvmi")), Some(twice));
+        assert_eq!(rows.find(Path::new("/r/c.gvmi")), None);
+        rows.remove(twice);
+        assert_eq!(rows.find(Path::new("/r/b.gvmi")), Some(again));
+        rows.remove(again);
+        rows.remove(a);
+        assert_eq!(rows.find(Path::new("/r/b.gvmi")), None);
+        assert_eq!(rows.find(Path::new("/r/a.gvmi")), None);
+        assert!(rows.by_path.is_empty(), "nothing kept for removed rows");
+    }
 }

@@ -46,7 +46,10 @@ impl SavedUrls {
         let bytes = match read_capped(path) {
             Ok(bytes) => bytes,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Self::default()),
-            Err(e) => return Err(format!("{}: {e}", path.display())),
+            Err(e) => {
+                let words = crate::io_error::message(&e);
+                return Err(format!("{}: {words}", path.display()));
+            }
         };
         let saved: SavedUrls = serde_json::from_slice(&bytes)
             .map_err(|e| format!("{}: not a saved-URLs file ({e})", path.display()))?;
@@ -169,9 +172,10 @@ fn save_changes(path: &Path, changes: &[UrlChange]) -> Result<(), String> {
     for change in changes {
         saved.apply(change);
     }
-    saved
-        .save(path)
-        .map_err(|e| format!("{NOT_SAVED}: {}: {e}", path.display()))
+    saved.save(path).map_err(|e| {
+        let words = crate::io_error::message(&e);
+        format!("{NOT_SAVED}: {}: {words}", path.display())
+    })
 }
 
 #[cfg(test)]

@@ -1,18 +1,22 @@
 //! Entering and leaving full-screen mode (with mouse reporting and
 //! bracketed paste), so that no exit path (quit, error,
-//! panic, SIGTERM) leaves the terminal raw or on the alternate screen.
+//! panic, SIGTERM) leaves the terminal raw or on the alternate screen,
+//! and suspending like vim or htop: Ctrl-Z (a key in raw mode) or a
+//! SIGTSTP from outside gives the terminal back and stops the process; on
+//! `fg` (SIGCONT) the screen is taken again and redrawn whole.
 //! Panics: one caught at a worker's boundary (`crate::caught`) becomes a row
 //! error and leaves the screen alone; any other restores the terminal and
 //! ends the program, so a running gvmi never draws on a restored terminal.
 
 use std::io::{self, Write};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use ratatui::crossterm::event::{
     DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
 };
 use ratatui::crossterm::execute;
+use ratatui::crossterm::terminal::{enable_raw_mode, EnterAlternateScreen};
 use ratatui::DefaultTerminal;
 
 /// The terminal in full-screen mode; dropping it restores the terminal.
@@ -43,6 +47,39 @@ impl Screen {
         // Bracketed paste: a paste arrives as one event, not thousands of keys.
         execute!(io::stdout(), EnableMouseCapture, EnableBracketedPaste)?;
         Ok(Screen { terminal })
+    }
+
+    /// Ctrl-Z: restores the terminal as [`Drop`] does (cursor shown),
+    /// stops the process as SIGTSTP's default action would, and once it
+    /// is continued (`fg`) takes the screen again and forgets what was
+    /// drawn, so the next frame redraws everything. Without job control
+    /// (no Unix, or no shell to continue the process) it returns at once.
+    pub fn suspend(&mut self) -> io::Result<()> {
+        let _ = execute!(io::stdout(), DisableMouseCapture, DisableBracketedPaste);
+        ratatui::restore();
+        let _ = self.terminal.show_cursor();
+        stop_as_sigtstp_would();
+        self.take_back()
+    }
+
+    /// Raw mode, the alternate screen, mouse and paste reporting again (as
+    /// after a SIGSTOP and SIGCONT from outside, which a shell may have
+    /// spent in cooked mode), and a full redraw on the next frame.
+    pub fn take_back(&mut self) -> io::Result<()> {
+        enable_raw_mode()?;
+        execute!(
+            io::stdout(),
+            EnterAlternateScreen,
+            EnableMouseCapture,
+            EnableBracketedPaste
+        )?;
+        // Forgets what was drawn, so the next frame draws every cell (at
+        // the size the terminal has now). Not `Terminal::clear`: that asks
+        // the terminal where the cursor is, and the answer goes to the
+        // input thread's read, so it waits 2 s and fails.
+        let size = self.terminal.size()?;
+        self.terminal
+            .resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))
     }
 
     /// Writes raw bytes (an OSC 52 sequence) straight to the terminal.
@@ -87,3 +124,84 @@ fn register_signals(flag: &Arc<AtomicUsize>) {
 
 #[cfg(not(unix))]
 fn register_signals(_flag: &Arc<AtomicUsize>) {}
+
+/// What job control asked of the screen since the loop last looked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobControl {
+    /// A SIGTSTP from outside (`kill -TSTP`): suspend as Ctrl-Z does.
+    Suspend,
+    /// A SIGCONT after a stop gvmi did not make (`kill -STOP`): take the
+    /// screen back and redraw.
+    Resumed,
+}
+
+/// The flags SIGTSTP and SIGCONT set; the loop polls them.
+#[derive(Default)]
+pub struct JobSignals {
+    stop: Arc<AtomicBool>,
+    cont: Arc<AtomicBool>,
+}
+
+impl JobSignals {
+    pub fn register() -> Self {
+        let signals = JobSignals::default();
+        register_job_signals(&signals);
+        signals
+    }
+
+    pub fn take(&self) -> Option<JobControl> {
+        if self.stop.swap(false, Ordering::Relaxed) {
+            self.cont.store(false, Ordering::Relaxed);
+            Some(JobControl::Suspend)
+        } else if self.cont.swap(false, Ordering::Relaxed) {
+            Some(JobControl::Resumed)
+        } else {
+            None
+        }
+    }
+
+    /// Forgets a SIGCONT that ended gvmi's own stop (already redrawn).
+    pub fn resumed(&self) {
+        self.cont.store(false, Ordering::Relaxed);
+    }
+}
+
+#[cfg(unix)]
+fn register_job_signals(signals: &JobSignals) {
+    use signal_hook::consts::{SIGCONT, SIGTSTP};
+    // Failing to register leaves SIGTSTP's default: a stop without restoring.
+    let _ = signal_hook::flag::register(SIGTSTP, Arc::clone(&signals.stop));
+    let _ = signal_hook::flag::register(SIGCONT, Arc::clone(&signals.cont));
+}
+
+#[cfg(not(unix))]
+fn register_job_signals(_signals: &JobSignals) {}
+
+/// Stops the whole process as SIGTSTP's default action does: SIGTSTP is
+/// raised with its default disposition for the moment, so the shell sees
+/// an ordinary stop, and the kernel ignores it where no shell could
+/// continue the process (an orphaned process group), where SIGSTOP would
+/// leave it stopped for good. Returns once continued.
+#[cfg(unix)]
+fn stop_as_sigtstp_would() {
+    // SAFETY: sigaction, sigprocmask-style calls and raise with valid,
+    // zero-initialised structs we own; the previous action (signal-hook's
+    // handler) is put back as it was.
+    unsafe {
+        let mut default: libc::sigaction = std::mem::zeroed();
+        default.sa_sigaction = libc::SIG_DFL;
+        let mut previous: libc::sigaction = std::mem::zeroed();
+        if libc::sigaction(libc::SIGTSTP, &default, &mut previous) != 0 {
+            return;
+        }
+        let mut set: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut set);
+        libc::sigaddset(&mut set, libc::SIGTSTP);
+        libc::pthread_sigmask(libc::SIG_UNBLOCK, &set, std::ptr::null_mut());
+        libc::raise(libc::SIGTSTP);
+        libc::sigaction(libc::SIGTSTP, &previous, std::ptr::null_mut());
+    }
+}
+
+#[cfg(not(unix))]
+fn stop_as_sigtstp_would() {}

@@ -67,13 +67,12 @@ struct Fetch<'a> {
 
 impl<'a> Fetch<'a> {
     fn new(job: &'a Job, tx: &'a Sender<Msg>) -> Self {
-        let agent = ureq::AgentBuilder::new()
-            .timeout_connect(job.opts.connect_timeout)
-            .timeout_read(job.opts.read_timeout)
-            // Followed in `request`, after checking where they lead.
-            .redirects(0)
-            .user_agent(concat!("gvmi/", env!("CARGO_PKG_VERSION")))
-            .build();
+        // The shared client follows no redirect: `request` does, after
+        // checking where each leads.
+        let agent = crate::http::agent(&crate::http::Limits {
+            connect: job.opts.connect_timeout,
+            silence: job.opts.read_timeout,
+        });
         let deadline = job.started + job.opts.deadline_for(job.expected.size);
         Fetch {
             job,

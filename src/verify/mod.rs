@@ -10,7 +10,8 @@
 //! expected plus one byte. Redirects are followed here, each target checked
 //! first (`image_url::check_http`), so no URL can reach ureq's panics.
 //!
-//! Blocking: it runs on a CLI thread or a workbench worker thread. The
+//! Blocking, with the shared client (`crate::http`): it runs on a CLI
+//! thread or a workbench worker thread. The
 //! requests themselves run on a helper thread (`fetch`) watched by this one
 //! (`watch`): ureq cannot bound both each read and the whole request.
 
@@ -48,7 +49,7 @@ impl Default for Options {
 }
 
 /// The slowest link the default deadline allows for: 256 KiB/s (2 Mbit/s).
-pub const SLOW_LINK_BYTES_PER_SEC: u64 = 256 * 1024;
+pub const SLOW_LINK_BYTES_PER_SEC: u64 = crate::http::SLOW_LINK_BYTES_PER_SEC;
 /// The default deadline's allowance when the size is not known at all.
 pub const UNKNOWN_SIZE_ALLOWANCE: Duration = Duration::from_secs(3600);
 
@@ -127,7 +128,7 @@ pub fn verify(
     if let Err(e) = spawned {
         return Err(Failure::Internal {
             url: url.to_string(),
-            detail: format!("cannot start a thread: {e}"),
+            detail: format!("cannot start a thread: {}", crate::io_error::message(&e)),
         });
     }
     let watch = watch::Watch::new(url, expected, opts, started, cancel);

@@ -57,6 +57,38 @@ impl Change {
     }
 }
 
+/// Why watching could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum WatchError {
+    /// The system's watcher refused (e.g. inotify's limit on watches).
+    #[error("{}", watcher_words(.0))]
+    Watcher(#[from] notify::Error),
+    /// The thread that relays changes could not be started.
+    #[error("cannot start the watch thread: {}", crate::io_error::message(.0))]
+    Thread(std::io::Error),
+}
+
+/// notify's words, with an I/O error's in `io_error`'s terms and the path
+/// it names through `visible_path`.
+fn watcher_words(e: &notify::Error) -> String {
+    use notify::ErrorKind;
+    let what = match &e.kind {
+        ErrorKind::Io(io) => crate::io_error::message(io),
+        ErrorKind::PathNotFound => "no such file or folder".into(),
+        ErrorKind::WatchNotFound => "not watched".into(),
+        ErrorKind::MaxFilesWatch => "the system's limit of watched folders is reached \
+                                     (fs.inotify.max_user_watches on Linux)"
+            .into(),
+        ErrorKind::InvalidConfig(_) | ErrorKind::Generic(_) => {
+            crate::visible::visible(&e.to_string()).into_owned()
+        }
+    };
+    match e.paths.first() {
+        Some(path) => format!("{}: {what}", crate::visible::visible_path(path)),
+        None => what,
+    }
+}
+
 /// Keeps the watch alive; dropping it stops the watcher (the thread ends
 /// once `sink` refuses a change or the watcher is gone).
 pub struct WatchHandle {
@@ -69,7 +101,7 @@ pub fn spawn(
     roots: Vec<PathBuf>,
     settle: Duration,
     mut sink: impl FnMut(Change) -> bool + Send + 'static,
-) -> notify::Result<WatchHandle> {
+) -> Result<WatchHandle, WatchError> {
     let (tx, rx) = channel();
     let mut watcher = notify::recommended_watcher(tx)?;
     for root in &roots {
@@ -106,7 +138,7 @@ pub fn spawn(
                 }
             }
         })
-        .map_err(notify::Error::io)?;
+        .map_err(WatchError::Thread)?;
     Ok(WatchHandle { _watcher: watcher })
 }
 
@@ -152,4 +184,18 @@ fn root_of(roots: &[PathBuf], path: &Path) -> PathBuf {
         .max_by_key(|r| r.as_os_str().len())
         .cloned()
         .unwrap_or_else(|| manifest::folder_of(path))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn watch_errors_name_the_folder_in_io_error_words() {
+        let io = std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+        let e = WatchError::from(notify::Error::io(io).add_path("/srv/a\nb".into()));
+        assert_eq!(e.to_string(), "/srv/a\\nb: permission denied");
+        let e = WatchError::from(notify::Error::new(notify::ErrorKind::MaxFilesWatch));
+        assert!(e.to_string().starts_with("the system's limit"), "{e}");
+    }
 }

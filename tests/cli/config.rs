@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use gvmi::config::{Config, ConfigError};
+use gvmi::publish::Spec;
 use gvmi::snippet::{Capability, Target};
 
 const FULL: &str = r#"
@@ -21,6 +22,15 @@ url = "https://cdn.example.com/images/"
 [[base_url]]
 folder = "/srv/images/beta"
 url = "https://beta.example.com/"
+
+[[publish]]
+folder = "/srv/images"
+to = "s3://bkt/images"
+endpoint = "https://s3.example.com"
+public_base_url = "https://cdn.example.com/images/"
+profile = "work"
+region = "eu-west-1"
+acl = "public-read"
 "#;
 
 fn parse(text: &str) -> Result<Config, ConfigError> {
@@ -38,6 +48,42 @@ fn reads_every_key() {
     );
     assert_eq!(r.capabilities, [Capability::Vpn, Capability::Inet]);
     assert_eq!(c.base_urls.len(), 2);
+    let to = c.publish_for(Path::new("/srv/images/a.gvmi")).unwrap();
+    let spec = Spec {
+        to: "s3://bkt/images".into(),
+        endpoint: Some("https://s3.example.com".into()),
+        public_base_url: Some("https://cdn.example.com/images/".into()),
+        profile: Some("work".into()),
+        region: Some("eu-west-1".into()),
+        acl: Some("public-read".into()),
+        allow_http: false,
+        timeout: None,
+    };
+    assert_eq!(
+        (to.folder.as_path(), &to.spec),
+        (Path::new("/srv/images"), &spec)
+    );
+}
+
+/// `[[publish]]` is `folder` plus `gvmi publish`'s destination (one type,
+/// `publish::Spec`): a key of neither is an error, as everywhere else.
+#[test]
+fn a_publish_table_refuses_unknown_keys_and_needs_folder_and_to() {
+    let table = "[[publish]]\nfolder = \"/x\"\nto = \"s3://b\"\n";
+    assert!(parse(table).is_ok());
+    let (line, message) = parse_error(&format!("{table}bogus = 1\n"));
+    assert!(message.contains("unknown field `bogus`"), "{message}");
+    assert_eq!(line, 1, "the [[publish]] it is in");
+    // Only a flag: a file cannot allow plain http.
+    let (_, message) = parse_error(&format!("{table}allow_http = true\n"));
+    assert!(message.contains("unknown field `allow_http`"), "{message}");
+    let (_, message) = parse_error("[[publish]]\nto = \"s3://b\"\n");
+    assert!(message.contains("missing field `folder`"), "{message}");
+    let (_, message) = parse_error("[[publish]]\nfolder = \"/x\"\n");
+    assert!(message.contains("missing field `to`"), "{message}");
+    let (line, message) = parse_error("\n[[publish]]\nfolder = \"x\"\nto = \"s3://b\"\n");
+    assert_eq!(line, 3);
+    assert!(message.contains("absolute"), "{message}");
 }
 
 #[test]

@@ -195,3 +195,25 @@ fn placeholder_is_obvious_and_encoded() {
         "https://example.com/REPLACE-WITH-YOUR-URL/my%20image.gvmi"
     );
 }
+
+/// The error policy (ARCHITECTURE.md): lowercase, no final period.
+#[test]
+fn url_errors_read_as_every_error_reads() {
+    let all = [
+        UrlError::Empty,
+        UrlError::ControlCharacter,
+        UrlError::NotAbsolute,
+        UrlError::Scheme("ftp".into()),
+        UrlError::FileNotSupported,
+        UrlError::NoHost,
+    ];
+    for e in all {
+        let words = e.to_string();
+        let first = words.chars().next().unwrap();
+        assert!(!first.is_uppercase() && !words.ends_with('.'), "{words}");
+    }
+    assert_eq!(
+        UrlError::Scheme("ftp".into()).to_string(),
+        "scheme \"ftp\" is not supported: use http or https"
+    );
+}

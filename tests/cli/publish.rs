@@ -450,7 +450,10 @@ fn publish_help_says_how_the_workbench_publishes_and_its_example_parses() {
         .collect();
     let config = gvmi::config::Config::parse(&example, Path::new("config.toml")).unwrap();
     let to = config.publish_for(Path::new("/home/me/images/a.gvmi"));
-    assert_eq!(to.map(|t| t.to.as_str()), Some("s3://my-bucket/images"));
+    assert_eq!(
+        to.map(|t| t.spec.to.as_str()),
+        Some("s3://my-bucket/images")
+    );
 }
 
 #[test]

@@ -2,6 +2,7 @@
 //! exit codes (0 ok, 1 refused URL or hashing failure, 2 usage error).
 
 mod copy;
+mod folders;
 mod manners;
 mod refusals_json_full;
 

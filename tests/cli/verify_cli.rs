@@ -394,6 +394,29 @@ fn a_folder_without_images_says_so_as_hash_does() {
     assert_eq!(err, hash_err);
 }
 
+/// A folder is searched as `gvmi hash` searches it: `-L` follows links,
+/// `-d N` stops N levels down.
+#[cfg(unix)]
+#[test]
+fn folders_are_walked_as_hash_walks_them() {
+    let b = bytes();
+    let s = Server::start(vec![
+        ("/base/sub/a.gvmi", Route::Bytes(b.clone())),
+        ("/base/l.gvmi", Route::Bytes(b.clone())),
+    ]);
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "sub/a.gvmi", &b);
+    std::os::unix::fs::symlink(image(), dir.path().join("l.gvmi")).unwrap();
+    let (d, base) = (dir.path().to_str().unwrap(), s.url("/base/"));
+    let oks = |out: &str| out.lines().filter(|l| l.contains(": OK ")).count();
+    let (code, out, err) = verify(&[d, "--base-url", &base]);
+    assert_eq!((code, oks(&out)), (0, 1), "{out}\n{err}");
+    let (code, out, err) = verify(&[d, "-L", "--base-url", &base]);
+    assert_eq!((code, oks(&out)), (0, 2), "{out}\n{err}");
+    let (code, out, err) = verify(&[d, "-d", "0", "--base-url", &base]);
+    assert_eq!((code, out.as_str()), (2, ""), "{err}");
+}
+
 #[test]
 fn config_base_url_is_used_when_no_url_is_given() {
     let s = Server::start(vec![("/cdn/x.gvmi", Route::Bytes(bytes()))]);

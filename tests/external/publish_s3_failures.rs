@@ -143,3 +143,87 @@ fn a_profile_in_the_aws_files_is_used_and_a_missing_one_is_named() {
         out.stderr()
     );
 }
+
+/// gvmi signs its requests itself (SigV4 in the Authorization header):
+/// moto, with authentication on, checks each signature with its own code.
+/// Real keys upload a small image and a multipart one (staging, copy,
+/// delete); the same key with a wrong secret is refused as credentials.
+#[test]
+fn signatures_are_checked_by_an_independent_server() {
+    // Four unauthenticated calls set up the bucket and a user with keys.
+    let Some(moto) = Moto::start(&[("INITIAL_NO_AUTH_ACTION_COUNT", "4")]) else {
+        return;
+    };
+    let keys = moto.boto(
+        "bkt",
+        "",
+        "s3.create_bucket(Bucket=bucket)\n\
+         iam = boto3.client('iam', endpoint_url=s3.meta.endpoint_url, aws_access_key_id='test', \
+         aws_secret_access_key='test', region_name='us-east-1')\n\
+         iam.create_user(UserName='gvmi')\n\
+         k = iam.create_access_key(UserName='gvmi')['AccessKey']\n\
+         iam.put_user_policy(UserName='gvmi', PolicyName='all', PolicyDocument=json.dumps({\
+         'Version': '2012-10-17', 'Statement': [{'Effect': 'Allow', 'Action': '*', 'Resource': '*'}]}))\n\
+         print(k['AccessKeyId'], k['SecretAccessKey'])\n",
+    );
+    let (id, secret) = keys.trim().split_once(' ').unwrap();
+    let src = tempdir();
+    put(src.path(), "a b+c.gvmi", b"image one\n");
+    write_prng_file(&src.path().join("large.gvmi"), 20 << 20, 7);
+    let home = tempdir();
+    let base = base(&moto, "bkt");
+    let run = |secret: &str| {
+        with_home(
+            gvmi([
+                "publish",
+                "--allow-invalid",
+                src.path().to_str().unwrap(),
+                "--to",
+                "s3://bkt/p q",
+                "--endpoint",
+                &moto.endpoint(),
+                "--public-base-url",
+                &base,
+                "--verify",
+                "none",
+            ]),
+            home.path(),
+        )
+        .env("AWS_ACCESS_KEY_ID", id)
+        .env("AWS_SECRET_ACCESS_KEY", secret)
+        .run()
+    };
+    let wrong = run("wJalrXUtnFEMI/K7MDENG/bPxRfiCYwrongKEY");
+    wrong.assert_code(5);
+    // HEAD comes first, and a HEAD's answer has no body to say why.
+    assert!(
+        wrong.stderr().contains("403 FORBIDDEN to HeadObject"),
+        "{}",
+        wrong.stderr()
+    );
+    let out = run(secret);
+    out.assert_code(0);
+    // Read back with the user's keys (authentication is on).
+    let listed = moto.boto(
+        "bkt",
+        "",
+        &format!(
+            "s3 = boto3.client('s3', endpoint_url=s3.meta.endpoint_url, aws_access_key_id='{id}', \
+             aws_secret_access_key='{secret}', region_name='us-east-1')\n\
+             for o in s3.list_objects_v2(Bucket=bucket).get('Contents', []):\n\
+             \x20   h = s3.head_object(Bucket=bucket, Key=o['Key'])\n\
+             \x20   body = s3.get_object(Bucket=bucket, Key=o['Key'])['Body'].read()\n\
+             \x20   print(o['Key'] + '|' + str(o['Size']) + '|' + h['Metadata'].get('sha3-224', '-') \
+             + '|' + hashlib.sha3_224(body).hexdigest() + '|')\n"
+        ),
+    );
+    let mut objects: Vec<&str> = listed.lines().collect();
+    objects.sort();
+    assert_eq!(objects.len(), 2, "{objects:?}");
+    assert!(objects[0].starts_with("p q/a b+c.gvmi|10|"), "{objects:?}");
+    let large = python_sha3_224(&src.path().join("large.gvmi"));
+    assert!(
+        objects[1].starts_with(&format!("p q/large.gvmi|{}|{large}|{large}|", 20 << 20)),
+        "{objects:?}"
+    );
+}

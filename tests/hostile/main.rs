@@ -16,3 +16,4 @@ mod publishing;
 #[path = "../external/s3_server.rs"]
 mod s3_server;
 mod snippet_text;
+mod storage;

@@ -140,7 +140,7 @@ fn verify(url: &str, args: &[&str]) -> (i32, String, f64) {
 
 /// Nothing that a terminal would act on: C0 controls (but newline and tab),
 /// DEL, C1 controls, the right-to-left override and the zero-width space.
-fn assert_clean(text: &str) {
+pub(crate) fn assert_clean(text: &str) {
     for c in text.chars() {
         let bad = (c < ' ' && c != '\n' && c != '\t')
             || ('\x7f'..='\u{9f}').contains(&c)

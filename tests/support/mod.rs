@@ -4,6 +4,7 @@
 #![allow(dead_code, unused_imports)] // each test crate uses its own subset
 
 pub mod cache;
+pub mod fake_s3;
 pub mod http_server;
 pub mod images;
 pub mod run;

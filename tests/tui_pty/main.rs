@@ -4,8 +4,10 @@ mod clipboard;
 mod clipboard_mux;
 mod keys;
 mod session;
+mod storm;
 #[path = "../support/mod.rs"]
 mod support;
+mod suspend;
 mod worker_panic;
 
 use std::io::Write;

@@ -132,6 +132,18 @@ impl Session {
     pub fn raw(&self) -> Vec<u8> {
         self.output.lock().unwrap().clone()
     }
+
+    /// The output from byte `from` on (for tests that parse as it comes).
+    pub fn raw_from(&self, from: usize) -> Vec<u8> {
+        let output = self.output.lock().unwrap();
+        output.get(from..).unwrap_or_default().to_vec()
+    }
+
+    /// Writes `bytes` as typed, without waiting after.
+    pub fn send(&mut self, bytes: &[u8]) {
+        self.writer.write_all(bytes).unwrap();
+        self.writer.flush().unwrap();
+    }
 }
 
 /// `gvmi DIR` with a clean environment: no display, no tmux, config and

@@ -5,28 +5,27 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use crate::fixture::*;
-use gvmi::tui::app::{App, Effect};
+use gvmi::tui::app::Effect;
 use gvmi::tui::event::{CacheNote, Event};
 use gvmi::tui::rows::{Listed, RowState};
 use gvmi::watch::Change;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-fn row<'a>(app: &'a App, name: &str) -> &'a gvmi::tui::rows::Row {
-    app.rows.iter().find(|r| r.name() == name).unwrap()
+fn row<'a>(app: &'a Bench, name: &str) -> &'a gvmi::tui::rows::Row {
+    app.rows().iter().find(|r| r.name() == name).unwrap()
 }
 
 /// The hashing the app asked for (a finished row also asks to be inspected).
-fn hash_effects(app: &mut App) -> Vec<Effect> {
+fn hash_effects(app: &mut Bench) -> Vec<Effect> {
     app.take_effects()
         .into_iter()
         .filter(|e| matches!(e, Effect::Hash { .. }))
         .collect()
 }
 
-fn select(app: &mut App, name: &str) {
-    let i = row_id(app, name);
-    let pos = app.view.iter().position(|&v| v == i).unwrap();
-    app.select_view_position(pos);
+fn select_name(app: &mut Bench, name: &str) {
+    let id = row_id(app, name);
+    select(app, id);
 }
 
 #[test]
@@ -39,7 +38,7 @@ fn a_cache_hit_is_marked_cached_and_shown_at_once() {
     assert!(r.cached);
     assert_eq!(r.state, RowState::Done(digest(7)));
     assert!(screen(&app).contains("✓ cached"));
-    app.show_details = true;
+    press(&mut app, KeyCode::Enter);
     assert!(screen(&app).contains("from the cache, not read"));
 }
 
@@ -62,12 +61,12 @@ fn a_rebuilt_image_shows_old_and_new_hash_or_says_the_hash_held() {
     let text = screen(&app);
     assert!(text.contains("Δ new hash"), "{text}");
     assert!(text.contains("✓ same hash"), "{text}");
-    app.show_details = true;
-    select(&mut app, "a.gvmi");
+    press(&mut app, KeyCode::Enter);
+    select_name(&mut app, "a.gvmi");
     let text = screen(&app);
     assert!(text.contains(&digest(1).to_hex()) && text.contains(&digest(9).to_hex()));
     assert!(text.contains("rebuilt: the hash above is new"), "{text}");
-    select(&mut app, "b.gvmi");
+    select_name(&mut app, "b.gvmi");
     assert!(screen(&app).contains("rebuilt, hash unchanged"));
 }
 
@@ -109,15 +108,18 @@ fn identical_hashes_are_marked_duplicates_until_one_changes() {
     let b = discover(&mut app, "copy of a.gvmi", 100, 1);
     finish(&mut app, a, 100, 1, 4);
     finish(&mut app, b, 100, 1, 4);
-    assert_eq!(app.changes.duplicates(&digest(4)), 1);
+    assert_eq!(app.changes().duplicates(&digest(4)), 1);
     assert!(screen(&app).contains('≡'));
-    app.show_details = true;
-    select(&mut app, "a.gvmi");
+    press(&mut app, KeyCode::Enter);
+    select_name(&mut app, "a.gvmi");
     assert!(screen(&app).contains("/images/copy of a.gvmi"));
-    select(&mut app, "copy of a.gvmi");
-    let effect = app.on_key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::NONE));
+    select_name(&mut app, "copy of a.gvmi");
+    let effect = key(
+        &mut app,
+        KeyEvent::new(KeyCode::Char('r'), KeyModifiers::NONE),
+    );
     assert!(matches!(effect, Some(Effect::Hash { .. })));
-    assert_eq!(app.changes.duplicates(&digest(4)), 0);
+    assert_eq!(app.changes().duplicates(&digest(4)), 0);
 }
 
 #[test]
@@ -145,7 +147,7 @@ fn watched_rows_are_written_then_hashed_rebuilt_and_removed() {
         panic!("one hash job: {effects:?}");
     };
     assert_eq!(
-        app.rows.len(),
+        app.rows().len(),
         1,
         "the written row is hashed, not duplicated"
     );
@@ -168,8 +170,8 @@ fn watched_rows_are_written_then_hashed_rebuilt_and_removed() {
     assert_eq!(row(&app, "new.gvmi").previous, Some(digest(3)));
     let other = discover(&mut app, "other.gvmi", 100, 1);
     app.apply(Event::Watch(Change::Removed { path }));
-    assert_eq!(app.rows.len(), 1);
-    assert_eq!(app.view.len(), 1);
+    assert_eq!(app.rows().len(), 1);
+    assert_eq!(app.view().ids().len(), 1);
     // The remaining row's job still reaches it after the renumbering.
     finish(&mut app, other, 100, 1, 8);
     assert_eq!(row(&app, "other.gvmi").state, RowState::Done(digest(8)));
@@ -183,14 +185,17 @@ fn w_writes_the_selected_folders_hashes_only() {
     discover(&mut app, "pending.gvmi", 100, 1);
     finish(&mut app, a, 100, 1, 1);
     finish(&mut app, b, 100, 1, 2);
-    select(&mut app, "a.gvmi");
-    let effect = app.on_key(KeyEvent::new(KeyCode::Char('w'), KeyModifiers::NONE));
+    select_name(&mut app, "a.gvmi");
+    let effect = key(
+        &mut app,
+        KeyEvent::new(KeyCode::Char('w'), KeyModifiers::NONE),
+    );
     let Some(Effect::WriteSums { folder, hashes }) = effect else {
         panic!("{effect:?}");
     };
     assert_eq!(folder, PathBuf::from("/images"));
     assert_eq!(hashes.keys().collect::<Vec<_>>(), [b"a.gvmi"]);
-    assert!(app.status.as_deref().unwrap().contains("1 image(s)"));
+    assert!(app.notes().status().unwrap().contains("1 image(s)"));
 }
 
 /// `r` on a file nobody touched: rehashed, and said so truthfully (not "rebuilt").
@@ -199,13 +204,14 @@ fn r_on_an_untouched_image_says_rehashed_unchanged() {
     let mut app = app(150, 60);
     let a = discover(&mut app, "a.gvmi", 100, 1);
     finish(&mut app, a, 100, 1, 4);
-    let Some(Effect::Hash { jobs, .. }) =
-        app.on_key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::NONE))
-    else {
+    let Some(Effect::Hash { jobs, .. }) = key(
+        &mut app,
+        KeyEvent::new(KeyCode::Char('r'), KeyModifiers::NONE),
+    ) else {
         panic!("r must rehash");
     };
     finish(&mut app, jobs[0].id, 100, 1, 4);
-    app.show_details = true;
+    press(&mut app, KeyCode::Enter);
     let text = screen(&app);
     assert!(text.contains("✓ rehashed"), "{text}");
     assert!(text.contains("rehashed: unchanged"), "{text}");

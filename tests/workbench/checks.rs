@@ -11,7 +11,7 @@ use crossbeam_channel::unbounded;
 use gvmi::cancel::CancelToken;
 use gvmi::event::JobId;
 use gvmi::gvmi_format::inspect_bytes;
-use gvmi::tui::app::{App, Effect};
+use gvmi::tui::app::Effect;
 use gvmi::tui::event::Event;
 use gvmi::tui::event::WorkerEvent;
 use gvmi::tui::rows::RowId;
@@ -20,15 +20,15 @@ use gvmi::verify::{Expected, Failure, Options, Stage, Verified};
 use ratatui::crossterm::event::KeyCode;
 
 /// Hashes a discovered row and answers its inspection request with `bytes`' inspection.
-fn hashed_and_inspected(app: &mut App, name: &str, seed: u8, bytes: &[u8]) -> RowId {
+fn hashed_and_inspected(app: &mut Bench, name: &str, seed: u8, bytes: &[u8]) -> RowId {
     let id = discover(app, name, 100, 1);
     finish(app, id, 100, 1, seed);
     let index = last_row(app);
-    let effects = app.take_effects();
+    let effects = app.take_work();
     let [Effect::Inspect { id, path }] = &effects[..] else {
         panic!("a hashed row asks for inspection: {effects:?}")
     };
-    assert_eq!(path, &app.rows[index].path);
+    assert_eq!(path, app.rows()[index].path());
     let result = Ok(Box::new(inspect_bytes(bytes)));
     app.apply(Event::Worker(WorkerEvent::Inspected { id: *id, result }));
     index
@@ -41,7 +41,7 @@ fn verify_jobs(effect: Option<Effect>) -> Vec<VerifyJob> {
     }
 }
 
-fn check(app: &mut App, id: JobId, event: WorkerEvent) {
+fn check(app: &mut Bench, id: JobId, event: WorkerEvent) {
     let _ = id;
     app.apply(Event::Worker(event));
 }
@@ -51,21 +51,21 @@ fn invalid_images_are_marked_in_the_table_and_explained_in_details() {
     let mut app = app(120, 60);
     let good = hashed_and_inspected(&mut app, "good.gvmi", 1, &self_test());
     let bad = hashed_and_inspected(&mut app, "raw.gvmi", 2, &self_test()[..4096]);
-    assert!(!app.findings.is_invalid(good));
-    assert!(app.findings.is_invalid(bad));
+    assert!(!app.findings().is_invalid(good));
+    assert!(app.findings().is_invalid(bad));
     let text = screen(&app);
     let raw_line = text.lines().find(|l| l.contains("raw.gvmi")).unwrap();
     assert!(raw_line.starts_with("✗ invalid"), "{text}");
     let good_line = text.lines().find(|l| l.contains("good.gvmi")).unwrap();
     assert!(good_line.starts_with("✓ done"), "{text}");
     // Details of the invalid one: the defect in words.
-    app.select_view_position(app.view.iter().position(|&i| i == bad).unwrap());
+    select(&mut app, bad);
     press(&mut app, KeyCode::Enter);
     let text = screen(&app);
     assert!(text.contains("INVALID gvmi image"), "{text}");
     assert!(text.contains("a squashfs without gvmi metadata"), "{text}");
     // And of the valid one: what it runs and how it is compressed.
-    app.select_view_position(app.view.iter().position(|&i| i == good).unwrap());
+    select(&mut app, good);
     let text = screen(&app);
     assert!(text.contains("valid gvmi image"), "{text}");
     assert!(text.contains("cmd         /hello"), "{text}");
@@ -78,11 +78,11 @@ fn v_needs_a_url_then_shows_progress_and_the_result_per_row() {
     let index = hashed_and_inspected(&mut app, "a.gvmi", 3, &self_test());
     assert!(press(&mut app, KeyCode::Char('v')).is_none());
     assert!(app
-        .status
-        .as_deref()
+        .notes()
+        .status()
         .unwrap()
         .contains("needs a hash and a URL"));
-    app.rows[index].url = Some("https://cdn.example.com/a.gvmi".into());
+    set_url(&mut app, index, Some("https://cdn.example.com/a.gvmi"));
     let jobs = verify_jobs(press(&mut app, KeyCode::Char('v')));
     assert_eq!(jobs.len(), 1);
     assert_eq!(jobs[0].url, "https://cdn.example.com/a.gvmi");
@@ -137,8 +137,7 @@ fn shift_v_verifies_every_row_with_a_hash_and_url() {
         hashed_and_inspected(&mut app, name, i as u8, &self_test());
     }
     discover(&mut app, "queued.gvmi", 5, 1);
-    app.base_urls
-        .insert("/images".into(), "https://cdn.example.com/".into());
+    set_base_url(&mut app, "/images", "https://cdn.example.com/");
     let jobs = verify_jobs(press(&mut app, KeyCode::Char('V')));
     let urls: Vec<&str> = jobs.iter().map(|j| j.url.as_str()).collect();
     assert_eq!(
@@ -150,8 +149,8 @@ fn shift_v_verifies_every_row_with_a_hash_and_url() {
         ]
     );
     assert!(app
-        .status
-        .as_deref()
+        .notes()
+        .status()
         .unwrap()
         .contains("1 image without a hash or URL skipped"));
 }
@@ -160,7 +159,7 @@ fn shift_v_verifies_every_row_with_a_hash_and_url() {
 fn stale_and_superseded_check_events_are_ignored() {
     let mut app = app(120, 60);
     let index = hashed_and_inspected(&mut app, "a.gvmi", 3, &self_test());
-    app.rows[index].url = Some("https://cdn.example.com/a.gvmi".into());
+    set_url(&mut app, index, Some("https://cdn.example.com/a.gvmi"));
     let first = verify_jobs(press(&mut app, KeyCode::Char('v'))).remove(0);
     let second = verify_jobs(press(&mut app, KeyCode::Char('v'))).remove(0);
     assert!(
@@ -194,8 +193,8 @@ fn stale_and_superseded_check_events_are_ignored() {
         panic!("r rehashes")
     };
     finish(&mut app, jobs[0].id, 100, 1, 9);
-    assert!(app.findings.url_check(index).is_none());
-    assert_eq!(app.take_effects().len(), 1, "and inspects again");
+    assert!(app.findings().url_check(index).is_none());
+    assert_eq!(app.take_work().len(), 1, "and inspects again");
 }
 
 #[test]
@@ -241,7 +240,7 @@ fn workers_inspect_and_verify_off_the_ui_thread() {
     assert_eq!(verified[1].1.as_ref().unwrap_err().exit_code(), 7);
 }
 
-fn copy_warning(app: &mut App) -> Option<String> {
+fn copy_warning(app: &mut Bench) -> Option<String> {
     match press(app, KeyCode::Char('c')) {
         Some(Effect::Copy { warning, text, .. }) => {
             assert!(!text.is_empty());
@@ -258,19 +257,15 @@ fn copying_a_snippet_warns_about_an_invalid_image_or_a_placeholder_url() {
     let mut app = app(120, 60);
     let good = hashed_and_inspected(&mut app, "good.gvmi", 1, &self_test());
     let bad = hashed_and_inspected(&mut app, "raw.gvmi", 2, &self_test()[..4096]);
-    app.rows[good].url = Some("https://cdn.example.com/good.gvmi".into());
-    app.rows[bad].url = Some("https://cdn.example.com/raw.gvmi".into());
-    let select = |app: &mut App, index: RowId| {
-        let position = app.view.iter().position(|&i| i == index).unwrap();
-        app.select_view_position(position);
-    };
+    set_url(&mut app, good, Some("https://cdn.example.com/good.gvmi"));
+    set_url(&mut app, bad, Some("https://cdn.example.com/raw.gvmi"));
     select(&mut app, good);
     assert_eq!(copy_warning(&mut app), None);
     select(&mut app, bad);
     let warning = copy_warning(&mut app).expect("a warning for an invalid image");
     assert!(warning.contains("failed inspection"), "{warning}");
     assert!(!warning.contains("placeholder"), "{warning}");
-    app.rows[bad].url = None;
+    set_url(&mut app, bad, None);
     let warning = copy_warning(&mut app).unwrap();
     assert!(warning.contains("failed inspection") && warning.contains("placeholder URL"));
     press(&mut app, KeyCode::Enter);

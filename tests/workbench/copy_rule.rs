@@ -5,7 +5,8 @@
 //! nor is a snippet for `javascript:`; the status line says why.
 
 use gvmi::snippet::Target;
-use gvmi::tui::app::{App, Effect};
+use gvmi::tui::app::Effect;
+use gvmi::tui::event::Event;
 use gvmi::tui::saved_urls::SavedUrls;
 use ratatui::crossterm::event::KeyCode;
 
@@ -23,7 +24,7 @@ const HOSTILE: [(&str, &str); 6] = [
 
 /// A workbench whose one hashed row `a.gvmi` has `url`, restored from a
 /// saved-URLs file as a real start would.
-fn with_url(url: &str) -> App {
+fn with_url(url: &str) -> Bench {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("workbench-urls.v1.json");
     let json = serde_json::json!({
@@ -32,15 +33,15 @@ fn with_url(url: &str) -> App {
     });
     std::fs::write(&file, serde_json::to_vec(&json).unwrap()).unwrap();
     let mut app = app(100, 20);
-    app.restore_urls(&SavedUrls::load(&file).unwrap());
+    app.apply(Event::SavedUrls(Ok(SavedUrls::load(&file).unwrap())));
     let id = discover(&mut app, "a.gvmi", 10, 1);
     finish(&mut app, id, 10, 1, 3);
-    assert_eq!(app.url_for(first_row(&app)).as_deref(), Some(url));
+    assert_eq!(app.serving().url_for(first_row(&app)).as_deref(), Some(url));
     app
 }
 
-fn status(app: &App) -> String {
-    app.status.clone().unwrap_or_default()
+fn said(app: &Bench) -> String {
+    status(app).unwrap_or_default()
 }
 
 #[test]
@@ -50,16 +51,16 @@ fn a_url_with_controls_or_bidi_is_never_copied_nor_put_in_a_snippet() {
         let copied = press(&mut app, KeyCode::Char('u'));
         assert!(copied.is_none(), "{what}: u copied {copied:?}");
         assert!(
-            status(&app).starts_with("URL not copied: the URL contains a control"),
+            said(&app).starts_with("URL not copied: the URL contains a control"),
             "{what}: {}",
-            status(&app)
+            said(&app)
         );
         let copied = press(&mut app, KeyCode::Char('c'));
         assert!(copied.is_none(), "{what}: c copied {copied:?}");
         assert!(
-            status(&app).starts_with("No snippet: the URL contains a control"),
+            said(&app).starts_with("No snippet: the URL contains a control"),
             "{what}: {}",
-            status(&app)
+            said(&app)
         );
         // The status line is drawn through `visible`: nothing raw on screen.
         let shown = screen(&app);
@@ -82,30 +83,26 @@ fn a_scheme_the_cli_refuses_is_refused_here_too() {
             .into_iter()
             .filter(|t| t.unsupported_reason().is_none())
         {
-            app.target = target;
+            set_target(&mut app, target);
             assert!(
                 press(&mut app, KeyCode::Char('u')).is_none(),
                 "{url} {target}"
             );
-            assert!(
-                status(&app).contains("is not supported"),
-                "{}",
-                status(&app)
-            );
+            assert!(said(&app).contains("is not supported"), "{}", said(&app));
             assert!(
                 press(&mut app, KeyCode::Char('c')).is_none(),
                 "{url} {target}"
             );
             assert!(
-                status(&app).starts_with("No snippet: scheme"),
+                said(&app).starts_with("No snippet: scheme"),
                 "{}",
-                status(&app)
+                said(&app)
             );
         }
     }
     // file:// is golem-js's alone, as in `gvmi snippet --target`.
     let mut app = with_url("file:///srv/www/a.gvmi");
-    app.target = Target::GolemJs;
+    set_target(&mut app, Target::GolemJs);
     assert!(matches!(
         press(&mut app, KeyCode::Char('u')),
         Some(Effect::Copy { .. })
@@ -114,9 +111,9 @@ fn a_scheme_the_cli_refuses_is_refused_here_too() {
         press(&mut app, KeyCode::Char('c')),
         Some(Effect::Copy { .. })
     ));
-    app.target = Target::Yapapi;
+    set_target(&mut app, Target::Yapapi);
     assert!(press(&mut app, KeyCode::Char('u')).is_none());
-    assert!(status(&app).contains("golem-js"), "{}", status(&app));
+    assert!(said(&app).contains("golem-js"), "{}", said(&app));
 }
 
 #[test]

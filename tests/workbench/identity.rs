@@ -10,7 +10,7 @@ use crate::support::self_test;
 use gvmi::digest::Sha3Digest;
 use gvmi::event::JobId;
 use gvmi::gvmi_format::inspect_bytes;
-use gvmi::tui::app::{App, Effect};
+use gvmi::tui::app::Effect;
 use gvmi::tui::event::WorkerEvent;
 use gvmi::tui::event::{CacheNote, Event};
 use gvmi::tui::findings::UrlCheck;
@@ -20,7 +20,7 @@ use gvmi::watch::Change;
 use ratatui::crossterm::event::KeyCode;
 
 /// Answers every inspection the app asked for with `bytes`' inspection.
-fn inspect_all(app: &mut App, bytes: &[u8]) {
+fn inspect_all(app: &mut Bench, bytes: &[u8]) {
     for effect in app.take_effects() {
         if let Effect::Inspect { id, .. } = effect {
             let result = Ok(Box::new(inspect_bytes(bytes)));
@@ -30,19 +30,14 @@ fn inspect_all(app: &mut App, bytes: &[u8]) {
 }
 
 /// A hashed row, inspected as `bytes`.
-fn hashed(app: &mut App, name: &str, seed: u8, bytes: &[u8]) -> (RowId, JobId) {
+fn hashed(app: &mut Bench, name: &str, seed: u8, bytes: &[u8]) -> (RowId, JobId) {
     let job = discover(app, name, 100, 1);
     finish(app, job, 100, 1, seed);
     inspect_all(app, bytes);
     (row_id(app, name), job)
 }
 
-fn select(app: &mut App, id: RowId) {
-    let position = app.view.iter().position(|&v| v == id).unwrap();
-    app.select_view_position(position);
-}
-
-fn state_cell(app: &App, name: &str) -> String {
+fn state_cell(app: &Bench, name: &str) -> String {
     let text = screen(app);
     let line = text.lines().find(|l| l.contains(name));
     line.unwrap_or_else(|| panic!("{name} not on screen:\n{text}"))
@@ -56,22 +51,22 @@ fn removing_an_invalid_image_leaves_the_next_row_valid() {
     let mut app = app(120, 20);
     let (a, _) = hashed(&mut app, "a-broken.gvmi", 1, b"random bytes, not an image");
     let (b, _) = hashed(&mut app, "b-good.gvmi", 2, &self_test());
-    assert!(app.findings.is_invalid(a));
-    assert!(!app.findings.is_invalid(b));
+    assert!(app.findings().is_invalid(a));
+    assert!(!app.findings().is_invalid(b));
     assert!(state_cell(&app, "a-broken.gvmi").starts_with("✗ invalid"));
     let path = PathBuf::from("/images/a-broken.gvmi");
     app.apply(Event::Watch(Change::Removed { path }));
-    assert!(app.rows.get(a).is_none());
+    assert!(app.rows().get(a).is_none());
     assert!(
-        app.findings.inspection(a).is_none(),
+        app.findings().inspection(a).is_none(),
         "the removed row's finding is gone"
     );
-    assert!(!app.findings.is_invalid(b));
-    assert!(app.findings.inspection(b).is_some_and(|r| r.is_ok()));
+    assert!(!app.findings().is_invalid(b));
+    assert!(app.findings().inspection(b).is_some_and(|r| r.is_ok()));
     let cell = state_cell(&app, "b-good.gvmi");
     assert!(cell.starts_with("✓ done"), "{cell}");
     assert_eq!(
-        app.selected,
+        app.view().selected(),
         Some(b),
         "the selection moves to the row below"
     );
@@ -87,29 +82,33 @@ struct Known {
 }
 
 impl Known {
-    fn holds(&self, app: &App, after: &str) {
-        assert!(!app.findings.is_invalid(self.good), "after {after}");
-        assert!(app.findings.is_invalid(self.bad), "after {after}");
+    fn holds(&self, app: &Bench, after: &str) {
+        assert!(!app.findings().is_invalid(self.good), "after {after}");
+        assert!(app.findings().is_invalid(self.bad), "after {after}");
         assert!(
             matches!(
-                app.findings.url_check(self.good),
+                app.findings().url_check(self.good),
                 Some(UrlCheck::Done { result: Ok(_), .. })
             ),
             "after {after}: {:?}",
-            app.findings.url_check(self.good)
+            app.findings().url_check(self.good)
         );
-        assert!(app.findings.url_check(self.bad).is_none(), "after {after}");
-        let good = &app.rows[self.good];
+        assert!(
+            app.findings().url_check(self.bad).is_none(),
+            "after {after}"
+        );
+        let good = &app.rows()[self.good];
         assert_eq!(good.name(), "m-good.gvmi", "after {after}");
         assert_eq!(good.listed, Listed::As(digest(2)), "after {after}");
         assert_eq!(good.previous, self.previous[0], "after {after}");
         assert_eq!(
-            app.rows[self.bad].listed,
+            app.rows()[self.bad].listed,
             Listed::NotListed,
             "after {after}"
         );
         assert_eq!(
-            app.rows[self.bad].previous, self.previous[1],
+            app.rows()[self.bad].previous,
+            self.previous[1],
             "after {after}"
         );
     }
@@ -129,7 +128,7 @@ fn rows_keep_inspection_url_and_marks_whatever_moves_around_them() {
     inspect_all(&mut app, &self_test());
     let good = row_id(&app, "m-good.gvmi");
     let (bad, _) = hashed(&mut app, "z-bad.gvmi", 3, b"not an image");
-    app.rows[good].url = Some("https://cdn.example.com/m-good.gvmi".into());
+    set_url(&mut app, good, Some("https://cdn.example.com/m-good.gvmi"));
     select(&mut app, good);
     let Some(Effect::Verify(jobs)) = press(&mut app, KeyCode::Char('v')) else {
         panic!("v verifies the selected row");
@@ -155,12 +154,16 @@ fn rows_keep_inspection_url_and_marks_whatever_moves_around_them() {
     known.holds(&app, "removing a row above");
 
     let (_, _) = hashed(&mut app, "a-new.gvmi", 4, b"also not an image");
-    assert_eq!(app.view[0], row_id(&app, "a-new.gvmi"), "sorted above");
+    assert_eq!(
+        app.view().ids()[0],
+        row_id(&app, "a-new.gvmi"),
+        "sorted above"
+    );
     known.holds(&app, "a new row sorted above");
 
     for _ in 0..4 {
         press(&mut app, KeyCode::Char('s'));
-        known.holds(&app, &format!("sorting by {}", app.sort.label()));
+        known.holds(&app, &format!("sorting by {}", app.view().sort().label()));
     }
 
     press(&mut app, KeyCode::Char('/'));
@@ -168,11 +171,11 @@ fn rows_keep_inspection_url_and_marks_whatever_moves_around_them() {
         press(&mut app, KeyCode::Char(c));
     }
     press(&mut app, KeyCode::Enter);
-    assert_eq!(app.view, vec![good]);
-    assert_eq!(app.selected, Some(good));
+    assert_eq!(app.view().ids(), vec![good]);
+    assert_eq!(app.view().selected(), Some(good));
     known.holds(&app, "a filter");
     press(&mut app, KeyCode::Esc);
-    assert_eq!(app.view.len(), 3);
+    assert_eq!(app.view().ids().len(), 3);
     known.holds(&app, "clearing the filter");
 
     // Rehash every row; each comes back with its old hash.

@@ -6,13 +6,13 @@
 use std::time::{Duration, Instant};
 
 use crate::fixture::*;
-use gvmi::tui::app::notes::lasts;
 use gvmi::tui::event::Event;
+use gvmi::tui::notes::lasts;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 const HINTS: &str = "c snippet · y hash · u url";
 
-fn one_hashed_image(width: u16, height: u16) -> gvmi::tui::app::App {
+fn one_hashed_image(width: u16, height: u16) -> Bench {
     let mut app = app(width, height);
     let id = discover(&mut app, "alpine-3.19-6c1f2b9a0d.gvmi", 3_576_181, 0);
     finish(&mut app, id, 3_576_181, 0, 1);
@@ -43,7 +43,7 @@ fn a_status_message_expires_and_the_key_hints_come_back() {
     app.apply(Event::Tick(t0 + lasts(message)));
     assert!(screen(&app).contains("Publishing 1 image…"));
     app.apply(Event::Tick(later + lasts("Publishing 1 image…")));
-    assert_eq!(app.status, None);
+    assert_eq!(app.notes().status(), None);
     assert!(screen(&app).contains(HINTS), "{}", screen(&app));
 }
 
@@ -58,12 +58,12 @@ fn after_a_copy_the_key_hints_come_back() {
     assert!(screen(&app).contains(copied));
     // A key takes the message away; the reminder of the copy shows…
     let down = KeyEvent::new(KeyCode::Down, KeyModifiers::NONE);
-    app.on_input(ratatui::crossterm::event::Event::Key(down));
+    input(&mut app, ratatui::crossterm::event::Event::Key(down));
     app.apply(Event::Tick(t0 + Duration::from_secs(1)));
     assert!(screen(&app).contains("last copied:"), "{}", screen(&app));
     assert!(!screen(&app).contains(HINTS));
     // …for a while, then the key hints are back.
-    let shown = app.last_copied.clone().unwrap();
+    let shown = app.notes().last_copied().unwrap().to_string();
     app.apply(Event::Tick(t0 + Duration::from_secs(1) + lasts(&shown)));
     let text = screen(&app);
     assert!(
@@ -85,19 +85,19 @@ fn a_new_target_shows_its_snippet_from_the_top() {
     press(&mut app, KeyCode::Enter);
     press(&mut app, KeyCode::Tab);
     press(&mut app, KeyCode::End);
-    assert!(app.details_offset().0 > 0);
+    assert!(app.view().details_offset().0 > 0);
     // `t` (the table's key; the focus goes back to it first).
     press(&mut app, KeyCode::Tab);
     press(&mut app, KeyCode::Char('t'));
-    assert_eq!(app.details_offset(), (0, 0));
+    assert_eq!(app.view().details_offset(), (0, 0));
     assert!(
         screen(&app).contains("Snippet (golem-core)"),
         "{}",
         screen(&app)
     );
     // Scrolled by Shift-↓, the same holds.
-    app.on_key(KeyEvent::new(KeyCode::Down, KeyModifiers::SHIFT));
-    assert_eq!(app.details_offset().0, 1);
+    key(&mut app, KeyEvent::new(KeyCode::Down, KeyModifiers::SHIFT));
+    assert_eq!(app.view().details_offset().0, 1);
     press(&mut app, KeyCode::Char('t'));
-    assert_eq!(app.details_offset(), (0, 0));
+    assert_eq!(app.view().details_offset(), (0, 0));
 }

@@ -5,7 +5,7 @@ use gvmi::hasher::HashFailure;
 use gvmi::tui::event::Event;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-fn three_images(width: u16, height: u16) -> (gvmi::tui::app::App, [usize; 3]) {
+fn three_images(width: u16, height: u16) -> (Bench, [usize; 3]) {
     let mut app = app(width, height);
     let a = discover(&mut app, "alpine-3.19-6c1f2b9a0d.gvmi", 3_576_181, 0);
     let b = discover(&mut app, "tools/ubuntu-poc.gvmi", 3_846_504, 5);
@@ -68,8 +68,9 @@ fn help_overlay_lists_every_key() {
     let (mut app, _) = three_images(80, 24);
     press(&mut app, KeyCode::Char('?'));
     let text = screen(&app);
-    for (key, _) in gvmi::tui::ui::help::KEYS {
-        assert!(text.contains(key), "help lacks {key}");
+    for (keys, words) in gvmi::tui::ui::help::lines() {
+        assert!(text.contains(&keys), "help lacks {keys}:\n{text}");
+        assert!(text.contains(words), "help lacks {words}:\n{text}");
     }
     insta::assert_snapshot!(text);
 }
@@ -94,9 +95,9 @@ fn empty_folder_says_so() {
 }
 
 /// The snippet as `c` copies it, for the selected row.
-fn snippet_lines(app: &gvmi::tui::app::App) -> Vec<String> {
+fn snippet_lines(app: &Bench) -> Vec<String> {
     let row = app.selected_row().unwrap();
-    let snippet = app.snippet_for(row).unwrap();
+    let snippet = app.serving().snippet_for(row).unwrap();
     snippet.lines().map(str::to_string).collect()
 }
 
@@ -133,7 +134,7 @@ fn details_at_80x24_show_every_snippet_line_cut_never_wrapped() {
 }
 
 /// The first line of the details pane's text (below its title).
-fn pane_top(app: &gvmi::tui::app::App) -> String {
+fn pane_top(app: &Bench) -> String {
     let text = screen(app);
     let mut lines = text.lines().skip_while(|l| !l.contains(" Details "));
     lines.next();
@@ -148,16 +149,16 @@ fn the_details_pane_scrolls_by_keys_and_wheel() {
     press(&mut app, KeyCode::Enter);
     assert!(pane_top(&app).starts_with("Snippet (yapapi)"));
     assert!(!screen(&app).contains("Modified 2026"), "below the fold");
-    app.on_key(KeyEvent::new(KeyCode::Down, KeyModifiers::SHIFT));
+    key(&mut app, KeyEvent::new(KeyCode::Down, KeyModifiers::SHIFT));
     assert!(pane_top(&app).starts_with("⚠ placeholder URL"));
     // Tab gives the pane the focus: End scrolls to its last line.
     press(&mut app, KeyCode::Tab);
     press(&mut app, KeyCode::End);
     let text = screen(&app);
     assert!(text.contains("Modified 2026-11-18 11:06 UTC"), "{text}");
-    assert!(text.contains(&format!("of {}", app.details_offset().0 + 14)));
+    assert!(text.contains(&format!("of {}", app.view().details_offset().0 + 14)));
     press(&mut app, KeyCode::PageUp);
-    assert_eq!(app.details_offset().0, 0);
+    assert_eq!(app.view().details_offset().0, 0);
     // Sideways, code only: the cut URL line shows its end.
     press(&mut app, KeyCode::Right);
     press(&mut app, KeyCode::Right);
@@ -173,19 +174,22 @@ fn the_details_pane_scrolls_by_keys_and_wheel() {
     );
     press(&mut app, KeyCode::Home);
     // The wheel over the pane scrolls it, not the table.
-    let area = gvmi::tui::ui::layout::details_area(&app.shape()).unwrap();
-    let selected = app.selected;
-    app.on_mouse(MouseEvent {
-        kind: MouseEventKind::ScrollDown,
-        column: area.x + 2,
-        row: area.y + 3,
-        modifiers: KeyModifiers::NONE,
-    });
-    assert_eq!(app.details_offset().0, 3);
-    assert_eq!(app.selected, selected);
+    let area = gvmi::tui::layout::details_area(&app.shape()).unwrap();
+    let selected = app.view().selected();
+    input(
+        &mut app,
+        ratatui::crossterm::event::Event::Mouse(MouseEvent {
+            kind: MouseEventKind::ScrollDown,
+            column: area.x + 2,
+            row: area.y + 3,
+            modifiers: KeyModifiers::NONE,
+        }),
+    );
+    assert_eq!(app.view().details_offset().0, 3);
+    assert_eq!(app.view().selected(), selected);
     // Esc closes the pane; another row starts at the top.
     press(&mut app, KeyCode::Esc);
-    assert!(!app.show_details && !app.quit);
+    assert!(!app.view().show_details() && !app.quitting());
 }
 
 #[test]
@@ -221,8 +225,12 @@ fn unsafe_characters_in_names_and_urls_are_shown_escaped() {
         0,
     );
     finish(&mut app, id, 10, 0, 1);
-    let first = first_row(&app).id;
-    app.rows[first].url = Some("https://cdn.example.com/\u{202e}a.gvmi".into());
+    let first = first_row(&app).id();
+    set_url(
+        &mut app,
+        first,
+        Some("https://cdn.example.com/\u{202e}a.gvmi"),
+    );
     press(&mut app, KeyCode::Enter);
     let text = screen(&app);
     for bad in ['\u{202e}', '\u{200b}', '\u{1b}', '\u{7}'] {
@@ -245,7 +253,7 @@ fn unsafe_characters_in_names_and_urls_are_shown_escaped() {
 }
 
 /// Two folder arguments, each holding `app.gvmi` and `tools/app.gvmi`.
-fn two_roots(width: u16, height: u16) -> gvmi::tui::app::App {
+fn two_roots(width: u16, height: u16) -> Bench {
     use gvmi::discover::Found;
     let mut app = app(width, height);
     for (n, root) in ["/srv/alpha", "/srv/beta"].into_iter().enumerate() {
@@ -314,7 +322,7 @@ fn snippets_say_where_the_hash_came_from_or_why_there_is_none() {
         "{:?}",
         snippet_lines(&app)
     );
-    for _ in 0..app.rows.len() {
+    for _ in 0..app.rows().len() {
         if app.selected_row().is_some_and(|r| r.name() == "pipe.gvmi") {
             break;
         }
@@ -384,14 +392,18 @@ fn a_long_status_wraps_under_its_start_and_keeps_every_word() {
 }
 
 /// Three hashed images, the first with a URL of its own, at `width`.
-fn with_a_url(width: u16) -> (gvmi::tui::app::App, String) {
+fn with_a_url(width: u16) -> (Bench, String) {
     let (mut app, [a, b, c]) = three_images(width, 8);
     finish(&mut app, a, 3_576_181, 0, 1);
     finish(&mut app, b, 3_846_504, 5, 2);
     finish(&mut app, c, 4_741, 9, 3);
     app.apply(Event::DiscoveryDone);
     let alpine = row_id(&app, "alpine-3.19-6c1f2b9a0d.gvmi");
-    app.rows[alpine].url = Some("https://cdn.example.com/alpine.gvmi".into());
+    set_url(
+        &mut app,
+        alpine,
+        Some("https://cdn.example.com/alpine.gvmi"),
+    );
     let text = screen(&app);
     (app, text)
 }
@@ -425,7 +437,7 @@ fn the_table_at_80_120_and_200_columns_marks_urls_and_gives_the_hash_room() {
             .collect();
         assert_eq!(marked, [true, false, false], "{width}:\n{text}");
         // Whole hashes when the width allows (200), cut with … otherwise.
-        for row in app.rows.iter() {
+        for row in app.rows().iter() {
             let hex = row.state.digest().unwrap().to_hex();
             assert_eq!(text.contains(&hex), width >= 143, "{width}:\n{text}");
         }

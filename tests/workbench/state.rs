@@ -1,16 +1,20 @@
 //! The workbench state: sort, filter, selection, rehash and events, without a terminal.
 
 use crate::fixture::*;
-use gvmi::tui::app::{App, Effect, Mode};
+use gvmi::tui::app::{Effect, Mode};
 use gvmi::tui::event::Event;
 use gvmi::tui::rows::{RowState, SortKey};
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::{Event as TermEvent, KeyCode, KeyEvent, KeyModifiers};
 
-fn names(app: &App) -> Vec<String> {
-    app.view.iter().map(|&i| app.rows[i].name()).collect()
+fn names(app: &Bench) -> Vec<String> {
+    app.view()
+        .ids()
+        .iter()
+        .map(|&i| app.rows()[i].name())
+        .collect()
 }
 
-fn selected_name(app: &App) -> String {
+fn selected_name(app: &Bench) -> String {
     app.selected_row().unwrap().name()
 }
 
@@ -22,20 +26,20 @@ fn sort_cycles_name_size_modified_state() {
     discover(&mut app, "c-mid.gvmi", 500, 2);
     assert_eq!(names(&app), ["a-small.gvmi", "b-big.gvmi", "c-mid.gvmi"]);
     press(&mut app, KeyCode::Char('s'));
-    assert_eq!(app.sort, SortKey::Size);
+    assert_eq!(app.view().sort(), SortKey::Size);
     assert_eq!(names(&app), ["b-big.gvmi", "c-mid.gvmi", "a-small.gvmi"]);
     press(&mut app, KeyCode::Char('s'));
     assert_eq!(names(&app), ["a-small.gvmi", "c-mid.gvmi", "b-big.gvmi"]);
     press(&mut app, KeyCode::Char('s'));
     progress(&mut app, big, 900, 100);
-    app.refresh_view();
+    frame(&mut app);
     assert_eq!(
         names(&app)[0],
         "b-big.gvmi",
         "hashing rows come first by state"
     );
     press(&mut app, KeyCode::Char('s'));
-    assert_eq!(app.sort, SortKey::Name);
+    assert_eq!(app.view().sort(), SortKey::Name);
 }
 
 #[test]
@@ -50,7 +54,7 @@ fn filter_matches_name_path_or_hash_prefix_and_esc_clears() {
     }
     assert_eq!(names(&app), ["ubuntu.gvmi"]);
     press(&mut app, KeyCode::Esc);
-    assert_eq!(app.filter, "");
+    assert_eq!(app.view().filter(), "");
     assert_eq!(names(&app).len(), 2);
     let prefix = digest(7).to_hex()[..6].to_string();
     press(&mut app, KeyCode::Char('/'));
@@ -59,7 +63,7 @@ fn filter_matches_name_path_or_hash_prefix_and_esc_clears() {
     }
     press(&mut app, KeyCode::Enter);
     assert_eq!(names(&app), ["alpine.gvmi"]);
-    assert_eq!(app.filter, prefix, "Enter keeps the filter");
+    assert_eq!(app.view().filter(), prefix, "Enter keeps the filter");
 }
 
 #[test]
@@ -72,7 +76,7 @@ fn selection_stays_on_the_same_image_while_rows_arrive() {
     discover(&mut app, "a.gvmi", 1, 1);
     discover(&mut app, "b.gvmi", 1, 1);
     assert_eq!(selected_name(&app), "n.gvmi");
-    assert_eq!(app.cursor(), Some(3));
+    assert_eq!(app.view().cursor(), Some(3));
 }
 
 #[test]
@@ -87,13 +91,13 @@ fn navigation_keys_clamp_and_page() {
     assert_eq!(selected_name(&app), "img-29.gvmi");
     press(&mut app, KeyCode::Home);
     press(&mut app, KeyCode::PageDown);
-    assert_eq!(app.cursor(), Some(app.page_rows()));
+    assert_eq!(app.view().cursor(), Some(app.page_rows()));
     assert!(
-        app.offset > 0,
+        app.view().offset() > 0,
         "the page scrolled to keep the selection visible"
     );
     press(&mut app, KeyCode::Char('k'));
-    assert_eq!(app.cursor(), Some(app.page_rows() - 1));
+    assert_eq!(app.view().cursor(), Some(app.page_rows() - 1));
 }
 
 #[test]
@@ -101,7 +105,7 @@ fn rehash_requeues_and_ignores_the_superseded_job() {
     let mut app = app(100, 20);
     let id = discover(&mut app, "a.gvmi", 100, 1);
     progress(&mut app, id, 100, 50);
-    let Some(Effect::Hash { jobs, token }) = press(&mut app, KeyCode::Char('r')) else {
+    let Some(Effect::Hash { jobs, tokens }) = press(&mut app, KeyCode::Char('r')) else {
         panic!("r must queue a rehash");
     };
     assert_eq!(jobs.len(), 1);
@@ -112,8 +116,8 @@ fn rehash_requeues_and_ignores_the_superseded_job() {
     assert_eq!(first_row(&app).state, RowState::Queued);
     finish(&mut app, jobs[0].id, 100, 1, 2);
     assert_eq!(first_row(&app).state, RowState::Done(digest(2)));
-    assert!(!token.is_cancelled());
-    assert!(!app.busy() || !app.discovery_done);
+    assert!(!tokens[0].is_cancelled());
+    assert!(!app.busy() || !app.discovery_done());
 }
 
 #[test]
@@ -137,14 +141,14 @@ fn copy_hash_needs_a_hash_and_quit_cancels_work() {
     let mut app = app(100, 20);
     let a = discover(&mut app, "a.gvmi", 1, 1);
     assert!(press(&mut app, KeyCode::Char('y')).is_none());
-    assert!(app.status.as_deref().unwrap().contains("No hash yet"));
+    assert!(app.notes().status().unwrap().contains("No hash yet"));
     finish(&mut app, a, 1, 1, 4);
     match press(&mut app, KeyCode::Char('y')) {
         Some(Effect::Copy { text, .. }) => assert_eq!(text, digest(4).to_hex()),
         other => panic!("expected a copy, got {other:?}"),
     }
     assert!(press(&mut app, KeyCode::Char('q')).is_none());
-    assert!(app.quit);
+    assert!(app.quitting());
 }
 
 #[test]
@@ -153,10 +157,10 @@ fn progress_events_update_the_row_and_the_tally() {
     let a = discover(&mut app, "a.gvmi", 1000, 1);
     progress(&mut app, a, 1000, 400);
     assert_eq!(first_row(&app).state, RowState::Hashing { done: 400 });
-    assert_eq!(app.tally.bytes_done(), 400);
+    assert_eq!(app.tally().bytes_done(), 400);
     finish(&mut app, a, 1000, 1, 1);
-    assert_eq!(app.tally.files_done, 1);
-    assert_eq!(app.tally.bytes_done(), 1000);
+    assert_eq!(app.tally().files_done, 1);
+    assert_eq!(app.tally().bytes_done(), 1000);
 }
 
 /// Rows arriving one at a time are placed by binary search; the view must be
@@ -188,18 +192,24 @@ fn rows_arriving_land_where_a_full_sort_puts_them() {
                 x % 11
             );
             discover(&mut app, &name, x % 7 * 100, (x >> 8) % 4 + n % 2);
-            let full = gvmi::tui::rows::visible(&app.rows, app.sort, &app.filter);
+            let full = gvmi::tui::rows::visible(app.rows(), app.view().sort(), app.view().filter());
             assert_eq!(
-                app.view, full,
+                app.view().ids(),
+                full,
                 "after {n} rows, sort {:?}, filter {filter:?}",
-                app.sort
+                app.view().sort()
             );
         }
-        assert!(app.selected.is_some_and(|s| app.view.contains(&s)) || app.view.is_empty());
+        assert!(
+            app.view()
+                .selected()
+                .is_some_and(|s| app.view().ids().contains(&s))
+                || app.view().ids().is_empty()
+        );
     }
 }
 
-fn typed(app: &mut App, text: &str) {
+fn typed(app: &mut Bench, text: &str) {
     for c in text.chars() {
         press(app, KeyCode::Char(c));
     }
@@ -215,29 +225,29 @@ fn esc_closes_the_topmost_thing_and_never_quits() {
     typed(&mut app, "alp");
     press(&mut app, KeyCode::Enter);
     press(&mut app, KeyCode::Enter);
-    assert!(app.show_details);
+    assert!(app.view().show_details());
     assert!(press(&mut app, KeyCode::Esc).is_none());
-    assert!(!app.show_details && app.filter == "alp");
+    assert!(!app.view().show_details() && app.view().filter() == "alp");
     assert!(press(&mut app, KeyCode::Esc).is_none());
-    assert_eq!(app.filter, "");
+    assert_eq!(app.view().filter(), "");
     assert_eq!(names(&app).len(), 2);
     // Help open: Esc closes it.
     press(&mut app, KeyCode::Char('?'));
-    assert_eq!(app.mode, Mode::Help);
+    assert_eq!(*app.mode(), Mode::Help);
     assert!(press(&mut app, KeyCode::Esc).is_none());
-    assert_eq!(app.mode, Mode::Normal);
+    assert_eq!(*app.mode(), Mode::Normal);
     // The editor open: Esc cancels it, the URL unchanged.
     press(&mut app, KeyCode::Char('e'));
     typed(&mut app, "https://x/");
     assert!(press(&mut app, KeyCode::Esc).is_none());
-    assert_eq!(app.mode, Mode::Normal);
-    assert_eq!(app.url_for(app.selected_row().unwrap()), None);
+    assert_eq!(*app.mode(), Mode::Normal);
+    assert_eq!(app.serving().url_for(app.selected_row().unwrap()), None);
     // Nothing left to close: still running, and it says how to quit.
     assert!(press(&mut app, KeyCode::Esc).is_none());
-    assert!(!app.quit);
-    assert!(app.status.as_deref().unwrap().contains("q quits"));
+    assert!(!app.quitting());
+    assert!(app.notes().status().unwrap().contains("q quits"));
     assert!(press(&mut app, KeyCode::Char('q')).is_none());
-    assert!(app.quit);
+    assert!(app.quitting());
 }
 
 #[test]
@@ -245,8 +255,11 @@ fn ctrl_c_quits_from_any_mode() {
     let mut app = app(100, 20);
     discover(&mut app, "a.gvmi", 10, 1);
     press(&mut app, KeyCode::Char('e'));
-    let effect = app.on_key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
-    assert!(effect.is_none() && app.quit);
+    let effect = key(
+        &mut app,
+        KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL),
+    );
+    assert!(effect.is_none() && app.quitting());
 }
 
 #[test]
@@ -256,7 +269,7 @@ fn the_url_editor_moves_its_cursor_and_kills_words() {
     press(&mut app, KeyCode::Char('e'));
     typed(&mut app, "https://cdn/img/a.gvmi");
     let ctrl = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL);
-    app.on_key(ctrl('w'));
+    key(&mut app, ctrl('w'));
     press(&mut app, KeyCode::Home);
     for _ in 0..5 {
         press(&mut app, KeyCode::Right);
@@ -265,7 +278,7 @@ fn the_url_editor_moves_its_cursor_and_kills_words() {
     press(&mut app, KeyCode::End);
     typed(&mut app, "a.gvmi");
     let effect = press(&mut app, KeyCode::Enter);
-    let url = app.url_for(app.selected_row().unwrap());
+    let url = app.serving().url_for(app.selected_row().unwrap());
     assert_eq!(url.as_deref(), Some("httpss://cdn/img/a.gvmi"));
     assert!(matches!(effect, Some(Effect::RememberUrl(_))), "{effect:?}");
 }
@@ -276,16 +289,19 @@ fn a_huge_paste_is_refused_at_once_and_a_url_paste_lands() {
     discover(&mut app, "a.gvmi", 10, 1);
     press(&mut app, KeyCode::Char('e'));
     let started = std::time::Instant::now();
-    app.on_paste(&"x".repeat(200 * 1024));
+    input(&mut app, TermEvent::Paste("x".repeat(200 * 1024)));
     assert!(started.elapsed() < std::time::Duration::from_millis(200));
     assert!(
-        app.status.as_deref().unwrap().contains("refused"),
+        app.notes().status().unwrap().contains("refused"),
         "{:?}",
-        app.status
+        app.notes().status()
     );
-    app.on_paste("https://cdn.example.com/a.gvmi\n");
+    input(
+        &mut app,
+        TermEvent::Paste("https://cdn.example.com/a.gvmi\n".into()),
+    );
     press(&mut app, KeyCode::Enter);
-    let url = app.url_for(app.selected_row().unwrap());
+    let url = app.serving().url_for(app.selected_row().unwrap());
     assert_eq!(url.as_deref(), Some("https://cdn.example.com/a.gvmi"));
 }
 
@@ -314,10 +330,14 @@ fn urls_set_with_e_and_b_survive_a_restart() {
     saved.save(&file).unwrap();
 
     let mut second = app(100, 20);
-    second.restore_urls(&SavedUrls::load(&file).unwrap());
+    second.apply(Event::SavedUrls(Ok(SavedUrls::load(&file).unwrap())));
     discover(&mut second, "a.gvmi", 10, 1);
     discover(&mut second, "b.gvmi", 10, 1);
-    let urls: Vec<Option<String>> = second.rows.iter().map(|r| second.url_for(r)).collect();
+    let urls: Vec<Option<String>> = second
+        .rows()
+        .iter()
+        .map(|r| second.serving().url_for(r))
+        .collect();
     assert_eq!(
         urls,
         [
@@ -345,7 +365,7 @@ fn failures_are_kept_by_kind() {
     fail(&mut app, cancelled, HashFailure::Cancelled);
     let moved = discover(&mut app, "moved.gvmi", 10, 1);
     fail(&mut app, moved, HashFailure::Changed);
-    let state = |name: &str| app.rows[row_id(&app, name)].state.clone();
+    let state = |name: &str| app.rows()[row_id(&app, name)].state.clone();
     let unusable = RowFailure::Unusable("not a regular file (FIFO)".into());
     assert_eq!(state("pipe.gvmi"), RowState::Failed(unusable));
     let unreadable = RowFailure::Unreadable("Permission denied".into());
@@ -356,4 +376,48 @@ fn failures_are_kept_by_kind() {
     );
     assert_eq!(state("moved.gvmi"), RowState::Changed);
     assert_eq!(RowFailure::Cancelled.to_string(), "cancelled");
+}
+
+/// The cache's thread is told of every hashing job that ends, so it can
+/// forget when the job began: a fresh result to keep, or none (failed,
+/// superseded by a rehash, answered from the cache).
+#[test]
+fn the_cache_hears_of_every_job_that_ends() {
+    use gvmi::tui::event::CacheNote;
+    let mut app = app(100, 20);
+    let fresh = discover(&mut app, "a.gvmi", 10, 1);
+    let failed = discover(&mut app, "b.gvmi", 10, 1);
+    let superseded = discover(&mut app, "c.gvmi", 10, 1);
+    let hit = discover(&mut app, "d.gvmi", 10, 1);
+    finish(&mut app, fresh, 10, 1, 1);
+    fail(
+        &mut app,
+        failed,
+        gvmi::hasher::HashFailure::Io("EIO".into()),
+    );
+    progress(&mut app, superseded, 10, 5);
+    let c = row_id(&app, "c.gvmi");
+    select(&mut app, c);
+    assert!(matches!(
+        press(&mut app, KeyCode::Char('r')),
+        Some(Effect::Hash { .. })
+    ));
+    fail(&mut app, superseded, gvmi::hasher::HashFailure::Cancelled);
+    app.apply(Event::Cache(CacheNote::Hit { id: hit }));
+    finish(&mut app, hit, 10, 1, 4);
+    let done: Vec<(usize, bool)> = (app.take_effects().into_iter())
+        .filter_map(|e| match e {
+            Effect::JobDone { job, fresh } => Some((job, fresh.is_some())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        done,
+        [
+            (fresh, true),
+            (failed, false),
+            (superseded, false),
+            (hit, false)
+        ]
+    );
 }

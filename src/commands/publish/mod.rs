@@ -8,16 +8,16 @@ mod signals;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use super::cached::CacheSession;
+use super::cached::{CachePolicy, CacheSession};
 use super::out::{say, warn};
 use crate::cancel::CancelToken;
-use crate::cli::{HashCacheArgs, PublishArgs};
+use crate::cli::PublishArgs;
 use crate::discover::Found;
 use crate::event::JobEvent as Event;
 use crate::fsmeta::FileStamp;
 use crate::hasher::{HashFailure, Hashed};
 use crate::progress::Tally;
-use crate::publish::{dest, exit, state, Destination, Outcome, Wanted};
+use crate::publish::{dest, exit, state, Destination, Outcome, Spec};
 use crate::snippet::caveat::{self, ImageCheck};
 use crate::status_line::StatusLine;
 use crate::visible::visible_path;
@@ -31,21 +31,15 @@ struct Ctx<'a> {
 }
 
 pub fn run(args: &PublishArgs) -> anyhow::Result<ExitCode> {
-    let mut target = match Destination::open(&args.to, wanted(args)) {
+    let target = match Destination::open(&Spec::from(&args.dest), args.into()) {
         Ok(t) => t,
-        Err(r) => return Ok(refused(r.code, &r.message)),
+        Err(r) => return Ok(refused(r.exit_code(), &r.to_string())),
     };
-    target.content_addressed = args.content_addressed;
-    target.verify = args.verify;
-    target.dry_run = args.dry_run;
     let cancel = CancelToken::new();
     let caught = signals::watch(&cancel);
-    let cache = CacheSession::open(&HashCacheArgs {
-        no_cache: args.no_cache,
+    let cache = CacheSession::open(CachePolicy {
+        enabled: !args.no_cache,
         rehash: false,
-        write_sums: false,
-        replace_sums: false,
-        watch: false,
         verbose: args.verbose,
     });
     let mut ctx = Ctx {
@@ -81,18 +75,6 @@ pub fn run(args: &PublishArgs) -> anyhow::Result<ExitCode> {
 fn refused(code: u8, message: &str) -> ExitCode {
     eprintln!("gvmi: {}", crate::visible::visible(message));
     ExitCode::from(code)
-}
-
-fn wanted(args: &PublishArgs) -> Wanted {
-    Wanted {
-        bucket: String::new(),
-        endpoint: args.endpoint.clone(),
-        region: args.region.clone(),
-        profile: args.profile.clone(),
-        allow_http: args.allow_http,
-        acl: args.acl.clone(),
-        public_base_url: args.public_base_url.clone(),
-    }
 }
 
 /// Every image under the arguments, with the argument it was found under;
@@ -195,7 +177,7 @@ fn publish_all(ctx: &mut Ctx, images: &[(PathBuf, PathBuf, FileStamp)]) -> Vec<O
 /// replace the first); false when there is one: then nothing is published.
 fn unique_keys(target: &Destination, images: &[(PathBuf, PathBuf, FileStamp)]) -> bool {
     let all = images.iter().map(|(p, r, s)| (p.as_path(), r.as_path(), s));
-    let clashes = dest::collisions(&target.dest, all, target.content_addressed);
+    let clashes = dest::collisions(&target.dest, all, target.run.content_addressed);
     for c in &clashes {
         let (first, second) = (visible_path(&c.first), visible_path(&c.second));
         let at = target.dest.describe(&c.key);

@@ -2,15 +2,14 @@
 //! stdout (or a JSON array), each problem on stderr with its fix, and the
 //! snippets for the published URLs when asked.
 
-use std::ffi::OsString;
 use std::process::ExitCode;
 
-use clap::Parser;
 use serde_json::json;
 
-use crate::cli::{Cli, Command, PublishArgs};
+use crate::cli::PublishArgs;
 use crate::commands::json::{self, PathFields};
 use crate::commands::out::{warn, write_stdout};
+use crate::commands::snippet::{SnippetRequest, Targets};
 use crate::publish::{Action, Outcome};
 use crate::visible::visible_path;
 
@@ -110,25 +109,19 @@ fn to_json(args: &PublishArgs, o: &Outcome) -> serde_json::Value {
 /// `--target` / `--copy`: `gvmi snippet` for the published images, which
 /// now finds their URLs in the publish state.
 pub fn snippets(args: &PublishArgs, outcomes: &[Outcome]) -> anyhow::Result<ExitCode> {
-    let mut argv: Vec<OsString> = vec!["gvmi".into(), "snippet".into()];
-    argv.extend(
-        outcomes
-            .iter()
-            .filter(|o| o.action.is_some() && o.failure.is_none())
-            .map(|o| o.path.clone().into_os_string()),
-    );
-    if argv.len() == 2 {
+    let images: Vec<_> = outcomes
+        .iter()
+        .filter(|o| o.action.is_some() && o.failure.is_none())
+        .map(|o| o.path.clone())
+        .collect();
+    if images.is_empty() {
         return Ok(ExitCode::SUCCESS);
     }
-    if let Some(t) = args.target {
-        argv.push("--target".into());
-        argv.push(t.name().into());
-    }
-    if args.copy {
-        argv.push("--copy".into());
-    }
-    match Cli::try_parse_from(argv)?.command {
-        Some(Command::Snippet(s)) => crate::commands::snippet::run(&s),
-        _ => unreachable!("parsed as `gvmi snippet`"),
-    }
+    let request = SnippetRequest {
+        images,
+        targets: args.target.map_or(Targets::Configured, Targets::One),
+        copy: args.copy,
+        ..SnippetRequest::default()
+    };
+    crate::commands::snippet::run(&request)
 }

@@ -11,13 +11,68 @@ use std::io::Read;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use crate::cli::SnippetArgs;
+use crate::cli::{ResourceArgs, SnippetArgs, UrlArgs};
 use crate::clipboard;
 use crate::config::Config;
 use crate::discover::{DiscoverOptions, Found};
+use crate::publish::state::Published;
 use crate::snippet::{Form, SnippetError, Target, Templates};
 
 use output::Layout;
+
+/// What `gvmi snippet` is asked to do: its command line converted once,
+/// or what `gvmi publish --target/--copy` asks for the images it published.
+#[derive(Debug, Clone, Default)]
+pub struct SnippetRequest {
+    /// Images, or folders searched with `discover`.
+    pub images: Vec<PathBuf>,
+    pub discover: DiscoverOptions,
+    pub targets: Targets,
+    pub form: Form,
+    pub urls: UrlArgs,
+    pub resources: ResourceArgs,
+    pub json: bool,
+    pub copy: bool,
+    pub allow_invalid: bool,
+}
+
+/// Which targets to print.
+#[derive(Debug, Clone, Copy, Default)]
+pub enum Targets {
+    /// config.toml's `default_target`, else yapapi.
+    #[default]
+    Configured,
+    One(Target),
+    /// `--all-targets`: each under a heading.
+    All,
+}
+
+impl From<&SnippetArgs> for SnippetRequest {
+    fn from(args: &SnippetArgs) -> Self {
+        SnippetRequest {
+            images: args.images.clone(),
+            discover: args.walk.options(),
+            targets: match args.target {
+                _ if args.all_targets => Targets::All,
+                Some(t) => Targets::One(t),
+                None => Targets::Configured,
+            },
+            form: if args.full { Form::Full } else { Form::Paste },
+            urls: args.urls.clone(),
+            resources: args.resources.clone(),
+            json: args.json,
+            copy: args.copy,
+            allow_invalid: args.allow_invalid,
+        }
+    }
+}
+
+/// An image to make a snippet for, and the folder argument it was found
+/// under (`--base-url` is joined with its path below that).
+pub struct Image {
+    pub path: PathBuf,
+    pub root: PathBuf,
+}
 
 /// A refusal the user must see; the command exits 1.
 pub struct Refused {
@@ -27,16 +82,16 @@ pub struct Refused {
     valid: Option<bool>,
 }
 
-pub fn run(args: &SnippetArgs) -> anyhow::Result<ExitCode> {
+pub fn run(args: &SnippetRequest) -> anyhow::Result<ExitCode> {
     let config = Config::load_user()?;
     let templates = Templates::user()?;
-    let targets = match args.target {
-        _ if args.all_targets => Target::ALL.to_vec(),
-        Some(t) => vec![t],
-        None => vec![config.target()?],
+    let targets = match args.targets {
+        Targets::All => Target::ALL.to_vec(),
+        Targets::One(t) => vec![t],
+        Targets::Configured => vec![config.target()?],
     };
-    let resources = prepare::resources(args, &config)?;
-    let form = if args.full { Form::Full } else { Form::Paste };
+    let resources = prepare::resources(&args.resources, &config)?;
+    let form = args.form;
     if let [target] = targets[..] {
         if let Some(reason) = target.unsupported_reason() {
             super::out::say(reason);
@@ -47,11 +102,11 @@ pub fn run(args: &SnippetArgs) -> anyhow::Result<ExitCode> {
         }
     }
     let (images, mut failed) = images(args)?;
-    let asks_state = args.url.is_none() && args.base_url.is_none() && args.hash.is_none();
-    if let Some(problem) = crate::publish::state::shared()
-        .problem()
-        .filter(|_| asks_state)
-    {
+    // Read once for every image; its problem said once, where it matters.
+    let published = Published::load();
+    let urls = &args.urls;
+    let asks_state = urls.url.is_none() && urls.base_url.is_none() && urls.hash.is_none();
+    if let Some(problem) = published.problem().filter(|_| asks_state) {
         super::out::say(format_args!("warning: {problem}"));
     }
     let layout = Layout {
@@ -59,11 +114,18 @@ pub fn run(args: &SnippetArgs) -> anyhow::Result<ExitCode> {
         form,
         templates: &templates,
         several: images.len() > 1,
-        all_targets: args.all_targets,
+        all_targets: matches!(args.targets, Targets::All),
+    };
+    let asked = prepare::Asked {
+        args,
+        config: &config,
+        published: &published,
+        targets: &targets,
+        resources: &resources,
     };
     let mut out = String::new();
     for image in &images {
-        match prepare::prepare(image.as_deref(), args, &config, &targets, &resources) {
+        match prepare::prepare(image.as_ref(), &asked) {
             Ok(prepared) => {
                 let prefix = match (layout.several, &prepared.path) {
                     (true, Some(path)) => format!("{}: ", crate::visible::visible_path(path)),
@@ -83,7 +145,8 @@ pub fn run(args: &SnippetArgs) -> anyhow::Result<ExitCode> {
                 super::out::say(&message);
                 failed = true;
                 if args.json {
-                    output::json_refusal(image.as_deref(), &message, valid, &mut out)?;
+                    let path = image.as_ref().map(|i| i.path.as_path());
+                    output::json_refusal(path, &message, valid, &mut out)?;
                 }
             }
         }
@@ -102,20 +165,28 @@ pub fn run(args: &SnippetArgs) -> anyhow::Result<ExitCode> {
 /// The images to make snippets for (`None`: the bare `--hash`), and whether
 /// an argument already failed. Folders are searched as `gvmi hash` does;
 /// with `--hash` the one IMAGE only names the file and need not exist.
-fn images(args: &SnippetArgs) -> anyhow::Result<(Vec<Option<PathBuf>>, bool)> {
-    if args.hash.is_some() {
+fn images(args: &SnippetRequest) -> anyhow::Result<(Vec<Option<Image>>, bool)> {
+    if args.urls.hash.is_some() {
         anyhow::ensure!(
             args.images.len() <= 1,
             "--hash is the hash of one image; give at most one IMAGE with it"
         );
-        return Ok((vec![args.images.first().cloned()], false));
+        let named = args.images.first().map(|path| Image {
+            path: path.clone(),
+            root: path.clone(),
+        });
+        return Ok((vec![named], false));
     }
-    let (found, empty) = super::discover_saying_empty(&args.images, DiscoverOptions::default());
+    anyhow::ensure!(
+        !args.images.is_empty(),
+        "name an IMAGE (or a folder of them), or give --hash"
+    );
+    let (found, empty) = super::discover_saying_empty(&args.images, args.discover);
     let mut failed = empty > 0;
     let mut images = Vec::new();
     for item in found {
         match item {
-            Found::Image { path, .. } => images.push(Some(path)),
+            Found::Image { path, root, .. } => images.push(Some(Image { path, root })),
             Found::Problem { path, reason } => {
                 super::out::warn(crate::visible::visible_path(&path), reason);
                 failed = true;
@@ -130,7 +201,7 @@ fn images(args: &SnippetArgs) -> anyhow::Result<(Vec<Option<PathBuf>>, bool)> {
         }
     }
     anyhow::ensure!(
-        args.url.is_none() || images.len() <= 1,
+        args.urls.url.is_none() || images.len() <= 1,
         "--url is the URL of one image; for several, give --base-url"
     );
     Ok((images, failed))

@@ -1,18 +1,28 @@
 //! One image made ready for its snippet: hashed (or `--hash`), inspected,
 //! its URL chosen and checked, and every warning worth saying collected.
 
-use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
-use super::Refused;
+use super::{Image, Refused, SnippetRequest};
 use crate::cancel::CancelToken;
-use crate::cli::SnippetArgs;
+use crate::cli::ResourceArgs;
 use crate::config::Config;
 use crate::hasher;
 use crate::image_url;
+use crate::publish::state::Published;
 use crate::snippet::caveat::{self, ImageCheck};
 use crate::snippet::{self, Resources, SnippetInput, Target};
-use crate::url_choice::{self, UrlChoice};
+use crate::url_choice;
+
+/// What every image of a run is prepared with.
+pub struct Asked<'a> {
+    pub args: &'a SnippetRequest,
+    pub config: &'a Config,
+    /// Where `gvmi publish` put images, read once for the run.
+    pub published: &'a Published,
+    pub targets: &'a [Target],
+    pub resources: &'a Resources,
+}
 
 /// An image ready to render, with what to tell the user about it.
 pub struct Prepared {
@@ -25,8 +35,8 @@ pub struct Prepared {
 }
 
 /// SDK defaults, then config.toml's `[resources]`, then the flags.
-pub fn resources(args: &SnippetArgs, config: &Config) -> anyhow::Result<Resources> {
-    let mut r = config.resources().map_err(anyhow::Error::msg)?;
+pub fn resources(args: &ResourceArgs, config: &Config) -> anyhow::Result<Resources> {
+    let mut r = config.resources()?;
     r.min_mem_gib = args.min_mem_gib.unwrap_or(r.min_mem_gib);
     r.min_storage_gib = args.min_storage_gib.unwrap_or(r.min_storage_gib);
     r.min_cpu_threads = args.min_cpu_threads.unwrap_or(r.min_cpu_threads);
@@ -40,29 +50,24 @@ pub fn resources(args: &SnippetArgs, config: &Config) -> anyhow::Result<Resource
 }
 
 /// Everything about `image` (or the bare `--hash` when `None`) a snippet needs.
-pub fn prepare(
-    image: Option<&Path>,
-    args: &SnippetArgs,
-    config: &Config,
-    targets: &[Target],
-    resources: &Resources,
-) -> Result<Prepared, Refused> {
+pub fn prepare(image: Option<&Image>, asked: &Asked) -> Result<Prepared, Refused> {
     let mut warnings = Vec::new();
-    let valid = match image {
-        Some(path) => inspect(path, args.allow_invalid, &mut warnings)?,
+    let path = image.map(|i| i.path.as_path());
+    let valid = match path {
+        Some(path) => inspect(path, asked.args.allow_invalid, &mut warnings)?,
         None => None,
     };
     let refused = |message| Refused { message, valid };
-    let mut input = identify(image, args).map_err(refused)?;
-    input.resources = resources.clone();
-    let chosen = choose_url(image, args, config, &input.file_name);
+    let mut input = identify(path, asked.args).map_err(refused)?;
+    input.resources = asked.resources.clone();
+    let chosen = choose_url(image, asked, &input.file_name);
     if let Some(record) = chosen.as_ref().and_then(|c| c.published.as_ref()) {
         warnings.extend(crate::publish::state::changed_since(record, &input.hash));
     }
     input.url = chosen.map(|c| c.url);
     match &input.url {
         Some(url) => {
-            let allow_file = matches!(targets, [t] if t.accepts_file_urls());
+            let allow_file = matches!(asked.targets, [t] if t.accepts_file_urls());
             let url_warnings = image_url::check(url, &input.file_name, allow_file)
                 .map_err(|e| refused(format!("{url}: refused: {e}")))?;
             warnings.extend(url_warnings.iter().map(ToString::to_string));
@@ -73,7 +78,7 @@ pub fn prepare(
         )),
     }
     Ok(Prepared {
-        path: image.map(Path::to_path_buf),
+        path: path.map(Path::to_path_buf),
         input,
         valid,
         warnings,
@@ -100,14 +105,14 @@ fn inspect(path: &Path, allow: bool, warnings: &mut Vec<String>) -> Result<Optio
 }
 
 /// The image's name, size and hash: hashed here, or taken from `--hash`.
-fn identify(image: Option<&Path>, args: &SnippetArgs) -> Result<SnippetInput, String> {
-    let from_url = args.url.as_deref().and_then(image_url::file_name);
+fn identify(image: Option<&Path>, args: &SnippetRequest) -> Result<SnippetInput, String> {
+    let from_url = args.urls.url.as_deref().and_then(image_url::file_name);
     let file_name = image
         .and_then(Path::file_name)
         .map(|n| n.to_string_lossy().into_owned())
         .or(from_url)
         .unwrap_or_else(|| "image.gvmi".to_string());
-    let (hash, size, hash_source) = match (args.hash, image) {
+    let (hash, size, hash_source) = match (args.urls.hash, image) {
         (Some(hash), image) => {
             let size = image
                 .and_then(|p| std::fs::metadata(p).ok())
@@ -121,7 +126,7 @@ fn identify(image: Option<&Path>, args: &SnippetArgs) -> Result<SnippetInput, St
             let size = Some(hashed.stamp.size);
             (hashed.digest, size, snippet::HASHED_BY_GVMI)
         }
-        (None, None) => unreachable!("clap requires IMAGE or --hash"),
+        (None, None) => unreachable!("`images` gives no bare image without --hash"),
     };
     Ok(SnippetInput {
         file_name,
@@ -133,26 +138,18 @@ fn identify(image: Option<&Path>, args: &SnippetArgs) -> Result<SnippetInput, St
     })
 }
 
-/// By `url_choice`'s rule: `--url`, else `--base-url` + the file name,
-/// else the config's base URL for the image's folder (written with or
-/// without symlinks resolved), else none (placeholder).
-fn choose_url(
-    image: Option<&Path>,
-    args: &SnippetArgs,
-    config: &Config,
-    file_name: &str,
-) -> Option<url_choice::Chosen> {
-    let raw_name: OsString = image
-        .and_then(Path::file_name)
-        .map_or_else(|| file_name.into(), OsString::from);
-    let choice = UrlChoice {
-        own: args.url.as_deref(),
-        run_base: args.base_url.as_deref(),
-        published: image.map(|_| crate::publish::state::shared()),
-        config,
+/// By `url_choice`'s rule: `--url`, else `--base-url` + the image's path
+/// below the folder it was found in (as `gvmi verify` and the workbench's
+/// `b` join it), else where `gvmi publish` put it, else the config's base
+/// URL for the image's folder (written with or without symlinks resolved),
+/// else none (placeholder).
+fn choose_url(image: Option<&Image>, asked: &Asked, file_name: &str) -> Option<url_choice::Chosen> {
+    let published = image.map(|_| asked.published);
+    let choice = asked.args.urls.choice(published, asked.config);
+    let Some(image) = image else {
+        return choice.choose(Path::new(file_name), &[]);
     };
-    let absolute = image.map_or_else(Vec::new, |image| {
-        url_choice::absolute_spellings(image, true)
-    });
-    choice.choose(Path::new(&raw_name), &absolute)
+    let relative = url_choice::relative_below(&image.path, &image.root);
+    let absolute = url_choice::absolute_spellings(&image.path, true);
+    choice.choose(relative, &absolute)
 }

@@ -9,28 +9,22 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crossbeam_channel::unbounded;
 
-use super::image::check_image;
+use super::image::{check_image, Setup};
 use crate::cli::VerifyArgs;
 use crate::commands::discover_saying_empty;
 use crate::commands::out::{warn, write_stdout};
-use crate::config::Config;
 use crate::discover::Found;
-use crate::verify::{exit, Options};
+use crate::verify::exit;
 use crate::visible::visible_path;
 
-pub fn run(
-    args: &VerifyArgs,
-    dir: &Path,
-    opts: &Options,
-    config: &Config,
-) -> anyhow::Result<ExitCode> {
-    if args.url.is_some() {
+pub fn run(args: &VerifyArgs, dir: &Path, setup: &Setup) -> anyhow::Result<ExitCode> {
+    if args.urls.url.is_some() {
         eprintln!("gvmi: --url names one image; for a folder give --base-url");
         return Ok(ExitCode::from(exit::USAGE));
     }
     let mut images: Vec<PathBuf> = Vec::new();
     let mut problems = Vec::new();
-    let (found, empty) = discover_saying_empty(&[dir.to_path_buf()], Default::default());
+    let (found, empty) = discover_saying_empty(&[dir.to_path_buf()], args.walk.options());
     for item in found {
         match item {
             Found::Image { path, .. } => images.push(path),
@@ -55,7 +49,7 @@ pub fn run(
             scope.spawn(move || loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some(image) = images.get(i) else { break };
-                let verdict = check_image(args, config, opts, dir, image, true);
+                let verdict = check_image(args, setup, dir, image, true);
                 if tx.send((i, verdict)).is_err() {
                     break;
                 }

@@ -10,11 +10,20 @@ use crate::cli::VerifyArgs;
 use crate::commands::out::warn;
 use crate::config::Config;
 use crate::hasher;
+use crate::publish::state::Published;
 use crate::status_line::StatusLine;
 use crate::units::human_bytes;
-use crate::url_choice::{self, UrlChoice};
+use crate::url_choice;
 use crate::verify::{self, Expected, Options, Stage};
 use crate::visible::{visible, visible_path};
+
+/// What every image of a run is checked with, read once.
+pub(super) struct Setup {
+    pub opts: Options,
+    pub config: Config,
+    /// Where `gvmi publish` put images.
+    pub published: Published,
+}
 
 pub(super) fn options(args: &VerifyArgs) -> Options {
     let mut opts = Options::default();
@@ -33,16 +42,11 @@ pub(super) fn options(args: &VerifyArgs) -> Options {
 /// it, else the config file's `[[base_url]]` for its folder.
 pub(super) fn url_for(
     args: &VerifyArgs,
-    config: &Config,
+    setup: &Setup,
     image: &Path,
     root: &Path,
 ) -> Result<url_choice::Chosen, String> {
-    let choice = UrlChoice {
-        own: args.url.as_deref(),
-        run_base: args.base_url.as_deref(),
-        published: Some(crate::publish::state::shared()),
-        config,
-    };
+    let choice = (args.urls).choice(Some(&setup.published), &setup.config);
     let relative = url_choice::relative_below(image, root);
     choice
         .choose(relative, &url_choice::absolute_spellings(image, false))
@@ -57,8 +61,7 @@ pub(super) fn url_for(
 /// Hashes the local image, then checks its URL.
 pub(super) fn check_image(
     args: &VerifyArgs,
-    config: &Config,
-    opts: &Options,
+    setup: &Setup,
     root: &Path,
     image: &Path,
     quiet: bool,
@@ -69,7 +72,7 @@ pub(super) fn check_image(
         digest: None,
         result: Err(Err(Local::NoUrl(String::new()))),
     };
-    let chosen = match url_for(args, config, image, root) {
+    let chosen = match url_for(args, setup, image, root) {
         Ok(chosen) => chosen,
         Err(message) => {
             outcome.result = Err(Err(Local::NoUrl(message)));
@@ -100,18 +103,13 @@ pub(super) fn check_image(
         digest: hashed.digest,
         size: Some(hashed.stamp.size),
     };
-    outcome.result = check_url(&url, expected, opts, quiet).map_err(Ok);
+    outcome.result = check_url(&url, expected, &setup.opts, quiet).map_err(Ok);
     outcome
 }
 
-pub(super) fn single_image(
-    args: &VerifyArgs,
-    path: &Path,
-    opts: &Options,
-    config: &Config,
-) -> Outcome {
+pub(super) fn single_image(args: &VerifyArgs, path: &Path, setup: &Setup) -> Outcome {
     let root = path.parent().unwrap_or(Path::new(""));
-    check_image(args, config, opts, root, path, args.quiet || args.json)
+    check_image(args, setup, root, path, args.quiet || args.json)
 }
 
 /// Verifies one URL with a progress line (unless `quiet`).

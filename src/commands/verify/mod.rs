@@ -12,19 +12,27 @@ use std::process::ExitCode;
 use super::out::write_stdout;
 use crate::cli::VerifyArgs;
 use crate::config::Config;
+use crate::publish::state::Published;
 use crate::verify::{exit, Expected};
 use crate::visible::visible;
 
 pub use report::{Local, Outcome};
 
 pub fn run(args: &VerifyArgs) -> anyhow::Result<ExitCode> {
-    let opts = image::options(args);
-    let config = Config::load_user()?;
-    let outcome = match (&args.path, args.hash) {
-        (Some(path), _) if path.is_dir() => return batch::run(args, path, &opts, &config),
-        (Some(path), _) => image::single_image(args, path, &opts, &config),
+    let setup = image::Setup {
+        opts: image::options(args),
+        config: Config::load_user()?,
+        published: match args.path {
+            Some(_) => Published::load(),
+            None => Published::default(),
+        },
+    };
+    let opts = &setup.opts;
+    let outcome = match (&args.path, args.urls.hash) {
+        (Some(path), _) if path.is_dir() => return batch::run(args, path, &setup),
+        (Some(path), _) => image::single_image(args, path, &setup),
         (None, Some(digest)) => {
-            let Some(url) = &args.url else {
+            let Some(url) = &args.urls.url else {
                 return usage("--hash needs --url (there is no file to name)");
             };
             let expected = Expected { digest, size: None };
@@ -32,7 +40,7 @@ pub fn run(args: &VerifyArgs) -> anyhow::Result<ExitCode> {
                 path: None,
                 url: Some(url.clone()),
                 digest: Some(digest),
-                result: image::check_url(url, expected, &opts, args.quiet || args.json).map_err(Ok),
+                result: image::check_url(url, expected, opts, args.quiet || args.json).map_err(Ok),
             }
         }
         (None, None) => {

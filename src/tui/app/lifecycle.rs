@@ -5,21 +5,17 @@
 use super::{App, Effect};
 use crate::discover::Found;
 use crate::engine::Job;
-use crate::event::JobId;
 use crate::tui::batch::Kind;
-use crate::tui::event::Event;
 use crate::tui::rows::{Row, RowId, RowState};
+use crate::tui::sweep;
 use crate::watch::Change;
 
 impl App {
     /// Adds a row where the sort puts it; the first row is selected.
-    pub(in crate::tui) fn add_row(&mut self, row: Row) -> RowId {
+    pub(super) fn add_row(&mut self, row: Row) -> RowId {
         let id = self.rows.push(row);
-        crate::tui::rows::insert_sorted(&mut self.view, &self.rows, self.sort, &self.filter, id);
-        if self.selected.is_none() {
-            self.selected = self.view.first().copied();
-        }
-        self.scroll_to_selection();
+        let page = self.page_rows();
+        self.view.insert(&self.rows, id, page);
         id
     }
 
@@ -29,13 +25,12 @@ impl App {
             (Change::Writing { .. }, Some(id)) => {
                 self.cancel_row(id);
                 self.forget_hash(id);
-                let row = &mut self.rows[id];
-                row.state = RowState::Writing;
+                self.rows[id].state = RowState::Writing;
             }
             (Change::Writing { path, root }, None) => {
                 let mut row = Row::new(path, root);
                 row.state = RowState::Writing;
-                row.listed = self.changes.listed_for(&row.path);
+                row.listed = self.changes.listed_for(row.path());
                 self.add_row(row);
             }
             (Change::Settled { stamp, .. }, Some(id)) => {
@@ -44,28 +39,31 @@ impl App {
                     && row.size == Some(stamp.size)
                     && row.mtime == stamp.mtime;
                 if !same {
-                    if let Some(effect) = self.rehash(&[id]) {
+                    if let Some(effect) = self.rehash(&[id], false) {
                         self.outbox.push(effect);
                     }
                 }
             }
             (Change::Settled { path, root, stamp }, None) => {
-                let id = self.ids.next();
+                let id = self.jobs.next_id();
                 let found = Found::Image {
                     path: path.clone(),
                     root,
                     stamp,
                 };
-                self.apply(Event::Discovered { id, found });
+                self.add_found(id, found);
+                let Some(row) = self.jobs.row(id) else {
+                    return;
+                };
+                let token = self.jobs.own_token(row);
                 let job = Job {
                     id,
                     path,
                     stamp: Some(stamp),
                 };
-                let token = self.root_token.child();
                 self.outbox.push(Effect::Hash {
                     jobs: vec![job],
-                    token,
+                    tokens: vec![token],
                 });
             }
             (Change::Removed { .. }, Some(id)) => self.remove_row(id),
@@ -81,62 +79,76 @@ impl App {
         self.findings.forget(id);
         for kind in [Kind::Verify, Kind::Publish] {
             if let Some(tally) = self.batches.drop_row(kind, id) {
-                self.status = Some(tally);
+                self.notes.say(tally);
             }
         }
         self.rows.remove(id);
-        if self.selected == Some(id) {
-            // The row that took its place on screen, else the one above.
-            let at = self.cursor().unwrap_or(0);
-            self.view.retain(|&v| v != id);
-            self.selected = self.view.get(at).or(self.view.last()).copied();
-        }
-        if self.details_row == Some(id) {
-            self.details_row = None;
-        }
-        self.refresh_view();
+        let page = self.page_rows();
+        self.view.remove(id, page);
     }
 
-    /// Cancels the row's job in flight, if any; its `Finished` is then ignored.
-    pub(in crate::tui) fn cancel_row(&mut self, id: RowId) {
-        if let Some(token) = self.tokens.remove(&id) {
-            token.cancel();
-        }
+    /// Cancels the row's job in flight, if any (that job alone: its token
+    /// is its own); its `Finished` is then ignored. O(1).
+    pub(super) fn cancel_row(&mut self, id: RowId) {
         let size = self.rows.get(id).and_then(|r| r.size).unwrap_or(0);
-        let jobs: Vec<JobId> = (self.jobs.iter())
-            .filter(|&(_, &r)| r == id)
-            .map(|(&job, _)| job)
-            .collect();
-        for job in jobs {
-            self.jobs.remove(&job);
-            self.tally.forget(job, size);
+        self.jobs.cancel(id, size);
+    }
+
+    /// `R`: every row, the first slice now and the rest a slice per turn
+    /// of the event loop (`Msg::Sweep`), so that a key pressed meanwhile
+    /// waits for one slice, never for the whole table. Pressed while one is
+    /// under way, that one starts over (O(1)).
+    pub(super) fn rehash_all(&mut self) {
+        if !self.sweeps.restart_rehash() {
+            self.sweeps.start(sweep::Kind::Rehash, self.rows.ids());
+            self.continue_rehash();
         }
     }
 
-    /// Queues rows for hashing again, cancelling their jobs in flight.
-    pub fn rehash(&mut self, ids: &[RowId]) -> Option<Effect> {
+    /// Queues the next slice of each sweep under way (`R`, `V`).
+    pub(super) fn continue_sweeps(&mut self) {
+        self.continue_rehash();
+        self.continue_verify();
+    }
+
+    fn continue_rehash(&mut self) {
+        if let Some((ids, _)) = self.sweeps.next_slice(sweep::Kind::Rehash) {
+            if let Some(effect) = self.rehash(&ids, true) {
+                self.outbox.push(effect);
+            }
+        }
+    }
+
+    /// Queues rows for hashing again, cancelling their jobs in flight;
+    /// `asked`: by the user (`r`, `R`), not by a change on disk. A row whose
+    /// job waits in the queue, not yet started, is left there: it reads
+    /// the file after this anyway, so `R` held down queues each row once,
+    /// not once per press. O(1) per row.
+    pub(super) fn rehash(&mut self, ids: &[RowId], asked: bool) -> Option<Effect> {
         let mut jobs = Vec::new();
-        let token = self.root_token.child();
+        let mut tokens = Vec::new();
         for &id in ids {
-            if self.rows.get(id).is_none() {
+            let Some(row) = self.rows.get(id) else {
+                continue;
+            };
+            if row.state == RowState::Queued && self.jobs.job(id).is_some() {
                 continue;
             }
             self.cancel_row(id);
-            self.tokens.insert(id, token.clone());
             let size = self.rows[id].size.unwrap_or(0);
             self.forget_hash(id);
-            let job = self.ids.next();
-            self.jobs.insert(job, id);
-            self.tally.add_files(1, size);
+            let (job, token) = self.jobs.start(id, size);
             let row = &mut self.rows[id];
             row.state = RowState::Queued;
+            row.asked = asked;
             jobs.push(Job {
                 id: job,
-                path: row.path.clone(),
+                path: row.path().to_path_buf(),
                 stamp: None,
             });
+            tokens.push(token);
         }
-        (!jobs.is_empty()).then_some(Effect::Hash { jobs, token })
+        (!jobs.is_empty()).then_some(Effect::Hash { jobs, tokens })
     }
 
     /// The row is about to be hashed again: its hash becomes "the one

@@ -9,8 +9,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 use ratatui::Frame;
 
-use super::{layout, mtime_text, text};
+use super::{mtime_text, text, theme_of};
 use crate::tui::app::{App, Focus};
+use crate::tui::layout;
 use crate::tui::rows::{Row, RowState};
 
 /// Width of the field names (`Modified `): values start here.
@@ -30,15 +31,15 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let inner = block.inner(area);
     let lines = fitted(app, inner.width as usize);
     let height = inner.height as usize;
-    let top = (app.details_offset().0 as usize).min(lines.len().saturating_sub(height));
+    let top = (app.view().details_offset().0 as usize).min(lines.len().saturating_sub(height));
     let mut title = String::from(" Details ");
     if lines.len() > height {
         let last = (top + height).min(lines.len());
         title = format!(" Details {}–{last} of {} ", top + 1, lines.len());
     }
-    let title_style = match app.focus {
-        Focus::Details => app.theme.selected(),
-        Focus::Table => app.theme.title(),
+    let title_style = match app.view().focus() {
+        Focus::Details => theme_of(app).selected(),
+        Focus::Table => theme_of(app).title(),
     };
     let block = block.title(title).title_style(title_style);
     let shown: Vec<Line> = lines.into_iter().skip(top).take(height).collect();
@@ -63,10 +64,10 @@ fn fitted(app: &App, width: usize) -> Vec<Line<'static>> {
         Some(row) => contents(app, row),
         None => vec![Content::Text(Line::styled(
             "No image selected.",
-            app.theme.dim(),
+            theme_of(app).dim(),
         ))],
     };
-    let skip = app.details_offset().1 as usize;
+    let skip = app.view().details_offset().1 as usize;
     let mut out = Vec::new();
     for item in content {
         match item {
@@ -126,16 +127,16 @@ fn wrap_line(line: Line<'static>, width: usize) -> Vec<Line<'static>> {
 
 fn field(app: &App, name: &str, value: impl Into<String>) -> Content {
     Content::Text(Line::from(vec![
-        Span::styled(format!("{name:<LABEL$}"), app.theme.dim()),
+        Span::styled(format!("{name:<LABEL$}"), theme_of(app).dim()),
         Span::raw(value.into()),
     ]))
 }
 
 fn contents(app: &App, row: &Row) -> Vec<Content> {
-    let theme = &app.theme;
+    let theme = &theme_of(app);
     let mut out = snippet(app, row);
     out.push(Content::Text(Line::raw("")));
-    out.push(field(app, "Path", text::shown_path(&row.path)));
+    out.push(field(app, "Path", text::shown_path(row.path())));
     let size = row
         .size
         .map(|s| format!("{} ({s} bytes)", crate::units::human_bytes(s)))
@@ -160,17 +161,22 @@ fn contents(app: &App, row: &Row) -> Vec<Content> {
     let more = super::provenance::lines(app, row);
     out.extend(more.into_iter().map(Content::Text));
     let url = app
+        .serving()
         .url_for(row)
         .unwrap_or_else(|| "not set: press e (this image) or b (its folder)".into());
     out.push(field(app, "URL", url));
-    for note in app.url_notes(row) {
+    for note in app.serving().url_notes(row) {
         out.push(Content::Text(Line::styled(
             format!("{:LABEL$}⚠ {note}", ""),
             theme.warn(),
         )));
     }
-    if let Some(index) = app.selected {
-        out.extend(super::findings::publish_line(app, index).map(Content::Text));
+    if let Some(index) = app.view().selected() {
+        out.extend(
+            super::findings::publish_lines(app, index)
+                .into_iter()
+                .map(Content::Text),
+        );
         let checks = super::findings::detail_lines(app, index);
         out.extend(checks.into_iter().map(Content::Text));
     }
@@ -179,10 +185,10 @@ fn contents(app: &App, row: &Row) -> Vec<Content> {
 
 /// The snippet's heading, what is wrong with it, and its lines.
 fn snippet(app: &App, row: &Row) -> Vec<Content> {
-    let theme = &app.theme;
-    let heading = format!("Snippet ({}) · c copies it", app.target_name());
+    let theme = &theme_of(app);
+    let heading = format!("Snippet ({}) · c copies it", app.serving().target().name());
     let mut out = vec![Content::Text(Line::styled(heading, theme.title()))];
-    match app.snippet_for(row) {
+    match app.serving().snippet_for(row) {
         Ok(snippet) => {
             if let Some(warning) = app.snippet_warning() {
                 out.push(Content::Text(Line::styled(

@@ -1,6 +1,7 @@
 //! How inspection and URL verification show: a mark in the table's state
 //! column and a section of the details pane. Pure, like all of `ui`.
 
+use super::theme_of;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Cell;
 
@@ -18,20 +19,20 @@ use crate::verify::Stage;
 /// of the URL check's words, a verification running or failed beats an
 /// invalid image, which beats a verified URL. `None` leaves "✓ done".
 pub fn state_cell(app: &App, id: RowId, width: usize) -> Option<Cell<'static>> {
-    if !matches!(app.rows[id].state, RowState::Done(_)) {
+    if !matches!(app.rows()[id].state, RowState::Done(_)) {
         return None;
     }
-    let theme = &app.theme;
-    if !app.findings.url_check_is_latest(id) {
+    let theme = &theme_of(app);
+    if !app.findings().url_check_is_latest(id) {
         if let Some(cell) = publish_cell(app, id, width) {
             return Some(cell);
         }
     }
-    let check = app.findings.url_check(id);
+    let check = app.findings().url_check(id);
     let (text, style) = match check {
         Some(UrlCheck::Running { stage, .. }) => (running_text(*stage), theme.busy()),
         Some(UrlCheck::Done { result: Err(f), .. }) => (format!("✗ {}", f.tag()), theme.error()),
-        _ if app.findings.is_invalid(id) => ("✗ invalid".to_string(), theme.error()),
+        _ if app.findings().is_invalid(id) => ("✗ invalid".to_string(), theme.error()),
         Some(UrlCheck::Done { result: Ok(_), .. }) => ("✓ served".to_string(), theme.ok()),
         None => return publish_cell(app, id, width),
     };
@@ -40,23 +41,27 @@ pub fn state_cell(app: &App, id: RowId, width: usize) -> Option<Cell<'static>> {
 
 /// A publish running (`⇡ 42%`) or ended (`✓ published`, `✗ publish`).
 fn publish_cell(app: &App, id: RowId, width: usize) -> Option<Cell<'static>> {
-    let theme = &app.theme;
-    let (text, style) = match app.findings.publish(id)? {
+    let theme = &theme_of(app);
+    let (text, style) = match app.findings().publish(id)? {
         Publish::Running { done, total } if *total > 0 => (
             format!("⇡ {:>3}%", done.saturating_mul(100) / total),
             theme.busy(),
         ),
         Publish::Running { .. } => ("⇡ …".to_string(), theme.busy()),
-        Publish::Done(Ok(_)) => ("✓ published".to_string(), theme.ok()),
-        Publish::Done(Err(_)) => ("✗ publish".to_string(), theme.error()),
+        Publish::Done { result: Ok(_), .. } => ("✓ published".to_string(), theme.ok()),
+        Publish::Done { result: Err(_), .. } => ("✗ publish".to_string(), theme.error()),
     };
     Some(Cell::from(Span::styled(fit(&text, width), style)))
 }
 
-/// The details pane's "Publish" line, when the row was published (or tried).
-pub fn publish_line(app: &App, id: RowId) -> Option<Line<'static>> {
-    let theme = &app.theme;
-    let (text, style) = match app.findings.publish(id)? {
+/// The details pane's "Publish" line, when the row was published (or
+/// tried), and what keeping its record had to say.
+pub fn publish_lines(app: &App, id: RowId) -> Vec<Line<'static>> {
+    let theme = theme_of(app);
+    let Some(publish) = app.findings().publish(id) else {
+        return Vec::new();
+    };
+    let (text, style, notes) = match publish {
         Publish::Running { done, total } => (
             format!(
                 "publishing… {} of {}",
@@ -64,14 +69,28 @@ pub fn publish_line(app: &App, id: RowId) -> Option<Line<'static>> {
                 human_bytes(*total)
             ),
             theme.busy(),
+            &[][..],
         ),
-        Publish::Done(Ok(at)) => (format!("published at {}", at.url), theme.ok()),
-        Publish::Done(Err(why)) => (format!("not published: {why}"), theme.error()),
+        Publish::Done {
+            result: Ok(at),
+            notes,
+        } => (format!("published at {}", at.url), theme.ok(), &notes[..]),
+        Publish::Done {
+            result: Err(why),
+            notes,
+        } => (format!("not published: {why}"), theme.error(), &notes[..]),
     };
-    Some(Line::from(vec![
+    let mut out = vec![Line::from(vec![
         label(app, "Publish"),
         Span::styled(super::text::shown(&text), style),
-    ]))
+    ])];
+    for note in notes {
+        out.push(Line::from(vec![
+            label(app, ""),
+            Span::styled(super::text::shown(&format!("⚠ {note}")), theme.warn()),
+        ]));
+    }
+    out
 }
 
 fn running_text(stage: Stage) -> String {
@@ -86,14 +105,14 @@ fn running_text(stage: Stage) -> String {
 }
 
 fn label(app: &App, name: &str) -> Span<'static> {
-    Span::styled(format!("{name:<9}"), app.theme.dim())
+    Span::styled(format!("{name:<9}"), theme_of(app).dim())
 }
 
 /// The details pane's "Served?" and "Image" lines for row `id`.
 pub fn detail_lines(app: &App, id: RowId) -> Vec<Line<'static>> {
-    let theme = &app.theme;
+    let theme = &theme_of(app);
     // The verdict on the URL first: one line, easily missed below a long config.
-    let check = match app.findings.url_check(id) {
+    let check = match app.findings().url_check(id) {
         None => Line::from(vec![
             label(app, "Served?"),
             Span::styled("press v to verify the URL serves this image", theme.dim()),
@@ -128,7 +147,7 @@ pub fn detail_lines(app: &App, id: RowId) -> Vec<Line<'static>> {
         ]),
     };
     let mut out = vec![check];
-    match app.findings.inspection(id) {
+    match app.findings().inspection(id) {
         None => out.push(Line::from(vec![
             label(app, "Image"),
             Span::styled("inspected once hashed", theme.dim()),

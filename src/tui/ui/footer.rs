@@ -1,5 +1,6 @@
 //! The header line, the progress or summary line, and the status / input line.
 
+use super::theme_of;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
@@ -8,22 +9,23 @@ use ratatui::Frame;
 use super::fit;
 use super::table::progress_bar;
 use crate::tui::app::{App, EditField, Mode};
+use crate::tui::keymap::{prompt_hint, Context};
 use crate::tui::line_edit::LineEdit;
 use crate::tui::rows::RowState;
 use crate::units::count;
 
 pub fn render_header(app: &App, frame: &mut Frame, area: Rect) {
-    let theme = &app.theme;
+    let theme = &theme_of(app);
     let mut spans = vec![
         Span::styled(" gvmi ", theme.title()),
-        Span::raw(format!(" {}", count(app.rows.len(), "image"))),
-        Span::raw(format!(" · sort: {}", app.sort.label())),
-        Span::raw(format!(" · target: {}", app.target_name())),
+        Span::raw(format!(" {}", count(app.rows().len(), "image"))),
+        Span::raw(format!(" · sort: {}", app.view().sort().label())),
+        Span::raw(format!(" · target: {}", app.serving().target().name())),
     ];
-    if !app.filter.is_empty() || app.mode == Mode::Filter {
+    if !app.view().filter().is_empty() || *app.mode() == Mode::Filter {
         spans.push(Span::raw(format!(
             " · filter: {}",
-            super::text::shown(&app.filter)
+            super::text::shown(app.view().filter())
         )));
     }
     spans.push(Span::styled("  ? help", theme.dim()));
@@ -33,7 +35,7 @@ pub fn render_header(app: &App, frame: &mut Frame, area: Rect) {
 /// While work remains: a gauge. Afterwards: what came of it.
 pub fn render_progress(app: &App, frame: &mut Frame, area: Rect) {
     if app.busy() {
-        let tally = &app.tally;
+        let tally = app.tally();
         let ratio = match tally.total_bytes {
             0 => 0.0,
             total => (tally.bytes_done() as f64 / total as f64).clamp(0.0, 1.0),
@@ -42,9 +44,9 @@ pub fn render_progress(app: &App, frame: &mut Frame, area: Rect) {
         let line = Line::from(vec![
             Span::styled(
                 format!(" {}", progress_bar(ratio, bar_width)),
-                app.theme.busy(),
+                theme_of(app).busy(),
             ),
-            Span::raw(format!("  {}", tally.line_at(app.now))),
+            Span::raw(format!("  {}", tally.line_at(app.now()))),
         ]);
         frame.render_widget(Paragraph::new(line), area);
         return;
@@ -53,14 +55,14 @@ pub fn render_progress(app: &App, frame: &mut Frame, area: Rect) {
 }
 
 fn summary(app: &App) -> Line<'static> {
-    let count = |f: fn(&RowState) -> bool| app.rows.iter().filter(|r| f(&r.state)).count();
+    let count = |f: fn(&RowState) -> bool| app.rows().iter().filter(|r| f(&r.state)).count();
     let done = count(|s| matches!(s, RowState::Done(_)));
-    let cached = (app.rows.iter())
+    let cached = (app.rows().iter())
         .filter(|r| r.cached && matches!(r.state, RowState::Done(_)))
         .count();
     let errors = count(|s| matches!(s, RowState::Failed(_)));
     let changed = count(|s| matches!(s, RowState::Changed));
-    let bytes: u64 = app.rows.iter().filter_map(|r| r.size).sum();
+    let bytes: u64 = app.rows().iter().filter_map(|r| r.size).sum();
     // Hashes from the cache were not computed now: say so, not "hashed".
     let what = match (done - cached, cached) {
         (_, 0) => format!("{done} hashed"),
@@ -69,18 +71,18 @@ fn summary(app: &App) -> Line<'static> {
     };
     let mut spans = vec![Span::styled(
         format!(" ✓ {what} ({})", crate::units::human_bytes(bytes)),
-        app.theme.ok(),
+        theme_of(app).ok(),
     )];
     if errors > 0 {
         spans.push(Span::styled(
             format!("  ✗ {}", crate::units::count(errors, "error")),
-            app.theme.error(),
+            theme_of(app).error(),
         ));
     }
     if changed > 0 {
         spans.push(Span::styled(
             format!("  ~ {changed} changed"),
-            app.theme.warn(),
+            theme_of(app).warn(),
         ));
     }
     Line::from(spans)
@@ -106,7 +108,7 @@ fn edit_spans(editor: &LineEdit, room: usize, app: &App) -> Vec<Span<'static>> {
         .collect();
     vec![
         Span::raw(before),
-        Span::styled(at, app.theme.selected()),
+        Span::styled(at, theme_of(app).selected()),
         Span::raw(after),
     ]
 }
@@ -114,7 +116,7 @@ fn edit_spans(editor: &LineEdit, room: usize, app: &App) -> Vec<Span<'static>> {
 /// A status message over the status area, wrapped under its own start
 /// (as the layout counted its lines).
 fn render_message(msg: &str, frame: &mut Frame, area: Rect) {
-    let lines: Vec<Line> = super::layout::status_lines(msg, area.width)
+    let lines: Vec<Line> = crate::tui::layout::status_lines(msg, area.width)
         .into_iter()
         .map(Line::from)
         .collect();
@@ -122,22 +124,22 @@ fn render_message(msg: &str, frame: &mut Frame, area: Rect) {
 }
 
 pub fn render_status(app: &App, frame: &mut Frame, area: Rect) {
-    let theme = &app.theme;
+    let theme = &theme_of(app);
     let width = area.width as usize;
-    let line = match &app.mode {
+    let line = match app.mode() {
         Mode::Filter => Line::from(vec![
             Span::styled(" / ", theme.key()),
-            Span::raw(format!("{}▏", super::text::shown(&app.filter))),
-            Span::styled("  Enter keeps · Esc clears", theme.dim()),
+            Span::raw(format!("{}▏", super::text::shown(app.view().filter()))),
+            Span::styled(format!("  {}", prompt_hint(Context::Filter)), theme.dim()),
         ]),
         Mode::Edit { field, editor } => {
             let label = match field {
                 EditField::Url => " URL: ",
                 EditField::BaseUrl => " Base URL for this folder: ",
             };
-            let hint = match &app.status {
+            let hint = match app.notes().status() {
                 Some(msg) => Span::styled(format!("  {msg}"), theme.warn()),
-                None => Span::styled("  Enter sets · Esc cancels", theme.dim()),
+                None => Span::styled(format!("  {}", prompt_hint(Context::Editor)), theme.dim()),
             };
             let room = width.saturating_sub(label.chars().count() + 1);
             let mut spans = vec![Span::styled(label, theme.key())];
@@ -145,7 +147,7 @@ pub fn render_status(app: &App, frame: &mut Frame, area: Rect) {
             spans.push(hint);
             Line::from(spans)
         }
-        _ => match (&app.status, &app.last_copied) {
+        _ => match (app.notes().status(), app.notes().last_copied()) {
             (Some(msg), _) => return render_message(msg, frame, area),
             (None, Some(copied)) => Line::from(vec![
                 Span::styled(" last copied: ", theme.dim()),

@@ -1,64 +1,39 @@
-//! The `?` overlay: every key, in one place.
+//! The `?` overlay: every key, in one place, read from the keymap the key
+//! handler reads (`tui::keymap`).
 
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 use ratatui::Frame;
 
+use super::theme_of;
 use crate::tui::app::App;
+use crate::tui::keymap::{Shown, KEYMAP, NOT_KEYS};
 
-/// Every key the workbench knows, as the README lists them too.
-pub const KEYS: &[(&str, &str)] = &[
-    ("↑ ↓ j k PgUp PgDn", "select image; page up / down"),
-    ("Home End", "first / last image"),
-    ("mouse", "wheel scrolls the table or details; click selects"),
-    ("Enter", "details pane on / off"),
-    (
-        "Tab",
-        "focus the details pane: ↑ ↓ PgUp PgDn Home End scroll it",
-    ),
-    (
-        "Shift-↑ Shift-↓",
-        "scroll the details pane (← → code sideways, focused)",
-    ),
-    (
-        "c / y / u",
-        "copy the snippet (current target) / the hash / the URL",
-    ),
-    ("t", "next snippet target"),
-    ("e", "edit this image's URL (kept for next time)"),
-    ("b", "set the base URL for this image's folder (kept too)"),
-    ("S", "save that base URL to the config file"),
-    ("s", "sort by name / size / modified / state"),
-    ("/", "filter by name, path or hash prefix"),
-    ("r / R", "rehash selected / all"),
-    ("v / V", "verify the URL serves the image: selected / all"),
-    (
-        "p / P",
-        "publish ([[publish]], config.toml): selected / folder",
-    ),
-    ("w", "write SHA3SUMS for this image's folder"),
-    (
-        "URL editor",
-        "← → Home End Ctrl-A Ctrl-E move; Ctrl-U / W / K delete",
-    ),
-    (
-        "↗ (URL column)",
-        "has a URL: own (e), folder's (b), published (p), config",
-    ),
-    ("?", "this help (any key closes)"),
-    ("Esc", "close help, editor, details or filter; never quits"),
-    ("q  Ctrl-C", "quit"),
-];
+/// Width of the key column; longer key lists push their words right.
+const KEY_COLUMN: usize = 18;
+
+/// The overlay's lines: each line of the keymap shown on it, then what
+/// is not a key (the mouse, the URL column's mark), as (keys, words).
+pub fn lines() -> Vec<(String, &'static str)> {
+    let keys = KEYMAP.iter().filter(|b| b.shown == Shown::Help);
+    let mut out: Vec<(String, &'static str)> =
+        keys.map(|b| (b.names().join(" "), b.help)).collect();
+    // The mouse after the table's moves, as a reader looks for it.
+    let at = out.len().min(2);
+    out.insert(at, (NOT_KEYS[0].0.to_string(), NOT_KEYS[0].1));
+    out.extend(NOT_KEYS[1..].iter().map(|(k, w)| (k.to_string(), *w)));
+    out
+}
 
 pub fn render(app: &App, frame: &mut Frame, screen: Rect) {
-    let theme = &app.theme;
-    let lines: Vec<Line> = KEYS
-        .iter()
-        .map(|(key, what)| {
+    let theme = theme_of(app);
+    let lines: Vec<Line> = lines()
+        .into_iter()
+        .map(|(keys, what)| {
             Line::from(vec![
-                Span::styled(format!(" {key:<18}"), theme.key()),
-                Span::raw(*what),
+                Span::styled(format!(" {keys:<KEY_COLUMN$} "), theme.key()),
+                Span::raw(what),
             ])
         })
         .collect();

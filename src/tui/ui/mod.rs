@@ -4,7 +4,6 @@ pub mod details;
 pub mod findings;
 mod footer;
 pub mod help;
-pub mod layout;
 mod provenance;
 pub mod table;
 pub mod text;
@@ -17,6 +16,13 @@ use std::time::SystemTime;
 use ratatui::Frame;
 
 use crate::tui::app::{App, Mode};
+use crate::tui::layout;
+use theme::Theme;
+
+/// The colours for `app` (none under `NO_COLOR`).
+fn theme_of(app: &App) -> Theme {
+    Theme::new(app.color())
+}
 
 /// Draws the whole screen for `app`.
 pub fn render(app: &App, frame: &mut Frame) {
@@ -28,7 +34,7 @@ pub fn render(app: &App, frame: &mut Frame) {
     }
     footer::render_progress(app, frame, areas.progress);
     footer::render_status(app, frame, areas.status);
-    if app.mode == Mode::Help {
+    if *app.mode() == Mode::Help {
         help::render(app, frame, frame.area());
     }
 }

@@ -2,6 +2,7 @@
 //! cache, the hash before a rebuild, the folder's SHA3SUMS, duplicates.
 //! Each line appears only when it has something to say.
 
+use super::theme_of;
 use ratatui::text::{Line, Span};
 
 use crate::tui::app::App;
@@ -9,13 +10,13 @@ use crate::tui::rows::{Listed, Row, RowState};
 
 fn line(app: &App, name: &str, value: Span<'static>) -> Line<'static> {
     Line::from(vec![
-        Span::styled(format!("{name:<9}"), app.theme.dim()),
+        Span::styled(format!("{name:<9}"), theme_of(app).dim()),
         value,
     ])
 }
 
 pub fn lines(app: &App, row: &Row) -> Vec<Line<'static>> {
-    let theme = &app.theme;
+    let theme = &theme_of(app);
     let mut out = Vec::new();
     let digest = row.state.digest();
     if row.cached {
@@ -58,12 +59,12 @@ pub fn lines(app: &App, row: &Row) -> Vec<Line<'static>> {
     if let Some(opinion) = opinion {
         out.push(line(app, "SHA3SUMS", opinion));
     }
-    if let Some(d) = digest.filter(|d| app.changes.duplicates(d) > 0) {
+    if let Some(d) = digest.filter(|d| app.changes().duplicates(d) > 0) {
         let others: Vec<String> = app
-            .rows
+            .rows()
             .iter()
-            .filter(|r| r.path != row.path && r.state.digest() == Some(d))
-            .map(|r| r.path.to_string_lossy().into_owned())
+            .filter(|r| r.path() != row.path() && r.state.digest() == Some(d))
+            .map(|r| r.path().to_string_lossy().into_owned())
             .collect();
         out.push(line(
             app,

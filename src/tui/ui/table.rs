@@ -1,6 +1,7 @@
 //! The image table. Only the rows on screen are built, so 10,000 images
 //! cost no more per frame than 20.
 
+use super::theme_of;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row as TableRow, Table};
@@ -118,11 +119,15 @@ fn columns(width: u16, marks: bool, several_roots: bool) -> Vec<Column> {
 }
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
-    let theme = &app.theme;
-    if app.view.is_empty() {
+    let theme = &theme_of(app);
+    if app.view().ids().is_empty() {
         return render_empty(app, frame, area);
     }
-    let cols = columns(area.width, app.changes.has_marks(), app.places.several());
+    let cols = columns(
+        area.width,
+        app.changes().has_marks(),
+        app.places().several(),
+    );
     let constraints = constraints(&cols, area.width);
     let widths: Vec<u16> = Layout::horizontal(constraints.clone())
         .spacing(1)
@@ -132,21 +137,27 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         .collect();
     let header = TableRow::new(cols.iter().map(|c| Cell::from(c.title()))).style(theme.header());
     let body = area.height.saturating_sub(1) as usize;
-    let rows = app.view.iter().skip(app.offset).take(body).map(|&index| {
-        let row = &app.rows[index];
-        let cells = cols.iter().zip(&widths).map(|(&c, &w)| match c {
-            // Inspection and URL checks speak through the state column.
-            Column::State => super::findings::state_cell(app, index, w as usize)
-                .unwrap_or_else(|| cell(app, row, c, w)),
-            _ => cell(app, row, c, w),
+    let rows = app
+        .view()
+        .ids()
+        .iter()
+        .skip(app.view().offset())
+        .take(body)
+        .map(|&index| {
+            let row = &app.rows()[index];
+            let cells = cols.iter().zip(&widths).map(|(&c, &w)| match c {
+                // Inspection and URL checks speak through the state column.
+                Column::State => super::findings::state_cell(app, index, w as usize)
+                    .unwrap_or_else(|| cell(app, row, c, w)),
+                _ => cell(app, row, c, w),
+            });
+            let style = if app.view().selected() == Some(index) {
+                theme.selected()
+            } else {
+                ratatui::style::Style::new()
+            };
+            TableRow::new(cells).style(style)
         });
-        let style = if app.selected == Some(index) {
-            theme.selected()
-        } else {
-            ratatui::style::Style::new()
-        };
-        TableRow::new(cells).style(style)
-    });
     let table = Table::new(rows, constraints)
         .header(header)
         .column_spacing(1);
@@ -154,31 +165,34 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
 }
 
 fn render_empty(app: &App, frame: &mut Frame, area: Rect) {
-    let text = if !app.filter.is_empty() {
+    let text = if !app.view().filter().is_empty() {
         format!(
             "No image matches the filter \"{}\" (Esc clears it).",
-            super::text::shown(&app.filter)
+            super::text::shown(app.view().filter())
         )
-    } else if app.discovery_done {
+    } else if app.discovery_done() {
         "No .gvmi images here. Point gvmi at a folder of images: gvmi DIR".to_string()
     } else {
         "Looking for .gvmi images…".to_string()
     };
-    frame.render_widget(Paragraph::new(Line::styled(text, app.theme.dim())), area);
+    frame.render_widget(
+        Paragraph::new(Line::styled(text, theme_of(app).dim())),
+        area,
+    );
 }
 
 fn cell(app: &App, row: &Row, column: Column, width: u16) -> Cell<'static> {
-    let theme = &app.theme;
+    let theme = &theme_of(app);
     let w = width as usize;
     match column {
         Column::State => state_cell(row, w, theme),
         Column::Marks => marks_cell(app, row),
-        Column::Url => match app.url_for(row) {
+        Column::Url => match app.serving().url_for(row) {
             Some(_) => Cell::from(Span::styled(" ↗", theme.ok())),
             None => Cell::from(""),
         },
         Column::Name => Cell::from(fit(&row.name(), w)),
-        Column::Folder => Cell::from(fit(&app.places.folder_text(row), w)),
+        Column::Folder => Cell::from(fit(&app.places().folder_text(row), w)),
         Column::Size => {
             Cell::from(Line::from(row.size.map(human_bytes).unwrap_or_default()).right_aligned())
         }
@@ -212,7 +226,7 @@ fn state_cell(row: &Row, width: usize, theme: &Theme) -> Cell<'static> {
 }
 
 fn marks_cell(app: &App, row: &Row) -> Cell<'static> {
-    let theme = &app.theme;
+    let theme = &theme_of(app);
     let digest = row.state.digest();
     let opinion = match (row.listed, digest) {
         (Listed::NoManifest, _) => Span::raw("  "),
@@ -222,7 +236,7 @@ fn marks_cell(app: &App, row: &Row) -> Cell<'static> {
         (Listed::As(_), None) => Span::styled(" Σ", theme.dim()),
     };
     let dup = match digest {
-        Some(d) if app.changes.duplicates(d) > 0 => Span::styled("≡", theme.warn()),
+        Some(d) if app.changes().duplicates(d) > 0 => Span::styled("≡", theme.warn()),
         _ => Span::raw(" "),
     };
     Cell::from(Line::from(vec![opinion, dup]))

@@ -49,30 +49,7 @@ pub fn code(line: &str, skip: usize, width: usize) -> String {
     out
 }
 
-/// `value` made visible and broken into pieces of at most `width`
-/// characters, at spaces where it can: the pane puts every piece after the
-/// first under the value's own column.
-pub fn wrap(value: &str, width: usize) -> Vec<String> {
-    let value = visible(value);
-    let width = width.max(1);
-    let mut out = Vec::new();
-    let mut rest: &str = &value;
-    while rest.chars().count() > width {
-        let hard = rest
-            .char_indices()
-            .nth(width)
-            .map_or(rest.len(), |(i, _)| i);
-        // Break after the last space that keeps the piece within width.
-        let at = match rest[..hard].rfind(' ') {
-            Some(space) if space > 0 => space + 1,
-            _ => hard,
-        };
-        out.push(rest[..at].trim_end().to_string());
-        rest = &rest[at..];
-    }
-    out.push(rest.to_string());
-    out
-}
+pub use crate::tui::layout::wrap;
 
 #[cfg(test)]
 mod tests {

@@ -9,14 +9,14 @@ pub struct Theme {
     color: bool,
 }
 
-impl Theme {
-    pub fn from_env() -> Self {
-        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        Theme { color: !no_color }
-    }
+/// Whether colours are wanted: not when `NO_COLOR` is set (no-color.org).
+pub fn wanted() -> bool {
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
 
-    pub fn plain() -> Self {
-        Theme { color: false }
+impl Theme {
+    pub fn new(color: bool) -> Self {
+        Theme { color }
     }
 
     fn fg(&self, color: Color) -> Style {

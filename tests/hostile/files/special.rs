@@ -220,7 +220,7 @@ fn item_8_special_template_is_refused_too() {
     assert_inert("stderr", &out.stderr);
     assert!(
         out.stderr()
-            .contains("yapapi.py: not a regular file (FIFO)"),
+            .contains("yapapi.py: cannot read: not a regular file (FIFO)"),
         "{}",
         out.stderr()
     );

@@ -1,7 +1,11 @@
-//! Where each part of the screen goes. Rendering and mouse hit-testing both
-//! ask here, so a click always lands on the row that was drawn there.
+//! Where each part of the screen goes. Rendering and the state (mouse
+//! hit-testing, a page of rows, the status line's height) both ask here, so
+//! a click always lands on the row that was drawn there. Geometry only: it
+//! knows neither `App` nor how anything is drawn.
 
 use ratatui::layout::{Constraint, Layout, Rect};
+
+use crate::visible::visible;
 
 /// What the layout depends on (`App::shape`): the layout knows nothing else of the app.
 #[derive(Debug, Clone, Copy)]
@@ -77,7 +81,7 @@ fn status_height(shape: &Shape) -> u16 {
 /// The status message as drawn: word-wrapped, each line indented by one
 /// cell so that a continuation starts under the message's own start.
 pub fn status_lines(message: &str, width: u16) -> Vec<String> {
-    super::text::wrap(message, (width as usize).saturating_sub(1))
+    wrap(message, (width as usize).saturating_sub(1))
         .into_iter()
         .take(MAX_STATUS_LINES)
         .map(|line| format!(" {line}"))
@@ -129,4 +133,29 @@ pub fn row_at(shape: &Shape, offset: usize, rows: usize, column: u16, row: u16) 
         column >= table.x && column < table.right() && row >= body_top && row < table.bottom();
     let position = offset + (row.checked_sub(body_top)? as usize);
     (inside && position < rows).then_some(position)
+}
+
+/// `value` made visible and broken into pieces of at most `width`
+/// characters, at spaces where it can: the status line and the details
+/// pane put every piece after the first under the value's own column.
+pub fn wrap(value: &str, width: usize) -> Vec<String> {
+    let value = visible(value);
+    let width = width.max(1);
+    let mut out = Vec::new();
+    let mut rest: &str = &value;
+    while rest.chars().count() > width {
+        let hard = rest
+            .char_indices()
+            .nth(width)
+            .map_or(rest.len(), |(i, _)| i);
+        // Break after the last space that keeps the piece within width.
+        let at = match rest[..hard].rfind(' ') {
+            Some(space) if space > 0 => space + 1,
+            _ => hard,
+        };
+        out.push(rest[..at].trim_end().to_string());
+        rest = &rest[at..];
+    }
+    out.push(rest.to_string());
+    out
 }
