@@ -8,7 +8,7 @@
 //! listed as skipped.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use gvmi::sha3_fast::{Backend, Sha3_224, WideSponge};
+use gvmi_core::sha3_fast::{Backend, Sha3_224, WideSponge};
 
 /// One read chunk, as `hasher` feeds it.
 const LEN: usize = 1 << 20;

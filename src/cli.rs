@@ -4,10 +4,10 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::config::Config;
-use crate::digest::Sha3Digest;
-use crate::publish::state::Published;
-use crate::url_choice::UrlChoice;
+use gvmi_core::config::Config;
+use gvmi_core::digest::Sha3Digest;
+use gvmi_core::publish::state::Published;
+use gvmi_core::url_choice::UrlChoice;
 
 mod publish;
 mod sha3sum;
@@ -154,8 +154,8 @@ pub struct WalkArgs {
 
 impl WalkArgs {
     /// The one place discovery's options are made from the command line.
-    pub fn options(self) -> crate::discover::DiscoverOptions {
-        crate::discover::DiscoverOptions {
+    pub fn options(self) -> gvmi_core::discover::DiscoverOptions {
+        gvmi_core::discover::DiscoverOptions {
             follow: self.follow,
             max_depth: self.max_depth,
         }

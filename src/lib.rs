@@ -1,36 +1,9 @@
-//! gvmi: a workbench for Golem VM images. See ARCHITECTURE.md for the map.
+//! gvmi: a workbench for Golem VM images (the command line, the workbench,
+//! the clipboard); the domain is the `gvmi-core` crate. See ARCHITECTURE.md.
 
-pub mod atomic_write;
-pub mod cache;
-pub mod cancel;
-pub mod caught;
 pub mod cli;
 pub mod clipboard;
 pub mod commands;
-pub mod config;
-pub mod digest;
-pub mod discover;
-pub mod engine;
-pub mod event;
-pub mod fsmeta;
-pub mod gvmi_format;
-pub mod hasher;
-pub mod http;
-pub mod image_url;
-pub mod io_error;
-pub mod lock;
-pub mod manifest;
-pub mod perl_digest;
 pub mod progress;
-pub mod publish;
-pub mod sha3_fast;
-pub mod snippet;
 pub mod status_line;
-pub mod sumline;
 pub mod tui;
-pub mod units;
-pub mod url_choice;
-pub mod user_dirs;
-pub mod verify;
-pub mod visible;
-pub mod watch;

@@ -11,8 +11,9 @@ fn main() -> ExitCode {
     if std::env::args_os().nth(1).as_deref() == Some(OsStr::new(clipboard::SERVE_SUBCOMMAND)) {
         return finish(commands::snippet::serve_clipboard());
     }
-    if std::env::args_os().nth(1).as_deref() == Some(OsStr::new(KECCAK_RATES)) {
-        return keccak_rates();
+    if std::env::args_os().nth(1).as_deref() == Some(OsStr::new(commands::keccak_rates::SUBCOMMAND))
+    {
+        return finish(commands::keccak_rates::run());
     }
     // `gvmi -a 224 image.gvmi`, a sha3sum command line, is `gvmi hash ...`.
     let routed = cli::route_sha3sum(std::env::args_os().collect());
@@ -54,31 +55,10 @@ fn main() -> ExitCode {
 }
 
 /// The exit status; an error is printed as `gvmi: <error>` with status 2.
-/// Internal, for `benches/compare.sh`: the active Keccak backend and its
-/// in-memory rates (MB/s, one core), as `key=value` words on one line.
-const KECCAK_RATES: &str = "__keccak-rates";
-
-fn keccak_rates() -> ExitCode {
-    use gvmi::sha3_fast::{rates, Backend};
-    let Some(r) = rates::measure(Backend::active()) else {
-        return ExitCode::from(2);
-    };
-    let mbs = |rate: f64| format!("{:.0}", rate / 1e6);
-    println!(
-        "backend={} lanes={} lane_rate={} scalar={} scalar_rate={}",
-        r.backend.name(),
-        r.backend.lanes(),
-        r.lanes.map_or_else(|| "-".to_string(), mbs),
-        r.backend.scalar().name(),
-        mbs(r.scalar)
-    );
-    ExitCode::SUCCESS
-}
-
 fn finish(result: anyhow::Result<ExitCode>) -> ExitCode {
     result.unwrap_or_else(|e| {
         // An error may quote a path, a URL or a file's text.
-        eprintln!("gvmi: {}", gvmi::visible::visible(&format!("{e:#}")));
+        eprintln!("gvmi: {}", gvmi_core::visible::visible(&format!("{e:#}")));
         ExitCode::from(2)
     })
 }

@@ -4,8 +4,8 @@
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use crate::event::{JobEvent, JobId};
-use crate::units::{eta, human_bytes, human_duration, mb_per_s};
+use gvmi_core::event::{JobEvent, JobId};
+use gvmi_core::units::{eta, human_bytes, human_duration, mb_per_s};
 
 /// Running totals, fed by the same events the results come from.
 #[derive(Debug, Clone)]

@@ -28,7 +28,7 @@ impl StatusLine {
             let mut err = std::io::stderr().lock();
             // Our own control sequence, then the text made inert: a stage
             // names a URL.
-            let _ = write!(err, "\r\x1b[2K{}", crate::visible::visible(text));
+            let _ = write!(err, "\r\x1b[2K{}", gvmi_core::visible::visible(text));
             let _ = err.flush();
             self.last = Some(Instant::now());
         }

@@ -5,10 +5,10 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let inspection = gvmi::gvmi_format::inspect_bytes(data);
+    let inspection = gvmi_core::gvmi_format::inspect_bytes(data);
     for defect in &inspection.defects {
         let _ = defect.to_string();
     }
-    let _ = gvmi::gvmi_format::report::fields(&inspection);
+    let _ = gvmi_core::gvmi_format::report::fields(&inspection);
     serde_json::to_string(&inspection).expect("an inspection always serialises");
 });

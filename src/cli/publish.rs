@@ -5,9 +5,9 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::WalkArgs;
-use crate::publish::public::VerifyMode;
-use crate::publish::{RunOptions, Spec};
-use crate::snippet::Target;
+use gvmi_core::publish::public::VerifyMode;
+use gvmi_core::publish::{RunOptions, Spec};
+use gvmi_core::snippet::Target;
 
 pub const PUBLISH_EXAMPLES: &str = "\
 Examples:

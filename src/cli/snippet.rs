@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::{values, UrlArgs, WalkArgs};
-use crate::snippet::{Capability, Target};
+use gvmi_core::snippet::{Capability, Target};
 
 pub const SNIPPET_EXAMPLES: &str = "\
 Examples:

@@ -4,8 +4,8 @@
 
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 
-use crate::publish::public::VerifyMode;
-use crate::snippet::{Capability, Target};
+use gvmi_core::publish::public::VerifyMode;
+use gvmi_core::snippet::{Capability, Target};
 
 /// `--target`: the snippet targets by name, each with its line of help.
 pub fn target() -> impl TypedValueParser<Value = Target> {

@@ -44,7 +44,7 @@ pub struct Report {
     /// Where the text is now, in the chain's order.
     pub landed: Vec<Place>,
     /// Each step that failed, in words ("tmux buffer failed: …"); text
-    /// from outside (tmux, the display) made [`visible`](crate::visible).
+    /// from outside (tmux, the display) made [`visible`](gvmi_core::visible).
     pub failed: Vec<String>,
     /// The OSC 52 sequence for the caller to write to the terminal (its
     /// only writer), when neither the display nor tmux took the text.
@@ -57,7 +57,7 @@ pub struct Report {
 
 impl Report {
     /// A copy that never ran (the copying thread is gone, or panicked).
-    pub fn broken(why: String) -> Report {
+    pub fn broken(why: &str) -> Report {
         Report {
             failed: vec![format!("copy failed: {why}")],
             ..Report::default()

@@ -38,13 +38,16 @@ impl CopyThread {
                 for job in queue {
                     match job {
                         Job::Copy(text, reply) => reply(
-                            crate::caught::catch(|| copier.copy(&text, Keep::WhileRunning))
-                                .unwrap_or_else(Report::broken),
+                            gvmi_core::caught::catch(|| copier.copy(&text, Keep::WhileRunning))
+                                .unwrap_or_else(|panic| Report::broken(panic.message())),
                         ),
                         Job::Finish(answer) => {
-                            let words =
-                                crate::caught::catch(|| copier.hand_over()).unwrap_or_else(|why| {
-                                    Some(format!("the clipboard was not handed over: {why}"))
+                            let words = gvmi_core::caught::catch(|| copier.hand_over())
+                                .unwrap_or_else(|panic| {
+                                    Some(format!(
+                                        "the clipboard was not handed over: {}",
+                                        panic.message()
+                                    ))
                                 });
                             let _ = answer.send(words);
                             return;
@@ -66,7 +69,7 @@ impl CopyThread {
         if let Err(mpsc::SendError(Job::Copy(_, reply))) =
             self.jobs.send(Job::Copy(text, Box::new(reply)))
         {
-            reply(Report::broken("the clipboard thread is not running".into()));
+            reply(Report::broken("the clipboard thread is not running"));
         }
     }
 

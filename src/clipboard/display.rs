@@ -10,7 +10,7 @@
 //! Every wait here is bounded (the display probe, arboard's own timeouts,
 //! the helper's start), but they are waits: call this off the UI thread.
 
-use crate::visible::visible;
+use gvmi_core::visible::visible;
 
 /// How long the detached helper may take to start serving.
 #[cfg(target_os = "linux")]
@@ -138,7 +138,7 @@ impl Display {
         let child = spawn_server(text).map_err(|e| {
             format!(
                 "cannot start the helper that keeps it: {}",
-                crate::io_error::message(&e)
+                gvmi_core::io_error::message(&e)
             )
         })?;
         self.servers.push(child);
@@ -213,7 +213,7 @@ fn x_reachable() -> Result<(), Outcome> {
                     format!(
                         "cannot reach the X display {}: {}",
                         visible(&display),
-                        crate::io_error::message(&e)
+                        gvmi_core::io_error::message(&e)
                     ),
                 ));
             }
@@ -228,7 +228,7 @@ mod wayland {
     pub fn data_control() -> Result<(), String> {
         wl_clipboard_rs::utils::is_primary_selection_supported()
             .map(drop)
-            .map_err(|e| crate::visible::visible(&format!("Wayland: {e}")).into_owned())
+            .map_err(|e| gvmi_core::visible::visible(&format!("Wayland: {e}")).into_owned())
     }
 }
 

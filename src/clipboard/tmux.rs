@@ -59,7 +59,7 @@ fn run(args: &[&str], input: &[u8], wait: Duration) -> Result<String, String> {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .map_err(|e| format!("cannot run tmux: {}", crate::io_error::message(&e)))?;
+        .map_err(|e| format!("cannot run tmux: {}", gvmi_core::io_error::message(&e)))?;
     let mut stdin = child.stdin.take().expect("stdin was piped");
     let input = input.to_vec();
     // On its own thread: a tmux that does not read must not block the wait below.
@@ -75,7 +75,7 @@ fn run(args: &[&str], input: &[u8], wait: Duration) -> Result<String, String> {
                 return Err(format!("tmux did not answer within {} s", wait.as_secs()));
             }
             Err(e) => {
-                let words = crate::io_error::message(&e);
+                let words = gvmi_core::io_error::message(&e);
                 return Err(format!("waiting for tmux: {words}"));
             }
         }
@@ -97,7 +97,7 @@ fn run(args: &[&str], input: &[u8], wait: Duration) -> Result<String, String> {
         Err(if why.is_empty() {
             format!("tmux {} failed ({status})", args[0])
         } else {
-            format!("tmux {}: {}", args[0], crate::visible::visible(why))
+            format!("tmux {}: {}", args[0], gvmi_core::visible::visible(why))
         })
     }
 }

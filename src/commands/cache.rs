@@ -4,10 +4,10 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context};
 
-use crate::cache::{self, Cache};
 use crate::cli::CacheCommand;
-use crate::units::human_bytes;
-use crate::visible::{visible, visible_path};
+use gvmi_core::cache::{self, Cache};
+use gvmi_core::units::human_bytes;
+use gvmi_core::visible::{visible, visible_path};
 
 pub fn run(action: CacheCommand) -> anyhow::Result<ExitCode> {
     let Some(path) = cache::default_path() else {

@@ -6,11 +6,11 @@ use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use super::out::warn;
-use crate::cache::{Lookup, Session};
 use crate::cli::HashCacheArgs;
-use crate::fsmeta::FileStamp;
-use crate::hasher::Hashed;
-use crate::visible::visible_path;
+use gvmi_core::cache::{Lookup, Session};
+use gvmi_core::fsmeta::FileStamp;
+use gvmi_core::hasher::Hashed;
+use gvmi_core::visible::visible_path;
 
 /// What a run asks of the cache: each command's flags become one of these.
 #[derive(Debug, Clone, Copy)]
@@ -109,7 +109,7 @@ impl CacheSession {
         if let Err(e) = self.session.save() {
             warn(
                 format_args!("cache {}", visible_path(&e.path)),
-                format_args!("not saved: {}", crate::io_error::message(&e.error)),
+                format_args!("not saved: {}", gvmi_core::io_error::message(&e.error)),
             );
         }
         if self.verbose {
@@ -132,7 +132,7 @@ impl CacheSession {
 /// stream: bmi); this CPU runs reference, portable, bmi, avx512x1, avx2,
 /// avx512vl, avx512`.
 fn keccak_words() -> String {
-    use crate::sha3_fast::{cpu, Backend};
+    use gvmi_core::sha3_fast::{cpu, Backend};
     let active = Backend::active();
     let names = |v: Vec<&str>| v.join(", ");
     let mut words = format!(

@@ -13,11 +13,11 @@ use anyhow::Context;
 use super::ordered::InOrder;
 use super::out::{warn, write_stdout};
 use crate::cli::CheckArgs;
-use crate::engine::Job;
-use crate::hasher::HashFailure;
-use crate::io_error;
-use crate::sumline::{bytes_path, parse_line, perl, shown_status_name, Line};
-use crate::visible::visible_path;
+use gvmi_core::engine::Job;
+use gvmi_core::hasher::HashFailure;
+use gvmi_core::io_error;
+use gvmi_core::sumline::{bytes_path, parse_line, perl, shown_status_name, Line};
+use gvmi_core::visible::visible_path;
 
 mod entries;
 mod list;

@@ -13,15 +13,15 @@ use super::json::{self, PathFields};
 use super::ordered::InOrder;
 use super::out::{warn, write_stdout};
 use super::watching::Watching;
-use crate::cancel::CancelToken;
 use crate::cli::HashArgs;
-use crate::discover::{DiscoverOptions, Found};
-use crate::engine::Job;
-use crate::fsmeta::FileStamp;
-use crate::hasher::{self, Hashed};
-use crate::manifest::Manifests;
-use crate::sumline::{path_bytes, shown_line, LineStyle};
-use crate::visible::visible_path;
+use gvmi_core::cancel::CancelToken;
+use gvmi_core::discover::{DiscoverOptions, Found};
+use gvmi_core::engine::Job;
+use gvmi_core::fsmeta::FileStamp;
+use gvmi_core::hasher::{self, Hashed};
+use gvmi_core::manifest::Manifests;
+use gvmi_core::sumline::{path_bytes, shown_line, LineStyle};
+use gvmi_core::visible::visible_path;
 
 /// What became of one discovered path.
 enum Outcome {
@@ -212,7 +212,7 @@ enum Operand {
 fn operands(paths: &[PathBuf], opts: DiscoverOptions, form: bool) -> (Vec<Operand>, usize) {
     let (mut all, mut empty) = (Vec::new(), 0);
     for path in paths {
-        if form && path.as_os_str() != "-" && crate::fsmeta::is_named_stream(path) {
+        if form && path.as_os_str() != "-" && gvmi_core::fsmeta::is_named_stream(path) {
             all.push(Operand::Named(path.clone()));
             continue;
         }
@@ -226,7 +226,7 @@ fn operands(paths: &[PathBuf], opts: DiscoverOptions, form: bool) -> (Vec<Operan
 /// What reading standard input or a named stream came to.
 fn streamed(
     path: PathBuf,
-    read: Result<(crate::digest::Sha3Digest, u64), hasher::HashFailure>,
+    read: Result<(gvmi_core::digest::Sha3Digest, u64), hasher::HashFailure>,
 ) -> Outcome {
     match read {
         Ok((digest, size)) => Outcome::Hashed {

@@ -9,10 +9,10 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use crate::cli::InspectArgs;
-use crate::discover::Found;
-use crate::gvmi_format::{self, report, Inspection};
-use crate::io_error;
-use crate::visible::{visible, visible_path};
+use gvmi_core::discover::Found;
+use gvmi_core::gvmi_format::{self, report, Inspection};
+use gvmi_core::io_error;
+use gvmi_core::visible::{visible, visible_path};
 
 use super::json::{self, PathFields};
 use super::out::{warn, write_stdout};

@@ -16,8 +16,8 @@ use std::path::Path;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::sumline::path_bytes;
-use crate::visible::is_unsafe;
+use gvmi_core::sumline::path_bytes;
+use gvmi_core::visible::is_unsafe;
 
 /// A path's JSON fields; `#[serde(flatten)]` it into a record. With no
 /// path (standard input), `path` is `null`.

@@ -7,6 +7,7 @@ pub mod completions;
 pub mod hash;
 pub mod inspect;
 mod json;
+pub mod keccak_rates;
 pub mod man;
 mod ordered;
 mod out;
@@ -19,12 +20,12 @@ use std::path::PathBuf;
 
 use crossbeam_channel::{unbounded, Receiver};
 
-use crate::discover::{discover, DiscoverOptions, Found};
-use crate::engine::{Engine, Job};
-use crate::event::{JobEvent, JobId};
-use crate::hasher::{HashFailure, Hashed};
 use crate::progress::Tally;
 use crate::status_line::StatusLine;
+use gvmi_core::discover::{discover, DiscoverOptions, Found};
+use gvmi_core::engine::{Engine, Job};
+use gvmi_core::event::{JobEvent, JobId};
+use gvmi_core::hasher::{HashFailure, Hashed};
 
 /// Hashes `jobs` on a pool of `threads`, calling `done` for each as it
 /// finishes (any order) while the progress line, if wanted, is kept fresh.
@@ -69,7 +70,7 @@ fn discover_saying_empty(roots: &[PathBuf], opts: DiscoverOptions) -> (Vec<Found
         if found.len() == before {
             empty += 1;
             out::warn(
-                crate::visible::visible_path(root),
+                gvmi_core::visible::visible_path(root),
                 "no *.gvmi images found in this folder",
             );
         }

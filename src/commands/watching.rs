@@ -10,13 +10,13 @@ use crossbeam_channel::{unbounded, Receiver};
 
 use super::cached::CachePolicy;
 use super::out::{warn, write_stdout};
-use crate::cache::{self, Session};
-use crate::cancel::CancelToken;
-use crate::discover::is_image_name;
-use crate::fsmeta::FileStamp;
-use crate::hasher::{self, HashFailure};
-use crate::sumline::{gnu_line, path_bytes};
-use crate::watch::{self, Change, WatchHandle};
+use gvmi_core::cache::{self, Session};
+use gvmi_core::cancel::CancelToken;
+use gvmi_core::discover::is_image_name;
+use gvmi_core::fsmeta::FileStamp;
+use gvmi_core::hasher::{self, HashFailure};
+use gvmi_core::sumline::{gnu_line, path_bytes};
+use gvmi_core::watch::{self, Change, WatchHandle};
 
 /// Started before the first pass, so nothing written during it is missed.
 pub struct Watching {
@@ -82,7 +82,7 @@ impl Watching {
                         }
                         // It moved again: the watcher reports it once it settles.
                         Err(HashFailure::Changed) => {}
-                        Err(e) => warn(crate::visible::visible_path(&path), e),
+                        Err(e) => warn(gvmi_core::visible::visible_path(&path), e),
                     }
                 }
                 Change::Removed { path } if is_image_name(&path) => {
@@ -93,7 +93,7 @@ impl Watching {
                 _ => continue,
             }
             if let Err(e) = cache.save() {
-                warn("cache", crate::io_error::message(&e.error));
+                warn("cache", gvmi_core::io_error::message(&e.error));
             }
         }
         Ok(ExitCode::SUCCESS)

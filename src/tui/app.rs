@@ -19,12 +19,12 @@ use std::time::Instant;
 
 use ratatui::crossterm::event::Event as TermEvent;
 
-use crate::cancel::CancelToken;
-use crate::config::Config;
-use crate::engine::Job;
-use crate::event::JobId;
-use crate::hasher::Hashed;
 use crate::progress::Tally;
+use gvmi_core::cancel::CancelToken;
+use gvmi_core::config::Config;
+use gvmi_core::engine::Job;
+use gvmi_core::event::JobId;
+use gvmi_core::hasher::Hashed;
 
 use super::batch::Batches;
 use super::changes::Changes;
@@ -122,7 +122,7 @@ pub enum Effect {
     /// Write `folder/SHA3SUMS` with these hashes (by file name).
     WriteSums {
         folder: PathBuf,
-        hashes: std::collections::BTreeMap<Vec<u8>, crate::digest::Sha3Digest>,
+        hashes: std::collections::BTreeMap<Vec<u8>, gvmi_core::digest::Sha3Digest>,
     },
 }
 

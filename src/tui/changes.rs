@@ -6,9 +6,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use super::rows::{Listed, Rows};
-use crate::digest::Sha3Digest;
-use crate::manifest::folder_of;
-use crate::sumline::path_bytes;
+use gvmi_core::digest::Sha3Digest;
+use gvmi_core::manifest::folder_of;
+use gvmi_core::sumline::path_bytes;
 
 #[derive(Debug, Default)]
 pub struct Changes {

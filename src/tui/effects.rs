@@ -14,8 +14,8 @@ use super::saved_urls::{self, UrlKeeper};
 use super::terminal::Screen;
 use super::workers::Workers;
 use crate::clipboard::{CopyThread, Report};
-use crate::config::{config_path, Config};
-use crate::engine::Engine;
+use gvmi_core::config::{config_path, Config};
+use gvmi_core::engine::Engine;
 
 pub struct Runner {
     /// The copy chain's thread: it holds the display's clipboard for the
@@ -134,21 +134,21 @@ impl Runner {
     fn write_sums(
         &self,
         folder: std::path::PathBuf,
-        hashes: std::collections::BTreeMap<Vec<u8>, crate::digest::Sha3Digest>,
+        hashes: std::collections::BTreeMap<Vec<u8>, gvmi_core::digest::Sha3Digest>,
     ) {
         let tx = self.notices_tx.clone();
         let events = self.events.clone();
         std::thread::spawn(move || {
-            let path = folder.join(crate::manifest::FILE_NAME);
-            let message = match crate::manifest::write_folder(&folder, &hashes) {
+            let path = folder.join(gvmi_core::manifest::FILE_NAME);
+            let message = match gvmi_core::manifest::write_folder(&folder, &hashes) {
                 Ok(n) => format!("Wrote {} ({n} entries).", path.display()),
                 Err(e) => format!(
                     "Could not write {}: {}",
                     path.display(),
-                    crate::io_error::message(&e)
+                    gvmi_core::io_error::message(&e)
                 ),
             };
-            if let Some(sums) = crate::manifest::read_opinions(&folder) {
+            if let Some(sums) = gvmi_core::manifest::read_opinions(&folder) {
                 let _ = events.send(Event::Sums { folder, sums });
             }
             let _ = tx.send(Notice::Done(Event::Status(message)));
@@ -203,7 +203,7 @@ fn delivered(
 ) -> Event {
     if let Some(sequence) = &report.osc52 {
         let written = screen.write_raw(sequence.as_bytes());
-        report.osc52_written(written.map_err(|e| crate::io_error::message(&e)));
+        report.osc52_written(written.map_err(|e| gvmi_core::io_error::message(&e)));
     }
     let mut message = report.status(what);
     if let Some(warning) = warning {

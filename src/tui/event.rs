@@ -5,11 +5,11 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use crate::digest::Sha3Digest;
-use crate::discover::Found;
-use crate::event::{JobEvent, JobId};
-use crate::gvmi_format::Inspection;
-use crate::verify::{Failure, Stage, Verified};
+use gvmi_core::digest::Sha3Digest;
+use gvmi_core::discover::Found;
+use gvmi_core::event::{JobEvent, JobId};
+use gvmi_core::gvmi_format::Inspection;
+use gvmi_core::verify::{Failure, Stage, Verified};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Event {
@@ -29,7 +29,7 @@ pub enum Event {
         sums: HashMap<PathBuf, Sha3Digest>,
     },
     /// The file system changed under a watched folder.
-    Watch(crate::watch::Change),
+    Watch(gvmi_core::watch::Change),
     /// What an effect run off the UI thread came to, in words for the
     /// status line (a copy, a config or `SHA3SUMS` written).
     Status(String),
@@ -80,7 +80,7 @@ pub struct PublishedAt {
     pub uploaded: bool,
     /// What the publish records learn of it (`publish::state`'s rule
     /// decides whether it replaces a remembered URL).
-    pub record: Option<crate::publish::state::Candidate>,
+    pub record: Option<gvmi_core::publish::state::Candidate>,
 }
 
 impl WorkerEvent {

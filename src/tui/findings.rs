@@ -7,11 +7,11 @@ use std::collections::{HashMap, HashSet};
 use super::event::{PublishedAt, WorkerEvent};
 use super::live_jobs::LiveJobs;
 use super::rows::RowId;
-use crate::cancel::CancelToken;
-use crate::digest::Sha3Digest;
-use crate::event::JobId;
-use crate::gvmi_format::Inspection;
-use crate::verify::{Failure, Stage, Verified};
+use gvmi_core::cancel::CancelToken;
+use gvmi_core::digest::Sha3Digest;
+use gvmi_core::event::JobId;
+use gvmi_core::gvmi_format::Inspection;
+use gvmi_core::verify::{Failure, Stage, Verified};
 
 /// Where a row's URL verification stands.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -10,9 +10,9 @@ use std::sync::Arc;
 
 use super::live_jobs::LiveJobs;
 use super::rows::RowId;
-use crate::cancel::CancelToken;
-use crate::event::{JobEvent, JobId};
 use crate::progress::Tally;
+use gvmi_core::cancel::CancelToken;
+use gvmi_core::event::{JobEvent, JobId};
 
 /// Hands out job ids to discovery and to rehashes alike, so they never clash.
 #[derive(Clone, Debug, Default)]

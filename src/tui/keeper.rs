@@ -14,12 +14,12 @@ use std::time::{Duration, SystemTime};
 use crossbeam_channel::{bounded, unbounded, Receiver, RecvTimeoutError, Sender};
 
 use super::event::{CacheNote, Event};
-use crate::cache::{Lookup, Session};
-use crate::cancel::CancelToken;
-use crate::engine::{Engine, Job};
-use crate::event::JobId;
-use crate::fsmeta::FileStamp;
-use crate::hasher::Hashed;
+use gvmi_core::cache::{Lookup, Session};
+use gvmi_core::cancel::CancelToken;
+use gvmi_core::engine::{Engine, Job};
+use gvmi_core::event::JobId;
+use gvmi_core::fsmeta::FileStamp;
+use gvmi_core::hasher::Hashed;
 
 /// How often new results are saved while the workbench runs.
 const SAVE_EVERY: Duration = Duration::from_secs(3);
@@ -182,7 +182,7 @@ fn run(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cache::Cache;
+    use gvmi_core::cache::Cache;
     use std::time::Instant;
 
     /// Every job the cache was told of is forgotten when it ends, with a

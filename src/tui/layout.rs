@@ -5,7 +5,7 @@
 
 use ratatui::layout::{Constraint, Layout, Rect};
 
-use crate::visible::visible;
+use gvmi_core::visible::visible;
 
 /// What the layout depends on (`App::shape`): the layout knows nothing else of the app.
 #[derive(Debug, Clone, Copy)]

@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use super::rows::RowId;
-use crate::event::JobId;
+use gvmi_core::event::JobId;
 
 #[derive(Debug, Default)]
 pub struct LiveJobs {

@@ -39,11 +39,11 @@ use std::time::{Duration, Instant};
 use crossbeam_channel::{select, unbounded, Receiver};
 use ratatui::crossterm::event::{self as term_event, Event as TermEvent};
 
-use crate::discover::DiscoverOptions;
-use crate::engine::Engine;
-use crate::io_error;
-use crate::visible::{visible, visible_path};
 use app::{App, Effect, JobIds, Msg, Settings};
+use gvmi_core::discover::DiscoverOptions;
+use gvmi_core::engine::Engine;
+use gvmi_core::io_error;
+use gvmi_core::visible::{visible, visible_path};
 
 /// Whether every PATH can be looked at; each one that cannot is named on
 /// stderr with the reason, before the screen takes over.
@@ -106,7 +106,7 @@ pub fn run(opts: Options) -> anyhow::Result<ExitCode> {
         settings,
         color,
     );
-    let workers = workers::Workers::start(tx.clone(), crate::verify::Options::default());
+    let workers = workers::Workers::start(tx.clone(), gvmi_core::verify::Options::default());
     let (keeper, keeper_done) = keeper::Keeper::spawn(!opts.no_cache, tx.clone());
     let mut effects = effects::Runner::new(workers, keeper.clone(), tx.clone());
     let mut doing = Doing {
@@ -232,12 +232,12 @@ pub fn run(opts: Options) -> anyhow::Result<ExitCode> {
     let farewell = effects.finish();
     drop(screen);
     for message in farewell {
-        eprintln!("gvmi: {}", crate::visible::visible(&message));
+        eprintln!("gvmi: {}", gvmi_core::visible::visible(&message));
     }
     if let Some(why) = not_saved {
         eprintln!(
             "gvmi: hash cache {}",
-            crate::visible::visible(&why.to_string())
+            gvmi_core::visible::visible(&why.to_string())
         );
     }
     // Killed by a signal: say so in the status, as a shell expects (128 + n).
@@ -252,20 +252,20 @@ pub fn run(opts: Options) -> anyhow::Result<ExitCode> {
 fn watch_folders(
     paths: &[PathBuf],
     events: crossbeam_channel::Sender<event::Event>,
-) -> Result<crate::watch::WatchHandle, crate::watch::WatchError> {
-    use crate::watch::Change;
+) -> Result<gvmi_core::watch::WatchHandle, gvmi_core::watch::WatchError> {
     use event::Event;
+    use gvmi_core::watch::Change;
     let folders: Vec<PathBuf> = paths.iter().filter(|p| p.is_dir()).cloned().collect();
-    crate::watch::spawn(folders, crate::watch::settle_time(), move |change| {
+    gvmi_core::watch::spawn(folders, gvmi_core::watch::settle_time(), move |change| {
         let is_sums = change
             .path()
             .file_name()
-            .is_some_and(|n| n == crate::manifest::FILE_NAME);
+            .is_some_and(|n| n == gvmi_core::manifest::FILE_NAME);
         let event = match (is_sums, change) {
             (false, change) => Event::Watch(change),
             (true, Change::Settled { path, .. }) => {
-                let folder = crate::manifest::folder_of(&path);
-                match crate::manifest::read_opinions(&folder) {
+                let folder = gvmi_core::manifest::folder_of(&path);
+                match gvmi_core::manifest::read_opinions(&folder) {
                     Some(sums) => Event::Sums { folder, sums },
                     None => return true,
                 }
@@ -280,9 +280,9 @@ fn watch_folders(
 /// before the first frame: the UI thread never reads a file after.
 fn load_settings() -> anyhow::Result<Settings> {
     Ok(Settings {
-        config: crate::config::Config::load_user()?,
-        templates: crate::snippet::Templates::user()?,
-        published: crate::publish::state::Published::load(),
+        config: gvmi_core::config::Config::load_user()?,
+        templates: gvmi_core::snippet::Templates::user()?,
+        published: gvmi_core::publish::state::Published::load(),
     })
 }
 

@@ -10,14 +10,14 @@ use std::time::{Duration, Instant};
 use crossbeam_channel::{unbounded, Sender};
 
 use super::event::{Event, PublishedAt, WorkerEvent};
-use crate::cancel::CancelToken;
-use crate::caught;
-use crate::config::PublishTo;
-use crate::digest::Sha3Digest;
-use crate::event::JobId;
-use crate::fsmeta::FileStamp;
-use crate::publish::{state, Destination};
-use crate::snippet::caveat;
+use gvmi_core::cancel::CancelToken;
+use gvmi_core::caught;
+use gvmi_core::config::PublishTo;
+use gvmi_core::digest::Sha3Digest;
+use gvmi_core::event::JobId;
+use gvmi_core::fsmeta::FileStamp;
+use gvmi_core::publish::{state, Destination};
+use gvmi_core::snippet::caveat;
 
 const PROGRESS_EVERY: Duration = Duration::from_millis(100);
 
@@ -63,7 +63,7 @@ fn run(job: &PublishJob, tx: &Sender<Event>) {
     let mut notes = Vec::new();
     // A bug on the way becomes this row's error, as verification's do.
     let result = caught::catch(|| publish(job, tx, &mut notes))
-        .unwrap_or_else(|panic| Err(format!("internal error (a bug in gvmi): {panic}")));
+        .unwrap_or_else(|panic| Err(panic.to_string()));
     let _ = tx.send(Event::Worker(WorkerEvent::Published { id, result, notes }));
 }
 
@@ -79,7 +79,7 @@ fn publish(
     let anyway = "`gvmi publish --allow-invalid` publishes it anyway";
     caveat::admit(&job.path, false, anyway).map_err(|e| e.to_string())?;
     let target = Destination::open(&to.spec, Default::default()).map_err(|r| r.to_string())?;
-    let meta = std::fs::metadata(&job.path).map_err(|e| crate::io_error::message(&e))?;
+    let meta = std::fs::metadata(&job.path).map_err(|e| gvmi_core::io_error::message(&e))?;
     let stamp = FileStamp::of(&meta);
     let (id, total) = (job.id, stamp.size);
     let mut last: Option<Instant> = None;
@@ -105,7 +105,7 @@ fn publish(
             Err(e) => notes.push(format!(
                 "its URL is not remembered for gvmi snippet and verify: {}: {}",
                 file.display(),
-                crate::io_error::message(&e)
+                gvmi_core::io_error::message(&e)
             )),
         }
     }
@@ -121,7 +121,7 @@ fn publish(
         ),
         (None, Some(url)) => Ok(PublishedAt {
             url,
-            uploaded: out.action == Some(crate::publish::Action::Uploaded),
+            uploaded: out.action == Some(gvmi_core::publish::Action::Uploaded),
             record,
         }),
         (None, None) => Err("no URL for this image".into()),

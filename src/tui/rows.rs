@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-use crate::digest::Sha3Digest;
+use gvmi_core::digest::Sha3Digest;
 
 /// Where a row's hash stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -150,7 +150,7 @@ impl Row {
 
     /// The path below the scanned folder: what a base URL is joined with.
     pub fn relative_path(&self) -> &Path {
-        crate::url_choice::relative_below(&self.path, &self.root)
+        gvmi_core::url_choice::relative_below(&self.path, &self.root)
     }
 
     /// The folder column: the parent relative to the scanned folder.

@@ -47,7 +47,7 @@ impl SavedUrls {
             Ok(bytes) => bytes,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Self::default()),
             Err(e) => {
-                let words = crate::io_error::message(&e);
+                let words = gvmi_core::io_error::message(&e);
                 return Err(format!("{}: {words}", path.display()));
             }
         };
@@ -69,7 +69,7 @@ impl SavedUrls {
             ..self.clone()
         })?;
         json.push(b'\n');
-        crate::atomic_write::atomic_write(path, &json)
+        gvmi_core::atomic_write::atomic_write(path, &json)
     }
 
     pub fn apply(&mut self, change: &UrlChange) {
@@ -101,12 +101,12 @@ fn by_path(map: &BTreeMap<String, String>) -> HashMap<PathBuf, String> {
 
 /// Opened like an image (never blocks on a FIFO), read once, bounded.
 fn read_capped(path: &Path) -> std::io::Result<Vec<u8>> {
-    crate::fsmeta::read_regular(path, MAX_BYTES).map(|(bytes, _)| bytes)
+    gvmi_core::fsmeta::read_regular(path, MAX_BYTES).map(|(bytes, _)| bytes)
 }
 
 /// Where the file lives: gvmi's cache folder (state, not configuration).
 pub fn default_path() -> Option<PathBuf> {
-    crate::user_dirs::UserDir::Cache
+    gvmi_core::user_dirs::UserDir::Cache
         .path()
         .map(|d| d.join(FILE_NAME))
 }
@@ -173,7 +173,7 @@ fn save_changes(path: &Path, changes: &[UrlChange]) -> Result<(), String> {
         saved.apply(change);
     }
     saved.save(path).map_err(|e| {
-        let words = crate::io_error::message(&e);
+        let words = gvmi_core::io_error::message(&e);
         format!("{NOT_SAVED}: {}: {words}", path.display())
     })
 }

@@ -10,11 +10,11 @@ use std::path::{Path, PathBuf};
 
 use super::rows::{Row, RowState};
 use super::saved_urls::SavedUrls;
-use crate::config::Config;
-use crate::image_url;
-use crate::publish::state::{Candidate, Published};
-use crate::snippet::{self, Resources, SnippetInput, Target, Templates};
-use crate::url_choice::{self, UrlChoice};
+use gvmi_core::config::Config;
+use gvmi_core::image_url;
+use gvmi_core::publish::state::{Candidate, Published};
+use gvmi_core::snippet::{self, Resources, SnippetInput, Target, Templates};
+use gvmi_core::url_choice::{self, UrlChoice};
 
 /// What the user's files say, read before the first frame (no I/O after).
 #[derive(Debug, Clone)]

@@ -4,7 +4,7 @@
 //! and suspending like vim or htop: Ctrl-Z (a key in raw mode) or a
 //! SIGTSTP from outside gives the terminal back and stops the process; on
 //! `fg` (SIGCONT) the screen is taken again and redrawn whole.
-//! Panics: one caught at a worker's boundary (`crate::caught`) becomes a row
+//! Panics: one caught at a worker's boundary (`gvmi_core::caught`) becomes a row
 //! error and leaves the screen alone; any other restores the terminal and
 //! ends the program, so a running gvmi never draws on a restored terminal.
 
@@ -31,7 +31,7 @@ impl Screen {
         let terminal = ratatui::try_init()?;
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
-            if crate::caught::is_catching() {
+            if gvmi_core::caught::is_catching() {
                 // Caught at its thread's boundary and shown as a row error: the
                 // program goes on, so the screen must stay as it is.
                 return;

@@ -8,12 +8,12 @@ use std::time::{Duration, Instant};
 use crossbeam_channel::{unbounded, Receiver, Sender};
 
 use super::event::{Event, WorkerEvent};
-use crate::cancel::CancelToken;
-use crate::caught;
-use crate::event::JobId;
-use crate::gvmi_format;
-use crate::io_error;
-use crate::verify::{self, Expected, Failure, Options, Stage};
+use gvmi_core::cancel::CancelToken;
+use gvmi_core::caught;
+use gvmi_core::event::JobId;
+use gvmi_core::gvmi_format;
+use gvmi_core::io_error;
+use gvmi_core::verify::{self, Expected, Failure, Options, Stage};
 
 /// URLs verified at once: enough to overlap latency, few enough to be polite.
 const VERIFIERS: usize = 3;
@@ -43,7 +43,7 @@ impl Workers {
             for (id, path) in inspect_rx {
                 // A bug on a hostile image becomes this row's error.
                 let result = caught::catch(|| gvmi_format::inspect_file(&path))
-                    .map_err(|panic| format!("internal error (a bug in gvmi): {panic}"))
+                    .map_err(|panic| panic.to_string())
                     .and_then(|r| r.map(Box::new).map_err(|e| io_error::message(&e)));
                 let event = WorkerEvent::Inspected { id, result };
                 if tx.send(Event::Worker(event)).is_err() {
@@ -112,7 +112,7 @@ fn run_verify(job: &VerifyJob, options: &Options, tx: &Sender<Event>) {
     .unwrap_or_else(|panic| {
         Err(Failure::Internal {
             url: job.url.clone(),
-            detail: panic,
+            detail: panic.message().to_string(),
         })
     });
     let _ = tx.send(Event::Worker(WorkerEvent::Verified { id, result }));

@@ -6,8 +6,8 @@ use std::path::Path;
 use std::time::Duration;
 
 use crate::support::*;
-use gvmi::cancel::CancelToken;
-use gvmi::hasher::{self, HashFailure};
+use gvmi_core::cancel::CancelToken;
+use gvmi_core::hasher::{self, HashFailure};
 
 /// A run that could hang (a FIFO opened for reading blocks) fails after this.
 const HANG: Duration = Duration::from_secs(60);
@@ -222,16 +222,16 @@ fn file_deleted_between_discovery_and_hashing_is_an_io_error() {
     put_known(tmp.path(), "d/a.gvmi", 1);
     put_known(tmp.path(), "d/b.gvmi", 2);
     let mut found = Vec::new();
-    gvmi::discover::discover(
+    gvmi_core::discover::discover(
         &[tmp.path().join("d")],
-        gvmi::discover::DiscoverOptions::default(),
+        gvmi_core::discover::DiscoverOptions::default(),
         |f| found.push(f),
     );
     assert_eq!(found.len(), 2, "{found:?}");
     fs::remove_file(tmp.path().join("d/a.gvmi")).unwrap();
     let mut results = Vec::new();
     for f in found {
-        let gvmi::discover::Found::Image { path, .. } = f else {
+        let gvmi_core::discover::Found::Image { path, .. } = f else {
             panic!("not an image: {f:?}");
         };
         results.push(hasher::hash_file(&path, &CancelToken::new(), |_| {}));
@@ -495,8 +495,8 @@ fn hard_links_are_read_once_and_both_printed() {
     );
 
     // The engine opens the shared inode once and answers for both paths.
-    use gvmi::engine::{Engine, Job};
-    use gvmi::event::JobEvent;
+    use gvmi_core::engine::{Engine, Job};
+    use gvmi_core::event::JobEvent;
     let (tx, rx) = crossbeam_channel::unbounded();
     let engine = Engine::new(Some(2), tx).unwrap();
     let jobs: Vec<Job> = ["d/a.gvmi", "d/b.gvmi"]
@@ -508,7 +508,7 @@ fn hard_links_are_read_once_and_both_printed() {
             Job {
                 id,
                 path,
-                stamp: Some(gvmi::fsmeta::FileStamp::of(&meta)),
+                stamp: Some(gvmi_core::fsmeta::FileStamp::of(&meta)),
             }
         })
         .collect();

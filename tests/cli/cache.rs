@@ -6,9 +6,9 @@ use std::fs;
 use std::time::SystemTime;
 
 use crate::support::{content, counts, process_read, settle, sha3, Sandbox};
-use gvmi::cache::{self, Cache};
-use gvmi::fsmeta::FileStamp;
-use gvmi::hasher::Hashed;
+use gvmi_core::cache::{self, Cache};
+use gvmi_core::fsmeta::FileStamp;
+use gvmi_core::hasher::Hashed;
 
 const MIB: usize = 1 << 20;
 

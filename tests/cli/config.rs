@@ -3,9 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-use gvmi::config::{Config, ConfigError};
-use gvmi::publish::Spec;
-use gvmi::snippet::{Capability, Target};
+use gvmi_core::config::{Config, ConfigError};
+use gvmi_core::publish::Spec;
+use gvmi_core::snippet::{Capability, Target};
 
 const FULL: &str = r#"
 default_target = "golem-js"

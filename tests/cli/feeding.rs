@@ -8,14 +8,14 @@
 
 use crate::keccak_paths::drain_finished;
 use crate::support::*;
-use gvmi::cancel::CancelToken;
-use gvmi::engine::{Engine, Job};
-use gvmi::event::JobEvent;
-use gvmi::fsmeta::mapped::RELEASE_STEP;
-use gvmi::fsmeta::FileStamp;
-use gvmi::hasher::mapped::{MAP_MIN, MMAP_ENV};
-use gvmi::hasher::{self, HashFailure};
-use gvmi::sha3_fast::{hash_with, Backend, BACKEND_ENV};
+use gvmi_core::cancel::CancelToken;
+use gvmi_core::engine::{Engine, Job};
+use gvmi_core::event::JobEvent;
+use gvmi_core::fsmeta::mapped::RELEASE_STEP;
+use gvmi_core::fsmeta::FileStamp;
+use gvmi_core::hasher::mapped::{MAP_MIN, MMAP_ENV};
+use gvmi_core::hasher::{self, HashFailure};
+use gvmi_core::sha3_fast::{hash_with, Backend, BACKEND_ENV};
 
 /// A lane's round: `engine::feed::LANE_BUF`.
 const ROUND: u64 = 144 * 1820;
@@ -109,7 +109,7 @@ fn a_file_truncated_while_mapped_is_changed_and_the_batch_goes_on() {
     cpu_has(wide.is_some(), "truncation under a mapped lane", "AVX2");
     let victim = jobs[2].path.clone();
     for b in std::iter::once(Backend::Portable).chain(wide) {
-        let caught = gvmi::fsmeta::sigbus::faults_caught();
+        let caught = gvmi_core::fsmeta::sigbus::faults_caught();
         // A rendezvous channel: the worker waits at each event until it is
         // taken, so the file shrinks while its mapping is being read.
         let (tx, rx) = crossbeam_channel::bounded(0);
@@ -133,7 +133,7 @@ fn a_file_truncated_while_mapped_is_changed_and_the_batch_goes_on() {
             }
         }
         assert!(
-            gvmi::fsmeta::sigbus::faults_caught() > caught,
+            gvmi_core::fsmeta::sigbus::faults_caught() > caught,
             "{b:?}: the read past the new end faulted and was caught"
         );
         assert_eq!(

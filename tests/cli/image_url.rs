@@ -4,7 +4,7 @@
 use std::net::IpAddr;
 use std::path::Path;
 
-use gvmi::image_url::{check, file_name, join, placeholder, UrlError, UrlWarning};
+use gvmi_core::image_url::{check, file_name, join, placeholder, UrlError, UrlWarning};
 
 fn warnings(url: &str) -> Vec<UrlWarning> {
     check(url, "x.gvmi", false).unwrap()

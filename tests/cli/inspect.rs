@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use crate::support::{fixture, gvmi_in, run, self_test};
-use gvmi::gvmi_format::{inspect_bytes, inspect_file, Inspection};
+use gvmi_core::gvmi_format::{inspect_bytes, inspect_file, Inspection};
 
 fn codes(i: &Inspection) -> Vec<&'static str> {
     i.defects.iter().map(|d| d.code()).collect()
@@ -308,7 +308,7 @@ fn squashfs_header_defects() {
     let i = inspect_bytes(&magic);
     assert_eq!(codes(&i), ["not-squashfs"]);
     assert!(messages(&i).contains("starts with \"\\x7fELF\""));
-    // Shown as every other text from a file is (`gvmi::visible`): ESC as
+    // Shown as every other text from a file is (`gvmi_core::visible`): ESC as
     // `\e`, a byte that is not UTF-8 as `\x9e`, letters as they are.
     magic[..4].copy_from_slice(b"\x1b\x9e\xc3\xa9");
     let i = inspect_bytes(&magic);

@@ -9,10 +9,10 @@ use std::io::{self, Read};
 use std::time::{Duration, Instant};
 
 use crate::support::*;
-use gvmi::cancel::CancelToken;
-use gvmi::hasher::readahead::{self, hash_reader_overlapped};
-use gvmi::hasher::{self, HashFailure};
-use gvmi::sha3_fast::{hash_with, Backend, Sha3_224, BACKEND_ENV};
+use gvmi_core::cancel::CancelToken;
+use gvmi_core::hasher::readahead::{self, hash_reader_overlapped};
+use gvmi_core::hasher::{self, HashFailure};
+use gvmi_core::sha3_fast::{hash_with, Backend, Sha3_224, BACKEND_ENV};
 
 const MIB: usize = 1 << 20;
 
@@ -78,8 +78,8 @@ fn cpu_runs(b: Backend) -> bool {
 
 /// The feature `GVMI_CPU_WITHOUT` names to hide `b`.
 #[cfg(target_arch = "x86_64")]
-fn feature_of(b: Backend) -> Option<gvmi::sha3_fast::cpu::Feature> {
-    use gvmi::sha3_fast::cpu::Feature;
+fn feature_of(b: Backend) -> Option<gvmi_core::sha3_fast::cpu::Feature> {
+    use gvmi_core::sha3_fast::cpu::Feature;
     match b {
         Backend::Reference | Backend::Portable => None,
         Backend::Bmi => Some(Feature::Bmi),
@@ -277,7 +277,8 @@ fn every_backend_gives_the_known_answers_alone_and_side_by_side_in_lanes() {
         // into another, whatever each one's length.
         for group in kat.chunks(b.lanes().max(2)).filter(|_| b.lanes() > 1) {
             let msgs: Vec<&[u8]> = group.iter().map(|(m, _)| &m[..]).collect();
-            let got = gvmi::sha3_fast::hash_lanes(b, &msgs[..b.lanes().min(msgs.len())]).unwrap();
+            let got =
+                gvmi_core::sha3_fast::hash_lanes(b, &msgs[..b.lanes().min(msgs.len())]).unwrap();
             for ((_, md), d) in group.iter().zip(got) {
                 assert_eq!(&d.to_hex(), md, "{b:?} in lanes");
             }
@@ -290,7 +291,7 @@ fn every_backend_gives_the_known_answers_alone_and_side_by_side_in_lanes() {
 #[test]
 #[cfg(target_arch = "x86_64")]
 fn every_backend_the_cpu_has_is_tested_unless_hidden() {
-    use gvmi::sha3_fast::cpu;
+    use gvmi_core::sha3_fast::cpu;
     let tested = backends();
     for b in Backend::ALL {
         let hidden = feature_of(b).is_some_and(cpu::hidden);
@@ -305,7 +306,7 @@ fn every_backend_the_cpu_has_is_tested_unless_hidden() {
 #[test]
 #[cfg(target_arch = "x86_64")]
 fn hidden_cpu_features_are_not_run_and_hashes_stay_right() {
-    use gvmi::sha3_fast::cpu::HIDE_ENV;
+    use gvmi_core::sha3_fast::cpu::HIDE_ENV;
     let dir = tempdir();
     let file = dir.path().join("x.gvmi");
     write_prng_file(&file, 3 * 144 + 5, 21);
@@ -428,13 +429,13 @@ fn sixty_four_files_in_lanes_equal_python_under_every_backend() {
 }
 
 /// 8 files of 8 MiB as engine jobs, with the stamps discovery would give.
-fn engine_batch(dir: &std::path::Path) -> Vec<gvmi::engine::Job> {
+fn engine_batch(dir: &std::path::Path) -> Vec<gvmi_core::engine::Job> {
     (0..8)
         .map(|i| {
             let path = dir.join(format!("lane{i}.gvmi"));
             write_prng_file(&path, 8 * MIB as u64, 100 + i as u64);
-            let stamp = gvmi::fsmeta::FileStamp::of(&std::fs::metadata(&path).unwrap());
-            gvmi::engine::Job {
+            let stamp = gvmi_core::fsmeta::FileStamp::of(&std::fs::metadata(&path).unwrap());
+            gvmi_core::engine::Job {
                 id: i,
                 path,
                 stamp: Some(stamp),
@@ -446,18 +447,18 @@ fn engine_batch(dir: &std::path::Path) -> Vec<gvmi::engine::Job> {
 /// Every job's `Finished`, then proof that every worker is gone: once the
 /// engine is dropped the channel disconnects only when no worker holds it.
 pub(crate) fn drain_finished(
-    engine: gvmi::engine::Engine,
-    rx: &crossbeam_channel::Receiver<gvmi::event::JobEvent>,
+    engine: gvmi_core::engine::Engine,
+    rx: &crossbeam_channel::Receiver<gvmi_core::event::JobEvent>,
     jobs: usize,
-    mut on_event: impl FnMut(&gvmi::event::JobEvent),
-) -> Vec<Result<gvmi::hasher::Hashed, HashFailure>> {
+    mut on_event: impl FnMut(&gvmi_core::event::JobEvent),
+) -> Vec<Result<gvmi_core::hasher::Hashed, HashFailure>> {
     let mut results = vec![None; jobs];
     let deadline = Instant::now() + Duration::from_secs(120);
     while results.iter().any(Option::is_none) {
         let left = deadline.saturating_duration_since(Instant::now());
         let event = rx.recv_timeout(left).expect("every job finishes");
         on_event(&event);
-        if let gvmi::event::JobEvent::Finished { id, result } = event {
+        if let gvmi_core::event::JobEvent::Finished { id, result } = event {
             assert!(results[id].is_none(), "job {id} finished twice");
             results[id] = Some(result);
         }
@@ -465,7 +466,7 @@ pub(crate) fn drain_finished(
     drop(engine);
     while let Ok(event) = rx.recv_timeout(Duration::from_secs(60)) {
         assert!(
-            !matches!(event, gvmi::event::JobEvent::Finished { .. }),
+            !matches!(event, gvmi_core::event::JobEvent::Finished { .. }),
             "a Finished after all jobs had finished"
         );
     }
@@ -485,11 +486,11 @@ fn a_file_changed_in_one_lane_fails_alone_and_the_others_are_hashed() {
         // A rendezvous channel: the worker waits at each event until it is
         // taken, so the file is changed while its lane is mid-way.
         let (tx, rx) = crossbeam_channel::bounded(0);
-        let engine = gvmi::engine::Engine::with_backend(Some(1), tx, b).unwrap();
+        let engine = gvmi_core::engine::Engine::with_backend(Some(1), tx, b).unwrap();
         engine.submit(jobs.clone(), &engine.batch_token());
         let mut changed = false;
         let results = drain_finished(engine, &rx, jobs.len(), |event| {
-            if let gvmi::event::JobEvent::Progress { id: 3, done } = event {
+            if let gvmi_core::event::JobEvent::Progress { id: 3, done } = event {
                 if !changed && *done < 4 * MIB as u64 {
                     use std::io::{Seek, SeekFrom, Write};
                     let mut f = std::fs::OpenOptions::new()
@@ -519,11 +520,11 @@ fn cancelling_mid_batch_finishes_every_job_and_ends_every_worker() {
     let jobs = engine_batch(dir.path());
     for b in backends() {
         let (tx, rx) = crossbeam_channel::bounded(0);
-        let engine = gvmi::engine::Engine::with_backend(Some(2), tx, b).unwrap();
+        let engine = gvmi_core::engine::Engine::with_backend(Some(2), tx, b).unwrap();
         let token = engine.batch_token();
         engine.submit(jobs.clone(), &token);
         let results = drain_finished(engine, &rx, jobs.len(), |event| {
-            if matches!(event, gvmi::event::JobEvent::Progress { .. }) {
+            if matches!(event, gvmi_core::event::JobEvent::Progress { .. }) {
                 token.cancel();
             }
         });

@@ -448,7 +448,7 @@ fn publish_help_says_how_the_workbench_publishes_and_its_example_parses() {
         .take_while(|l| l.starts_with("  "))
         .map(|l| format!("{}\n", l.trim()))
         .collect();
-    let config = gvmi::config::Config::parse(&example, Path::new("config.toml")).unwrap();
+    let config = gvmi_core::config::Config::parse(&example, Path::new("config.toml")).unwrap();
     let to = config.publish_for(Path::new("/home/me/images/a.gvmi"));
     assert_eq!(
         to.map(|t| t.spec.to.as_str()),

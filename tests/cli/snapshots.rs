@@ -2,7 +2,7 @@
 //! tests/cli/snapshots/). Review changes with `cargo insta review`.
 
 use crate::support::ALPINE_HASH;
-use gvmi::snippet::{
+use gvmi_core::snippet::{
     render, render_form, Capability, Form, Resources, SnippetInput, Target, Templates,
 };
 
@@ -11,7 +11,7 @@ fn alpine(url: Option<&str>, resources: Resources) -> SnippetInput {
         file_name: "alpine.gvmi".into(),
         size: Some(3_620_864),
         hash: ALPINE_HASH.parse().unwrap(),
-        hash_source: gvmi::snippet::HASHED_BY_GVMI.into(),
+        hash_source: gvmi_core::snippet::HASHED_BY_GVMI.into(),
         url: url.map(str::to_string),
         resources,
     }

@@ -8,7 +8,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use crate::support::{content, sha3, Sandbox};
-use gvmi::watch::{self, Change};
+use gvmi_core::watch::{self, Change};
 
 const SETTLE: Duration = Duration::from_millis(600);
 

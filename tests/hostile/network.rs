@@ -316,7 +316,7 @@ fn head_405_then_an_endless_or_dripping_get_ends() {
 
 #[test]
 fn redirect_targets_are_checked_before_anything_is_fetched() {
-    use gvmi::image_url::{check_http, UrlError};
+    use gvmi_core::image_url::{check_http, UrlError};
     assert_eq!(check_http("https://cdn.example/x.gvmi"), Ok(()));
     assert_eq!(check_http("http:///x"), Err(UrlError::NoHost));
     assert_eq!(

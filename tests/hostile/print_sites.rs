@@ -34,11 +34,11 @@ const ALLOWED: &[(&str, &str, &str)] = &[
     ("commands/verify/mod.rs", "err", "built by verify::report::single_text through visible/visible_path (output.rs: verify_output_is_inert)"),
     ("manifest.rs", "crate::io_error::message(&e)", "the OS's words for an I/O error"),
     ("manifest.rs", "n", "a number"),
-    ("main.rs", "r.backend.name()", "a backend's fixed name (`gvmi __keccak-rates`)"),
-    ("main.rs", "r.backend.lanes()", "a number"),
-    ("main.rs", "r.lanes.map_or_else(|| \"-\".to_string(), mbs)", "a number, or a dash"),
-    ("main.rs", "r.backend.scalar().name()", "a backend's fixed name"),
-    ("main.rs", "mbs(r.scalar)", "a number"),
+    ("commands/keccak_rates.rs", "r.backend.name()", "a backend's fixed name (`gvmi __keccak-rates`)"),
+    ("commands/keccak_rates.rs", "r.backend.lanes()", "a number"),
+    ("commands/keccak_rates.rs", "r.lanes.map_or_else(|| \"-\".to_string(), mbs)", "a number, or a dash"),
+    ("commands/keccak_rates.rs", "r.backend.scalar().name()", "a backend's fixed name"),
+    ("commands/keccak_rates.rs", "mbs(r.scalar)", "a number"),
     // `write_stdout`: the buffer is built elsewhere; where and why it is inert.
     ("commands/man.rs", "&out", "clap_mangen's page of gvmi's own help text"),
     ("commands/completions.rs", "&out", "clap_complete's script of gvmi's own arguments"),
@@ -64,7 +64,7 @@ const SANITIZERS: &[&str] = &[
     "visible_bytes(",
     "crate::visible::visible(",
     "crate::visible::visible_path(",
-    "gvmi::visible::visible(",
+    "gvmi_core::visible::visible(",
 ];
 
 /// One value a print site puts on the terminal.
@@ -75,8 +75,11 @@ struct Raw {
     expr: String,
 }
 
-fn src() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("src")
+/// The app's `src/` and the core's (`crates/gvmi-core/src/`): a file is
+/// named below its own (no name is in both).
+fn src_roots() -> [PathBuf; 2] {
+    let top = Path::new(env!("CARGO_MANIFEST_DIR"));
+    [top.join("src"), top.join("crates/gvmi-core/src")]
 }
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -90,24 +93,25 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// Every `.rs` file below src/ with its text up to its unit tests.
+/// Every `.rs` file below either src/ with its text up to its unit tests.
 fn sources() -> Vec<(String, String)> {
-    let mut files = Vec::new();
-    rust_files(&src(), &mut files);
-    files.sort();
-    files
-        .into_iter()
-        .map(|p| {
+    let mut named = Vec::new();
+    for root in src_roots() {
+        let mut files = Vec::new();
+        rust_files(&root, &mut files);
+        for p in files {
             let name = p
-                .strip_prefix(src())
+                .strip_prefix(&root)
                 .unwrap()
                 .to_string_lossy()
                 .into_owned();
             let text = fs::read_to_string(&p).unwrap();
             let end = text.find("#[cfg(test)]\nmod tests").unwrap_or(text.len());
-            (name, text[..end].to_string())
-        })
-        .collect()
+            named.push((name, text[..end].to_string()));
+        }
+    }
+    named.sort();
+    named
 }
 
 /// The text between the parenthesis at `open` and its match, skipping

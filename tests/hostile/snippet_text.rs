@@ -3,7 +3,7 @@
 //! Python and node parsers read each snippet back and must find the exact URL.
 
 use crate::support::*;
-use gvmi::snippet::{render, Resources, SnippetInput, Target, Templates};
+use gvmi_core::snippet::{render, Resources, SnippetInput, Target, Templates};
 use serde_json::Value;
 
 /// URLs no escaping mistake could survive (no control or invisible
@@ -117,7 +117,7 @@ fn snippets_are_ascii_and_comments_stay_on_one_line() {
             assert!(!code.contains("caf") || code.contains("café\\u{202e}"));
             for line in code.lines() {
                 match line.starts_with('#') || line.starts_with("//") {
-                    true => assert!(!line.chars().any(gvmi::visible::is_unsafe), "{line}"),
+                    true => assert!(!line.chars().any(gvmi_core::visible::is_unsafe), "{line}"),
                     false => assert!(line.is_ascii(), "{code}"),
                 }
             }

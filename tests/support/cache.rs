@@ -49,7 +49,7 @@ impl Sandbox {
 /// Lets files just written age past the cache's racy window, so their
 /// hashes are kept (a file changed within it is always rehashed).
 pub fn settle() {
-    std::thread::sleep(gvmi::cache::RACY_WINDOW + Duration::from_millis(100));
+    std::thread::sleep(gvmi_core::cache::RACY_WINDOW + Duration::from_millis(100));
 }
 
 /// The `N` in "N from the cache" and "M hashed" of `-v` output.

@@ -48,9 +48,9 @@ pub fn serve_file(file: &Path) -> u16 {
 
 /// The library's SHA3-224 of the file at `path`, as hex.
 pub fn sha3(path: &Path) -> String {
-    let (digest, _) = gvmi::hasher::hash_reader(
+    let (digest, _) = gvmi_core::hasher::hash_reader(
         std::fs::File::open(path).unwrap(),
-        &gvmi::cancel::CancelToken::new(),
+        &gvmi_core::cancel::CancelToken::new(),
         |_| {},
     )
     .unwrap();

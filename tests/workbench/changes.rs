@@ -8,7 +8,7 @@ use crate::fixture::*;
 use gvmi::tui::app::Effect;
 use gvmi::tui::event::{CacheNote, Event};
 use gvmi::tui::rows::{Listed, RowState};
-use gvmi::watch::Change;
+use gvmi_core::watch::Change;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 fn row<'a>(app: &'a Bench, name: &str) -> &'a gvmi::tui::rows::Row {

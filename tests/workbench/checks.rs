@@ -8,15 +8,15 @@ use crate::fixture::*;
 use crate::support::http_server::{Route, Server};
 use crate::support::{self, self_test};
 use crossbeam_channel::unbounded;
-use gvmi::cancel::CancelToken;
-use gvmi::event::JobId;
-use gvmi::gvmi_format::inspect_bytes;
 use gvmi::tui::app::Effect;
 use gvmi::tui::event::Event;
 use gvmi::tui::event::WorkerEvent;
 use gvmi::tui::rows::RowId;
 use gvmi::tui::workers::{VerifyJob, Workers};
-use gvmi::verify::{Expected, Failure, Options, Stage, Verified};
+use gvmi_core::cancel::CancelToken;
+use gvmi_core::event::JobId;
+use gvmi_core::gvmi_format::inspect_bytes;
+use gvmi_core::verify::{Expected, Failure, Options, Stage, Verified};
 use ratatui::crossterm::event::KeyCode;
 
 /// Hashes a discovered row and answers its inspection request with `bytes`' inspection.

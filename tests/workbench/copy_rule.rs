@@ -4,10 +4,10 @@
 //! `import os` in a shell), OSC 52, a C1 control or U+202E is never copied,
 //! nor is a snippet for `javascript:`; the status line says why.
 
-use gvmi::snippet::Target;
 use gvmi::tui::app::Effect;
 use gvmi::tui::event::Event;
 use gvmi::tui::saved_urls::SavedUrls;
+use gvmi_core::snippet::Target;
 use ratatui::crossterm::event::KeyCode;
 
 use crate::fixture::*;

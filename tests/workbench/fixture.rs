@@ -4,16 +4,16 @@
 use std::path::PathBuf;
 use std::time::{Duration, SystemTime};
 
-use gvmi::cancel::CancelToken;
-use gvmi::digest::Sha3Digest;
-use gvmi::discover::Found;
-use gvmi::event::{JobEvent, JobId};
-use gvmi::fsmeta::FileStamp;
-use gvmi::hasher::{HashFailure, Hashed};
 use gvmi::tui::app::{App, Effect, JobIds, Msg, Settings};
 use gvmi::tui::event::Event;
 use gvmi::tui::rows::{Row, RowId};
 use gvmi::tui::saved_urls::{SavedUrls, UrlChange};
+use gvmi_core::cancel::CancelToken;
+use gvmi_core::digest::Sha3Digest;
+use gvmi_core::discover::Found;
+use gvmi_core::event::{JobEvent, JobId};
+use gvmi_core::fsmeta::FileStamp;
+use gvmi_core::hasher::{HashFailure, Hashed};
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{Event as TermEvent, KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
@@ -253,8 +253,8 @@ pub fn set_base_url(app: &mut Bench, folder: &str, url: &str) {
 }
 
 /// `t` until the target is `target`.
-pub fn set_target(app: &mut Bench, target: gvmi::snippet::Target) {
-    for _ in 0..gvmi::snippet::Target::ALL.len() {
+pub fn set_target(app: &mut Bench, target: gvmi_core::snippet::Target) {
+    for _ in 0..gvmi_core::snippet::Target::ALL.len() {
         if app.serving().target() == target {
             return;
         }

@@ -7,16 +7,16 @@ use std::path::PathBuf;
 
 use crate::fixture::*;
 use crate::support::self_test;
-use gvmi::digest::Sha3Digest;
-use gvmi::event::JobId;
-use gvmi::gvmi_format::inspect_bytes;
 use gvmi::tui::app::Effect;
 use gvmi::tui::event::WorkerEvent;
 use gvmi::tui::event::{CacheNote, Event};
 use gvmi::tui::findings::UrlCheck;
 use gvmi::tui::rows::{Listed, RowId};
-use gvmi::verify::Verified;
-use gvmi::watch::Change;
+use gvmi_core::digest::Sha3Digest;
+use gvmi_core::event::JobId;
+use gvmi_core::gvmi_format::inspect_bytes;
+use gvmi_core::verify::Verified;
+use gvmi_core::watch::Change;
 use ratatui::crossterm::event::KeyCode;
 
 /// Answers every inspection the app asked for with `bytes`' inspection.

@@ -133,7 +133,7 @@ fn v_queues_its_checks_a_slice_at_a_time_and_tallies_them_all() {
     assert_eq!(checks.len(), 1_200, "every row, once");
     assert_eq!(status(&app).as_deref(), Some("Verifying 1200 URLs…"));
     for check in &checks {
-        let result = Ok(gvmi::verify::Verified {
+        let result = Ok(gvmi_core::verify::Verified {
             final_url: check.url.clone(),
             bytes: 10,
         });

@@ -7,15 +7,15 @@ use std::time::Duration;
 
 use crate::fixture::*;
 use crossbeam_channel::unbounded;
-use gvmi::cancel::CancelToken;
-use gvmi::config::PublishTo;
-use gvmi::publish::state;
-use gvmi::publish::Spec;
 use gvmi::tui::app::{Effect, Settings};
 use gvmi::tui::event::{Event, PublishedAt, WorkerEvent};
 use gvmi::tui::publisher::PublishJob;
 use gvmi::tui::workers::Workers;
-use gvmi::verify::Options;
+use gvmi_core::cancel::CancelToken;
+use gvmi_core::config::PublishTo;
+use gvmi_core::publish::state;
+use gvmi_core::publish::Spec;
+use gvmi_core::verify::Options;
 use ratatui::crossterm::event::KeyCode;
 
 fn publish_to(folder: &str, to: &str) -> PublishTo {
@@ -31,7 +31,7 @@ fn publish_to(folder: &str, to: &str) -> PublishTo {
 
 /// A workbench whose config holds these `[[publish]]` entries.
 fn publishing_to(entries: &[PublishTo]) -> Bench {
-    let mut config = gvmi::config::Config::default();
+    let mut config = gvmi_core::config::Config::default();
     config.publishes.extend(entries.iter().cloned());
     let settings = Settings {
         config,
@@ -60,7 +60,7 @@ fn p_publishes_the_selected_image_shows_progress_then_sets_its_url() {
     assert!(status.contains("gvmi/config.toml: [[publish]]"), "{status}");
     let example = status.split_once(": ").unwrap().1;
     let example = example.split(" (see").next().unwrap().replace(" ⏎ ", "\n");
-    let config = gvmi::config::Config::parse(&example, std::path::Path::new("x.toml"))
+    let config = gvmi_core::config::Config::parse(&example, std::path::Path::new("x.toml"))
         .unwrap_or_else(|e| panic!("{example}: {e}"));
     let to = config.publish_for(std::path::Path::new("/images/a.gvmi"));
     assert_eq!(
@@ -311,14 +311,14 @@ fn p_then_v_the_state_column_shows_the_newer_finding_and_v_tallies() {
     assert_eq!(rows(&app), ["⇅ HEAD"; 4]);
     for (i, check) in checks.iter().enumerate() {
         let result = if i == 2 {
-            Err(gvmi::verify::Failure::HeadStatus {
+            Err(gvmi_core::verify::Failure::HeadStatus {
                 url: check.url.clone(),
                 status: 404,
                 text: "Not Found".into(),
                 get_serves_image: None,
             })
         } else {
-            Ok(gvmi::verify::Verified {
+            Ok(gvmi_core::verify::Verified {
                 final_url: check.url.clone(),
                 bytes: 10,
             })
@@ -404,7 +404,7 @@ fn notes_from_keeping_the_record_are_shown() {
 /// even when its own URL is cleared, as `gvmi snippet` would find it.
 #[test]
 fn a_published_record_is_used_without_reading_the_file() {
-    use gvmi::publish::state::{Candidate, Proof};
+    use gvmi_core::publish::state::{Candidate, Proof};
     let mut app = publishing_to(&[publish_to("/images", "s3://bkt/imgs")]);
     let id = discover(&mut app, "a.gvmi", 100, 1);
     finish(&mut app, id, 100, 1, 3);

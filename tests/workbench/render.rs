@@ -1,8 +1,8 @@
 //! Snapshots of the workbench's main screens, drawn by the real renderer.
 
 use crate::fixture::*;
-use gvmi::hasher::HashFailure;
 use gvmi::tui::event::Event;
+use gvmi_core::hasher::HashFailure;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 fn three_images(width: u16, height: u16) -> (Bench, [usize; 3]) {
@@ -254,7 +254,7 @@ fn unsafe_characters_in_names_and_urls_are_shown_escaped() {
 
 /// Two folder arguments, each holding `app.gvmi` and `tools/app.gvmi`.
 fn two_roots(width: u16, height: u16) -> Bench {
-    use gvmi::discover::Found;
+    use gvmi_core::discover::Found;
     let mut app = app(width, height);
     for (n, root) in ["/srv/alpha", "/srv/beta"].into_iter().enumerate() {
         for (m, rel) in ["app.gvmi", "tools/app.gvmi"].into_iter().enumerate() {

@@ -351,8 +351,8 @@ fn urls_set_with_e_and_b_survive_a_restart() {
 /// from `Display`.
 #[test]
 fn failures_are_kept_by_kind() {
-    use gvmi::hasher::HashFailure;
     use gvmi::tui::rows::RowFailure;
+    use gvmi_core::hasher::HashFailure;
     let mut app = app(100, 20);
     problem(&mut app, "pipe.gvmi", "not a regular file (FIFO)");
     let denied = discover(&mut app, "denied.gvmi", 10, 1);
@@ -393,7 +393,7 @@ fn the_cache_hears_of_every_job_that_ends() {
     fail(
         &mut app,
         failed,
-        gvmi::hasher::HashFailure::Io("EIO".into()),
+        gvmi_core::hasher::HashFailure::Io("EIO".into()),
     );
     progress(&mut app, superseded, 10, 5);
     let c = row_id(&app, "c.gvmi");
@@ -402,7 +402,11 @@ fn the_cache_hears_of_every_job_that_ends() {
         press(&mut app, KeyCode::Char('r')),
         Some(Effect::Hash { .. })
     ));
-    fail(&mut app, superseded, gvmi::hasher::HashFailure::Cancelled);
+    fail(
+        &mut app,
+        superseded,
+        gvmi_core::hasher::HashFailure::Cancelled,
+    );
     app.apply(Event::Cache(CacheNote::Hit { id: hit }));
     finish(&mut app, hit, 10, 1, 4);
     let done: Vec<(usize, bool)> = (app.take_effects().into_iter())

@@ -6,11 +6,11 @@ use std::fs;
 use std::io::{self, Read};
 use std::path::Path;
 
-use crate::digest::Sha3Digest;
-use crate::fsmeta::{self, not_regular, FileKind, FileStamp};
-use crate::io_error;
-use crate::perl_digest::{self, Algorithm, Mode};
-use crate::sumline::{bytes_path, perl};
+use gvmi_core::digest::Sha3Digest;
+use gvmi_core::fsmeta::{self, not_regular, FileKind, FileStamp};
+use gvmi_core::io_error;
+use gvmi_core::perl_digest::{self, Algorithm, Mode};
+use gvmi_core::sumline::{bytes_path, perl};
 
 /// One properly formatted line of a list.
 pub struct Entry {

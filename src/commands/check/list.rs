@@ -5,7 +5,7 @@ use std::fs;
 use std::io::{self, BufRead, BufReader};
 use std::path::Path;
 
-use crate::fsmeta::{not_regular, FileKind};
+use gvmi_core::fsmeta::{not_regular, FileKind};
 
 /// Bytes of a line kept from its start, and from its end when it is longer.
 /// A longer line cannot be a checksum line that names an openable file

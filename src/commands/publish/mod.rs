@@ -10,17 +10,17 @@ use std::process::ExitCode;
 
 use super::cached::{CachePolicy, CacheSession};
 use super::out::{say, warn};
-use crate::cancel::CancelToken;
 use crate::cli::PublishArgs;
-use crate::discover::Found;
-use crate::event::JobEvent as Event;
-use crate::fsmeta::FileStamp;
-use crate::hasher::{HashFailure, Hashed};
 use crate::progress::Tally;
-use crate::publish::{dest, exit, state, Destination, Outcome, Spec};
-use crate::snippet::caveat::{self, ImageCheck};
 use crate::status_line::StatusLine;
-use crate::visible::visible_path;
+use gvmi_core::cancel::CancelToken;
+use gvmi_core::discover::Found;
+use gvmi_core::event::JobEvent as Event;
+use gvmi_core::fsmeta::FileStamp;
+use gvmi_core::hasher::{HashFailure, Hashed};
+use gvmi_core::publish::{dest, exit, state, Destination, Outcome, Spec};
+use gvmi_core::snippet::caveat::{self, ImageCheck};
+use gvmi_core::visible::visible_path;
 
 /// What every image's publishing shares.
 struct Ctx<'a> {
@@ -73,7 +73,7 @@ pub fn run(args: &PublishArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn refused(code: u8, message: &str) -> ExitCode {
-    eprintln!("gvmi: {}", crate::visible::visible(message));
+    eprintln!("gvmi: {}", gvmi_core::visible::visible(message));
     ExitCode::from(code)
 }
 
@@ -148,7 +148,9 @@ fn publish_all(ctx: &mut Ctx, images: &[(PathBuf, PathBuf, FileStamp)]) -> Vec<O
         };
         let result = match &outcome.failure {
             None => Ok(Hashed {
-                digest: outcome.hash.unwrap_or(crate::digest::Sha3Digest([0; 28])),
+                digest: outcome
+                    .hash
+                    .unwrap_or(gvmi_core::digest::Sha3Digest([0; 28])),
                 stamp: *stamp,
             }),
             Some((_, _, m)) => Err(HashFailure::Io(m.clone())),
@@ -209,7 +211,7 @@ fn remember(outcomes: &[Outcome]) -> Vec<String> {
         vec![format!(
             "state file {} not saved: {}",
             file.display(),
-            crate::io_error::message(&e)
+            gvmi_core::io_error::message(&e)
         )]
     })
 }

@@ -10,8 +10,8 @@ use crate::cli::PublishArgs;
 use crate::commands::json::{self, PathFields};
 use crate::commands::out::{warn, write_stdout};
 use crate::commands::snippet::{SnippetRequest, Targets};
-use crate::publish::{Action, Outcome};
-use crate::visible::visible_path;
+use gvmi_core::publish::{Action, Outcome};
+use gvmi_core::visible::visible_path;
 
 /// Says a failure on stderr as soon as its image is done (not with --json).
 pub fn progress_words(args: &PublishArgs, o: &Outcome) {
@@ -33,7 +33,7 @@ pub fn fixes(args: &PublishArgs, outcomes: &[Outcome]) {
         if !said.contains(&fix) {
             said.push(fix);
             for line in fix.lines() {
-                eprintln!("{}", crate::visible::visible(line));
+                eprintln!("{}", gvmi_core::visible::visible(line));
             }
         }
     }
@@ -68,7 +68,7 @@ pub fn print(args: &PublishArgs, outcomes: &[Outcome]) -> anyhow::Result<()> {
             let hash = o.hash.map_or("-".repeat(56), |h| h.to_hex());
             // Keys are percent-encoded, but a base URL is the user's text:
             // never a raw control character on a terminal.
-            let url = crate::visible::visible(o.url.as_deref().unwrap_or("-")).into_owned();
+            let url = gvmi_core::visible::visible(o.url.as_deref().unwrap_or("-")).into_owned();
             let url = if terminal {
                 url
             } else {

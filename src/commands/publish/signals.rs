@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::cancel::CancelToken;
+use gvmi_core::cancel::CancelToken;
 
 pub struct Caught(Arc<AtomicUsize>);
 

@@ -13,10 +13,10 @@ use std::process::ExitCode;
 
 use crate::cli::{ResourceArgs, SnippetArgs, UrlArgs};
 use crate::clipboard;
-use crate::config::Config;
-use crate::discover::{DiscoverOptions, Found};
-use crate::publish::state::Published;
-use crate::snippet::{Form, SnippetError, Target, Templates};
+use gvmi_core::config::Config;
+use gvmi_core::discover::{DiscoverOptions, Found};
+use gvmi_core::publish::state::Published;
+use gvmi_core::snippet::{Form, SnippetError, Target, Templates};
 
 use output::Layout;
 
@@ -128,7 +128,7 @@ pub fn run(args: &SnippetRequest) -> anyhow::Result<ExitCode> {
         match prepare::prepare(image.as_ref(), &asked) {
             Ok(prepared) => {
                 let prefix = match (layout.several, &prepared.path) {
-                    (true, Some(path)) => format!("{}: ", crate::visible::visible_path(path)),
+                    (true, Some(path)) => format!("{}: ", gvmi_core::visible::visible_path(path)),
                     _ => String::new(),
                 };
                 // Warnings name URLs from the command line or the state
@@ -188,11 +188,11 @@ fn images(args: &SnippetRequest) -> anyhow::Result<(Vec<Option<Image>>, bool)> {
         match item {
             Found::Image { path, root, .. } => images.push(Some(Image { path, root })),
             Found::Problem { path, reason } => {
-                super::out::warn(crate::visible::visible_path(&path), reason);
+                super::out::warn(gvmi_core::visible::visible_path(&path), reason);
                 failed = true;
             }
             Found::SkippedLink { path } => super::out::warn(
-                crate::visible::visible_path(&path),
+                gvmi_core::visible::visible_path(&path),
                 "symbolic link not followed",
             ),
             Found::Stdin => {

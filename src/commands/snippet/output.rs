@@ -11,7 +11,7 @@ use super::prepare::Prepared;
 use crate::clipboard::{Copier, Keep};
 use crate::commands::json::{self, PathFields};
 use crate::commands::out::{say, warn};
-use crate::snippet::{render_form, Form, SnippetError, Target, Templates};
+use gvmi_core::snippet::{render_form, Form, SnippetError, Target, Templates};
 
 /// How to print: the targets, the form, and whether headings are needed.
 pub struct Layout<'a> {
@@ -128,7 +128,7 @@ fn snippet(
 
 fn shown_path(p: &Prepared) -> String {
     match &p.path {
-        Some(path) => crate::visible::visible_path(path).into_owned(),
+        Some(path) => gvmi_core::visible::visible_path(path).into_owned(),
         None => p.input.file_name.clone(),
     }
 }

@@ -4,15 +4,15 @@
 use std::path::{Path, PathBuf};
 
 use super::{Image, Refused, SnippetRequest};
-use crate::cancel::CancelToken;
 use crate::cli::ResourceArgs;
-use crate::config::Config;
-use crate::hasher;
-use crate::image_url;
-use crate::publish::state::Published;
-use crate::snippet::caveat::{self, ImageCheck};
-use crate::snippet::{self, Resources, SnippetInput, Target};
-use crate::url_choice;
+use gvmi_core::cancel::CancelToken;
+use gvmi_core::config::Config;
+use gvmi_core::hasher;
+use gvmi_core::image_url;
+use gvmi_core::publish::state::Published;
+use gvmi_core::snippet::caveat::{self, ImageCheck};
+use gvmi_core::snippet::{self, Resources, SnippetInput, Target};
+use gvmi_core::url_choice;
 
 /// What every image of a run is prepared with.
 pub struct Asked<'a> {
@@ -62,7 +62,10 @@ pub fn prepare(image: Option<&Image>, asked: &Asked) -> Result<Prepared, Refused
     input.resources = asked.resources.clone();
     let chosen = choose_url(image, asked, &input.file_name);
     if let Some(record) = chosen.as_ref().and_then(|c| c.published.as_ref()) {
-        warnings.extend(crate::publish::state::changed_since(record, &input.hash));
+        warnings.extend(gvmi_core::publish::state::changed_since(
+            record,
+            &input.hash,
+        ));
     }
     input.url = chosen.map(|c| c.url);
     match &input.url {
@@ -98,7 +101,7 @@ fn inspect(path: &Path, allow: bool, warnings: &mut Vec<String>) -> Result<Optio
             Ok(Some(false))
         }
         Err(refusal) => Err(Refused {
-            message: format!("{}: {refusal}", crate::visible::visible_path(path)),
+            message: format!("{}: {refusal}", gvmi_core::visible::visible_path(path)),
             valid: Some(false),
         }),
     }
@@ -122,7 +125,7 @@ fn identify(image: Option<&Path>, args: &SnippetRequest) -> Result<SnippetInput,
         }
         (None, Some(path)) => {
             let hashed = hasher::hash_file(path, &CancelToken::new(), |_| {})
-                .map_err(|e| format!("{}: {e}", crate::visible::visible_path(path)))?;
+                .map_err(|e| format!("{}: {e}", gvmi_core::visible::visible_path(path)))?;
             let size = Some(hashed.stamp.size);
             (hashed.digest, size, snippet::HASHED_BY_GVMI)
         }

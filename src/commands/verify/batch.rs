@@ -13,9 +13,9 @@ use super::image::{check_image, Setup};
 use crate::cli::VerifyArgs;
 use crate::commands::discover_saying_empty;
 use crate::commands::out::{warn, write_stdout};
-use crate::discover::Found;
-use crate::verify::exit;
-use crate::visible::visible_path;
+use gvmi_core::discover::Found;
+use gvmi_core::verify::exit;
+use gvmi_core::visible::visible_path;
 
 pub fn run(args: &VerifyArgs, dir: &Path, setup: &Setup) -> anyhow::Result<ExitCode> {
     if args.urls.url.is_some() {

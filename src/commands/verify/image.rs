@@ -5,17 +5,17 @@ use std::path::Path;
 use std::time::Duration;
 
 use super::report::{Local, Outcome};
-use crate::cancel::CancelToken;
 use crate::cli::VerifyArgs;
 use crate::commands::out::warn;
-use crate::config::Config;
-use crate::hasher;
-use crate::publish::state::Published;
 use crate::status_line::StatusLine;
-use crate::units::human_bytes;
-use crate::url_choice;
-use crate::verify::{self, Expected, Options, Stage};
-use crate::visible::{visible, visible_path};
+use gvmi_core::cancel::CancelToken;
+use gvmi_core::config::Config;
+use gvmi_core::hasher;
+use gvmi_core::publish::state::Published;
+use gvmi_core::units::human_bytes;
+use gvmi_core::url_choice;
+use gvmi_core::verify::{self, Expected, Options, Stage};
+use gvmi_core::visible::{visible, visible_path};
 
 /// What every image of a run is checked with, read once.
 pub(super) struct Setup {
@@ -95,7 +95,7 @@ pub(super) fn check_image(
     };
     outcome.digest = Some(hashed.digest);
     let changed = chosen.published.as_ref();
-    let note = changed.and_then(|r| crate::publish::state::changed_since(r, &hashed.digest));
+    let note = changed.and_then(|r| gvmi_core::publish::state::changed_since(r, &hashed.digest));
     if let (Some(note), false) = (note, args.json) {
         warn(visible_path(image), note);
     }

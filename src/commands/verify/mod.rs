@@ -1,7 +1,7 @@
 //! `gvmi verify`: does the published URL serve the image, as yapapi,
 //! golem-core and a provider will check? `image` checks one image, `batch`
 //! a folder, `report` says what came of it. Exit codes:
-//! `crate::verify::exit` (README has the table).
+//! `gvmi_core::verify::exit` (README has the table).
 
 mod batch;
 mod image;
@@ -11,10 +11,10 @@ use std::process::ExitCode;
 
 use super::out::write_stdout;
 use crate::cli::VerifyArgs;
-use crate::config::Config;
-use crate::publish::state::Published;
-use crate::verify::{exit, Expected};
-use crate::visible::visible;
+use gvmi_core::config::Config;
+use gvmi_core::publish::state::Published;
+use gvmi_core::verify::{exit, Expected};
+use gvmi_core::visible::visible;
 
 pub use report::{Local, Outcome};
 

@@ -7,9 +7,9 @@ use std::path::{Path, PathBuf};
 use serde_json::json;
 
 use crate::commands::json::{self, PathFields};
-use crate::digest::Sha3Digest;
-use crate::verify::{exit, Failure, Verified};
-use crate::visible::{visible, visible_path};
+use gvmi_core::digest::Sha3Digest;
+use gvmi_core::verify::{exit, Failure, Verified};
+use gvmi_core::visible::{visible, visible_path};
 
 /// Why an image could not be checked at all (before any request).
 #[derive(Debug)]

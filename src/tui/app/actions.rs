@@ -9,8 +9,8 @@ use crate::tui::rows::{RowId, RowState};
 use crate::tui::saved_urls::UrlChange;
 use crate::tui::sweep;
 use crate::tui::workers::VerifyJob;
-use crate::units::count;
-use crate::verify::Expected;
+use gvmi_core::units::count;
+use gvmi_core::verify::Expected;
 
 impl App {
     /// A copy goes to the clipboard's thread; the status line reminds of it.
@@ -183,7 +183,7 @@ impl App {
         let Some(row) = self.selected_row() else {
             return;
         };
-        let folder = crate::manifest::folder_of(row.path());
+        let folder = gvmi_core::manifest::folder_of(row.path());
         let (hashes, pending) = crate::tui::changes::folder_sums(&self.rows, &folder);
         if hashes.is_empty() {
             return self.notes.say("No hashes in this folder yet.");

@@ -7,14 +7,14 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use super::{App, Effect};
-use crate::digest::Sha3Digest;
-use crate::discover::Found;
-use crate::event::{JobEvent, JobId};
-use crate::hasher::{HashFailure, Hashed};
 use crate::tui::batch::Kind;
 use crate::tui::event::{CacheNote, Event, WorkerEvent};
 use crate::tui::findings::UrlCheck;
 use crate::tui::rows::{Row, RowFailure, RowId, RowState};
+use gvmi_core::digest::Sha3Digest;
+use gvmi_core::discover::Found;
+use gvmi_core::event::{JobEvent, JobId};
+use gvmi_core::hasher::{HashFailure, Hashed};
 
 impl App {
     /// Folds one producer event into the state.
@@ -187,7 +187,7 @@ impl App {
     fn apply_sums(&mut self, folder: PathBuf, sums: HashMap<PathBuf, Sha3Digest>) {
         self.changes.set_sums(folder.clone(), sums);
         for row in self.rows.iter_mut() {
-            if crate::manifest::folder_of(row.path()) == folder {
+            if gvmi_core::manifest::folder_of(row.path()) == folder {
                 row.listed = self.changes.listed_for(row.path());
             }
         }

@@ -259,7 +259,7 @@ impl App {
                 if editor.insert(text) == Edited::TooLong {
                     self.notes.say(format!(
                         "Paste of {} refused: {}",
-                        crate::units::human_bytes(text.len() as u64),
+                        gvmi_core::units::human_bytes(text.len() as u64),
                         too_long()
                     ));
                 }

@@ -3,12 +3,12 @@
 //! removed with everything known about them. No other row moves.
 
 use super::{App, Effect};
-use crate::discover::Found;
-use crate::engine::Job;
 use crate::tui::batch::Kind;
 use crate::tui::rows::{Row, RowId, RowState};
 use crate::tui::sweep;
-use crate::watch::Change;
+use gvmi_core::discover::Found;
+use gvmi_core::engine::Job;
+use gvmi_core::watch::Change;
 
 impl App {
     /// Adds a row where the sort puts it; the first row is selected.

@@ -7,14 +7,14 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::{App, Effect};
-use crate::fsmeta::FileStamp;
-use crate::publish::dest::{self, Dest};
 use crate::tui::batch::Kind;
 use crate::tui::findings::Publish;
 use crate::tui::publisher::PublishJob;
 use crate::tui::rows::{RowId, RowState};
-use crate::units::count;
-use crate::visible::visible_path;
+use gvmi_core::fsmeta::FileStamp;
+use gvmi_core::publish::dest::{self, Dest};
+use gvmi_core::units::count;
+use gvmi_core::visible::visible_path;
 
 /// An image as `dest::collisions` takes it: path, its `[[publish]]` folder, stamp.
 type Image = (PathBuf, PathBuf, FileStamp);
@@ -50,7 +50,7 @@ impl App {
         let folder = (self.selected_row())
             .and_then(|row| row.path().parent())
             .map_or_else(|| "/DIR".into(), |f| f.to_string_lossy().into_owned());
-        let file = crate::config::config_path().map_or_else(
+        let file = gvmi_core::config::config_path().map_or_else(
             || "config.toml in gvmi's config folder (set XDG_CONFIG_HOME or HOME)".into(),
             |p| home_as_tilde(&p),
         );
@@ -105,7 +105,7 @@ impl App {
                 path,
                 to,
                 known,
-                record_in: crate::publish::state::path(),
+                record_in: gvmi_core::publish::state::path(),
                 token: self.jobs.child_token(),
             });
         }
@@ -123,7 +123,7 @@ impl App {
     /// Two different images this `P` would publish at one key (two
     /// `[[publish]]` folders sharing a destination), as `gvmi publish`
     /// finds them before anything is uploaded: the words for the first.
-    fn first_collision(&self, wanted: &[(RowId, crate::config::PublishTo)]) -> Option<String> {
+    fn first_collision(&self, wanted: &[(RowId, gvmi_core::config::PublishTo)]) -> Option<String> {
         let mut by_dest: BTreeMap<String, (Dest, Vec<Image>)> = BTreeMap::new();
         for (id, to) in wanted {
             let Ok(dest) = Dest::parse(&to.spec.to) else {

@@ -139,7 +139,7 @@ fn contents(app: &App, row: &Row) -> Vec<Content> {
     out.push(field(app, "Path", text::shown_path(row.path())));
     let size = row
         .size
-        .map(|s| format!("{} ({s} bytes)", crate::units::human_bytes(s)))
+        .map(|s| format!("{} ({s} bytes)", gvmi_core::units::human_bytes(s)))
         .unwrap_or_default();
     out.push(field(app, "Size", size));
     let modified = row.mtime.map(mtime_text).map(|t| t + " UTC");

@@ -6,13 +6,13 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Cell;
 
 use super::fit;
-use crate::gvmi_format::report;
 use crate::tui::app::App;
 use crate::tui::findings::{Publish, UrlCheck};
 use crate::tui::rows::RowId;
 use crate::tui::rows::RowState;
-use crate::units::human_bytes;
-use crate::verify::Stage;
+use gvmi_core::gvmi_format::report;
+use gvmi_core::units::human_bytes;
+use gvmi_core::verify::Stage;
 
 /// The state cell for a hashed row whose checks have something to say:
 /// the newer of a publish and a URL check (`P` then `V` shows `✓ served`);

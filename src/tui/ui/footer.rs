@@ -12,7 +12,7 @@ use crate::tui::app::{App, EditField, Mode};
 use crate::tui::keymap::{prompt_hint, Context};
 use crate::tui::line_edit::LineEdit;
 use crate::tui::rows::RowState;
-use crate::units::count;
+use gvmi_core::units::count;
 
 pub fn render_header(app: &App, frame: &mut Frame, area: Rect) {
     let theme = &theme_of(app);
@@ -70,12 +70,12 @@ fn summary(app: &App) -> Line<'static> {
         (fresh, _) => format!("{fresh} hashed, {cached} from cache"),
     };
     let mut spans = vec![Span::styled(
-        format!(" ✓ {what} ({})", crate::units::human_bytes(bytes)),
+        format!(" ✓ {what} ({})", gvmi_core::units::human_bytes(bytes)),
         theme_of(app).ok(),
     )];
     if errors > 0 {
         spans.push(Span::styled(
-            format!("  ✗ {}", crate::units::count(errors, "error")),
+            format!("  ✗ {}", gvmi_core::units::count(errors, "error")),
             theme_of(app).error(),
         ));
     }

@@ -11,7 +11,7 @@ use super::theme::Theme;
 use super::{fit, mtime_text};
 use crate::tui::app::App;
 use crate::tui::rows::{Listed, Row, RowState};
-use crate::units::human_bytes;
+use gvmi_core::units::human_bytes;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Column {

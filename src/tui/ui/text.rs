@@ -1,12 +1,12 @@
 //! The one door through which outside text reaches the screen: file names,
 //! folders, URLs, image metadata, server answers and the messages that
 //! quote them all pass through here, so a control, bidi or zero-width
-//! character is shown as an escape (`gvmi::visible`), never drawn raw.
+//! character is shown as an escape (`gvmi_core::visible`), never drawn raw.
 //! Widths count characters; every helper returns text already made visible.
 
 use std::path::Path;
 
-use crate::visible::{visible, visible_path};
+use gvmi_core::visible::{visible, visible_path};
 
 /// `s` made visible.
 pub fn shown(s: &str) -> String {

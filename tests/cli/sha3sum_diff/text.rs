@@ -5,7 +5,7 @@
 use std::fs;
 
 use crate::support::*;
-use gvmi::perl_digest::text::{looks_like_text, BLOCK};
+use gvmi_core::perl_digest::text::{looks_like_text, BLOCK};
 
 /// A buffer mixing ASCII text, controls, NUL, UTF-8 (whole, cut, overlong,
 /// surrogates, beyond Unicode) and stray high bytes, in proportions that

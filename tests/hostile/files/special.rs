@@ -83,7 +83,7 @@ fn item_6_special_sha3sums_is_left_untouched_with_a_message() {
         assert!(!kind.is_file(), "{what}: left as it was");
         assert!(temp_files(&images).is_empty());
         // The workbench's reader refuses it too, without blocking.
-        assert!(gvmi::manifest::read_opinions(&images).is_none());
+        assert!(gvmi_core::manifest::read_opinions(&images).is_none());
     }
 }
 

@@ -205,4 +205,10 @@ fn a_multipart_upload_to_the_fake_endpoint_goes_through_staging_and_copy() {
         .starts_with("/bkt/large.gvmi.gvmi-partial-"));
     let hash = sha3(&dir.path().join("large.gvmi"));
     assert_eq!(copy.header("x-amz-meta-sha3-224"), Some(hash.as_str()));
+    // Each request names this gvmi: the core's user agent carries the
+    // version `gvmi --version` prints (one workspace version for both).
+    let agent = concat!("gvmi/", env!("CARGO_PKG_VERSION"));
+    for s in s3.seen() {
+        assert_eq!(s.header("user-agent"), Some(agent), "{:?}", s.op);
+    }
 }

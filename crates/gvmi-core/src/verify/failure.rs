@@ -1,0 +1,387 @@
+//! Why a published URL would not work, each with its own exit code and the
+//! words a user will recognise from yapapi, golem-core or a provider.
+
+use std::fmt;
+use std::time::Duration;
+
+use crate::digest::Sha3Digest;
+use crate::visible::visible;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Failure {
+    /// The URL serves other bytes than the image: a provider fails the deployment.
+    HashMismatch {
+        expected: Sha3Digest,
+        served: Sha3Digest,
+        bytes: u64,
+    },
+    /// `Content-Length` differs from the local file's size.
+    SizeMismatch {
+        served: u64,
+        local: u64,
+    },
+    /// The body went on past the size expected (the local file's, or
+    /// `Content-Length`); reading stopped one byte after it.
+    Oversized {
+        expected: u64,
+    },
+    /// The body ended before `Content-Length` bytes arrived.
+    Truncated {
+        received: u64,
+        expected: u64,
+    },
+    /// HEAD (which yapapi and golem-core send first) did not answer 200.
+    HeadStatus {
+        url: String,
+        status: u16,
+        text: String,
+        /// For a server that refuses HEAD (405, 501): whether GET serves the image.
+        get_serves_image: Option<bool>,
+    },
+    /// HEAD was fine but GET was not.
+    GetStatus {
+        url: String,
+        status: u16,
+        text: String,
+    },
+    TooManyRedirects {
+        url: String,
+        limit: u32,
+    },
+    /// A redirect to something that is not an http(s) URL with a host.
+    BadRedirect {
+        from: String,
+        location: String,
+        reason: String,
+    },
+    /// Nothing arrived for `timeout` (connecting, the answer, the next body bytes).
+    Timeout {
+        url: String,
+        timeout: Duration,
+        during: &'static str,
+    },
+    /// The whole check of the URL took longer than its deadline (a drip).
+    Deadline {
+        url: String,
+        limit: Duration,
+        during: &'static str,
+        received: u64,
+    },
+    Dns {
+        host: String,
+    },
+    Refused {
+        url: String,
+        detail: String,
+    },
+    Tls {
+        url: String,
+        detail: String,
+    },
+    InvalidUrl {
+        url: String,
+        detail: String,
+    },
+    /// Anything else on the wire (bad status line, reset connection, …).
+    Network {
+        url: String,
+        detail: String,
+    },
+    /// A bug in gvmi (a panic while checking), caught at the thread boundary.
+    Internal {
+        url: String,
+        detail: String,
+    },
+}
+
+/// The exit codes, documented in README's table.
+pub mod exit {
+    pub const OK: u8 = 0;
+    pub(crate) const HASH_MISMATCH: u8 = 1;
+    /// Usage errors and unreadable local images, as in every gvmi command.
+    pub const USAGE: u8 = 2;
+    pub(crate) const SIZE_MISMATCH: u8 = 3;
+    pub(crate) const TRUNCATED: u8 = 4;
+    pub(crate) const NOT_FOUND: u8 = 5;
+    pub(crate) const FORBIDDEN: u8 = 6;
+    pub(crate) const HEAD_NOT_ALLOWED: u8 = 7;
+    pub(crate) const OTHER_STATUS: u8 = 8;
+    pub(crate) const REDIRECTS: u8 = 9;
+    pub(crate) const TIMEOUT: u8 = 10;
+    pub(crate) const DNS: u8 = 11;
+    pub(crate) const REFUSED: u8 = 12;
+    pub(crate) const TLS: u8 = 13;
+    pub(crate) const INVALID_URL: u8 = 14;
+    pub(crate) const NETWORK: u8 = 15;
+}
+
+impl Failure {
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Self::HashMismatch { .. } => exit::HASH_MISMATCH,
+            Self::SizeMismatch { .. } | Self::Oversized { .. } => exit::SIZE_MISMATCH,
+            Self::Truncated { .. } => exit::TRUNCATED,
+            // Refused to HEAD only: what yapapi refuses, though providers would not.
+            Self::HeadStatus {
+                get_serves_image: Some(true),
+                ..
+            } => exit::HEAD_NOT_ALLOWED,
+            Self::HeadStatus { status, .. } | Self::GetStatus { status, .. } => match status {
+                404 | 410 => exit::NOT_FOUND,
+                401 | 403 => exit::FORBIDDEN,
+                405 | 501 if matches!(self, Self::HeadStatus { .. }) => exit::HEAD_NOT_ALLOWED,
+                _ => exit::OTHER_STATUS,
+            },
+            Self::TooManyRedirects { .. } | Self::BadRedirect { .. } => exit::REDIRECTS,
+            Self::Timeout { .. } | Self::Deadline { .. } => exit::TIMEOUT,
+            Self::Dns { .. } => exit::DNS,
+            Self::Refused { .. } => exit::REFUSED,
+            Self::Tls { .. } => exit::TLS,
+            Self::InvalidUrl { .. } => exit::INVALID_URL,
+            Self::Network { .. } | Self::Internal { .. } => exit::NETWORK,
+        }
+    }
+
+    /// A stable name for `--json`'s `outcome`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::HashMismatch { .. } => "hash_mismatch",
+            Self::SizeMismatch { .. } => "size_mismatch",
+            Self::Oversized { .. } => "oversized",
+            Self::Truncated { .. } => "truncated",
+            Self::HeadStatus { .. } => "head_status",
+            Self::GetStatus { .. } => "get_status",
+            Self::TooManyRedirects { .. } => "too_many_redirects",
+            Self::BadRedirect { .. } => "bad_redirect",
+            Self::Timeout { .. } => "timeout",
+            Self::Deadline { .. } => "deadline",
+            Self::Dns { .. } => "dns",
+            Self::Refused { .. } => "refused",
+            Self::Tls { .. } => "tls",
+            Self::InvalidUrl { .. } => "invalid_url",
+            Self::Network { .. } => "network",
+            Self::Internal { .. } => "internal",
+        }
+    }
+
+    /// The HTTP status the server answered, when that is the failure.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::HeadStatus { status, .. } | Self::GetStatus { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// At most 9 characters, for the workbench table's state column.
+    pub fn tag(&self) -> String {
+        match self {
+            Self::HashMismatch { .. } => "mismatch".into(),
+            Self::SizeMismatch { .. } | Self::Oversized { .. } => "size".into(),
+            Self::Truncated { .. } => "truncated".into(),
+            Self::HeadStatus {
+                status,
+                get_serves_image,
+                ..
+            } if *status == 405 || *get_serves_image == Some(true) => format!("HEAD {status}"),
+            Self::HeadStatus { status, .. } | Self::GetStatus { status, .. } => {
+                format!("HTTP {status}")
+            }
+            Self::TooManyRedirects { .. } | Self::BadRedirect { .. } => "redirects".into(),
+            Self::Timeout { .. } | Self::Deadline { .. } => "timeout".into(),
+            Self::Dns { .. } => "DNS".into(),
+            Self::Refused { .. } => "refused".into(),
+            Self::Tls { .. } => "TLS".into(),
+            Self::InvalidUrl { .. } => "bad URL".into(),
+            Self::Network { .. } => "network".into(),
+            Self::Internal { .. } => "bug".into(),
+        }
+    }
+
+    /// A short name for one-line batch output and the workbench table.
+    pub fn short(&self) -> String {
+        match self {
+            Self::HashMismatch { .. } => "hash mismatch".into(),
+            Self::SizeMismatch { .. } => "size mismatch".into(),
+            Self::Oversized { .. } => "body too long".into(),
+            Self::Truncated { .. } => "truncated body".into(),
+            Self::HeadStatus { status, .. } => format!("HEAD {status}"),
+            Self::GetStatus { status, .. } => format!("GET {status}"),
+            Self::TooManyRedirects { .. } => "too many redirects".into(),
+            Self::BadRedirect { .. } => "bad redirect".into(),
+            Self::Timeout { .. } => "timeout".into(),
+            Self::Deadline { .. } => "deadline".into(),
+            Self::Dns { .. } => "DNS failure".into(),
+            Self::Refused { .. } => "connection refused".into(),
+            Self::Tls { .. } => "TLS error".into(),
+            Self::InvalidUrl { .. } => "invalid URL".into(),
+            Self::Network { .. } => "network error".into(),
+            Self::Internal { .. } => "internal error".into(),
+        }
+    }
+}
+
+/// HEAD refused (401/403) while GET serves the object: what each client does.
+pub(crate) const HEAD_ONLY_REFUSED: &str =
+    "providers (GET) would download it; yapapi and golem-core (HEAD) would refuse it";
+
+const SDKS_REFUSE: &str =
+    "yapapi and golem-core send this HEAD request before using an image URL and will \
+     refuse this URL (golem-js does not check)";
+
+/// Every string a server or a URL provides (URLs, reason phrases, error
+/// details) goes through `visible`: a reason phrase may hold escape sequences.
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::HashMismatch {
+                expected,
+                served,
+                bytes,
+            } => write!(
+                f,
+                "the URL serves different bytes ({bytes} bytes):\n  \
+                 expected SHA3-224 {expected}\n  \
+                 served   SHA3-224 {served}\n\
+                 A provider will fail the deployment with: \"Incorrect hash provided or \
+                 downloaded image is corrupted: calculated hash {served} differs from the \
+                 expected one {expected}\". Upload the file you hashed again (or purge the CDN cache)."
+            ),
+            Self::SizeMismatch { served, local } => write!(
+                f,
+                "the server's Content-Length is {served} bytes but the local image is \
+                 {local} bytes: the URL serves a different file (a stale or partial upload?); \
+                 providers would fail with a hash mismatch"
+            ),
+            Self::Oversized { expected } => write!(
+                f,
+                "the URL serves more than the {expected} bytes expected (reading stopped there): \
+                 it is a different or endless file; providers would fail with a hash mismatch"
+            ),
+            Self::Truncated { received, expected } => write!(
+                f,
+                "truncated body: the connection closed after {received} of {expected} bytes \
+                 (Content-Length); providers downloading it would get a corrupted image"
+            ),
+            Self::HeadStatus {
+                url,
+                status,
+                text,
+                get_serves_image,
+            } => {
+                if matches!(status, 401 | 403) && *get_serves_image == Some(true) {
+                    return write!(
+                        f,
+                        "HEAD {} answered {status} {} but GET serves the image: \
+                         {HEAD_ONLY_REFUSED}. Allow HEAD wherever GET is allowed \
+                         (a CDN's allowed methods, the storage's access rules)",
+                        visible(url),
+                        visible(text)
+                    );
+                }
+                let what = match status {
+                    404 | 410 => "not found",
+                    401 | 403 => "access denied (is the file public?)",
+                    405 | 501 => "the server does not allow HEAD requests",
+                    300..=399 => "a redirect without a usable Location header",
+                    _ => "not 200 OK",
+                };
+                write!(
+                    f,
+                    "HEAD {} answered {status} {}: {what}; {SDKS_REFUSE}",
+                    visible(url),
+                    visible(text)
+                )?;
+                match get_serves_image {
+                    Some(true) => f.write_str(
+                        ". GET does serve the image, so only golem-js could use this URL as it is: \
+                         allow HEAD on the server",
+                    ),
+                    Some(false) => f.write_str(". GET does not serve the image either"),
+                    None => Ok(()),
+                }
+            }
+            Self::GetStatus { url, status, text } => write!(
+                f,
+                "GET {} answered {status} {} although HEAD answered 200: \
+                 providers will fail to download the image",
+                visible(url),
+                visible(text)
+            ),
+            Self::TooManyRedirects { url, limit } => write!(
+                f,
+                "more than {limit} redirects starting at {} (a redirect loop?); \
+                 yapapi's HEAD request and providers' downloads will fail too",
+                visible(url)
+            ),
+            Self::BadRedirect {
+                from,
+                location,
+                reason,
+            } => write!(
+                f,
+                "{} redirects to \"{}\", which gvmi does not follow: {}; \
+                 providers need an http or https URL with a host",
+                visible(from),
+                visible(location),
+                visible(reason)
+            ),
+            Self::Timeout {
+                url,
+                timeout,
+                during,
+            } => {
+                // While waiting for an answer, bytes may drip in yet never make one.
+                let what = if during.starts_with("waiting") {
+                    "no complete answer within"
+                } else {
+                    "nothing arrived for"
+                };
+                write!(
+                    f,
+                    "timed out {during} {}: {what} {}s (change with --timeout)",
+                    visible(url),
+                    timeout.as_secs_f64()
+                )
+            }
+            Self::Deadline {
+                url,
+                limit,
+                during,
+                received,
+            } => write!(
+                f,
+                "timed out {during} {}: the check did not finish within its deadline of {:.1}s \
+                 ({received} body bytes had arrived; a server dripping bytes?) \
+                 (change with --deadline)",
+                visible(url),
+                limit.as_secs_f64()
+            ),
+            Self::Dns { host } => write!(
+                f,
+                "DNS failure: the host name {} does not resolve; providers cannot reach it either",
+                visible(host)
+            ),
+            Self::Refused { url, detail } => {
+                write!(f, "could not connect to {}: {}", visible(url), visible(detail))
+            }
+            Self::Tls { url, detail } => write!(
+                f,
+                "TLS error talking to {}: {}; providers check certificates too",
+                visible(url),
+                visible(detail)
+            ),
+            Self::InvalidUrl { url, detail } => {
+                write!(f, "invalid URL \"{}\": {}", visible(url), visible(detail))
+            }
+            Self::Network { url, detail } => {
+                write!(f, "network error with {}: {}", visible(url), visible(detail))
+            }
+            Self::Internal { url, detail } => write!(
+                f,
+                "internal error while checking {}: {} (a bug in gvmi: please report it)",
+                visible(url),
+                visible(detail)
+            ),
+        }
+    }
+}
