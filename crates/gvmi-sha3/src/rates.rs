@@ -5,7 +5,7 @@
 use std::time::Instant;
 
 use super::keccak::RATE;
-use super::{Backend, OneStream, Sha3_224, WideSponge};
+use super::{Backend, OneStream, Sha3_224, WideSponge, ONE_STREAM_MARGIN};
 
 /// Bytes per lane per measurement: one read chunk, as the engine feeds.
 const LEN: usize = 1 << 20;
@@ -58,6 +58,20 @@ fn best(bytes: f64, mut run: impl FnMut()) -> f64 {
         .fold(0.0, f64::max)
 }
 
+/// Rounds of [`one_stream_gain`] a one-stream candidate must win.
+pub(crate) const ROUNDS: usize = 3;
+
+/// Whether `gain` (one round of [`one_stream_gain`]) says the candidate is
+/// at least [`ONE_STREAM_MARGIN`] faster in each of [`ROUNDS`] rounds,
+/// stopping at the first that says no. One round is not enough: its
+/// ratios spread ±8% on a quiet machine, and on a loaded one one round
+/// once chose `avx512x1` on an AMD Zen 5 where it runs 25-30% slower than
+/// `bmi`, for that process's whole life. A wrong "no" only keeps the
+/// simpler path.
+pub(crate) fn clearly_faster(mut gain: impl FnMut() -> f64) -> bool {
+    (0..ROUNDS).all(|_| gain() >= ONE_STREAM_MARGIN)
+}
+
 /// How many times faster `candidate` absorbs one stream than `base`:
 /// 128 blocks each, alternating, best of 25 tries each (about 2 ms in
 /// all). Measured on an AMD Zen 5 where 1 MiB runs put `avx512x1` 10%
@@ -79,4 +93,31 @@ pub(crate) fn one_stream_gain(candidate: OneStream, base: OneStream) -> f64 {
         }
     }
     best[1] / best[0].max(1e-12)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every round must clear the margin; the first that does not ends
+    /// the measuring.
+    #[test]
+    fn a_candidate_must_win_every_round_and_a_lost_round_stops_measuring() {
+        let run = |ratios: &[f64]| {
+            let mut asked = 0;
+            let won = clearly_faster(|| {
+                asked += 1;
+                ratios[asked - 1]
+            });
+            (won, asked)
+        };
+        assert_eq!(run(&[1.2, 1.15, 1.1]), (true, ROUNDS));
+        assert_eq!(
+            run(&[0.9]),
+            (false, 1),
+            "a lost first round is the only one"
+        );
+        assert_eq!(run(&[1.3, 1.09]), (false, 2), "one round below the margin");
+        assert_eq!(run(&[1.3, 1.3, 1.0]), (false, 3));
+    }
 }
