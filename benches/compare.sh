@@ -24,7 +24,8 @@
 #   COLD=1           drop the page cache (sync; echo 3 > /proc/sys/vm/drop_caches, root
 #                    only) before every timed run: disk-bound numbers
 #   CASES="a b c d e"  which cases to run (default all)
-#   GVMI_KECCAK=name force gvmi's Keccak backend (reference, portable, bmi, avx2, avx512);
+#   GVMI_KECCAK=name force gvmi's Keccak backend (reference, portable, bmi, avx512x1, avx2,
+#                    avx512vl, avx512);
 #                    default: the fastest this CPU runs (see `cargo bench --bench hash_throughput`)
 #   BASELINE=path    also time this older gvmi binary as an anchor ("gvmi-baseline"), for
 #                    "not slower than before" targets
@@ -329,7 +330,9 @@ bench_case() { # id title bytes files...
         printf '%-22s %12.3f %10s %18s\n' "$t" "$med" "$mbs" "$ratio"
     done
     echo "(MB = 10^6 bytes; gvmi/anchor < 1 means gvmi is faster; gvmi median over all its paired runs)"
-    if (( ${#files[@]} > 1 )) && [[ $LANE_RATE != - ]]; then
+    if (( ${#files[@]} > 1 )) && [[ $COLD == 1 ]]; then
+        echo "efficiency: not measured cold (the disk, not the lanes, sets the pace: see gvmi / cat)"
+    elif (( ${#files[@]} > 1 )) && [[ $LANE_RATE != - ]]; then
         local fill
         fill=$(( ${#files[@]} < NPROC * LANES ? ${#files[@]} : NPROC * LANES ))
         read -r EFF[$id] FILL_EFF[$id] < <(awk -v b="$bytes" -v s="${MED[$id.gvmi]}" -v n="$NPROC" \
