@@ -15,7 +15,7 @@ mod snippet;
 mod suggest;
 mod values;
 
-pub use publish::PublishArgs;
+pub use publish::{PublishArgs, StorageArgs};
 pub use sha3sum::{route as route_sha3sum, usage_exit, HashMode, Routed, Sha3sumFlags};
 pub use snippet::{ResourceArgs, SnippetArgs};
 pub use suggest::{typo_error, typo_in};
@@ -33,6 +33,8 @@ Examples:
   gvmi hash -a 224 image.gvmi        the Golem guide's sha3sum command, as is
   gvmi hash -a 224 -c SHA3SUMS       sha3sum -c: the same as gvmi check
   gvmi hash -z images/ | xargs -0    NUL-terminated lines, names unescaped (GNU -z)
+  gvmi hash https://cdn.example.com/my.gvmi
+                                     the SHA3-224 a provider computes of that URL
 
 Exit status: 0 every image hashed, 1 a file could not be hashed or a folder
 held no image (the rest are still printed), 2 usage error.";
@@ -43,8 +45,14 @@ Examples:
   sha3sum -a 224 *.gvmi | gvmi check read the list from standard input
   gvmi check --quiet --ignore-missing SHA3SUMS
 
+  gvmi check https://cdn.example.com/images/SHA3SUMS
+                                     each listed image fetched below that URL
+  gvmi check s3://my-bucket/images   every *.gvmi object against its recorded
+                                     x-amz-meta-sha3-224 (and the prefix's SHA3SUMS)
+
 Exit status: 0 every listed file matched, 1 a mismatch, an unreadable or
-missing file, or a list without checksum lines, 2 usage error.";
+missing file, or a list without checksum lines (a bucket: an object that
+failed, or none found), 2 usage error.";
 
 const TOP_EXAMPLES: &str = "\
 Examples:
@@ -87,7 +95,8 @@ pub struct Cli {
 /// The workbench's own arguments (`gvmi [PATH]...`).
 #[derive(Debug, Clone, Args)]
 pub struct WorkbenchArgs {
-    /// Folders or images to open [default: .]
+    /// Folders or images to open [default: .]; s3://BUCKET[/PREFIX] shows
+    /// that prefix's published images beside them.
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     #[command(flatten)]
@@ -98,6 +107,42 @@ pub struct WorkbenchArgs {
     /// Neither read nor update the hash cache.
     #[arg(long)]
     pub no_cache: bool,
+    #[command(flatten)]
+    pub storage: StorageArgs,
+    /// Buckets: where providers download their objects (each key below the
+    /// prefix is appended) [default: the bucket's AWS URL].
+    #[arg(long, value_name = "URL")]
+    pub public_base_url: Option<String>,
+}
+
+impl WorkbenchArgs {
+    /// The local paths (`.` when nothing at all is named) and the remote
+    /// sources, with their storage settings; an http(s) URL is refused.
+    pub fn sources(&self) -> anyhow::Result<(Vec<PathBuf>, Vec<gvmi_core::publish::Spec>)> {
+        let (mut local, mut remote) = (Vec::new(), Vec::new());
+        for path in &self.paths {
+            let Some(arg) = path.to_str().filter(|a| gvmi_core::remote::is_remote(a)) else {
+                local.push(path.clone());
+                continue;
+            };
+            let spec = gvmi_core::publish::Spec {
+                public_base_url: self.public_base_url.clone(),
+                ..self.storage.spec(arg, None)
+            };
+            match gvmi_core::remote::Source::parse(arg, &spec)? {
+                gvmi_core::remote::Source::Bucket(spec) => remote.push(spec),
+                gvmi_core::remote::Source::Url(_) => anyhow::bail!(
+                    "{}: the workbench reads folders and buckets; for one URL, \
+                     gvmi hash URL or gvmi snippet URL",
+                    gvmi_core::visible::visible(arg)
+                ),
+            }
+        }
+        if local.is_empty() && remote.is_empty() {
+            local.push(PathBuf::from("."));
+        }
+        Ok((local, remote))
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -185,7 +230,35 @@ pub struct HashArgs {
     #[command(flatten)]
     pub cache: HashCacheArgs,
     #[command(flatten)]
+    pub net: NetArgs,
+    #[command(flatten)]
     pub sha3sum: Sha3sumFlags,
+}
+
+/// The bounds of a download (`hash URL`, `snippet URL`, `check` of a
+/// remote list or bucket).
+#[derive(Debug, Clone, Copy, Default, Args)]
+pub struct NetArgs {
+    /// URLs: seconds to wait for a connection or for the next bytes [default: 10 to connect, 30 to read].
+    #[arg(long, value_name = "SECS", value_parser = parse_timeout)]
+    pub timeout: Option<f64>,
+    /// URLs: seconds one download may take [default: 4 read timeouts + 1 s per 256 KiB announced, else an hour].
+    #[arg(long, value_name = "SECS", value_parser = parse_timeout)]
+    pub deadline: Option<f64>,
+}
+
+impl NetArgs {
+    /// The one place these flags become download bounds.
+    pub fn options(self) -> gvmi_core::verify::Options {
+        let mut opts = gvmi_core::verify::Options::default();
+        if let Some(secs) = self.timeout {
+            let t = std::time::Duration::from_secs_f64(secs);
+            opts.connect_timeout = t;
+            opts.read_timeout = t;
+        }
+        opts.deadline = self.deadline.map(std::time::Duration::from_secs_f64);
+        opts
+    }
 }
 
 /// `gvmi hash` options about the cache, manifests and watching.
@@ -228,7 +301,9 @@ pub enum CacheCommand {
 
 #[derive(Debug, Clone, Args)]
 pub struct CheckArgs {
-    /// Checksum lists to read; none or `-` is standard input.
+    /// Checksum lists to read; none or `-` is standard input. A list's
+    /// http(s) URL: each name is fetched below it. s3://BUCKET[/PREFIX]:
+    /// every *.gvmi object against its recorded hash (and the prefix's SHA3SUMS).
     #[arg(value_name = "FILE", default_value = "-")]
     pub files: Vec<PathBuf>,
     /// Don't print OK for each verified file.
@@ -255,6 +330,14 @@ pub struct CheckArgs {
     /// Read and tell as Perl's `sha3sum -c` does (`gvmi -a 224 -c`).
     #[arg(skip)]
     pub form: bool,
+    /// Buckets: one JSON object per object: key, size, url, recorded,
+    /// listed, sha3_224, outcome, message.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub net: NetArgs,
+    #[command(flatten)]
+    pub storage: StorageArgs,
 }
 
 /// Where an image is served from, and its hash when there is no file:

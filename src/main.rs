@@ -1,5 +1,4 @@
 use std::ffi::OsStr;
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -64,15 +63,12 @@ fn finish(result: anyhow::Result<ExitCode>) -> ExitCode {
 }
 
 fn workbench(args: WorkbenchArgs) -> anyhow::Result<ExitCode> {
-    let paths = if args.paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        args.paths
-    };
+    let (paths, remote) = args.sources()?;
     tui::run(tui::Options {
         paths,
         discover: args.walk.options(),
         jobs: args.jobs,
         no_cache: args.no_cache,
+        remote,
     })
 }

@@ -91,18 +91,8 @@ pub struct DestinationArgs {
     /// (chmod the source first for a web server that runs as another user).
     #[arg(long, value_name = "DEST")]
     pub to: String,
-    /// An S3-compatible endpoint (R2, B2, MinIO, …) [default: AWS, or AWS_ENDPOINT_URL].
-    #[arg(long, value_name = "URL")]
-    pub endpoint: Option<String>,
-    /// Allow a plain http endpoint that is not on this machine.
-    #[arg(long)]
-    pub allow_http: bool,
-    /// The region [default: AWS_REGION, AWS_DEFAULT_REGION, the profile's, us-east-1].
-    #[arg(long, value_name = "R")]
-    pub region: Option<String>,
-    /// A profile of ~/.aws/credentials and ~/.aws/config [default: AWS_PROFILE, else default].
-    #[arg(long, value_name = "NAME")]
-    pub profile: Option<String>,
+    #[command(flatten)]
+    pub storage: StorageArgs,
     /// Where providers download from (CDN, custom domain, R2 public URL);
     /// each key is appended [default: the bucket's AWS URL].
     #[arg(long, value_name = "URL")]
@@ -117,17 +107,45 @@ pub struct DestinationArgs {
     pub timeout: Option<f64>,
 }
 
+/// How a bucket is reached, for `publish --to s3://…` and `check s3://…`.
+#[derive(Debug, Clone, Default, Args)]
+pub struct StorageArgs {
+    /// An S3-compatible endpoint (R2, B2, MinIO, …) [default: AWS, or AWS_ENDPOINT_URL].
+    #[arg(long, value_name = "URL")]
+    pub endpoint: Option<String>,
+    /// Allow a plain http endpoint that is not on this machine.
+    #[arg(long)]
+    pub allow_http: bool,
+    /// The region [default: AWS_REGION, AWS_DEFAULT_REGION, the profile's, us-east-1].
+    #[arg(long, value_name = "R")]
+    pub region: Option<String>,
+    /// A profile of ~/.aws/credentials and ~/.aws/config [default: AWS_PROFILE, else default].
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+}
+
+impl StorageArgs {
+    /// The one place these flags become a `publish::Spec` (`to`, with
+    /// `timeout` in seconds).
+    pub fn spec(&self, to: &str, timeout: Option<f64>) -> Spec {
+        Spec {
+            to: to.to_string(),
+            endpoint: self.endpoint.clone(),
+            profile: self.profile.clone(),
+            region: self.region.clone(),
+            allow_http: self.allow_http,
+            timeout: timeout.map(std::time::Duration::from_secs_f64),
+            ..Spec::default()
+        }
+    }
+}
+
 impl From<&DestinationArgs> for Spec {
     fn from(d: &DestinationArgs) -> Self {
         Spec {
-            to: d.to.clone(),
-            endpoint: d.endpoint.clone(),
             public_base_url: d.public_base_url.clone(),
-            profile: d.profile.clone(),
-            region: d.region.clone(),
             acl: d.acl.clone(),
-            allow_http: d.allow_http,
-            timeout: d.timeout.map(std::time::Duration::from_secs_f64),
+            ..d.storage.spec(&d.to, d.timeout)
         }
     }
 }

@@ -203,6 +203,9 @@ impl HashArgs {
             algorithm: flags.algorithm,
             jobs: self.jobs,
             form: flags.form,
+            json: false,
+            net: self.net,
+            storage: Default::default(),
         }))
     }
 }

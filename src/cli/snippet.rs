@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{values, UrlArgs, WalkArgs};
+use super::{values, NetArgs, UrlArgs, WalkArgs};
 use gvmi_core::snippet::{Capability, Target};
 
 pub const SNIPPET_EXAMPLES: &str = "\
@@ -16,9 +16,15 @@ Examples:
   gvmi snippet my.gvmi --min-mem-gib 4 --capability vpn --target task-executor
   gvmi snippet my.gvmi --url https://example.com/my.gvmi --full > run.py
   gvmi snippet images/ --base-url https://cdn.example.com/ --json
+  gvmi snippet https://cdn.example.com/my.gvmi
+                         downloaded and hashed as providers do, no local copy
+  gvmi snippet https://cdn.example.com/my.gvmi \\
+      --hash 8edadf4a077c9de16e9d3a6c1883070625081644ca255101012e2aa9
+                         checked instead: other bytes there are refused
 
 Exit status: 0 success, 1 an image failed inspection (unless --allow-invalid),
-could not be read, or its URL was refused, or --target ray; 2 usage error.
+could not be read or downloaded, serves another hash than --hash, or its URL
+was refused, or --target ray; 2 usage error.
 
 Targets: yapapi (default), golem-core, golem-js, task-executor, dapp-runner,
 task-package, ray. Defaults and per-folder base URLs: ~/.config/gvmi/config.toml.";
@@ -42,8 +48,10 @@ pub struct ResourceArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct SnippetArgs {
-    /// The images to hash and name, or folders of them (optional with --hash,
-    /// which names at most one).
+    /// The images to hash and name, or folders of them (optional with --hash;
+    /// one given with it must be the file of that hash); or http(s) URLs,
+    /// each downloaded and hashed as providers download it (with --hash:
+    /// checked, a mismatch refused).
     #[arg(value_name = "IMAGE", required_unless_present = "hash")]
     pub images: Vec<PathBuf>,
     #[command(flatten)]
@@ -78,4 +86,6 @@ pub struct SnippetArgs {
     /// Print the snippet even for an image that fails inspection (still warned).
     #[arg(long)]
     pub allow_invalid: bool,
+    #[command(flatten)]
+    pub net: NetArgs,
 }

@@ -114,10 +114,9 @@ impl Display {
     }
 
     fn set(&mut self, text: &str) -> Result<(), String> {
-        let (clipboard, _) = self.open.as_mut().expect("opened by handle()");
-        clipboard
-            .set_text(text)
-            .map_err(|e| visible(&e.to_string()).into_owned())?;
+        let (clipboard, kind) = self.open.as_mut().expect("opened by handle()");
+        let kind = *kind;
+        clipboard.set_text(text).map_err(|e| words(kind, &e))?;
         self.holding = Some(text.to_owned());
         Ok(())
     }
@@ -170,7 +169,7 @@ fn open() -> Result<(arboard::Clipboard, Kind), Outcome> {
     if cfg!(any(target_os = "macos", target_os = "windows")) {
         return arboard::Clipboard::new()
             .map(|c| (c, Kind::System))
-            .map_err(|e| Outcome::Failed(Kind::System, visible(&e.to_string()).into_owned()));
+            .map_err(|e| Outcome::Failed(Kind::System, words(Kind::System, &e)));
     }
     let set = |var: &str| std::env::var_os(var).is_some_and(|v| !v.is_empty());
     let (x, wayland) = (set("DISPLAY"), set("WAYLAND_DISPLAY"));
@@ -194,7 +193,67 @@ fn open() -> Result<(arboard::Clipboard, Kind), Outcome> {
     };
     arboard::Clipboard::new()
         .map(|c| (c, kind))
-        .map_err(|e| Outcome::Failed(kind, visible(&e.to_string()).into_owned()))
+        .map_err(|e| Outcome::Failed(kind, words(kind, &e)))
+}
+
+/// arboard's error in words a user can act on: its own text is meant for
+/// developers ("Unknown error while interacting with the clipboard: X11
+/// server connection timed out because it was unreachable"). Anything
+/// quoted from outside goes through `visible`.
+fn words(kind: Kind, e: &arboard::Error) -> String {
+    use arboard::Error;
+    let name = kind.name();
+    // A local X display that does not answer (a TCP one is probed before,
+    // within 2 s): the reason, from the socket itself.
+    if let Some(why) = (kind == Kind::X11).then(local_x_unreachable).flatten() {
+        return why;
+    }
+    match e {
+        Error::ClipboardOccupied => {
+            "another program holds the clipboard just now: copy again".into()
+        }
+        Error::ClipboardNotSupported => format!("this system offers no {name} gvmi can set"),
+        Error::ConversionFailure => format!("the text could not be put in the {name}'s format"),
+        Error::ContentNotAvailable => format!("the {name} did not take the text"),
+        Error::Unknown { description } => {
+            format!("the {name} refused the text ({})", visible(description))
+        }
+        other => format!(
+            "the {name} refused the text ({})",
+            visible(&other.to_string())
+        ),
+    }
+}
+
+/// What to try when `DISPLAY` names a display that does not answer.
+#[cfg(target_os = "linux")]
+const STALE_DISPLAY: &str =
+    "a DISPLAY left from an old session? unset it, or point it at a running X server";
+
+/// The words for an X display that cannot be reached.
+#[cfg(target_os = "linux")]
+fn x_unreachable(display: &str, e: &std::io::Error) -> String {
+    format!(
+        "cannot reach the X display {}: {} ({STALE_DISPLAY})",
+        visible(display),
+        gvmi_core::io_error::message(e)
+    )
+}
+
+/// Why the local X display in `DISPLAY` does not answer, if it does not.
+#[cfg(target_os = "linux")]
+fn local_x_unreachable() -> Option<String> {
+    use super::x_address::{x_address, XAddress};
+    let display = std::env::var("DISPLAY").unwrap_or_default();
+    let address @ XAddress::Local(_) = x_address(&display)? else {
+        return None;
+    };
+    address.connect().err().map(|e| x_unreachable(&display, &e))
+}
+
+#[cfg(not(target_os = "linux"))]
+fn local_x_unreachable() -> Option<String> {
+    None
 }
 
 /// An X display over TCP (SSH's X forwarding, a remote host) that does not
@@ -208,14 +267,7 @@ fn x_reachable() -> Result<(), Outcome> {
         let display = std::env::var("DISPLAY").unwrap_or_default();
         if let Some(address @ XAddress::Tcp(..)) = x_address(&display) {
             if let Err(e) = address.connect() {
-                return Err(Outcome::Failed(
-                    Kind::X11,
-                    format!(
-                        "cannot reach the X display {}: {}",
-                        visible(&display),
-                        gvmi_core::io_error::message(&e)
-                    ),
-                ));
+                return Err(Outcome::Failed(Kind::X11, x_unreachable(&display, &e)));
             }
         }
     }
@@ -224,11 +276,24 @@ fn x_reachable() -> Result<(), Outcome> {
 
 #[cfg(all(unix, not(target_os = "macos")))]
 mod wayland {
-    /// Whether the compositor lets a client set the clipboard (data control).
+    /// Whether the compositor lets a client set the clipboard (data
+    /// control); if not, why, in words (the library's are for developers).
     pub fn data_control() -> Result<(), String> {
-        wl_clipboard_rs::utils::is_primary_selection_supported()
-            .map(drop)
-            .map_err(|e| gvmi_core::visible::visible(&format!("Wayland: {e}")).into_owned())
+        use wl_clipboard_rs::utils::PrimarySelectionCheckError as E;
+        let words = match wl_clipboard_rs::utils::is_primary_selection_supported() {
+            Ok(_) => return Ok(()),
+            Err(E::SocketOpenError(_) | E::WaylandConnection(_)) => {
+                let display = std::env::var("WAYLAND_DISPLAY").unwrap_or_default();
+                let display = gvmi_core::visible::visible(&display).into_owned();
+                format!("cannot reach the compositor at WAYLAND_DISPLAY={display}")
+            }
+            Err(E::NoSeats) => "the compositor has no seat to copy for".into(),
+            Err(E::WaylandCommunication(_)) => "the compositor stopped answering".into(),
+            Err(E::MissingProtocol) => "the compositor lets no program set the clipboard \
+                (no ext-data-control or wlr-data-control)"
+                .into(),
+        };
+        Err(format!("Wayland: {words}"))
     }
 }
 

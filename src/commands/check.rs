@@ -19,8 +19,10 @@ use gvmi_core::io_error;
 use gvmi_core::sumline::{bytes_path, parse_line, perl, shown_status_name, Line};
 use gvmi_core::visible::visible_path;
 
+mod bucket;
 mod entries;
 mod list;
+mod remote;
 
 use entries::{Check, Entry, Verdict};
 
@@ -37,8 +39,17 @@ struct Counts {
 }
 
 pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
+    let bucket = |list: &std::path::PathBuf| list.to_str().is_some_and(remote::is_bucket);
+    anyhow::ensure!(
+        !args.json || args.files.iter().all(bucket),
+        "--json is for buckets (s3://BUCKET[/PREFIX]); a list's lines are sha3sum's"
+    );
     let mut ok = true;
     for list in &args.files {
+        if let Some(clean) = remote::check(list, args)? {
+            ok &= clean;
+            continue;
+        }
         match check_list(list, args)? {
             Ok(clean) => ok &= clean,
             // sha3sum `die`s on a list it cannot open: the rest are not read.
@@ -90,22 +101,28 @@ fn check_list(list: &Path, args: &CheckArgs) -> anyhow::Result<Result<bool, u8>>
         }
         Err(ListError::Output(e)) => return Err(e),
     }
+    Ok(Ok(conclude(&label, &counts, args)))
+}
+
+/// What a list's counts come to: whether it leaves the exit status 0,
+/// with the summary and the warnings a list gets.
+fn conclude(label: &str, counts: &Counts, args: &CheckArgs) -> bool {
     if counts.formatted == 0 {
         let what = format!("no properly formatted {} checksum lines found", kind(args));
-        warn(&label, what);
-        return Ok(Ok(false));
+        warn(label, what);
+        return false;
     }
     if !args.status {
-        summarize(&counts);
+        summarize(counts);
     }
     if args.ignore_missing && counts.matched == 0 {
         if !args.status {
-            warn(&label, "no file was verified");
+            warn(label, "no file was verified");
         }
-        return Ok(Ok(false));
+        return false;
     }
     let clean = counts.mismatched == 0 && counts.unreadable == 0;
-    Ok(Ok(clean && !(args.strict && counts.malformed > 0)))
+    clean && !(args.strict && counts.malformed > 0)
 }
 
 enum ListError {

@@ -9,6 +9,7 @@ use anyhow::Context;
 use serde::Serialize;
 
 use super::cached::{CachePolicy, CacheSession};
+use super::fetching::{self, StreamJob};
 use super::json::{self, PathFields};
 use super::ordered::InOrder;
 use super::out::{warn, write_stdout};
@@ -20,8 +21,9 @@ use gvmi_core::engine::Job;
 use gvmi_core::fsmeta::FileStamp;
 use gvmi_core::hasher::{self, Hashed};
 use gvmi_core::manifest::Manifests;
+use gvmi_core::remote::{self, Source, Stream};
 use gvmi_core::sumline::{path_bytes, shown_line, LineStyle};
-use gvmi_core::visible::visible_path;
+use gvmi_core::visible::{visible, visible_path};
 
 /// What became of one discovered path.
 enum Outcome {
@@ -38,6 +40,11 @@ enum Outcome {
         reason: String,
     },
     SkippedLink(PathBuf),
+    /// An http(s) URL's bytes, hashed as a provider downloads them.
+    Fetched {
+        url: String,
+        result: Result<Hashed, String>,
+    },
 }
 
 #[derive(Clone, Copy)]
@@ -73,7 +80,10 @@ pub fn run(args: &HashArgs) -> anyhow::Result<ExitCode> {
     let mut emit = |results: &mut InOrder<Outcome>| -> anyhow::Result<()> {
         let mut buf = Vec::new();
         for outcome in results.drain_ready() {
-            failures += usize::from(matches!(outcome, Outcome::Failed { .. }));
+            failures += usize::from(matches!(
+                outcome,
+                Outcome::Failed { .. } | Outcome::Fetched { result: Err(_), .. }
+            ));
             if let Outcome::Hashed {
                 path,
                 hashed,
@@ -104,13 +114,26 @@ pub fn run(args: &HashArgs) -> anyhow::Result<ExitCode> {
     };
 
     let mut jobs = Vec::new();
+    let mut downloads = Vec::new();
     let mut stamps = Vec::with_capacity(found.len());
+    let mut urls = Vec::with_capacity(found.len());
+    let net = args.net.options();
     for (index, item) in found.into_iter().enumerate() {
         stamps.push(None);
+        urls.push(None);
         let item = match item {
             Operand::Named(path) => {
                 let read = hasher::hash_named(&path, &CancelToken::new());
                 results.fill(index, streamed(path, read));
+                continue;
+            }
+            Operand::Url(url) => {
+                urls[index] = Some(url.clone());
+                downloads.push(StreamJob {
+                    id: index,
+                    size: None,
+                    open: Box::new(move |cancel| Stream::open(&url, None, &net, cancel)),
+                });
                 continue;
             }
             Operand::Found(item) => item,
@@ -179,6 +202,16 @@ pub fn run(args: &HashArgs) -> anyhow::Result<ExitCode> {
             write_error = emit(&mut results).err();
         }
     })?;
+    if write_error.is_none() {
+        fetching::hash_streams(downloads, args.jobs, !args.quiet, |id, result| {
+            let url = urls[id].take().expect("each download finishes once");
+            let result = result.map_err(|failure| failure.to_string());
+            results.fill(id, Outcome::Fetched { url, result });
+            if write_error.is_none() {
+                write_error = emit(&mut results).err();
+            }
+        })?;
+    }
     if let Some(e) = write_error {
         return Err(e.context("write error"));
     }
@@ -207,11 +240,17 @@ pub fn run(args: &HashArgs) -> anyhow::Result<ExitCode> {
 enum Operand {
     Found(Found),
     Named(PathBuf),
+    /// An http or https URL (`remote::is_remote`).
+    Url(String),
 }
 
 fn operands(paths: &[PathBuf], opts: DiscoverOptions, form: bool) -> (Vec<Operand>, usize) {
     let (mut all, mut empty) = (Vec::new(), 0);
     for path in paths {
+        if let Some(arg) = path.to_str().filter(|a| remote::is_remote(a)) {
+            all.push(remote_operand(path, arg));
+            continue;
+        }
         if form && path.as_os_str() != "-" && gvmi_core::fsmeta::is_named_stream(path) {
             all.push(Operand::Named(path.clone()));
             continue;
@@ -221,6 +260,25 @@ fn operands(paths: &[PathBuf], opts: DiscoverOptions, form: bool) -> (Vec<Operan
         empty += none;
     }
     (all, empty)
+}
+
+/// A remote argument: an http(s) URL is downloaded; anything else (a
+/// bucket, a URL gvmi may not fetch) is refused by name.
+fn remote_operand(path: &Path, arg: &str) -> Operand {
+    let problem = |reason: String| {
+        Operand::Found(Found::Problem {
+            path: path.to_path_buf(),
+            reason,
+        })
+    };
+    match Source::parse(arg, &Default::default()) {
+        Ok(Source::Url(url)) => Operand::Url(url),
+        Ok(Source::Bucket(_)) => problem(
+            "gvmi hash reads http(s) URLs; a bucket is checked with gvmi check s3://BUCKET[/PREFIX]"
+                .into(),
+        ),
+        Err(e) => problem(e.to_string()),
+    }
 }
 
 /// What reading standard input or a named stream came to.
@@ -281,6 +339,28 @@ fn render(
                 json_line(path, stamp.as_ref(), None, Some(reason), buf)?;
             }
         }
+        (Outcome::Fetched { url, result }, format) => match (result, format) {
+            (Ok(hashed), Format::Lines(style)) => buf.extend(shown_line(
+                &hashed.digest,
+                url.as_bytes(),
+                style,
+                on_terminal,
+            )),
+            (result, format) => {
+                if let Err(reason) = result {
+                    warn(visible(url), reason);
+                }
+                if let Format::Json = format {
+                    let record = UrlRecord {
+                        url,
+                        size: result.as_ref().ok().map(|h| h.stamp.size),
+                        sha3_224: result.as_ref().ok().map(|h| h.digest.to_hex()),
+                        error: result.as_ref().err().map(String::as_str),
+                    };
+                    buf.extend_from_slice(json::line(&record)?.as_bytes());
+                }
+            }
+        },
         (Outcome::SkippedLink(path), _) => warn(
             visible_path(path),
             "symbolic link not followed (use --follow to hash its target)",
@@ -295,6 +375,17 @@ struct JsonRecord<'a> {
     path: PathFields,
     size: Option<u64>,
     mtime: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sha3_224: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<&'a str>,
+}
+
+/// A URL's `--json` record.
+#[derive(Serialize)]
+struct UrlRecord<'a> {
+    url: &'a str,
+    size: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     sha3_224: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -23,7 +23,16 @@ pub fn run(page: Option<&str>) -> anyhow::Result<ExitCode> {
         }
     };
     let mut out = Vec::new();
-    clap_mangen::Man::new(page).render(&mut out)?;
+    clap_mangen::Man::new(synopsis_as_help(page)).render(&mut out)?;
     super::out::write_stdout(&out)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// `page` with its synopsis set to `--help`'s usage line: clap_mangen's own
+/// drops the `...` of a positional taking many values (`[PATH]` where the
+/// command takes `[PATH]...`), so the page would promise one path.
+fn synopsis_as_help(mut page: clap::Command) -> clap::Command {
+    let usage = page.render_usage().to_string();
+    let usage = usage.strip_prefix("Usage: ").unwrap_or(&usage).to_string();
+    page.override_usage(usage)
 }

@@ -4,6 +4,8 @@ pub mod cache;
 mod cached;
 pub mod check;
 pub mod completions;
+mod config_file;
+mod fetching;
 pub mod hash;
 pub mod inspect;
 mod json;

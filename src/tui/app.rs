@@ -13,6 +13,7 @@ mod events;
 mod input;
 mod lifecycle;
 mod publishing;
+mod remote;
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -34,6 +35,7 @@ use super::jobs::Jobs;
 use super::layout::{self, Shape};
 use super::notes::Notes;
 use super::places::Places;
+use super::remotes::Remotes;
 use super::rows::{Row, Rows};
 use super::serving::Serving;
 use super::sweep::Sweeps;
@@ -119,6 +121,8 @@ pub enum Effect {
     Verify(Vec<super::workers::VerifyJob>),
     /// Publish images (`p`, `P`) on the publish worker.
     Publish(Vec<super::publisher::PublishJob>),
+    /// Hash remote objects' bytes (`r`, `R` on remote rows).
+    Fetch(Vec<super::remote_feed::FetchJob>),
     /// Write `folder/SHA3SUMS` with these hashes (by file name).
     WriteSums {
         folder: PathBuf,
@@ -142,6 +146,8 @@ pub struct App {
     batches: Batches,
     /// `R` and `V` under way, and the many-row key pressed last.
     sweeps: Sweeps,
+    /// Remote sources: their rows' objects, and local images' pairings.
+    remotes: Remotes,
     mode: Mode,
     /// The frame clock: rates and ETAs are computed against it.
     now: Instant,
@@ -174,6 +180,7 @@ impl App {
             places: Places::default(),
             batches: Batches::default(),
             sweeps: Sweeps::default(),
+            remotes: Remotes::default(),
             mode: Mode::Normal,
             quit: false,
             color,
@@ -227,6 +234,16 @@ impl App {
 
     pub fn places(&self) -> &Places {
         &self.places
+    }
+
+    pub fn remotes(&self) -> &Remotes {
+        &self.remotes
+    }
+
+    /// The workbench reads these remote sources (`s3://BUCKET[/PREFIX]`),
+    /// listed by `tui::remote_feed`; called before the first frame.
+    pub fn read_remote(&mut self, sources: Vec<String>) {
+        self.remotes.set_sources(sources);
     }
 
     pub fn tally(&self) -> &Tally {
@@ -287,6 +304,16 @@ impl App {
     /// Table body height, from the same layout the renderer uses.
     pub fn page_rows(&self) -> usize {
         layout::table_body_height(&self.shape()).max(1)
+    }
+
+    /// The snippet for `row`: a remote object's names where its hash came
+    /// from (recorded, or its bytes once `r` read them).
+    pub fn snippet_for(&self, row: &Row) -> Result<String, String> {
+        let source = match self.remotes.get(row.id()) {
+            Some(info) if info.hashed.is_none() => gvmi_core::snippet::RECORDED_IN_METADATA,
+            _ => gvmi_core::snippet::HASHED_BY_GVMI,
+        };
+        self.serving.snippet_with(row, source)
     }
 
     /// What is wrong with the snippet for the selected row, in one line:

@@ -46,6 +46,8 @@ struct Batch {
     named: Vec<String>,
     /// Rows that will not report: removed, or their check voided by a new hash.
     dropped: usize,
+    /// What to do about the first failure that came with a fix (said at the end).
+    fix: Option<String>,
 }
 
 /// The batch of each kind running (or last finished).
@@ -74,6 +76,7 @@ impl Batches {
             failed: 0,
             named: Vec::new(),
             dropped: 0,
+            fix: None,
         });
     }
 
@@ -112,6 +115,14 @@ impl Batches {
         Some(tally(kind, batch))
     }
 
+    /// A failure of `kind`'s batch came with this fix: the first one is
+    /// said after the finished tally.
+    pub fn fix(&mut self, kind: Kind, fix: &str) {
+        if let Some(batch) = self.slot(kind).as_mut() {
+            batch.fix.get_or_insert_with(|| fix.to_string());
+        }
+    }
+
     /// `row` will not report (removed, or its URL check voided): it leaves
     /// whatever batch it was in. The tally when that ends the batch.
     pub fn drop_row(&mut self, kind: Kind, row: RowId) -> Option<String> {
@@ -148,6 +159,9 @@ fn tally(kind: Kind, batch: &Batch) -> String {
         }
     }
     line.push('.');
+    if let Some(fix) = &batch.fix {
+        line.push_str(&format!(" Fix: {fix} (details: Enter)."));
+    }
     line
 }
 

@@ -32,6 +32,8 @@ pub struct Runner {
     /// The thread that keeps URLs set with `e` and `b` for the next session
     /// (`None` once finished).
     urls: Option<UrlKeeper>,
+    /// The remote sources' download threads, when there are any.
+    remote: Option<super::remote_feed::RemoteFeed>,
 }
 
 impl Runner {
@@ -51,7 +53,14 @@ impl Runner {
             notices,
             keeper,
             events,
+            remote: None,
         }
+    }
+
+    /// Where `r` on a remote row sends its download.
+    pub fn with_remote(mut self, remote: Option<super::remote_feed::RemoteFeed>) -> Self {
+        self.remote = remote;
+        self
     }
 
     /// What background effects report (e.g. "config saved", a copy through tmux).
@@ -96,6 +105,11 @@ impl Runner {
             Effect::Suspend => {} // the loop suspends: it owns the screen
             Effect::Verify(jobs) => jobs.into_iter().for_each(|j| self.workers.verify(j)),
             Effect::Publish(jobs) => jobs.into_iter().for_each(|j| self.workers.publish(j)),
+            Effect::Fetch(jobs) => {
+                if let Some(remote) = &self.remote {
+                    jobs.into_iter().for_each(|j| remote.fetch(j));
+                }
+            }
         }
         None
     }

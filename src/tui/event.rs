@@ -37,6 +37,22 @@ pub enum Event {
     SavedUrls(Result<crate::tui::saved_urls::SavedUrls, String>),
     /// The loop's clock, every `TICK`: status messages expire by it.
     Tick(std::time::Instant),
+    /// A remote source's listing (`tui::remote_feed`).
+    Remote(RemoteEvent),
+}
+
+/// What the listing of the remote sources found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RemoteEvent {
+    /// A page of source `source`'s `*.gvmi` objects, recorded hashes read.
+    Listed {
+        source: usize,
+        objects: Vec<gvmi_core::remote::Object>,
+    },
+    /// Listing a source failed (the rest of it is not shown).
+    Failed { name: String, why: String },
+    /// Every source was listed.
+    Done,
 }
 
 impl From<JobEvent> for Event {
@@ -67,9 +83,55 @@ pub enum WorkerEvent {
     /// record had to say (a remembered URL kept, the state file not written).
     Published {
         id: JobId,
-        result: Result<PublishedAt, String>,
+        result: Result<PublishedAt, NotPublished>,
         notes: Vec<String>,
     },
+}
+
+/// Why `p` did not end with a public URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotPublished {
+    /// Where the image is stored (uploaded now, or already there), when
+    /// only the public check failed (`gvmi publish`'s "uploaded, NOT PUBLIC").
+    pub stored_at: Option<String>,
+    /// What failed, in `gvmi publish`'s words.
+    pub why: String,
+    /// What to do about it, in the storage's terms (`publish::Outcome::fix`,
+    /// the text `gvmi publish` prints: for a private bucket, the bucket
+    /// policy); may run over several lines.
+    pub fix: Option<String>,
+}
+
+impl NotPublished {
+    /// A failure before anything was uploaded, with no fix to offer.
+    pub fn before_upload(why: impl Into<String>) -> Self {
+        NotPublished {
+            stored_at: None,
+            why: why.into(),
+            fix: None,
+        }
+    }
+
+    /// The reason, short: its first line, without the URL it starts with
+    /// when it is about the uploaded copy (the URL is said elsewhere, and
+    /// a summary cut short must keep the reason, not the URL).
+    pub fn reason(&self) -> &str {
+        let first = self.why.lines().next().unwrap_or_default();
+        let rest = (self.stored_at.as_deref()).and_then(|url| first.strip_prefix(url));
+        match rest {
+            Some(rest) => rest.trim_start_matches(':').trim_start(),
+            None => first,
+        }
+    }
+
+    /// The fix's gist, for the status line: its first line up to the
+    /// first parenthesis (the commands, the bucket policy and all are in
+    /// the details pane).
+    pub fn fix_gist(&self) -> Option<&str> {
+        let fix = self.fix.as_deref()?.lines().next()?;
+        let gist = fix.split(" (").next().unwrap_or(fix);
+        Some(gist.trim_end_matches([':', ' ', '.']))
+    }
 }
 
 /// Where `p` put an image.

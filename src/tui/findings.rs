@@ -4,7 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::event::{PublishedAt, WorkerEvent};
+use super::event::{NotPublished, PublishedAt, WorkerEvent};
 use super::live_jobs::LiveJobs;
 use super::rows::RowId;
 use gvmi_core::cancel::CancelToken;
@@ -35,7 +35,7 @@ pub enum Publish {
     },
     /// The URL or why not, and what keeping the record had to say.
     Done {
-        result: Result<PublishedAt, String>,
+        result: Result<PublishedAt, NotPublished>,
         notes: Vec<String>,
     },
 }
@@ -101,12 +101,20 @@ impl Findings {
     /// it runs); one against this hash goes on.
     pub fn inspecting(&mut self, id: RowId, digest: Option<Sha3Digest>, job: JobId) {
         if self.verified_digest.get(&id).copied() != digest {
-            self.urls.remove(&id);
-            self.verified_digest.remove(&id);
-            self.url_is_latest.remove(&id);
-            self.stop_verifying(id);
+            self.void_url_check(id);
         }
         self.inspect_jobs.start(job, id);
+    }
+
+    /// The row's URL check no longer holds (the row is hashed again: what
+    /// it proved was proved of the bytes read before): it goes, stopped if
+    /// it runs. Whether there was one.
+    pub fn void_url_check(&mut self, id: RowId) -> bool {
+        let had = self.urls.remove(&id).is_some();
+        self.verified_digest.remove(&id);
+        self.url_is_latest.remove(&id);
+        self.stop_verifying(id);
+        had
     }
 
     fn stop_verifying(&mut self, id: RowId) {

@@ -63,27 +63,31 @@ pub fn areas(shape: &Shape, screen: Rect) -> Areas {
     }
 }
 
-/// The most lines a status message takes: where a copy went, its reason
-/// and its warning fit at 80 columns.
-const MAX_STATUS_LINES: usize = 3;
+/// The most lines a status message takes on a screen `height` rows high:
+/// a quarter of it, at least 3 (where a copy went, its reason and its
+/// warning at 80 columns), at most 6 (at 80×24: `p`'s hint with a long
+/// folder and config path), so the table always keeps most of the screen.
+fn max_status_lines(height: u16) -> usize {
+    (height as usize / 4).clamp(3, 6)
+}
 
 /// A status message longer than the screen is wide gets more lines (up to
-/// [`MAX_STATUS_LINES`]): where a copy went, and its warning, must not be
+/// [`max_status_lines`]): where a copy went, and its warning, must not be
 /// cut off.
 fn status_height(shape: &Shape) -> u16 {
     if shape.typing {
         1
     } else {
-        shape.status_lines.clamp(1, MAX_STATUS_LINES) as u16
+        (shape.status_lines).clamp(1, max_status_lines(shape.size.1)) as u16
     }
 }
 
 /// The status message as drawn: word-wrapped, each line indented by one
-/// cell so that a continuation starts under the message's own start.
+/// cell so that a continuation starts under the message's own start (all
+/// of them: the area [`status_height`] gives shows as many as fit).
 pub fn status_lines(message: &str, width: u16) -> Vec<String> {
     wrap(message, (width as usize).saturating_sub(1))
         .into_iter()
-        .take(MAX_STATUS_LINES)
         .map(|line| format!(" {line}"))
         .collect()
 }

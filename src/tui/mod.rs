@@ -20,6 +20,8 @@ mod live_jobs;
 pub mod notes;
 pub mod places;
 pub mod publisher;
+pub mod remote_feed;
+pub mod remotes;
 pub mod rows;
 pub mod saved_urls;
 pub mod serving;
@@ -71,6 +73,20 @@ pub struct Options {
     pub jobs: Option<usize>,
     /// Neither read nor update the hash cache.
     pub no_cache: bool,
+    /// Remote sources (`s3://BUCKET[/PREFIX]` with their storage settings).
+    pub remote: Vec<gvmi_core::publish::Spec>,
+}
+
+/// Connects to each remote source (nothing is sent yet): a bad bucket
+/// name or a missing credential is said before the screen takes over.
+fn open_buckets(
+    specs: &[gvmi_core::publish::Spec],
+) -> Result<Vec<gvmi_core::remote::Bucket>, String> {
+    (specs.iter())
+        .map(|spec| {
+            gvmi_core::remote::Bucket::open(spec).map_err(|e| format!("{}: {e}", visible(&spec.to)))
+        })
+        .collect()
 }
 
 pub fn run(opts: Options) -> anyhow::Result<ExitCode> {
@@ -82,14 +98,22 @@ pub fn run(opts: Options) -> anyhow::Result<ExitCode> {
         eprintln!("gvmi: standard output is not a terminal; for scripts use `gvmi hash PATH...`");
         return Ok(ExitCode::from(2));
     }
+    let buckets = match open_buckets(&opts.remote) {
+        Ok(buckets) => buckets,
+        Err(why) => {
+            eprintln!("gvmi: {}", visible(&why));
+            return Ok(ExitCode::from(2));
+        }
+    };
     // Read before the screen takes over, so a bad config is reported plainly.
     let settings = load_settings()?;
     let records_unused = settings.published.problem().map(str::to_string);
-    let paths = opts
+    // Rows, saved URLs and `S`'s config folder are keyed on these.
+    let paths: Vec<_> = opts
         .paths
         .iter()
-        .map(std::path::absolute)
-        .collect::<Result<Vec<_>, _>>()?;
+        .map(|p| gvmi_core::canonical::of(p))
+        .collect();
     let (tx, events) = unbounded();
     let engine = Arc::new(Engine::new(opts.jobs, tx.clone())?);
     let ids = JobIds::default();
@@ -108,7 +132,11 @@ pub fn run(opts: Options) -> anyhow::Result<ExitCode> {
     );
     let workers = workers::Workers::start(tx.clone(), gvmi_core::verify::Options::default());
     let (keeper, keeper_done) = keeper::Keeper::spawn(!opts.no_cache, tx.clone());
-    let mut effects = effects::Runner::new(workers, keeper.clone(), tx.clone());
+    let sources: Vec<String> = buckets.iter().map(|b| b.name()).collect();
+    app.read_remote(sources);
+    let remote = (!buckets.is_empty())
+        .then(|| remote_feed::RemoteFeed::start(buckets, tx.clone(), root.clone()));
+    let mut effects = effects::Runner::new(workers, keeper.clone(), tx.clone()).with_remote(remote);
     let mut doing = Doing {
         effects: &mut effects,
         engine: &engine,
@@ -281,6 +309,7 @@ fn watch_folders(
 fn load_settings() -> anyhow::Result<Settings> {
     Ok(Settings {
         config: gvmi_core::config::Config::load_user()?,
+        config_file: gvmi_core::config::config_path(),
         templates: gvmi_core::snippet::Templates::user()?,
         published: gvmi_core::publish::state::Published::load(),
     })

@@ -1,7 +1,8 @@
 //! Telling rows from different root arguments apart: with several roots,
 //! the Folder column names the root each row was found under, by the
 //! shortest path suffix that no other root shares (`beta`, or `a/images`
-//! beside `b/images`).
+//! beside `b/images`). It also knows how wide the column's text gets, so
+//! the column is sized to what it shows.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -13,6 +14,10 @@ use super::rows::Row;
 pub struct Places {
     seen: BTreeSet<PathBuf>,
     labels: BTreeMap<PathBuf, String>,
+    /// Each place's folders below it, once each (few, whatever the rows).
+    folders: BTreeSet<(PathBuf, String)>,
+    /// The widest Folder text of any row noted, in characters as shown.
+    widest: usize,
 }
 
 /// Where a row was found, as the user named it: its folder argument, or
@@ -26,11 +31,26 @@ fn place(row: &Row) -> &Path {
 }
 
 impl Places {
-    /// Notes a row's place; labels are recomputed only when it is new.
+    /// Notes a row's place; labels (and the widest text, which they
+    /// change) are recomputed only when it is new.
     pub fn note(&mut self, row: &Row) {
-        if self.seen.insert(place(row).to_path_buf()) && self.seen.len() > 1 {
+        let place = place(row).to_path_buf();
+        let new_folder = self.folders.insert((place.clone(), row.folder()));
+        if self.seen.insert(place) && self.seen.len() > 1 {
             self.labels = labels(&self.seen);
+            self.widest = (self.folders.iter())
+                .map(|(place, below)| shown_width(&self.text(place, below)))
+                .max()
+                .unwrap_or(0);
+        } else if new_folder {
+            self.widest = self.widest.max(shown_width(&self.folder_text(row)));
         }
+    }
+
+    /// The widest Folder text of the rows noted (rows removed since may
+    /// leave it a little wide, never too narrow).
+    pub fn widest(&self) -> usize {
+        self.widest
     }
 
     /// Whether rows come from more than one root (then the Folder column
@@ -42,13 +62,28 @@ impl Places {
     /// The Folder column: the folder below the root, prefixed with the
     /// root's label when several roots are shown.
     pub fn folder_text(&self, row: &Row) -> String {
-        let below = row.folder();
-        match self.labels.get(place(row)) {
-            None => below,
+        self.text(place(row), &row.folder())
+    }
+
+    fn text(&self, place: &Path, below: &str) -> String {
+        // A bucket prefix is named whole: it is what marks a remote row.
+        if let Some(root) = place.to_str().filter(|r| r.starts_with("s3:")) {
+            return match below {
+                "." => root.to_string(),
+                _ => format!("{root}/{below}"),
+            };
+        }
+        match self.labels.get(place) {
+            None => below.to_string(),
             Some(label) if below == "." => label.clone(),
             Some(label) => format!("{label}/{below}"),
         }
     }
+}
+
+/// Characters as the screen shows them (escapes of controls included).
+fn shown_width(text: &str) -> usize {
+    gvmi_core::visible::visible(text).chars().count()
 }
 
 /// The shortest distinguishing suffix of each path.

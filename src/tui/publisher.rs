@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use crossbeam_channel::{unbounded, Sender};
 
-use super::event::{Event, PublishedAt, WorkerEvent};
+use super::event::{Event, NotPublished, PublishedAt, WorkerEvent};
 use gvmi_core::cancel::CancelToken;
 use gvmi_core::caught;
 use gvmi_core::config::PublishTo;
@@ -63,7 +63,7 @@ fn run(job: &PublishJob, tx: &Sender<Event>) {
     let mut notes = Vec::new();
     // A bug on the way becomes this row's error, as verification's do.
     let result = caught::catch(|| publish(job, tx, &mut notes))
-        .unwrap_or_else(|panic| Err(panic.to_string()));
+        .unwrap_or_else(|panic| Err(NotPublished::before_upload(panic.to_string())));
     let _ = tx.send(Event::Worker(WorkerEvent::Published { id, result, notes }));
 }
 
@@ -73,13 +73,16 @@ fn publish(
     job: &PublishJob,
     tx: &Sender<Event>,
     notes: &mut Vec<String>,
-) -> Result<PublishedAt, String> {
+) -> Result<PublishedAt, NotPublished> {
     let to = &job.to;
+    let before = |why: String| NotPublished::before_upload(why);
     // `gvmi publish`'s rule: an image providers will refuse is not published.
     let anyway = "`gvmi publish --allow-invalid` publishes it anyway";
-    caveat::admit(&job.path, false, anyway).map_err(|e| e.to_string())?;
-    let target = Destination::open(&to.spec, Default::default()).map_err(|r| r.to_string())?;
-    let meta = std::fs::metadata(&job.path).map_err(|e| gvmi_core::io_error::message(&e))?;
+    caveat::admit(&job.path, false, anyway).map_err(|e| before(e.to_string()))?;
+    let target =
+        Destination::open(&to.spec, Default::default()).map_err(|r| before(r.to_string()))?;
+    let meta =
+        std::fs::metadata(&job.path).map_err(|e| before(gvmi_core::io_error::message(&e)))?;
     let stamp = FileStamp::of(&meta);
     let (id, total) = (job.id, stamp.size);
     let mut last: Option<Instant> = None;
@@ -111,19 +114,20 @@ fn publish(
     }
     // What the record now says, by the same rule, for the workbench's rows.
     let record = state::candidates(std::slice::from_ref(&out)).pop();
+    let uploaded = out.action == Some(gvmi_core::publish::Action::Uploaded);
     match (out.failure, out.url) {
-        // The fix's first sentence (the bucket policy itself is long).
-        (Some((_, _, why)), _) => Err(
-            match out.fix.as_deref().and_then(|f| f.split(". ").next()) {
-                Some(fix) => format!("{why}: {fix}"),
-                None => why,
-            },
-        ),
+        // The words and the fix `gvmi publish` gives, whole; whether the
+        // bytes are there (uploaded or already there) is said too.
+        (Some((_, _, why)), url) => Err(NotPublished {
+            stored_at: url.filter(|_| out.action.is_some()),
+            why,
+            fix: out.fix,
+        }),
         (None, Some(url)) => Ok(PublishedAt {
             url,
-            uploaded: out.action == Some(gvmi_core::publish::Action::Uploaded),
+            uploaded,
             record,
         }),
-        (None, None) => Err("no URL for this image".into()),
+        (None, None) => Err(before("no URL for this image".into())),
     }
 }

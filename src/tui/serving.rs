@@ -20,6 +20,9 @@ use gvmi_core::url_choice::{self, UrlChoice};
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub config: Config,
+    /// Where `config` is read from (`config::config_path`): what `p`'s hint
+    /// names; none without a config folder.
+    pub config_file: Option<PathBuf>,
     pub templates: Templates,
     /// Where `gvmi publish` (or `p`) put images.
     pub published: Published,
@@ -29,6 +32,7 @@ impl Default for Settings {
     fn default() -> Self {
         Settings {
             config: Config::default(),
+            config_file: None,
             templates: Templates::builtin(),
             published: Published::default(),
         }
@@ -41,6 +45,7 @@ pub struct Serving {
     resources: Resources,
     templates: Templates,
     config: Config,
+    config_file: Option<PathBuf>,
     published: Published,
     /// Base URLs set with `b` (this session or an earlier one), per scanned folder.
     base_urls: HashMap<PathBuf, String>,
@@ -54,6 +59,7 @@ impl Serving {
     pub fn new(settings: Settings) -> Self {
         let Settings {
             config,
+            config_file,
             templates,
             published,
         } = settings;
@@ -62,6 +68,7 @@ impl Serving {
             resources: config.resources().unwrap_or_default(),
             templates,
             config,
+            config_file,
             published,
             base_urls: HashMap::new(),
             saved_image_urls: HashMap::new(),
@@ -74,6 +81,11 @@ impl Serving {
 
     pub fn config(&self) -> &Config {
         &self.config
+    }
+
+    /// Where the config is read from, if there is a config folder.
+    pub fn config_file(&self) -> Option<&Path> {
+        self.config_file.as_deref()
     }
 
     /// `t`: the next target (Ray, which has no snippet, is skipped).
@@ -142,6 +154,12 @@ impl Serving {
 
     /// The snippet for the current target, or why there is none yet.
     pub fn snippet_for(&self, row: &Row) -> Result<String, String> {
+        self.snippet_with(row, snippet::HASHED_BY_GVMI)
+    }
+
+    /// [`Serving::snippet_for`], saying where the hash came from
+    /// (completing "SHA3-224 …").
+    pub fn snippet_with(&self, row: &Row, hash_source: &str) -> Result<String, String> {
         let hash = match &row.state {
             // Waiting would be a false promise: this file gets no hash.
             RowState::Failed(why) => return Err(format!("this file cannot be hashed: {why}")),
@@ -151,7 +169,7 @@ impl Serving {
             file_name: row.name(),
             size: row.size,
             hash,
-            hash_source: snippet::HASHED_BY_GVMI.into(),
+            hash_source: hash_source.into(),
             url: self.url_for(row),
             resources: self.resources.clone(),
         };

@@ -177,14 +177,19 @@ fn register_job_signals(signals: &JobSignals) {
 #[cfg(not(unix))]
 fn register_job_signals(_signals: &JobSignals) {}
 
-/// Stops the whole process as SIGTSTP's default action does: SIGTSTP is
-/// raised with its default disposition for the moment, so the shell sees
-/// an ordinary stop, and the kernel ignores it where no shell could
-/// continue the process (an orphaned process group), where SIGSTOP would
-/// leave it stopped for good. Returns once continued.
+/// Stops the whole job as SIGTSTP's default action does, as vim does: with
+/// SIGTSTP's default disposition for the moment, SIGTSTP goes to the whole
+/// process group (`kill(0, …)`), so a wrapper that started gvmi (`sh -c`,
+/// a script) stops with it and the shell sees its job stopped; stopping
+/// gvmi alone would leave the wrapper waiting and the shell hanging. The
+/// kernel ignores it where no shell could continue the process (an
+/// orphaned process group), where SIGSTOP would leave it stopped for good.
+/// Called on the main thread, which the kernel then picks to take the
+/// signal, so the stop happens before `kill` returns. Returns once
+/// continued (SIGCONT).
 #[cfg(unix)]
 fn stop_as_sigtstp_would() {
-    // SAFETY: sigaction, sigprocmask-style calls and raise with valid,
+    // SAFETY: sigaction, pthread_sigmask, kill and raise with valid,
     // zero-initialised structs we own; the previous action (signal-hook's
     // handler) is put back as it was.
     unsafe {
@@ -198,7 +203,10 @@ fn stop_as_sigtstp_would() {
         libc::sigemptyset(&mut set);
         libc::sigaddset(&mut set, libc::SIGTSTP);
         libc::pthread_sigmask(libc::SIG_UNBLOCK, &set, std::ptr::null_mut());
-        libc::raise(libc::SIGTSTP);
+        if libc::kill(0, libc::SIGTSTP) != 0 {
+            // No group to signal (should not happen): at least stop gvmi.
+            libc::raise(libc::SIGTSTP);
+        }
         libc::sigaction(libc::SIGTSTP, &previous, std::ptr::null_mut());
     }
 }

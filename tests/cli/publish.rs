@@ -13,7 +13,7 @@ use crate::support::{gvmi, put, python_sha3_224, tempdir, write_prng_file, Outpu
 /// `gvmi publish ARGS` with its own state and cache folders under `home`.
 /// The images here are made-up bytes, so `--allow-invalid` (the refusal
 /// has its own test).
-fn publish(home: &Path, args: &[&str]) -> Output {
+pub(crate) fn publish(home: &Path, args: &[&str]) -> Output {
     let mut run = gvmi(["publish", "--allow-invalid"].iter().chain(args))
         .env("XDG_STATE_HOME", home.join("state"))
         .env("XDG_CACHE_HOME", home.join("cache"))

@@ -1,6 +1,7 @@
 //! `gvmi hash` and `gvmi check` speak the `sha3sum -a 224` / GNU `*sum`
 //! formats both ways: with Perl's `sha3sum`, with themselves, with odd names.
 
+mod cr_names;
 mod sha3sum_flags;
 
 use std::fs;

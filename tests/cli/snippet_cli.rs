@@ -6,6 +6,8 @@ mod folders;
 mod manners;
 mod refusals_json_full;
 
+use std::path::Path;
+
 use crate::support::*;
 
 pub(crate) fn snippet(args: &[&str]) -> (i32, String, String) {
@@ -39,7 +41,10 @@ fn hash_flag_needs_no_file_and_names_it_from_the_url() {
 
 #[test]
 fn no_url_gives_a_placeholder_and_a_warning() {
-    let (code, out, err) = snippet(&["--hash", ALPINE_HASH, "some dir/a b.gvmi"]);
+    let dir = tempfile::tempdir().unwrap();
+    let image = dir.path().join("a b.gvmi");
+    std::fs::copy(fixture("alpine.gvmi"), &image).unwrap();
+    let (code, out, err) = snippet(&["--hash", ALPINE_HASH, image.to_str().unwrap()]);
     assert_eq!(code, 0);
     assert!(out.contains("https://example.com/REPLACE-WITH-YOUR-URL/a%20b.gvmi"));
     assert!(err.starts_with("gvmi: warning: no URL given"), "{err}");
@@ -48,13 +53,45 @@ fn no_url_gives_a_placeholder_and_a_warning() {
 #[test]
 fn warnings_go_to_stderr_and_the_snippet_is_still_printed() {
     let url = "https://user:pw@10.0.0.2/other.gvmi";
-    let (code, out, err) = snippet(&["--hash", ALPINE_HASH, "x.gvmi", "--url", url]);
+    let (code, out, err) = snippet(&["--hash", ALPINE_HASH, &alpine(), "--url", url]);
     assert_eq!(code, 0);
     assert!(out.contains(url));
     let lines: Vec<_> = err.lines().collect();
     assert_eq!(lines.len(), 3, "{err}");
     assert!(lines.iter().all(|l| l.starts_with("gvmi: warning: ")));
     assert!(err.contains("password") && err.contains("private") && err.contains("other.gvmi"));
+}
+
+/// A file named beside `--hash` is the image the hash is of: a folder, a
+/// missing file or another file's hash never makes a snippet.
+#[test]
+fn hash_with_a_file_that_is_not_that_image_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = ["--url", "https://e.com/alpine.gvmi"];
+    let missing = dir.path().join("alpine.gvmi");
+    let folder = dir.path().join("images.gvmi");
+    std::fs::create_dir(&folder).unwrap();
+    for (path, why) in [
+        (missing.as_path(), "No such file or directory"),
+        (folder.as_path(), "Is a directory"),
+    ] {
+        let path = path.to_str().unwrap();
+        let (code, out, err) = snippet(&[&["--hash", ALPINE_HASH, path][..], &url].concat());
+        assert_eq!((code, out.as_str()), (1, ""), "{path}: {err}");
+        assert!(err.starts_with(&format!("gvmi: {path}: ")), "{err}");
+        assert!(err.contains(why), "{err}");
+    }
+    let other = fixture("self-test.gvmi");
+    let other = other.to_str().unwrap();
+    let (code, out, err) = snippet(&[&["--hash", ALPINE_HASH, other][..], &url].concat());
+    assert_eq!((code, out.as_str()), (1, ""), "{err}");
+    let actual = sha3(Path::new(other));
+    assert!(err.starts_with(&format!("gvmi: {other}: ")), "{err}");
+    assert!(err.contains(ALPINE_HASH) && err.contains(&actual), "{err}");
+    // The file the hash is of: the snippet, with the hash given.
+    let (code, out, err) = snippet(&[&["--hash", ALPINE_HASH, &alpine()][..], &url].concat());
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains(ALPINE_HASH) && out.contains("given with --hash"));
 }
 
 #[test]

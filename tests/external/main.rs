@@ -5,6 +5,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod check_s3;
 mod clipboard_x11;
 mod publish_s3;
 mod publish_s3_failures;

@@ -121,21 +121,30 @@ fn server() -> Server {
 
 /// `gvmi verify self-test.gvmi --url URL ARGS`: (exit code, stderr, seconds).
 fn verify(url: &str, args: &[&str]) -> (i32, String, f64) {
+    let (code, _, err, secs) = bounded(|cmd| {
+        cmd.args(["verify", "--quiet"])
+            .arg(image())
+            .args(["--url", url])
+            .args(args)
+    });
+    (code, err, secs)
+}
+
+/// gvmi with the arguments `args` adds, in a fresh home, under a 512 MiB
+/// address-space limit (an unbounded read would fail there): (exit code,
+/// stdout, stderr, seconds); nothing raw reached the terminal, no panic.
+fn bounded(
+    args: impl FnOnce(crate::support::Run) -> crate::support::Run,
+) -> (i32, String, String, f64) {
     let home = tempfile::tempdir().unwrap();
-    let cmd = gvmi_in(home.path())
-        .args(["verify", "--quiet"])
-        .arg(image())
-        .args(["--url", url])
-        .args(args)
-        // An unbounded read would fail under this address-space limit.
-        .memory_limit(512 << 20);
+    let cmd = args(gvmi_in(home.path())).memory_limit(512 << 20);
     let started = Instant::now();
     let (code, out, err) = run(cmd);
     let secs = started.elapsed().as_secs_f64();
     assert_clean(&out);
     assert_clean(&err);
     assert_ne!(code, 101, "gvmi panicked: {err}");
-    (code, err, secs)
+    (code, out, err, secs)
 }
 
 /// Nothing that a terminal would act on: C0 controls (but newline and tab),
@@ -331,5 +340,53 @@ fn redirect_targets_are_checked_before_anything_is_fetched() {
     assert_eq!(
         check_http("http://a/\x1b]52"),
         Err(UrlError::ControlCharacter)
+    );
+}
+
+/// `gvmi hash URL ARGS` (a download, as a provider makes it): (exit code,
+/// stderr, seconds), bounded like `verify`.
+fn hash_url(url: &str, args: &[&str]) -> (i32, String, f64) {
+    let (code, out, err, secs) = bounded(|cmd| cmd.args(["hash", url]).args(args));
+    assert_eq!(out, "", "no hash for a body that did not end whole");
+    (code, err, secs)
+}
+
+#[test]
+fn hash_url_bounds_dripping_endless_and_unclosed_bodies() {
+    let s = server();
+    let (code, err, secs) = hash_url(&s.url("/drip-body"), &["--timeout", "2", "--deadline", "3"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("did not finish within its deadline of 3.0s"),
+        "{err}"
+    );
+    assert_within(secs, 3.0, "hash URL of a 1 byte/s body");
+
+    // No length announced: 64 MiB as fast as taken (then a broken chunk)
+    // under the address-space limit; dripped, the deadline ends it.
+    let (code, err, secs) = hash_url(&s.url("/endless-chunked"), &["--deadline", "10"]);
+    assert_eq!(code, 1, "{err}");
+    assert_within(secs, 10.0, "hash URL of an endless chunked body");
+    let (code, err, secs) = hash_url(
+        &s.url("/drip-chunked"),
+        &["--timeout", "2", "--deadline", "3"],
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("deadline of 3.0s"), "{err}");
+    assert_within(secs, 3.0, "hash URL of a dripping chunked body");
+
+    let (code, err, secs) = hash_url(&s.url("/never-closes"), &["--timeout", "1.5"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("nothing arrived for 1.5s"), "{err}");
+    assert_within(secs, 1.5, "hash URL of a body that never closes");
+
+    let (code, err, _) = hash_url(&s.url("/head404"), &[]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("answered 404"), "{err}");
+    let (code, err, _) = hash_url(&s.url("/to-file"), &[]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("file:///etc/passwd") || err.contains("redirect"),
+        "{err}"
     );
 }

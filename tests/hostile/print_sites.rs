@@ -44,6 +44,8 @@ const ALLOWED: &[(&str, &str, &str)] = &[
     ("commands/completions.rs", "&out", "clap_complete's script of gvmi's own arguments"),
     ("commands/hash.rs", "&buf", "sha3sum's bytes when piped; through visible on a terminal (hash::line; files/names.rs item_3_piped_lines_are_sha3sum_bytes_and_terminal_lines_are_escaped)"),
     ("commands/check.rs", "&out", "as hash: sha3sum's bytes piped, visible on a terminal (same test)"),
+    ("commands/check/remote.rs", "&out", "check::tell's lines: a remote list's names as a local list's (shown_status_name)"),
+    ("commands/check/bucket.rs", "&out", "keys through shown_status_name as check's names (visible on a terminal), or commands::json"),
     ("commands/watching.rs", "&gnu_line(&hashed.digest, &path_bytes(&shown))", "sha3sum's GNU line with GNU escaping, the name visible on a terminal (shown)"),
     ("commands/inspect.rs", "text.as_bytes()", "gvmi_format::report::fields through visible, or commands::json (files/names.rs item_1)"),
     ("commands/verify/mod.rs", "outcome.json().as_bytes()", "commands::json"),

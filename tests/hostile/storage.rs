@@ -7,6 +7,7 @@
 //! prints the figures (`cargo test --test hostile storage -- --nocapture`).
 
 mod bodies;
+mod interrupt;
 mod secrets;
 
 use std::path::{Path, PathBuf};

@@ -29,6 +29,14 @@ pub enum Route {
     Stall(Vec<u8>, Duration),
     /// Reads the request and says nothing for this long, then closes.
     Silent(Duration),
+    /// 200 with this many bytes of [`pattern`], made as they are sent (a
+    /// body bigger than the test would hold).
+    Pattern(u64),
+}
+
+/// The byte at `offset` of a [`Route::Pattern`] body.
+pub fn pattern(offset: u64) -> u8 {
+    (offset.wrapping_mul(31) % 251) as u8
 }
 
 pub struct Server {
@@ -37,6 +45,16 @@ pub struct Server {
 
 impl Server {
     pub fn start(routes: Vec<(&str, Route)>) -> Server {
+        Server::serving(routes, None)
+    }
+
+    /// A static file server over `dir` (every path a file below it, read
+    /// when asked for, `%XX` decoded), with `routes` taking precedence.
+    pub fn folder(dir: &std::path::Path, routes: Vec<(&str, Route)>) -> Server {
+        Server::serving(routes, Some(dir.to_path_buf()))
+    }
+
+    fn serving(routes: Vec<(&str, Route)>, dir: Option<std::path::PathBuf>) -> Server {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
         let routes: Arc<HashMap<String, Route>> = Arc::new(
@@ -45,11 +63,12 @@ impl Server {
                 .map(|(p, r)| (p.to_string(), r))
                 .collect(),
         );
+        let dir = Arc::new(dir);
         std::thread::spawn(move || {
             for stream in listener.incoming().flatten() {
-                let routes = Arc::clone(&routes);
+                let (routes, dir) = (Arc::clone(&routes), Arc::clone(&dir));
                 std::thread::spawn(move || {
-                    let _ = answer(stream, &routes);
+                    let _ = answer(stream, &routes, dir.as_deref());
                 });
             }
         });
@@ -88,7 +107,11 @@ fn head(stream: &mut TcpStream, status: u16, length: u64, extra: &str) -> std::i
     )
 }
 
-fn answer(mut stream: TcpStream, routes: &HashMap<String, Route>) -> std::io::Result<()> {
+fn answer(
+    mut stream: TcpStream,
+    routes: &HashMap<String, Route>,
+    dir: Option<&std::path::Path>,
+) -> std::io::Result<()> {
     let mut reader = BufReader::new(stream.try_clone()?);
     let mut request = String::new();
     reader.read_line(&mut request)?;
@@ -99,7 +122,12 @@ fn answer(mut stream: TcpStream, routes: &HashMap<String, Route>) -> std::io::Re
     let mut parts = request.split_whitespace();
     let (method, path) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
     let is_get = method == "GET";
-    let route = routes.get(path).cloned().unwrap_or(Route::Status(404));
+    let route = routes.get(path).cloned();
+    let route = match (route, dir) {
+        (Some(route), _) => route,
+        (None, Some(dir)) => return serve_file_below(&mut stream, dir, path, is_get),
+        (None, None) => Route::Status(404),
+    };
     match route {
         Route::Bytes(body) => {
             head(&mut stream, 200, body.len() as u64, "")?;
@@ -130,6 +158,21 @@ fn answer(mut stream: TcpStream, routes: &HashMap<String, Route>) -> std::io::Re
             }
         }
         Route::Silent(pause) => std::thread::sleep(pause),
+        Route::Pattern(len) => {
+            head(&mut stream, 200, len, "")?;
+            if is_get {
+                let mut sent = 0u64;
+                let mut buf = vec![0u8; 64 << 10];
+                while sent < len {
+                    let n = buf.len().min((len - sent) as usize);
+                    for (i, b) in buf[..n].iter_mut().enumerate() {
+                        *b = pattern(sent + i as u64);
+                    }
+                    stream.write_all(&buf[..n])?;
+                    sent += n as u64;
+                }
+            }
+        }
         Route::Stall(body, pause) => {
             head(&mut stream, 200, body.len() as u64, "")?;
             if is_get {
@@ -141,6 +184,52 @@ fn answer(mut stream: TcpStream, routes: &HashMap<String, Route>) -> std::io::Re
         }
     }
     stream.flush()
+}
+
+/// A file below `dir` named by a request's path, as a static server serves
+/// it; 404 for anything else (`..` included).
+fn serve_file_below(
+    stream: &mut TcpStream,
+    dir: &std::path::Path,
+    path: &str,
+    is_get: bool,
+) -> std::io::Result<()> {
+    let name = percent_decode(path.trim_start_matches('/'));
+    let file = match name.split('/').any(|s| s == "..") {
+        true => None,
+        false => std::fs::File::open(dir.join(&name)).ok(),
+    };
+    let Some(mut file) = file.filter(|f| f.metadata().is_ok_and(|m| m.is_file())) else {
+        head(stream, 404, 0, "")?;
+        return stream.flush();
+    };
+    head(stream, 200, file.metadata()?.len(), "")?;
+    if is_get {
+        std::io::copy(&mut file, stream)?;
+    }
+    stream.flush()
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok());
+        match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
+            (b'%', Some(b)) => {
+                out.push(b);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// What a hostile handler is asked for.

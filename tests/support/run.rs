@@ -27,6 +27,7 @@ pub fn environment(home: &Path) -> Vec<(&'static str, Option<PathBuf>)> {
     vec![
         ("XDG_CONFIG_HOME", Some(home.to_path_buf())),
         ("XDG_CACHE_HOME", Some(home.join("cache"))),
+        ("XDG_STATE_HOME", Some(home.join("state"))),
         ("DISPLAY", None),
         ("WAYLAND_DISPLAY", None),
         ("TMUX", None),

@@ -49,6 +49,27 @@ fn free(n: u32) -> bool {
     }
 }
 
+/// A display number in `range` no server holds (no live lock, no socket),
+/// for tests of a `DISPLAY` that does not answer: never a fixed number,
+/// which the machine running the tests may well use.
+pub fn unused_display(range: std::ops::Range<u32>) -> String {
+    let n = range
+        .clone()
+        .find(|&n| free(n))
+        .unwrap_or_else(|| panic!("every X display in {range:?} is in use"));
+    format!(":{n}")
+}
+
+/// `127.0.0.1:N`, an X display over TCP nothing listens on (port
+/// 6000 + N free a moment ago), for tests of a remote display that does
+/// not answer.
+pub fn unused_tcp_display() -> String {
+    let n = (100..1000)
+        .find(|n| std::net::TcpListener::bind(("127.0.0.1", 6000 + n)).is_ok())
+        .expect("a free port from 6100");
+    format!("127.0.0.1:{n}")
+}
+
 impl Xvfb {
     /// A server on the first free display in `range` (tests in one binary
     /// run in parallel: give each caller its own range).

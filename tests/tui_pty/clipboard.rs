@@ -138,3 +138,33 @@ fn x11_clipboard_holds_the_snippet_while_running_and_after_quit() {
     let after = wait_clipboard(&x.display, &hash);
     assert!(after.contains(&hash), "after quit: {after:?}");
 }
+
+/// A `DISPLAY` no X server answers (left from an old session): the status
+/// line says what failed and what to try, in gvmi's words, not the
+/// clipboard library's; the copy still goes out as OSC 52.
+#[test]
+fn a_display_that_does_not_answer_is_said_plainly() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.gvmi"), valid_image(1_000, 71)).unwrap();
+    let display = crate::support::xvfb::unused_display(900..960);
+    let mut s = Session::start(dir.path(), Some(&display));
+    s.wait_for("the hash", |t| t.contains("✓ done"));
+    s.keys("y");
+    let text = s.wait_for("the copy's words", |t| t.contains("X11 clipboard failed"));
+    let status: String = (text.lines())
+        .skip_while(|l| !l.contains("hash sent to your terminal"))
+        .flat_map(str::split_whitespace)
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        status.contains(&format!(
+            "X11 clipboard failed: cannot reach the X display {display}: No such file or \
+             directory (a DISPLAY left from an old session? unset it, or point it at a \
+             running X server)"
+        )),
+        "{text}"
+    );
+    assert!(!text.contains("Unknown error"), "{text}");
+    assert!(!wait_osc52(&s).is_empty(), "the copy went out as OSC 52");
+    s.quit();
+}

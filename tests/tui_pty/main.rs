@@ -3,6 +3,13 @@
 mod clipboard;
 mod clipboard_mux;
 mod keys;
+mod paths;
+mod publish;
+mod remote;
+// moto, as the publish tests start it (not every helper is used here).
+#[allow(dead_code)]
+#[path = "../external/s3_server.rs"]
+mod s3_server;
 mod session;
 mod storm;
 #[path = "../support/mod.rs"]

@@ -76,6 +76,24 @@ fn assert_back(s: &mut Session, filter: &str, hidden: &str) {
     s.wait_for("the filter cleared", |t| t.contains(hidden));
 }
 
+/// An interactive bash (job control on) in `dir`, which holds `alpha.gvmi`
+/// and `beta.gvmi` (noise from `seed`); the session and the shell's pid,
+/// at its prompt.
+#[cfg(target_os = "linux")]
+fn shell_in(dir: &std::path::Path, seed: u64) -> (Session, u32) {
+    std::fs::write(dir.join("alpha.gvmi"), noise(2_000, seed)).unwrap();
+    std::fs::write(dir.join("beta.gvmi"), noise(2_000, seed + 1)).unwrap();
+    let mut cmd = CommandBuilder::new("bash");
+    cmd.args(["--norc", "--noprofile", "-i"]);
+    isolate(&mut cmd, dir);
+    cmd.env("PS1", "shell$ ");
+    cmd.cwd(dir);
+    let s = Session::spawn(cmd);
+    s.wait_for("the prompt", |t| t.contains("shell$"));
+    let shell = s.child.process_id().expect("the shell's pid");
+    (s, shell)
+}
+
 #[cfg(target_os = "linux")]
 #[test]
 fn ctrl_z_and_sigtstp_give_the_shell_its_terminal_and_fg_redraws_a_working_workbench() {
@@ -83,16 +101,7 @@ fn ctrl_z_and_sigtstp_give_the_shell_its_terminal_and_fg_redraws_a_working_workb
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("alpha.gvmi"), noise(2_000, 51)).unwrap();
-    std::fs::write(dir.path().join("beta.gvmi"), noise(2_000, 52)).unwrap();
-    let mut cmd = CommandBuilder::new("bash");
-    cmd.args(["--norc", "--noprofile", "-i"]);
-    isolate(&mut cmd, dir.path());
-    cmd.env("PS1", "shell$ ");
-    cmd.cwd(dir.path());
-    let mut s = Session::spawn(cmd);
-    s.wait_for("the prompt", |t| t.contains("shell$"));
-    let shell = s.child.process_id().expect("the shell's pid");
+    let (mut s, shell) = shell_in(dir.path(), 51);
     s.keys(&format!("'{}' .\r", env!("CARGO_BIN_EXE_gvmi")));
     s.wait_for("the table", |t| t.contains("2 hashed"));
     let gvmi = child_of(shell);
@@ -114,6 +123,39 @@ fn ctrl_z_and_sigtstp_give_the_shell_its_terminal_and_fg_redraws_a_working_workb
     s.keys("q");
     s.keys("echo gvmi-exit=$?\r");
     s.wait_for("gvmi's exit status", |t| t.contains("gvmi-exit=0"));
+    s.keys("exit\r");
+    assert!(s.wait_exit().success());
+}
+
+/// Under a wrapper (a script, `sh -c`), Ctrl-Z stops the whole process group
+/// as vim does: the shell sees its job stopped (a stop of gvmi alone would
+/// leave the wrapper waiting and the shell hanging), and `fg` continues
+/// both, back to a working workbench.
+#[cfg(target_os = "linux")]
+#[test]
+fn ctrl_z_under_a_wrapper_stops_the_whole_job() {
+    if !have("bash") || !have("sh") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (mut s, shell) = shell_in(dir.path(), 53);
+    // The `echo` keeps sh from exec'ing gvmi in its own place.
+    s.keys(&format!(
+        "sh -c \"'{}' .; echo wrapper-done=\\$?\"\r",
+        env!("CARGO_BIN_EXE_gvmi")
+    ));
+    s.wait_for("the table", |t| t.contains("2 hashed"));
+    let wrapper = child_of(shell);
+    let gvmi = child_of(wrapper);
+
+    let from = s.raw().len();
+    s.send(b"\x1a");
+    assert_suspended(&s, gvmi, from, 1);
+    assert_eq!(state_of(wrapper), 'T', "the wrapper is not stopped");
+    assert_back(&mut s, "alp", "beta.gvmi");
+
+    s.keys("q");
+    s.wait_for("the wrapper's end", |t| t.contains("wrapper-done=0"));
     s.keys("exit\r");
     assert!(s.wait_exit().success());
 }

@@ -276,3 +276,35 @@ fn copying_a_snippet_warns_about_an_invalid_image_or_a_placeholder_url() {
         "{text}"
     );
 }
+
+/// `v` then `r`: the rehash reads the file again, so "✓ served" (proved of
+/// the bytes read before) goes at once, and stays gone when the hash comes
+/// out the same: `v` again proves it again.
+#[test]
+fn a_rehash_drops_the_served_verdict_even_to_the_same_hash() {
+    let mut app = app(120, 60);
+    let index = hashed_and_inspected(&mut app, "a.gvmi", 3, &self_test());
+    set_url(&mut app, index, Some("https://cdn.example.com/a.gvmi"));
+    let job = verify_jobs(press(&mut app, KeyCode::Char('v'))).remove(0);
+    let ok = Verified {
+        final_url: job.url.clone(),
+        bytes: 100,
+    };
+    let id = job.id;
+    check(&mut app, id, WorkerEvent::Verified { id, result: Ok(ok) });
+    assert!(screen(&app).contains("✓ served"));
+    let Some(Effect::Hash { jobs, .. }) = press(&mut app, KeyCode::Char('r')) else {
+        panic!("r rehashes")
+    };
+    assert!(app.findings().url_check(index).is_none());
+    assert!(!screen(&app).contains("✓ served"), "{}", screen(&app));
+    finish(&mut app, jobs[0].id, 100, 1, 3); // the same hash as before
+    let text = screen(&app);
+    assert!(
+        text.contains("✓ rehashed") && !text.contains("✓ served"),
+        "{text}"
+    );
+    press(&mut app, KeyCode::Enter);
+    let text = screen(&app);
+    assert!(text.contains("press v to verify"), "{text}");
+}

@@ -129,3 +129,80 @@ fn a_good_url_is_copied_as_it_is_and_its_snippet_carries_it() {
         other => panic!("expected a copy, got {other:?}"),
     }
 }
+
+/// `u` and `c` warn as `gvmi snippet` does of a URL providers cannot
+/// reach (loopback, private), in the same words: the copy's warning, which
+/// the status line shows before where the copy went.
+#[test]
+fn a_loopback_or_private_url_is_copied_with_the_cli_warning() {
+    use gvmi_core::image_url::UrlWarning;
+    let cases = [
+        (
+            "http://127.0.0.1:8080/a.gvmi",
+            UrlWarning::Loopback([127, 0, 0, 1].into()),
+        ),
+        (
+            "https://192.168.1.5/a.gvmi",
+            UrlWarning::PrivateAddress([192, 168, 1, 5].into()),
+        ),
+    ];
+    for (url, expected) in cases {
+        let expected = expected.to_string();
+        let mut app = with_url(url);
+        for key in ['u', 'c'] {
+            match press(&mut app, KeyCode::Char(key)) {
+                Some(Effect::Copy { warning, .. }) => assert!(
+                    warning.as_deref().is_some_and(|w| w.contains(&expected)),
+                    "{key} on {url}: {warning:?}"
+                ),
+                other => panic!("{key} on {url}: expected a copy, got {other:?}"),
+            }
+        }
+    }
+    // A public URL comes with no warning.
+    let mut app = with_url("https://cdn.example.com/a.gvmi");
+    match press(&mut app, KeyCode::Char('u')) {
+        Some(Effect::Copy { warning, .. }) => assert_eq!(warning, None),
+        other => panic!("expected a copy, got {other:?}"),
+    }
+}
+
+/// `e` and `b` refuse what `gvmi snippet` refuses (`javascript:`, a
+/// control character): the editor stays open with the text, the status
+/// says why, and nothing is set or kept.
+#[test]
+fn e_and_b_refuse_a_url_the_cli_refuses() {
+    let mut app = app(100, 20);
+    let id = discover(&mut app, "a.gvmi", 10, 1);
+    finish(&mut app, id, 10, 1, 3);
+    for key in ['e', 'b'] {
+        press(&mut app, KeyCode::Char(key));
+        ctrl(&mut app, 'u');
+        typed(&mut app, "javascript:alert(1)//");
+        let effect = press(&mut app, KeyCode::Enter);
+        assert!(effect.is_none(), "{key}: {effect:?}");
+        assert_eq!(
+            said(&app),
+            "Not set: scheme \"javascript\" is not supported: use http or https",
+            "{key}"
+        );
+        assert!(
+            matches!(app.mode(), gvmi::tui::app::Mode::Edit { editor, .. }
+                if editor.text() == "javascript:alert(1)//"),
+            "{key}: the editor stays open with the text"
+        );
+        press(&mut app, KeyCode::Esc);
+        assert_eq!(app.serving().url_for(first_row(&app)), None, "{key}");
+    }
+    // A good URL is set as before.
+    press(&mut app, KeyCode::Char('e'));
+    typed(&mut app, "https://cdn.example.com/a.gvmi");
+    assert!(
+        press(&mut app, KeyCode::Enter).is_some(),
+        "kept for next time"
+    );
+    assert_eq!(
+        app.serving().url_for(first_row(&app)).as_deref(),
+        Some("https://cdn.example.com/a.gvmi")
+    );
+}

@@ -267,3 +267,10 @@ pub fn set_target(app: &mut Bench, target: gvmi_core::snippet::Target) {
 pub fn status(app: &App) -> Option<String> {
     app.notes().status().map(str::to_string)
 }
+
+/// The workbench reads these remote sources (`s3://…`), as `tui::run`
+/// tells it before the first frame.
+pub fn remote_sources(app: &mut Bench, sources: &[&str]) {
+    app.app
+        .read_remote(sources.iter().map(|s| s.to_string()).collect());
+}

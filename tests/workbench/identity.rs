@@ -79,17 +79,20 @@ struct Known {
     bad: RowId,
     /// `good`'s and `bad`'s "hash before" marks.
     previous: [Option<Sha3Digest>; 2],
+    /// Whether `good`'s URL check still holds (a rehash voids it).
+    served: bool,
 }
 
 impl Known {
     fn holds(&self, app: &Bench, after: &str) {
         assert!(!app.findings().is_invalid(self.good), "after {after}");
         assert!(app.findings().is_invalid(self.bad), "after {after}");
-        assert!(
+        assert_eq!(
             matches!(
                 app.findings().url_check(self.good),
                 Some(UrlCheck::Done { result: Ok(_), .. })
             ),
+            self.served,
             "after {after}: {:?}",
             app.findings().url_check(self.good)
         );
@@ -146,6 +149,7 @@ fn rows_keep_inspection_url_and_marks_whatever_moves_around_them() {
         good,
         bad,
         previous: [Some(digest(9)), None],
+        served: true,
     };
     known.holds(&app, "setting up");
 
@@ -202,7 +206,9 @@ fn rows_keep_inspection_url_and_marks_whatever_moves_around_them() {
         let result = Ok(Box::new(inspect_bytes(&bytes)));
         app.apply(Event::Worker(WorkerEvent::Inspected { id, result }));
     }
-    // A rehash makes the row's own last hash its "before" one; the rest stays.
+    // A rehash makes the row's own last hash its "before" one, and voids
+    // the URL check (proved of the bytes read before); the rest stays.
     known.previous = [Some(digest(2)), Some(digest(3))];
+    known.served = false;
     known.holds(&app, "a rehash");
 }

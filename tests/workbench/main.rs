@@ -14,5 +14,8 @@ mod layers;
 mod many_rows;
 mod notes;
 mod publish;
+mod publish_words;
+mod readme_mock;
+mod remote;
 mod render;
 mod state;

@@ -8,7 +8,7 @@ use std::time::Duration;
 use crate::fixture::*;
 use crossbeam_channel::unbounded;
 use gvmi::tui::app::{Effect, Settings};
-use gvmi::tui::event::{Event, PublishedAt, WorkerEvent};
+use gvmi::tui::event::{Event, NotPublished, PublishedAt, WorkerEvent};
 use gvmi::tui::publisher::PublishJob;
 use gvmi::tui::workers::Workers;
 use gvmi_core::cancel::CancelToken;
@@ -18,7 +18,7 @@ use gvmi_core::publish::Spec;
 use gvmi_core::verify::Options;
 use ratatui::crossterm::event::KeyCode;
 
-fn publish_to(folder: &str, to: &str) -> PublishTo {
+pub fn publish_to(folder: &str, to: &str) -> PublishTo {
     PublishTo {
         folder: PathBuf::from(folder),
         spec: Spec {
@@ -30,7 +30,7 @@ fn publish_to(folder: &str, to: &str) -> PublishTo {
 }
 
 /// A workbench whose config holds these `[[publish]]` entries.
-fn publishing_to(entries: &[PublishTo]) -> Bench {
+pub fn publishing_to(entries: &[PublishTo]) -> Bench {
     let mut config = gvmi_core::config::Config::default();
     config.publishes.extend(entries.iter().cloned());
     let settings = Settings {
@@ -40,7 +40,17 @@ fn publishing_to(entries: &[PublishTo]) -> Bench {
     with_settings(120, 40, settings)
 }
 
-fn jobs(effect: Option<Effect>) -> Vec<PublishJob> {
+/// A workbench whose config is read from `config_file` (set here, never
+/// the test runner's XDG_CONFIG_HOME, so no runner's path changes the text).
+pub fn config_at(width: u16, height: u16, config_file: &str) -> Bench {
+    let settings = Settings {
+        config_file: Some(PathBuf::from(config_file)),
+        ..Settings::default()
+    };
+    with_settings(width, height, settings)
+}
+
+pub fn jobs(effect: Option<Effect>) -> Vec<PublishJob> {
     match effect {
         Some(Effect::Publish(jobs)) => jobs,
         other => panic!("expected Effect::Publish, got {other:?}"),
@@ -49,17 +59,19 @@ fn jobs(effect: Option<Effect>) -> Vec<PublishJob> {
 
 #[test]
 fn p_publishes_the_selected_image_shows_progress_then_sets_its_url() {
-    let mut app = app(120, 40);
+    let mut app = config_at(120, 40, "/c/gvmi/config.toml");
     let id = discover(&mut app, "a.gvmi", 100, 1);
     finish(&mut app, id, 100, 1, 3);
     app.take_effects();
     assert!(press(&mut app, KeyCode::Char('p')).is_none());
     // Without a destination: what to write where, ready to fill in.
     let status = status(&app).unwrap();
-    assert!(status.starts_with("No [[publish]] covers this folder; add to "));
-    assert!(status.contains("gvmi/config.toml: [[publish]]"), "{status}");
+    assert!(
+        status.starts_with("No [[publish]] for this folder. Add to /c/gvmi/config.toml: "),
+        "{status}"
+    );
     let example = status.split_once(": ").unwrap().1;
-    let example = example.split(" (see").next().unwrap().replace(" ⏎ ", "\n");
+    let example = example.split(" (more").next().unwrap().replace(" ⏎ ", "\n");
     let config = gvmi_core::config::Config::parse(&example, std::path::Path::new("x.toml"))
         .unwrap_or_else(|e| panic!("{example}: {e}"));
     let to = config.publish_for(std::path::Path::new("/images/a.gvmi"));
@@ -137,7 +149,7 @@ fn capital_p_publishes_every_row_under_the_folder_and_a_failure_is_marked() {
     assert!(press(&mut app, KeyCode::Char('P')).is_none());
     assert_eq!(app.notes().status(), Some("Already publishing 2 images."));
     let job = jobs.iter().find(|j| j.path.ends_with("b.gvmi")).unwrap().id;
-    let result = Err("bucket `x` does not exist".to_string());
+    let result = Err(NotPublished::before_upload("bucket `x` does not exist"));
     app.apply(Event::Worker(WorkerEvent::Published {
         id: job,
         result,
@@ -173,7 +185,7 @@ fn publish_with_the_worker(
     image: &std::path::Path,
     web: &std::path::Path,
     record: &std::path::Path,
-) -> Result<PublishedAt, String> {
+) -> Result<PublishedAt, NotPublished> {
     publish_and_notes(image, web, record).0
 }
 
@@ -182,7 +194,7 @@ fn publish_and_notes(
     image: &std::path::Path,
     web: &std::path::Path,
     record: &std::path::Path,
-) -> (Result<PublishedAt, String>, Vec<String>) {
+) -> (Result<PublishedAt, NotPublished>, Vec<String>) {
     let (tx, rx) = unbounded();
     let workers = Workers::start(tx, Options::default());
     let mut to = publish_to(
@@ -250,7 +262,9 @@ fn the_publish_worker_refuses_what_gvmi_publish_refuses() {
     let image = src.path().join("a.gvmi");
     std::fs::write(&image, vec![7u8; 3 << 20]).unwrap();
     let record = home.path().join("published.v1.json");
-    let why = publish_with_the_worker(&image, web.path(), &record).unwrap_err();
+    let why = publish_with_the_worker(&image, web.path(), &record)
+        .unwrap_err()
+        .why;
     assert!(
         why.starts_with("not a valid gvmi image: ")
             && why.contains("providers will refuse it")

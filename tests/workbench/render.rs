@@ -72,6 +72,16 @@ fn help_overlay_lists_every_key() {
         assert!(text.contains(&keys), "help lacks {keys}:\n{text}");
         assert!(text.contains(words), "help lacks {words}:\n{text}");
     }
+    // Ctrl-Z suspends: it has its own line, never beside "quit".
+    let lines = gvmi::tui::ui::help::lines();
+    let line_of = |key: &str| lines.iter().find(|(k, _)| k.split(' ').any(|k| k == key));
+    assert!(line_of("Ctrl-Z").is_some_and(|(k, w)| k == "Ctrl-Z" && w.starts_with("suspend")));
+    assert!(line_of("q").is_some_and(|(_, w)| w.starts_with("quit") && !w.contains("Ctrl-Z")));
+    // It all fits at 80×24, inside the frame.
+    assert!(
+        text.lines().nth(23).is_some_and(|l| l.contains('└')),
+        "{text}"
+    );
     insta::assert_snapshot!(text);
 }
 
@@ -225,12 +235,15 @@ fn unsafe_characters_in_names_and_urls_are_shown_escaped() {
         0,
     );
     finish(&mut app, id, 10, 0, 1);
-    let first = first_row(&app).id();
-    set_url(
-        &mut app,
-        first,
-        Some("https://cdn.example.com/\u{202e}a.gvmi"),
-    );
+    // A URL `e` would refuse, from a tampered saved-URLs file.
+    let path = first_row(&app).path().to_path_buf();
+    let url = "https://cdn.example.com/\u{202e}a.gvmi";
+    let mut saved = gvmi::tui::saved_urls::SavedUrls::default();
+    saved.apply(&gvmi::tui::saved_urls::UrlChange::Image(
+        path,
+        Some(url.into()),
+    ));
+    app.apply(Event::SavedUrls(Ok(saved)));
     press(&mut app, KeyCode::Enter);
     let text = screen(&app);
     for bad in ['\u{202e}', '\u{200b}', '\u{1b}', '\u{7}'] {
@@ -415,9 +428,17 @@ fn table_rows(text: &str) -> Vec<&str> {
 
 #[test]
 fn the_table_at_80_120_and_200_columns_marks_urls_and_gives_the_hash_room() {
-    // README: all 56 digits from 143 columns (one folder, no Σ≡ column).
-    for width in [80u16, 120, 142, 143, 200] {
+    // README: all 56 digits from 137 columns (no Σ≡ column, folders of
+    // at most 6 characters).
+    for width in [80u16, 120, 136, 137, 200] {
         let (app, text) = with_a_url(width);
+        // The Folder column is as wide as its widest entry (`tools`, under
+        // its title), not a share of the screen.
+        let header = text.lines().nth(1).unwrap();
+        assert!(
+            width < 96 || header.contains("Folder Size "),
+            "{width}:\n{text}"
+        );
         let rows = table_rows(&text);
         assert_eq!(rows.len(), 3, "{text}");
         // Only the row with a URL is marked, in the URL column.
@@ -439,7 +460,7 @@ fn the_table_at_80_120_and_200_columns_marks_urls_and_gives_the_hash_room() {
         // Whole hashes when the width allows (200), cut with … otherwise.
         for row in app.rows().iter() {
             let hex = row.state.digest().unwrap().to_hex();
-            assert_eq!(text.contains(&hex), width >= 143, "{width}:\n{text}");
+            assert_eq!(text.contains(&hex), width >= 137, "{width}:\n{text}");
         }
         // Name keeps room for the names (27 characters) at every width.
         assert!(
@@ -450,4 +471,26 @@ fn the_table_at_80_120_and_200_columns_marks_urls_and_gives_the_hash_room() {
             insta::assert_snapshot!(format!("table_{width}_columns"), text);
         }
     }
+}
+
+/// A deep folder gets at most a sixth of the screen, cut with `…`; the
+/// Name column keeps the rest.
+#[test]
+fn a_deep_folder_is_cut_at_a_sixth_of_the_screen() {
+    let mut app = app(120, 10);
+    let id = discover(
+        &mut app,
+        "a/very/long/nested/folder/of/images/x.gvmi",
+        10,
+        1,
+    );
+    finish(&mut app, id, 10, 1, 1);
+    let text = screen(&app);
+    let row = text.lines().find(|l| l.contains("x.gvmi")).unwrap();
+    let folder = row.split_whitespace().nth(3).unwrap();
+    assert_eq!(folder.chars().count(), 20, "{text}");
+    assert!(
+        folder.starts_with("a/very/long/") && folder.ends_with('…'),
+        "{text}"
+    );
 }

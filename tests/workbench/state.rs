@@ -66,6 +66,31 @@ fn filter_matches_name_path_or_hash_prefix_and_esc_clears() {
     assert_eq!(app.view().filter(), prefix, "Enter keeps the filter");
 }
 
+/// The filter prompt takes readline's kills, as the URL editor does:
+/// Ctrl-W the word (a path segment) before the cursor, Ctrl-U the line.
+#[test]
+fn the_filter_prompt_kills_a_word_and_the_line() {
+    let mut app = app(100, 20);
+    discover(&mut app, "alpine.gvmi", 10, 1);
+    discover(&mut app, "deep/ubuntu.gvmi", 10, 1);
+    press(&mut app, KeyCode::Char('/'));
+    typed(&mut app, "deep/zzz");
+    assert!(names(&app).is_empty());
+    ctrl(&mut app, 'w');
+    assert_eq!(app.view().filter(), "deep/");
+    assert_eq!(names(&app), ["ubuntu.gvmi"], "the view follows");
+    ctrl(&mut app, 'w');
+    assert_eq!(app.view().filter(), "");
+    typed(&mut app, "ubu");
+    assert_eq!(names(&app), ["ubuntu.gvmi"]);
+    ctrl(&mut app, 'u');
+    assert_eq!(app.view().filter(), "");
+    assert_eq!(names(&app).len(), 2);
+    assert_eq!(app.mode(), &gvmi::tui::app::Mode::Filter, "still filtering");
+    typed(&mut app, "alp");
+    assert_eq!(names(&app), ["alpine.gvmi"]);
+}
+
 #[test]
 fn selection_stays_on_the_same_image_while_rows_arrive() {
     let mut app = app(100, 20);
@@ -267,11 +292,11 @@ fn the_url_editor_moves_its_cursor_and_kills_words() {
     let mut app = app(100, 20);
     discover(&mut app, "a.gvmi", 10, 1);
     press(&mut app, KeyCode::Char('e'));
-    typed(&mut app, "https://cdn/img/a.gvmi");
+    typed(&mut app, "http://cdn/img/a.gvmi");
     let ctrl = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL);
     key(&mut app, ctrl('w'));
     press(&mut app, KeyCode::Home);
-    for _ in 0..5 {
+    for _ in 0..4 {
         press(&mut app, KeyCode::Right);
     }
     press(&mut app, KeyCode::Char('s'));
@@ -279,7 +304,7 @@ fn the_url_editor_moves_its_cursor_and_kills_words() {
     typed(&mut app, "a.gvmi");
     let effect = press(&mut app, KeyCode::Enter);
     let url = app.serving().url_for(app.selected_row().unwrap());
-    assert_eq!(url.as_deref(), Some("httpss://cdn/img/a.gvmi"));
+    assert_eq!(url.as_deref(), Some("https://cdn/img/a.gvmi"));
     assert!(matches!(effect, Some(Effect::RememberUrl(_))), "{effect:?}");
 }
 

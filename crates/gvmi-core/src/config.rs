@@ -103,17 +103,55 @@ pub enum ConfigError {
     #[error("{}: cannot write: {}", visible_path(.0), io_error::message(.1))]
     Write(PathBuf, std::io::Error),
     /// `line` and `column` are 1-based; 0 when the parser gave no position.
+    /// On one line the parser's lines are joined with `; `; [`ConfigError::lines`]
+    /// keeps them apart and shows the line of the file.
     #[error(
         "{}:{line}:{column}: {}",
         visible_path(path),
-        crate::visible::visible(message)
+        message.lines().map(crate::visible::visible).collect::<Vec<_>>().join("; ")
     )]
     Parse {
         path: PathBuf,
         line: usize,
         column: usize,
         message: String,
+        /// The file's text at `line`, as written.
+        excerpt: Option<String>,
     },
+}
+
+impl ConfigError {
+    /// The error for a terminal, a line each, every one through `visible`:
+    /// `path:line:column: ` and the parser's first line, its further lines
+    /// indented, then the file's line with a caret under the column.
+    pub fn lines(&self) -> Vec<String> {
+        let ConfigError::Parse {
+            path,
+            line,
+            column,
+            message,
+            excerpt,
+        } = self
+        else {
+            return vec![self.to_string()];
+        };
+        let mut said = message.lines().map(crate::visible::visible);
+        let first = said.next().unwrap_or_default();
+        let mut out = vec![format!("{}:{line}:{column}: {first}", visible_path(path))];
+        out.extend(said.map(|l| format!("  {l}")));
+        if let Some(text) = excerpt {
+            let number = line.to_string();
+            let before: String = text.chars().take(column.saturating_sub(1)).collect();
+            let pad = crate::visible::visible(&before).chars().count();
+            out.push(format!("  {number} | {}", crate::visible::visible(text)));
+            out.push(format!(
+                "  {} | {}^",
+                " ".repeat(number.len()),
+                " ".repeat(pad)
+            ));
+        }
+        out
+    }
 }
 
 /// gvmi's config folder: `$XDG_CONFIG_HOME/gvmi`, else `~/.config/gvmi`
@@ -160,16 +198,19 @@ impl Config {
                 line,
                 column,
                 message: e.message().to_string(),
+                excerpt: excerpt(text, line),
             }
         })?;
-        config
-            .validate()
-            .map_err(|(key, message)| ConfigError::Parse {
+        config.validate().map_err(|(key, message)| {
+            let line = key_line(text, &key);
+            ConfigError::Parse {
                 path: path.to_path_buf(),
-                line: key_line(text, &key),
+                line,
                 column: 1,
                 message,
-            })?;
+                excerpt: excerpt(text, line),
+            }
+        })?;
         Ok(config)
     }
 
@@ -256,6 +297,12 @@ fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let line = before.matches('\n').count() + 1;
     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
     (line, column)
+}
+
+/// Line `line` (1-based) of `text`, if there is one.
+fn excerpt(text: &str, line: usize) -> Option<String> {
+    let at = line.checked_sub(1)?;
+    text.lines().nth(at).map(str::to_string)
 }
 
 /// The first line that starts with `key` (for errors found after parsing).

@@ -173,17 +173,33 @@ fn rule(url: &str, allow_file: bool) -> Result<Parts<'_>, UrlError> {
 /// otherwise the warnings to show (possibly none).
 pub fn check(url: &str, file_name: &str, allow_file: bool) -> Result<Vec<UrlWarning>, UrlError> {
     let parts = rule(url, allow_file)?;
-    if parts.scheme.eq_ignore_ascii_case("file") {
-        return Ok(name_warning(&parts, file_name).into_iter().collect());
+    let mut warnings = Vec::new();
+    if !parts.scheme.eq_ignore_ascii_case("file") {
+        warnings = reach_warnings(&parts, url);
     }
+    warnings.extend(name_warning(&parts, file_name));
+    Ok(warnings)
+}
+
+/// Checks a base URL images will be served under (`--public-base-url`):
+/// [the rule](rule) for http(s), then the same warnings as [`check`] but
+/// the file name's (a host providers cannot reach, a password, raw
+/// characters).
+pub fn check_base(url: &str) -> Result<Vec<UrlWarning>, UrlError> {
+    check_http(url)?;
+    let parts = rule(url, false)?;
+    Ok(reach_warnings(&parts, url))
+}
+
+/// What every http(s) URL is warned about, whatever it names.
+fn reach_warnings(parts: &Parts<'_>, url: &str) -> Vec<UrlWarning> {
     let mut warnings = Vec::new();
     if parts.userinfo.is_some() {
         warnings.push(UrlWarning::Credentials);
     }
     warnings.extend(host_warning(parts.host));
     warnings.extend(encoding_warning(url));
-    warnings.extend(name_warning(&parts, file_name));
-    Ok(warnings)
+    warnings
 }
 
 /// Whether gvmi may fetch `url`: [the rule](rule) without `file://`. Used

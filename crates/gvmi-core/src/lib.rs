@@ -5,6 +5,7 @@
 pub mod atomic_write;
 pub mod cache;
 pub mod cancel;
+pub mod canonical;
 pub mod caught;
 pub mod config;
 pub mod digest;
@@ -21,6 +22,7 @@ pub(crate) mod lock;
 pub mod manifest;
 pub mod perl_digest;
 pub mod publish;
+pub mod remote;
 pub mod sha3_fast;
 pub mod snippet;
 pub mod sumline;

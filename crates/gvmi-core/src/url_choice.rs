@@ -108,10 +108,17 @@ pub fn relative_below<'p>(image: &'p Path, root: &Path) -> &'p Path {
 }
 
 /// The spellings of `image`'s absolute path a config folder may be written
-/// in: as given (made absolute, no I/O beyond the working folder) and, with
-/// `resolve_links`, with symlinks resolved (reads the file system).
+/// in: as given (made absolute; unless it holds a `..`, which would make
+/// `/f/../f/a.gvmi` look like `../f/a.gvmi` below `/f`), canonical (`..`
+/// and linked folders resolved: `../imgs/a.gvmi` matches `/home/me/imgs`)
+/// and, with `resolve_links`, with the image's own link resolved too.
 pub fn absolute_spellings(image: &Path, resolve_links: bool) -> Vec<PathBuf> {
-    let mut out: Vec<PathBuf> = std::path::absolute(image).ok().into_iter().collect();
+    let mut out: Vec<PathBuf> = std::path::absolute(image)
+        .ok()
+        .filter(|p| !p.components().any(|c| c == std::path::Component::ParentDir))
+        .into_iter()
+        .collect();
+    out.push(crate::canonical::of(image));
     if resolve_links {
         out.extend(image.canonicalize().ok());
     }

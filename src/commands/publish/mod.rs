@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use super::cached::{CachePolicy, CacheSession};
+use super::config_file::Use;
 use super::out::{say, warn};
 use crate::cli::PublishArgs;
 use crate::progress::Tally;
@@ -31,10 +32,24 @@ struct Ctx<'a> {
 }
 
 pub fn run(args: &PublishArgs) -> anyhow::Result<ExitCode> {
+    // Only the snippets asked for take anything from config.toml: a broken
+    // one stops the run before anything is uploaded, else it is warned of.
+    let how = match args.target.is_some() || args.copy {
+        true => Use::Needed,
+        false => Use::Optional,
+    };
+    if let Err(code) = super::config_file::load(how) {
+        return Ok(code);
+    }
     let target = match Destination::open(&Spec::from(&args.dest), args.into()) {
         Ok(t) => t,
         Err(r) => return Ok(refused(r.exit_code(), &r.to_string())),
     };
+    if let Some(base) = &args.dest.public_base_url {
+        for w in target.url_warnings() {
+            say(format_args!("warning: --public-base-url {base}: {w}"));
+        }
+    }
     let cancel = CancelToken::new();
     let caught = signals::watch(&cancel);
     let cache = CacheSession::open(CachePolicy {

@@ -49,6 +49,8 @@ fn words(args: &PublishArgs, o: &Outcome) -> String {
     };
     let proof = match (&o.failure, o.verified) {
         _ if args.dry_run => "",
+        // Interrupted as its last request ended: there, not checked.
+        (Some((_, "interrupted", _)), _) => ", not checked (interrupted)",
         (Some(_), _) => ", NOT PUBLIC",
         (None, true) => ", public",
         (None, false) => ", not checked",

@@ -1,6 +1,7 @@
 //! Ctrl-C and SIGTERM during `gvmi publish`: cancel, so the upload in
-//! progress is aborted (no object, no pending multipart upload), then exit
-//! 128 + the signal's number.
+//! progress is aborted (no object, no pending multipart upload; during its
+//! last request, which the storage finishes, the object is said to be
+//! there), then exit 128 + the signal's number.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;

@@ -6,6 +6,7 @@
 
 mod output;
 mod prepare;
+mod remote;
 
 use std::io::Read;
 use std::path::PathBuf;
@@ -13,7 +14,6 @@ use std::process::ExitCode;
 
 use crate::cli::{ResourceArgs, SnippetArgs, UrlArgs};
 use crate::clipboard;
-use gvmi_core::config::Config;
 use gvmi_core::discover::{DiscoverOptions, Found};
 use gvmi_core::publish::state::Published;
 use gvmi_core::snippet::{Form, SnippetError, Target, Templates};
@@ -34,6 +34,8 @@ pub struct SnippetRequest {
     pub json: bool,
     pub copy: bool,
     pub allow_invalid: bool,
+    /// How an image given by its URL is downloaded.
+    pub net: gvmi_core::verify::Options,
 }
 
 /// Which targets to print.
@@ -63,6 +65,7 @@ impl From<&SnippetArgs> for SnippetRequest {
             json: args.json,
             copy: args.copy,
             allow_invalid: args.allow_invalid,
+            net: args.net.options(),
         }
     }
 }
@@ -83,7 +86,10 @@ pub struct Refused {
 }
 
 pub fn run(args: &SnippetRequest) -> anyhow::Result<ExitCode> {
-    let config = Config::load_user()?;
+    let config = match super::config_file::load(super::config_file::Use::Needed) {
+        Ok(config) => config,
+        Err(code) => return Ok(code),
+    };
     let templates = Templates::user()?;
     let targets = match args.targets {
         Targets::All => Target::ALL.to_vec(),
@@ -101,11 +107,17 @@ pub fn run(args: &SnippetRequest) -> anyhow::Result<ExitCode> {
             anyhow::bail!("{}", SnippetError::NoFullProgram { target });
         }
     }
-    let (images, mut failed) = images(args)?;
+    let urls = remote::operands(args)?;
+    let (images, mut failed) = match &urls {
+        Some(urls) => (Vec::with_capacity(urls.len()), false),
+        None => images(args)?,
+    };
     // Read once for every image; its problem said once, where it matters.
     let published = Published::load();
-    let urls = &args.urls;
-    let asks_state = urls.url.is_none() && urls.base_url.is_none() && urls.hash.is_none();
+    let asks_state = urls.is_none()
+        && args.urls.url.is_none()
+        && args.urls.base_url.is_none()
+        && args.urls.hash.is_none();
     if let Some(problem) = published.problem().filter(|_| asks_state) {
         super::out::say(format_args!("warning: {problem}"));
     }
@@ -113,7 +125,7 @@ pub fn run(args: &SnippetRequest) -> anyhow::Result<ExitCode> {
         targets: &targets,
         form,
         templates: &templates,
-        several: images.len() > 1,
+        several: images.len() > 1 || urls.as_ref().is_some_and(|u| u.len() > 1),
         all_targets: matches!(args.targets, Targets::All),
     };
     let asked = prepare::Asked {
@@ -123,12 +135,22 @@ pub fn run(args: &SnippetRequest) -> anyhow::Result<ExitCode> {
         targets: &targets,
         resources: &resources,
     };
+    let prepared: Vec<_> = match &urls {
+        Some(urls) => remote::prepare_all(urls, &asked)?,
+        None => (images.iter())
+            .map(|image| prepare::prepare(image.as_ref(), &asked))
+            .collect(),
+    };
     let mut out = String::new();
-    for image in &images {
-        match prepare::prepare(image.as_ref(), &asked) {
+    for (i, prepared) in prepared.into_iter().enumerate() {
+        let image = images.get(i).and_then(Option::as_ref);
+        match prepared {
             Ok(prepared) => {
-                let prefix = match (layout.several, &prepared.path) {
-                    (true, Some(path)) => format!("{}: ", gvmi_core::visible::visible_path(path)),
+                let prefix = match (layout.several, &prepared.path, &prepared.input.url) {
+                    (true, Some(path), _) => {
+                        format!("{}: ", gvmi_core::visible::visible_path(path))
+                    }
+                    (true, None, Some(url)) => format!("{}: ", gvmi_core::visible::visible(url)),
                     _ => String::new(),
                 };
                 // Warnings name URLs from the command line or the state
@@ -145,8 +167,9 @@ pub fn run(args: &SnippetRequest) -> anyhow::Result<ExitCode> {
                 super::out::say(&message);
                 failed = true;
                 if args.json {
-                    let path = image.as_ref().map(|i| i.path.as_path());
-                    output::json_refusal(path, &message, valid, &mut out)?;
+                    let path = image.map(|i| i.path.as_path());
+                    let url = urls.as_ref().and_then(|u| u.get(i)).map(String::as_str);
+                    output::json_refusal(path, url, &message, valid, &mut out)?;
                 }
             }
         }
@@ -164,7 +187,8 @@ pub fn run(args: &SnippetRequest) -> anyhow::Result<ExitCode> {
 
 /// The images to make snippets for (`None`: the bare `--hash`), and whether
 /// an argument already failed. Folders are searched as `gvmi hash` does;
-/// with `--hash` the one IMAGE only names the file and need not exist.
+/// with `--hash` the one IMAGE must be the file the hash is of (`prepare`
+/// hashes it and refuses a mismatch).
 fn images(args: &SnippetRequest) -> anyhow::Result<(Vec<Option<Image>>, bool)> {
     if args.urls.hash.is_some() {
         anyhow::ensure!(

@@ -91,6 +91,7 @@ pub fn json(p: &Prepared, layout: &Layout, out: &mut String) -> anyhow::Result<(
 /// The `--json` line for an image that got no snippet.
 pub fn json_refusal(
     path: Option<&Path>,
+    url: Option<&str>,
     reason: &str,
     valid: Option<bool>,
     out: &mut String,
@@ -98,7 +99,7 @@ pub fn json_refusal(
     let record = Record {
         path: PathFields::of(path),
         hash: None,
-        url: None,
+        url,
         target: None,
         snippet: None,
         error: Some(reason),
@@ -129,7 +130,11 @@ fn snippet(
 fn shown_path(p: &Prepared) -> String {
     match &p.path {
         Some(path) => gvmi_core::visible::visible_path(path).into_owned(),
-        None => p.input.file_name.clone(),
+        None => match &p.input.url {
+            // An image known by its URL only (`gvmi snippet URL…`).
+            Some(url) => gvmi_core::visible::visible(url).into_owned(),
+            None => p.input.file_name.clone(),
+        },
     }
 }
 

@@ -116,18 +116,27 @@ fn identify(image: Option<&Path>, args: &SnippetRequest) -> Result<SnippetInput,
         .or(from_url)
         .unwrap_or_else(|| "image.gvmi".to_string());
     let (hash, size, hash_source) = match (args.urls.hash, image) {
-        (Some(hash), image) => {
-            let size = image
-                .and_then(|p| std::fs::metadata(p).ok())
-                .filter(|m| m.is_file())
-                .map(|m| m.len());
-            (hash, size, snippet::GIVEN_HASH)
-        }
-        (None, Some(path)) => {
+        (Some(hash), None) => (hash, None, snippet::GIVEN_HASH),
+        // A file named beside --hash must be the image the hash is of: a
+        // snippet pairing a name with another file's hash sends providers
+        // to refuse it, so the file is hashed and compared (a folder or a
+        // missing file fails here, named).
+        (given, Some(path)) => {
+            let shown = gvmi_core::visible::visible_path(path);
             let hashed = hasher::hash_file(path, &CancelToken::new(), |_| {})
-                .map_err(|e| format!("{}: {e}", gvmi_core::visible::visible_path(path)))?;
+                .map_err(|e| format!("{shown}: {e}"))?;
             let size = Some(hashed.stamp.size);
-            (hashed.digest, size, snippet::HASHED_BY_GVMI)
+            match given {
+                None => (hashed.digest, size, snippet::HASHED_BY_GVMI),
+                Some(hash) if hash == hashed.digest => (hash, size, snippet::GIVEN_HASH),
+                Some(hash) => {
+                    return Err(format!(
+                        "{shown}: the file's SHA3-224 is {}, not the --hash given ({hash}): \
+                         name the image the hash is of, or leave out --hash",
+                        hashed.digest
+                    ))
+                }
+            }
         }
         (None, None) => unreachable!("`images` gives no bare image without --hash"),
     };

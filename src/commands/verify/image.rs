@@ -12,6 +12,7 @@ use gvmi_core::cancel::CancelToken;
 use gvmi_core::config::Config;
 use gvmi_core::hasher;
 use gvmi_core::publish::state::Published;
+use gvmi_core::snippet::caveat::{self, ImageCheck};
 use gvmi_core::units::human_bytes;
 use gvmi_core::url_choice;
 use gvmi_core::verify::{self, Expected, Options, Stage};
@@ -94,6 +95,11 @@ pub(super) fn check_image(
         }
     };
     outcome.digest = Some(hashed.digest);
+    // A URL may serve a broken file exactly: verified, but providers will
+    // refuse it, said in the words snippet and publish refuse it with.
+    if let (ImageCheck::Invalid(problem), false) = (caveat::check(image), args.json) {
+        warn(visible_path(image), format_args!("warning: {problem}"));
+    }
     let changed = chosen.published.as_ref();
     let note = changed.and_then(|r| gvmi_core::publish::state::changed_since(r, &hashed.digest));
     if let (Some(note), false) = (note, args.json) {

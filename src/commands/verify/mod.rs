@@ -9,9 +9,9 @@ mod report;
 
 use std::process::ExitCode;
 
+use super::config_file::{self, Use};
 use super::out::write_stdout;
 use crate::cli::VerifyArgs;
-use gvmi_core::config::Config;
 use gvmi_core::publish::state::Published;
 use gvmi_core::verify::{exit, Expected};
 use gvmi_core::visible::visible;
@@ -19,9 +19,18 @@ use gvmi_core::visible::visible;
 pub use report::{Local, Outcome};
 
 pub fn run(args: &VerifyArgs) -> anyhow::Result<ExitCode> {
+    // Its [[base_url]]s are the last place a URL comes from.
+    let how = match (&args.urls.url, &args.urls.base_url) {
+        (None, None) => Use::Needed,
+        _ => Use::Optional,
+    };
+    let config = match config_file::load(how) {
+        Ok(config) => config,
+        Err(code) => return Ok(code),
+    };
     let setup = image::Setup {
         opts: image::options(args),
-        config: Config::load_user()?,
+        config,
         published: match args.path {
             Some(_) => Published::load(),
             None => Published::default(),

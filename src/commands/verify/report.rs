@@ -101,6 +101,16 @@ impl Outcome {
                 );
                 (line, String::new())
             }
+            (Err(Ok(failure)), _) => {
+                // The image and the URL named once each: most failures name
+                // the URL they met already (after redirects, another one).
+                let said = failure.to_string();
+                let image = (self.path.as_deref()).map(|p| format!("{}: ", visible_path(p)));
+                let url = (!said.contains(&url)).then(|| format!("{url}: "));
+                let named: String = [image, url].into_iter().flatten().collect();
+                (String::new(), format!("gvmi: {named}{said}\n"))
+            }
+            // Local troubles name the image themselves (no URL was asked).
             _ => (
                 String::new(),
                 format!("gvmi: {}\n", self.message().unwrap_or_default()),

@@ -9,6 +9,7 @@ use crate::tui::rows::{RowId, RowState};
 use crate::tui::saved_urls::UrlChange;
 use crate::tui::sweep;
 use crate::tui::workers::VerifyJob;
+use gvmi_core::image_url;
 use gvmi_core::units::count;
 use gvmi_core::verify::Expected;
 
@@ -38,7 +39,10 @@ impl App {
             return;
         };
         match self.serving.url_to_copy(row) {
-            Ok(url) => self.copy("URL".into(), url, None),
+            Ok(url) => {
+                let warning = joined(self.serving.url_notes(row));
+                self.copy("URL".into(), url, warning)
+            }
             Err(why) => self.notes.say(why),
         }
     }
@@ -47,14 +51,29 @@ impl App {
         let Some(row) = self.selected_row() else {
             return;
         };
-        match self.serving.snippet_for(row) {
+        match self.snippet_for(row) {
             Ok(text) => {
                 let what = format!("{} snippet", self.serving.target().name());
-                let warning = self.snippet_warning();
-                self.copy(what, text, warning);
+                let mut warnings: Vec<String> = self.snippet_warning().into_iter().collect();
+                warnings.extend(self.serving.url_notes(row));
+                self.copy(what, text, joined(warnings));
             }
             Err(why) => self.notes.say(format!("No snippet: {why}")),
         }
+    }
+
+    /// Why `e` or `b` may not set `text` (an empty one clears): a URL no
+    /// target could use, by the rule `gvmi snippet` applies
+    /// (`image_url::check`; `file://` passes, as golem-js takes it). A
+    /// base URL is judged as it will be used, joined with the image's path.
+    pub(super) fn refused_url(&self, field: EditField, text: &str) -> Option<String> {
+        let row = self.selected_row().filter(|_| !text.is_empty())?;
+        let url = match field {
+            EditField::Url => text.to_string(),
+            EditField::BaseUrl => image_url::join(text, row.relative_path()),
+        };
+        let refusal = image_url::check(&url, &row.name(), true).err()?;
+        Some(format!("Not set: {refusal}"))
     }
 
     /// Sets (or, when empty, clears) the URL, and asks for it to be kept
@@ -195,4 +214,11 @@ impl App {
         }
         self.outbox.push(Effect::WriteSums { folder, hashes });
     }
+}
+
+/// The warnings a copy comes with, in one line; the URL's are the ones
+/// `gvmi snippet` gives (a loopback or private host providers cannot reach,
+/// …), from the same rule (`image_url::check`, through `Serving::url_notes`).
+fn joined(warnings: Vec<String>) -> Option<String> {
+    (!warnings.is_empty()).then(|| warnings.join("; "))
 }

@@ -36,6 +36,7 @@ impl App {
             }
             Event::SavedUrls(Err(why)) => self.notes.say(format!("Saved URLs not read: {why}")),
             Event::Tick(now) => self.notes.tick(now),
+            Event::Remote(event) => self.apply_remote(event),
         }
     }
 
@@ -106,10 +107,12 @@ impl App {
         let Some(id) = self.jobs.end(job) else {
             return;
         };
+        let remote = self.remotes.is_remote(id);
         let row = &mut self.rows[id];
         let before = row.state.digest().copied();
         let fresh = match &result {
-            Ok(hashed) if !row.cached => Some((row.path().to_path_buf(), *hashed)),
+            // A remote object's bytes are no file's: the cache never sees them.
+            Ok(hashed) if !row.cached && !remote => Some((row.path().to_path_buf(), *hashed)),
             _ => None,
         };
         self.outbox.push(Effect::JobDone { job, fresh });
@@ -124,9 +127,16 @@ impl App {
             Err(HashFailure::Io(why)) => RowState::Failed(RowFailure::Unreadable(why)),
         };
         let after = row.state.digest().copied();
-        self.changes.count(before, after);
-        if let Some(digest) = after {
-            self.inspect(id, digest);
+        if remote {
+            // Its bytes, told apart from the recorded hash it showed.
+            self.remotes.hashed(id, after);
+        } else {
+            // Duplicates are local images' business (a published object
+            // holds its image's hash).
+            self.changes.count(before, after);
+            if let Some(digest) = after {
+                self.inspect(id, digest);
+            }
         }
         self.view.sorted_by_state_changed();
     }

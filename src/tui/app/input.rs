@@ -104,6 +104,9 @@ impl App {
     /// What a key in the table (or the details pane) asks for.
     fn perform(&mut self, action: Action) {
         let selected: Vec<_> = self.view.selected().into_iter().collect();
+        if self.refused_on_remote(action, &selected) {
+            return;
+        }
         match action {
             Action::Close => self.close_topmost(),
             Action::Select(step) => self.select(step),
@@ -203,6 +206,13 @@ impl App {
             (Some(Action::FilterBackspace), _) => {
                 self.view.filter_mut().pop();
             }
+            // Ctrl-U, Ctrl-W: the URL editor's kills (its word rule), on a
+            // line whose cursor is always at its end.
+            (Some(Action::Edit(edit)), _) => {
+                let mut line = LineEdit::new(std::mem::take(self.view.filter_mut()));
+                line.apply(edit);
+                *self.view.filter_mut() = line.text().to_string();
+            }
             (Some(Action::Select(step)), _) => return self.select(step),
             (None, KeyCode::Char(c)) if !ctrl => {
                 if self.view.filter().chars().count() < MAX_CHARS {
@@ -237,7 +247,12 @@ impl App {
         match (action, key.code) {
             (Some(Action::EditCancel), _) => return, // the mode is already Normal
             (Some(Action::EditSet), _) => {
-                return self.commit_edit(field, editor.text().trim().to_string())
+                let text = editor.text().trim().to_string();
+                match self.refused_url(field, &text) {
+                    // The editor stays open, the text in it, to be put right.
+                    Some(why) => self.notes.say(why),
+                    None => return self.commit_edit(field, text),
+                }
             }
             (Some(Action::Edit(edit)), _) => editor.apply(edit),
             (None, KeyCode::Char(c)) if !ctrl => {

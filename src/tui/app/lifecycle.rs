@@ -29,6 +29,7 @@ impl App {
             }
             (Change::Writing { path, root }, None) => {
                 let mut row = Row::new(path, root);
+                self.places.note(&row);
                 row.state = RowState::Writing;
                 row.listed = self.changes.listed_for(row.path());
                 self.add_row(row);
@@ -125,6 +126,12 @@ impl App {
     /// the file after this anyway, so `R` held down queues each row once,
     /// not once per press. O(1) per row.
     pub(super) fn rehash(&mut self, ids: &[RowId], asked: bool) -> Option<Effect> {
+        let (remote, ids): (Vec<RowId>, Vec<RowId>) =
+            ids.iter().partition(|&&id| self.remotes.is_remote(id));
+        if let Some(fetch) = self.fetch(&remote) {
+            self.outbox.push(fetch);
+        }
+        let ids = &ids[..];
         let mut jobs = Vec::new();
         let mut tokens = Vec::new();
         for &id in ids {
@@ -137,6 +144,12 @@ impl App {
             self.cancel_row(id);
             let size = self.rows[id].size.unwrap_or(0);
             self.forget_hash(id);
+            // "✓ served" was proved of the bytes read before: `v` again.
+            if self.findings.void_url_check(id) {
+                if let Some(tally) = self.batches.drop_row(Kind::Verify, id) {
+                    self.notes.say(tally);
+                }
+            }
             let (job, token) = self.jobs.start(id, size);
             let row = &mut self.rows[id];
             row.state = RowState::Queued;

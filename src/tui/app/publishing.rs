@@ -45,21 +45,21 @@ impl App {
 
     /// Says what to write where: the config file and a `[[publish]]` for
     /// the selected row's folder, its lines joined by ⏎ (the status line is
-    /// one line, wrapped to at most three).
+    /// one line, wrapped). Only the keys it needs: the optional ones
+    /// (`public_base_url`, `endpoint`, …) are in `gvmi publish --help`.
     fn no_destination(&mut self) {
         let folder = (self.selected_row())
             .and_then(|row| row.path().parent())
             .map_or_else(|| "/DIR".into(), |f| f.to_string_lossy().into_owned());
-        let file = gvmi_core::config::config_path().map_or_else(
+        let file = self.serving.config_file().map_or_else(
             || "config.toml in gvmi's config folder (set XDG_CONFIG_HOME or HOME)".into(),
-            |p| home_as_tilde(&p),
+            home_as_tilde,
         );
         // A TOML string, escaped as TOML wants, so the line can be typed as shown.
         let folder = toml::Value::String(folder);
         self.notes.say(format!(
-            "No [[publish]] covers this folder; add to {file}: [[publish]] ⏎ \
-             folder = {folder} ⏎ to = \"s3://BUCKET/PREFIX\" ⏎ \
-             public_base_url = \"https://HOST/PREFIX/\" (see gvmi publish --help)"
+            "No [[publish]] for this folder. Add to {file}: [[publish]] ⏎ \
+             folder = {folder} ⏎ to = \"s3://BUCKET/PREFIX\" (more: gvmi publish --help)"
         ));
     }
 
@@ -167,7 +167,10 @@ impl App {
         };
         let outcome = match &result {
             Ok(_) => Ok(()),
-            Err(why) => Err((row.name(), why.lines().next().unwrap_or_default().into())),
+            Err(not) if not.stored_at.is_some() => {
+                Err((row.name(), format!("not public: {}", not.reason())))
+            }
+            Err(not) => Err((row.name(), not.reason().into())),
         };
         let mut line = match result {
             Ok(at) => {
@@ -183,9 +186,16 @@ impl App {
                 }
                 line
             }
-            Err(why) => {
-                let first = why.lines().next().unwrap_or_default().to_string();
-                format!("{}: not published: {first}", row.name())
+            Err(not) => {
+                let mut line = match &not.stored_at {
+                    Some(_) => format!("{} uploaded, not public: {}", row.name(), not.reason()),
+                    None => format!("{}: not published: {}", row.name(), not.reason()),
+                };
+                if let Some(gist) = not.fix_gist() {
+                    line.push_str(&format!(". Fix: {gist} (details: Enter)."));
+                    self.batches.fix(Kind::Publish, gist);
+                }
+                line
             }
         };
         // In a batch (`P`): the tally, not only the last row's word.

@@ -68,17 +68,12 @@ pub const KEYMAP: &[Binding] = &[
             k(ch('k'), Table, A::Select(Step::Up)),
             k(key(C::PageUp), Table, A::Select(Step::PageUp)),
             k(key(C::PageDown), Table, A::Select(Step::PageDown)),
-        ],
-        "select image; page up / down",
-    ),
-    help(
-        &[
             k(key(C::Home), Table, A::Select(Step::First)),
             k(key(C::End), Table, A::Select(Step::Last)),
             k(ch('g'), Table, A::Select(Step::First)),
             k(ch('G'), Table, A::Select(Step::Last)),
         ],
-        "first / last image",
+        "select image; page; first / last",
     ),
     help(
         &[k(key(C::Enter), Table, A::ToggleDetails)],
@@ -155,7 +150,7 @@ pub const KEYMAP: &[Binding] = &[
     ),
     help(
         &[k(ch('/'), Table, A::StartFilter)],
-        "filter by name, path or hash prefix",
+        "filter by name, path or hash prefix (Ctrl-U/W delete)",
     ),
     help(
         &[
@@ -202,12 +197,12 @@ pub const KEYMAP: &[Binding] = &[
         "close help, editor, details or filter; never quits",
     ),
     help(
-        &[
-            k(ch('q'), Table, A::Quit),
-            k(ctrl('c'), Anywhere, A::Quit),
-            k(ctrl('z'), Anywhere, A::Suspend),
-        ],
-        "quit (Ctrl-Z: suspend; fg returns)",
+        &[k(ch('q'), Table, A::Quit), k(ctrl('c'), Anywhere, A::Quit)],
+        "quit (work in flight is cancelled)",
+    ),
+    help(
+        &[k(ctrl('z'), Anywhere, A::Suspend)],
+        "suspend to the shell, as vim does (fg returns)",
     ),
     hint(&[k(key(C::Enter), Filter, A::FilterKeep)], "keeps"),
     hint(&[k(key(C::Esc), Filter, A::FilterClear)], "clears"),
@@ -222,6 +217,15 @@ pub const KEYMAP: &[Binding] = &[
             k(key(C::Down), Filter, A::Select(Step::Down)),
         ],
         help: "delete a character; select while filtering",
+        shown: Shown::Plain,
+    },
+    // readline's, as in the URL editor (the same rule for a word).
+    Binding {
+        keys: &[
+            k(ctrl('u'), Filter, A::Edit(Edit::KillToStart)),
+            k(ctrl('w'), Filter, A::Edit(Edit::KillWord)),
+        ],
+        help: "filter: delete the line; the word before the cursor",
         shown: Shown::Plain,
     },
 ];

@@ -171,6 +171,7 @@ fn contents(app: &App, row: &Row) -> Vec<Content> {
             theme.warn(),
         )));
     }
+    out.extend(remote_fields(app, row));
     if let Some(index) = app.view().selected() {
         out.extend(
             super::findings::publish_lines(app, index)
@@ -183,12 +184,48 @@ fn contents(app: &App, row: &Row) -> Vec<Content> {
     out
 }
 
+/// A remote row's object (what was recorded, what its bytes hash to), or
+/// a local image's published object.
+fn remote_fields(app: &App, row: &Row) -> Vec<Content> {
+    use crate::tui::remotes::Pairing;
+    let remotes = app.remotes();
+    if let Some(info) = remotes.get(row.id()) {
+        let recorded = match info.object.recorded.hash() {
+            Some(d) => d.to_hex(),
+            None => "none (no x-amz-meta-sha3-224)".into(),
+        };
+        let bytes = match info.hashed {
+            Some(d) => d.to_hex(),
+            None => "not read yet: r downloads and hashes them".into(),
+        };
+        return vec![
+            field(app, "Object", text::shown(&info.name)),
+            field(app, "Recorded", recorded),
+            field(app, "Bytes", bytes),
+        ];
+    }
+    let paired = |id| {
+        remotes
+            .get(id)
+            .map(|i| text::shown(&i.name))
+            .unwrap_or_default()
+    };
+    let words = match remotes.pairing(row, app.rows()) {
+        None => return Vec::new(),
+        Some(p @ (Pairing::Current(id) | Pairing::Stale(id))) => {
+            format!("{} ({})", p.words(), paired(id))
+        }
+        Some(p) => p.words().to_string(),
+    };
+    vec![field(app, "Published", words)]
+}
+
 /// The snippet's heading, what is wrong with it, and its lines.
 fn snippet(app: &App, row: &Row) -> Vec<Content> {
     let theme = &theme_of(app);
     let heading = format!("Snippet ({}) · c copies it", app.serving().target().name());
     let mut out = vec![Content::Text(Line::styled(heading, theme.title()))];
-    match app.serving().snippet_for(row) {
+    match app.snippet_for(row) {
         Ok(snippet) => {
             if let Some(warning) = app.snippet_warning() {
                 out.push(Content::Text(Line::styled(

@@ -7,6 +7,7 @@ use ratatui::widgets::Cell;
 
 use super::fit;
 use crate::tui::app::App;
+use crate::tui::event::NotPublished;
 use crate::tui::findings::{Publish, UrlCheck};
 use crate::tui::rows::RowId;
 use crate::tui::rows::RowState;
@@ -76,14 +77,32 @@ pub fn publish_lines(app: &App, id: RowId) -> Vec<Line<'static>> {
             notes,
         } => (format!("published at {}", at.url), theme.ok(), &notes[..]),
         Publish::Done {
-            result: Err(why),
+            result: Err(not),
             notes,
-        } => (format!("not published: {why}"), theme.error(), &notes[..]),
+        } => (failed_text(not), theme.error(), &notes[..]),
     };
     let mut out = vec![Line::from(vec![
         label(app, "Publish"),
         Span::styled(super::text::shown(&text), style),
     ])];
+    // The fix `gvmi publish` gives, line by line (a bucket policy is JSON).
+    let fix = match publish {
+        Publish::Done {
+            result: Err(not), ..
+        } => not.fix.as_deref(),
+        _ => None,
+    };
+    for (i, line) in fix.unwrap_or_default().lines().enumerate() {
+        let line = if i == 0 {
+            format!("fix: {line}")
+        } else {
+            line.to_string()
+        };
+        out.push(Line::from(vec![
+            label(app, ""),
+            Span::styled(super::text::shown(&line), theme.warn()),
+        ]));
+    }
     for note in notes {
         out.push(Line::from(vec![
             label(app, ""),
@@ -91,6 +110,15 @@ pub fn publish_lines(app: &App, id: RowId) -> Vec<Line<'static>> {
         ]));
     }
     out
+}
+
+/// A failed publish in words: uploaded but not public (the bytes are
+/// there), or not published at all.
+fn failed_text(not: &NotPublished) -> String {
+    match &not.stored_at {
+        Some(url) => format!("uploaded to {url}, but not public: {}", not.reason()),
+        None => format!("not published: {}", not.why),
+    }
 }
 
 fn running_text(stage: Stage) -> String {
@@ -148,6 +176,11 @@ pub fn detail_lines(app: &App, id: RowId) -> Vec<Line<'static>> {
     };
     let mut out = vec![check];
     match app.findings().inspection(id) {
+        // Its bytes are the bucket's: read only to hash them (`r`).
+        None if app.remotes().is_remote(id) => out.push(Line::from(vec![
+            label(app, "Image"),
+            Span::styled("a remote object: not inspected", theme.dim()),
+        ])),
         None => out.push(Line::from(vec![
             label(app, "Image"),
             Span::styled("inspected once hashed", theme.dim()),

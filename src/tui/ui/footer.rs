@@ -55,14 +55,18 @@ pub fn render_progress(app: &App, frame: &mut Frame, area: Rect) {
 }
 
 fn summary(app: &App) -> Line<'static> {
-    let count = |f: fn(&RowState) -> bool| app.rows().iter().filter(|r| f(&r.state)).count();
+    // Remote objects are counted apart: a recorded hash is not one computed.
+    let remote = |r: &&crate::tui::rows::Row| app.remotes().is_remote(r.id());
+    let local = || app.rows().iter().filter(|r| !remote(r));
+    let count = |f: fn(&RowState) -> bool| local().filter(|r| f(&r.state)).count();
     let done = count(|s| matches!(s, RowState::Done(_)));
-    let cached = (app.rows().iter())
+    let cached = local()
         .filter(|r| r.cached && matches!(r.state, RowState::Done(_)))
         .count();
     let errors = count(|s| matches!(s, RowState::Failed(_)));
     let changed = count(|s| matches!(s, RowState::Changed));
-    let bytes: u64 = app.rows().iter().filter_map(|r| r.size).sum();
+    let bytes: u64 = local().filter_map(|r| r.size).sum();
+    let objects = app.rows().iter().filter(|r| remote(r)).count();
     // Hashes from the cache were not computed now: say so, not "hashed".
     let what = match (done - cached, cached) {
         (_, 0) => format!("{done} hashed"),
@@ -73,6 +77,12 @@ fn summary(app: &App) -> Line<'static> {
         format!(" ✓ {what} ({})", gvmi_core::units::human_bytes(bytes)),
         theme_of(app).ok(),
     )];
+    if app.remotes().any() {
+        spans.push(Span::styled(
+            format!("  ☁ {}", gvmi_core::units::count(objects, "remote object")),
+            theme_of(app).dim(),
+        ));
+    }
     if errors > 0 {
         spans.push(Span::styled(
             format!("  ✗ {}", gvmi_core::units::count(errors, "error")),

@@ -10,7 +10,8 @@ use ratatui::Frame;
 use super::theme::Theme;
 use super::{fit, mtime_text};
 use crate::tui::app::App;
-use crate::tui::rows::{Listed, Row, RowState};
+use crate::tui::remotes::{state_words, Pairing};
+use crate::tui::rows::{Listed, Row, RowFailure, RowState};
 use gvmi_core::units::human_bytes;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -24,6 +25,9 @@ enum Column {
     Folder,
     Size,
     Modified,
+    /// With remote sources: a local image's published object (current,
+    /// stale, none), or `☁ remote` for an object.
+    Published,
     Hash,
 }
 
@@ -37,6 +41,7 @@ impl Column {
             Self::Folder => "Folder",
             Self::Size => "Size",
             Self::Modified => "Modified (UTC)",
+            Self::Published => "Published",
             Self::Hash => "SHA3-224",
         }
     }
@@ -48,45 +53,50 @@ impl Column {
             Self::Url => Constraint::Length(3),
             Self::Size => Constraint::Length(9),
             Self::Modified => Constraint::Length(16),
+            Self::Published => Constraint::Length(13),
             Self::Name => Constraint::Fill(5),
-            Self::Folder => Constraint::Fill(2),
+            // Sized to its text (`constraints`).
+            Self::Folder => Constraint::Length(FOLDER_MIN),
             Self::Hash => Constraint::Fill(4),
-        }
-    }
-
-    /// The cells a column needs whatever the width (none for the ones
-    /// that share what is left).
-    fn fixed_width(self) -> u16 {
-        match self.constraint() {
-            Constraint::Length(n) => n,
-            _ => 0,
         }
     }
 }
 
 /// Hex digits of a whole SHA3-224.
 const HASH_DIGITS: u16 = 56;
-/// What Name and Folder keep at least before the hash is given all its
-/// digits (in their 5 : 2 ratio, so each gets its share).
+/// What Name keeps at least before the hash is given all its digits.
 const NAME_MIN: u16 = 30;
-const FOLDER_MIN: u16 = 12;
+/// The Folder column: as wide as its widest text, at least its title, at
+/// most a sixth of the screen (a longer folder is cut with `…`).
+const FOLDER_MIN: u16 = 6;
 
-/// Each column's share: the hash whole when the width leaves Name and
-/// Folder their minimum beside it (Name then takes the most of what is
-/// left), else the hash shares the rest with them, cut.
-fn constraints(cols: &[Column], width: u16) -> Vec<Constraint> {
-    let fixed: u16 = cols.iter().map(|c| c.fixed_width()).sum();
-    let spacing = cols.len().saturating_sub(1) as u16;
-    let folder = if cols.contains(&Column::Folder) {
-        FOLDER_MIN
-    } else {
-        0
+fn folder_width(widest: usize, screen: u16) -> u16 {
+    let most = (screen / 6).max(FOLDER_MIN);
+    u16::try_from(widest)
+        .unwrap_or(u16::MAX)
+        .clamp(FOLDER_MIN, most)
+}
+
+/// Each column's share: Folder its text's width; the hash whole when the
+/// width leaves Name its minimum beside it (Name then takes the most of
+/// what is left), else the hash shares the rest with Name, cut.
+fn constraints(cols: &[Column], width: u16, folder: u16) -> Vec<Constraint> {
+    let sized = |c: Column| match c {
+        Column::Folder => Constraint::Length(folder),
+        c => c.constraint(),
     };
-    let whole = width >= fixed + spacing + HASH_DIGITS + NAME_MIN + folder;
+    let fixed: u16 = (cols.iter())
+        .map(|&c| match sized(c) {
+            Constraint::Length(n) => n,
+            _ => 0,
+        })
+        .sum();
+    let spacing = cols.len().saturating_sub(1) as u16;
+    let whole = width >= fixed + spacing + HASH_DIGITS + NAME_MIN;
     cols.iter()
         .map(|&c| match c {
             Column::Hash if whole => Constraint::Length(HASH_DIGITS),
-            c => c.constraint(),
+            c => sized(c),
         })
         .collect()
 }
@@ -95,7 +105,7 @@ fn constraints(cols: &[Column], width: u16) -> Vec<Constraint> {
 /// is there only when a manifest or a duplicate gives it something to say.
 /// With several roots the Folder column stays at any width: it is what
 /// tells two same-named images apart.
-fn columns(width: u16, marks: bool, several_roots: bool) -> Vec<Column> {
+fn columns(width: u16, marks: bool, several_roots: bool, remote: bool) -> Vec<Column> {
     let mut cols = vec![Column::State];
     if marks {
         cols.push(Column::Marks);
@@ -107,8 +117,11 @@ fn columns(width: u16, marks: bool, several_roots: bool) -> Vec<Column> {
     if width >= 60 {
         cols.push(Column::Size);
     }
-    if width >= 110 {
+    if width >= 110 && !remote {
         cols.push(Column::Modified);
+    }
+    if remote {
+        cols.push(Column::Published);
     }
     // Beside the hash: the two things a snippet needs.
     if width >= 60 {
@@ -127,8 +140,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         area.width,
         app.changes().has_marks(),
         app.places().several(),
+        app.remotes().any(),
     );
-    let constraints = constraints(&cols, area.width);
+    let folder = folder_width(app.places().widest(), area.width);
+    let constraints = constraints(&cols, area.width, folder);
     let widths: Vec<u16> = Layout::horizontal(constraints.clone())
         .spacing(1)
         .split(area)
@@ -147,7 +162,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             let row = &app.rows()[index];
             let cells = cols.iter().zip(&widths).map(|(&c, &w)| match c {
                 // Inspection and URL checks speak through the state column.
-                Column::State => super::findings::state_cell(app, index, w as usize)
+                Column::State => remote_state_cell(app, row, w as usize)
+                    .or_else(|| super::findings::state_cell(app, index, w as usize))
                     .unwrap_or_else(|| cell(app, row, c, w)),
                 _ => cell(app, row, c, w),
             });
@@ -197,6 +213,7 @@ fn cell(app: &App, row: &Row, column: Column, width: u16) -> Cell<'static> {
             Cell::from(Line::from(row.size.map(human_bytes).unwrap_or_default()).right_aligned())
         }
         Column::Modified => Cell::from(row.mtime.map(mtime_text).unwrap_or_default()),
+        Column::Published => published_cell(app, row, theme),
         Column::Hash => hash_cell(&row.state, w, theme),
     }
 }
@@ -221,6 +238,34 @@ fn state_cell(row: &Row, width: usize, theme: &Theme) -> Cell<'static> {
         RowState::Writing => Span::styled("✎ writing", theme.busy()),
         RowState::Changed => Span::styled("~ changed", theme.warn()),
         RowState::Failed(_) => Span::styled("✗ error", theme.error()),
+    };
+    Cell::from(span)
+}
+
+/// A remote row's state once listed or hashed: what its hash stands on
+/// (`☁ recorded`, `✓ verified`, `✗ ≠ record`…); `None` while queued or
+/// read (the bar shows).
+fn remote_state_cell(app: &App, row: &Row, width: usize) -> Option<Cell<'static>> {
+    let info = app.remotes().get(row.id())?;
+    if matches!(row.state, RowState::Queued | RowState::Hashing { .. }) {
+        return None;
+    }
+    let theme = &theme_of(app);
+    let (text, good) = match &row.state {
+        RowState::Failed(RowFailure::Unreadable(_) | RowFailure::Cancelled) => ("✗ error", false),
+        _ => state_words(info),
+    };
+    let style = if good { theme.ok() } else { theme.warn() };
+    Some(Cell::from(Span::styled(fit(text, width), style)))
+}
+
+fn published_cell(app: &App, row: &Row, theme: &Theme) -> Cell<'static> {
+    let span = match app.remotes().pairing(row, app.rows()) {
+        Some(Pairing::Current(_)) => Span::styled("✓ current", theme.ok()),
+        Some(Pairing::Stale(_)) => Span::styled("≠ stale", theme.error()),
+        Some(Pairing::NotPublished) => Span::styled("not published", theme.dim()),
+        Some(Pairing::Remote) => Span::styled("☁ remote", theme.dim()),
+        None => Span::raw(""),
     };
     Cell::from(span)
 }

@@ -2,6 +2,7 @@
 //! on stderr, and why a step failed (X11 with Xvfb: tests/external).
 
 use super::snippet;
+use crate::support::xvfb::{unused_display, unused_tcp_display};
 use crate::support::*;
 
 const ARGS: [&str; 5] = [
@@ -45,18 +46,24 @@ fn copy_with(env: &[(&str, &str)]) -> (i32, String, String) {
 /// the snippet is still printed, and the exit is 0 (the copy is extra).
 #[test]
 fn a_display_that_fails_says_why() {
-    let cases: [(&[(&str, &str)], &str); 3] = [
+    // Displays no server holds on this machine, never fixed numbers.
+    let (local, tcp) = (unused_display(300..400), unused_tcp_display());
+    let cases = [
         (
-            &[("WAYLAND_DISPLAY", "gvmi-no-such-compositor")],
-            "Wayland clipboard failed: Wayland: ",
+            ("WAYLAND_DISPLAY", "gvmi-no-such-compositor"),
+            "Wayland clipboard failed: Wayland: ".to_string(),
         ),
-        (&[("DISPLAY", ":77")], "X11 clipboard failed: "),
         (
-            &[("DISPLAY", "127.0.0.1:77")],
-            "X11 clipboard failed: cannot reach the X display 127.0.0.1:77: ",
+            ("DISPLAY", local.as_str()),
+            format!("X11 clipboard failed: cannot reach the X display {local}: "),
+        ),
+        (
+            ("DISPLAY", tcp.as_str()),
+            format!("X11 clipboard failed: cannot reach the X display {tcp}: "),
         ),
     ];
-    for (env, said) in cases {
+    for (var, said) in cases {
+        let env = &[var][..];
         let (code, out, err) = copy_with(env);
         assert_eq!(code, 0, "{env:?}: {err}");
         assert!(out.contains("vm.repo("), "{env:?}");

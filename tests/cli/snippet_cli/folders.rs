@@ -67,8 +67,14 @@ fn the_base_url_is_joined_with_the_path_below_the_folder_named() {
         let (code, out, err) = snippet(&[&[arg.to_str().unwrap()][..], &base].concat());
         assert_eq!((code, urls(&out)), (0, vec![url]), "{err}");
     }
-    // With --hash, the one IMAGE names the file (it need not exist).
-    let hash = ["--hash", crate::support::ALPINE_HASH, "nowhere/b.gvmi"];
+    // With --hash, the one IMAGE names the file, hashed to check it.
+    let named = sub.join("b.gvmi");
+    std::fs::copy(crate::support::fixture("alpine.gvmi"), &named).unwrap();
+    let hash = [
+        "--hash",
+        crate::support::ALPINE_HASH,
+        named.to_str().unwrap(),
+    ];
     let (code, out, err) = snippet(&[&hash[..], &base].concat());
     assert_eq!(
         (code, urls(&out)),

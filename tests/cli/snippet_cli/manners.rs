@@ -60,6 +60,38 @@ fn man_prints_roff_for_gvmi_and_each_subcommand() {
     assert!(err.contains("no manual page for \"nope\""), "{err}");
 }
 
+/// Each page's synopsis is `--help`'s usage: `[PATH]...` where the command
+/// takes many paths (clap_mangen's own synopsis said `[PATH]`).
+#[test]
+fn each_man_synopsis_is_the_help_usage() {
+    let config = tempfile::tempdir().unwrap();
+    let gvmi = |args: &[&str]| run(gvmi_in(config.path()).args(args)).1;
+    for page in [
+        "", "hash", "check", "snippet", "verify", "publish", "inspect", "cache",
+    ] {
+        let page: Vec<&str> = [page].into_iter().filter(|p| !p.is_empty()).collect();
+        let help = gvmi(&[&page[..], &["--help"]].concat());
+        let usage: Vec<String> = help
+            .lines()
+            .skip_while(|l| !l.starts_with("Usage: "))
+            .take_while(|l| !l.is_empty())
+            .map(|l| l.trim_start_matches("Usage: ").trim().replace('-', "\\-"))
+            .collect();
+        let man = gvmi(&[&["man"], &page[..]].concat());
+        let synopsis: Vec<String> = man
+            .lines()
+            .skip_while(|l| *l != ".SH SYNOPSIS")
+            .skip(1)
+            .take_while(|l| !l.starts_with(".SH"))
+            .filter(|l| *l != ".br")
+            .map(|l| l.replace("\\fB", "").replace("\\fR", ""))
+            .collect();
+        assert_eq!(synopsis, usage, "{page:?}:\n{man}");
+    }
+    let man = gvmi(&["man"]);
+    assert!(man.contains("[PATH]..."), "{man}");
+}
+
 #[test]
 fn a_mistyped_subcommand_is_an_error_with_a_suggestion() {
     let dir = tempfile::tempdir().unwrap();

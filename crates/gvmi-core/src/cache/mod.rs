@@ -105,10 +105,11 @@ pub fn default_path() -> Option<PathBuf> {
         .map(|d| d.join(name))
 }
 
-/// The absolute form of `path`, the cache's key (no symlinks resolved:
-/// that would cost a stat per component, and the stamp already pins the file).
+/// The cache's key for the image at `path`: its canonical spelling, so
+/// `../x/a.gvmi` and a symbolic link to the folder find one entry
+/// (`cache::Session` resolves each folder once).
 pub fn key(path: &Path) -> PathBuf {
-    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
+    crate::canonical::of(path)
 }
 
 impl Cache {

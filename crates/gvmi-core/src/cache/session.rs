@@ -17,6 +17,8 @@ use crate::visible::visible_path;
 
 pub struct Session {
     cache: Cache,
+    /// The keys' folders, each resolved once.
+    keys: crate::canonical::Files,
     /// Every image met this run (by key), so pruning skips them.
     seen: HashSet<PathBuf>,
 }
@@ -43,6 +45,7 @@ impl Session {
     pub fn over(cache: Cache) -> Session {
         Session {
             cache,
+            keys: Default::default(),
             seen: HashSet::new(),
         }
     }
@@ -58,7 +61,7 @@ impl Session {
 
     /// What the cache knows of the image at `path` with `stamp`.
     pub fn lookup(&mut self, path: &Path, stamp: &FileStamp) -> Lookup {
-        let key = key(path);
+        let key = self.keys.of(path);
         let found = self.cache.lookup(&key, stamp);
         self.seen.insert(key);
         found
@@ -69,7 +72,7 @@ impl Session {
     /// stamp still matches but its hash does not: the bytes changed behind
     /// the file system's back.
     pub fn learn(&mut self, path: &Path, hashed: &Hashed, began: SystemTime) -> Option<Sha3Digest> {
-        let key = key(path);
+        let key = self.keys.of(path);
         let contradicted = match self.cache.lookup(&key, &hashed.stamp) {
             Lookup::Hit(old) if old != hashed.digest => Some(old),
             _ => None,
@@ -80,7 +83,8 @@ impl Session {
 
     /// The image at `path` is gone.
     pub fn forget(&mut self, path: &Path) {
-        self.cache.forget(&key(path));
+        let key = self.keys.of(path);
+        self.cache.forget(&key);
     }
 
     /// Drops entries under the folders among `roots` whose files are gone

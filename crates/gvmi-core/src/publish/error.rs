@@ -20,7 +20,8 @@ pub enum PublishError {
     /// connection dropped mid-upload).
     #[error("{0}")]
     Upload(String),
-    /// Ctrl-C or SIGTERM: the upload was stopped and cleaned up.
+    /// Ctrl-C or SIGTERM before the last request: the upload was stopped
+    /// and cleaned up (during it: `job`'s words, the image is there).
     #[error("interrupted; the upload was aborted")]
     Interrupted,
 }

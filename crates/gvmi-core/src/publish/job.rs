@@ -50,6 +50,15 @@ impl Destination {
         })
     }
 
+    /// What to tell the user about `--public-base-url` (a host providers
+    /// cannot reach, …): the warnings `snippet` gives its URLs
+    /// (`image_url`'s rule); none without one.
+    pub fn url_warnings(&self) -> Vec<crate::image_url::UrlWarning> {
+        let base = self.public_base_url.as_deref();
+        base.and_then(|b| crate::image_url::check_base(b).ok())
+            .unwrap_or_default()
+    }
+
     fn region(&self) -> &str {
         self.s3
             .as_ref()
@@ -195,6 +204,10 @@ impl Destination {
             },
         };
         out.hash = Some(digest);
+        if cancel.is_cancelled() {
+            // Interrupted during the last request, which put it there.
+            return interrupted_after(out, &self.dest.describe(&key));
+        }
         if !self.run.dry_run {
             self.prove(&mut out, &digest, cancel);
         }
@@ -236,6 +249,19 @@ impl Destination {
             }
         }
     }
+}
+
+/// The words for an image whose last request was under way when the run
+/// was interrupted: the storage finished it, so the image is there whole.
+fn interrupted_after(mut out: Outcome, at: &str) -> Outcome {
+    let e = PublishError::Interrupted;
+    let message = format!(
+        "interrupted as the upload ended: {at} holds the image whole, with its hash \
+         (its public URL was not checked)"
+    );
+    out.failure = Some((e.exit_code(), e.kind(), message));
+    out.fatal = true;
+    out
 }
 
 fn hash(out: &mut Outcome, path: &Path, cancel: &CancelToken) -> Result<Sha3Digest, PublishError> {

@@ -144,8 +144,18 @@ fn env(name: &str) -> Option<String> {
 /// `AWS_SECRET_ACCESS_KEY`; else the profile files (`AWS_PROFILE`, else
 /// `default`). Region: `--region`, `AWS_REGION`, `AWS_DEFAULT_REGION`, the
 /// profile, `us-east-1`. Endpoint: `--endpoint`, `AWS_ENDPOINT_URL_S3`,
-/// `AWS_ENDPOINT_URL`, the profile's `endpoint_url`.
+/// `AWS_ENDPOINT_URL`, the profile's `endpoint_url`. Publishing to a
+/// custom endpoint needs a public base URL too.
 pub(crate) fn s3_settings(w: &Spec, bucket: &str) -> Result<s3::Settings, SetupError> {
+    let settings = s3_access(w, bucket)?;
+    if let (Some(e), None) = (&settings.endpoint, &w.public_base_url) {
+        return Err(SetupError::NoPublicBaseUrl(s3::shown_endpoint(e)));
+    }
+    Ok(settings)
+}
+
+/// [`s3_settings`] for reading a bucket, which needs no public base URL.
+pub(crate) fn s3_access(w: &Spec, bucket: &str) -> Result<s3::Settings, SetupError> {
     let from_env = w.profile.is_none() && env("AWS_ACCESS_KEY_ID").is_some();
     let profile = match from_env {
         true => credentials::Profile::default(),
@@ -179,9 +189,6 @@ pub(crate) fn s3_settings(w: &Spec, bucket: &str) -> Result<s3::Settings, SetupE
         Some(e) => http_allowed(e, w.allow_http)?,
         None => false,
     };
-    if let (Some(e), None) = (&endpoint, &w.public_base_url) {
-        return Err(SetupError::NoPublicBaseUrl(s3::shown_endpoint(e)));
-    }
     Ok(s3::Settings {
         bucket: bucket.to_string(),
         region,

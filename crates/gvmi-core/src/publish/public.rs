@@ -78,7 +78,7 @@ pub(crate) fn check(
                 .map(|_| true)
                 .map_err(|f| NotPublic {
                     status: f.status(),
-                    message: f.to_string(),
+                    message: unreachable(&f, dest).unwrap_or_else(|| f.to_string()),
                     fix: match f {
                         verify::Failure::HeadStatus {
                             get_serves_image: Some(true),
@@ -123,7 +123,11 @@ fn head(url: &str, digest: &Sha3Digest, size: u64, dest: &Dest) -> Result<(), No
                 ),
             ))
         }
-        Err(e) => return Err(fail(None, format!("{url}: {e}"))),
+        Err(e) => {
+            let failure = verify::failure_of(e, url, "HEAD");
+            let message = unreachable(&failure, dest).unwrap_or_else(|| failure.to_string());
+            return Err(fail(None, message));
+        }
     };
     let status = response.status();
     if status != 200 {
@@ -159,6 +163,30 @@ fn head(url: &str, digest: &Sha3Digest, size: u64, dest: &Dest) -> Result<(), No
         ));
     }
     Ok(())
+}
+
+/// A URL nothing answers at (refused, DNS, timeout, TLS, the connection
+/// lost): what failed in `verify`'s plain words (the URL once), then what
+/// to do, on one line.
+fn unreachable(failure: &verify::Failure, dest: &Dest) -> Option<String> {
+    use verify::Failure as F;
+    if !matches!(
+        failure,
+        F::Refused { .. } | F::Dns { .. } | F::Timeout { .. } | F::Tls { .. } | F::Network { .. }
+    ) {
+        return None;
+    }
+    let todo = match dest {
+        Dest::Dir(dir) => format!(
+            "start the web server that serves {} there, or check --public-base-url",
+            crate::visible::visible_path(dir)
+        ),
+        Dest::S3 { bucket, prefix } => format!(
+            "check --public-base-url: it must be where s3://{bucket}/{prefix} is served \
+             from (its CDN or custom domain)"
+        ),
+    };
+    Some(format!("not reachable: {failure}; {todo}"))
 }
 
 /// The fix for a store that refuses HEAD but serves GET.

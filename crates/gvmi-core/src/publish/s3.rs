@@ -8,6 +8,7 @@
 //! A multipart upload's parts go out from a few threads (`multipart`).
 
 mod multipart;
+mod read;
 mod request;
 mod sign;
 

@@ -6,6 +6,14 @@
 //! server-side copy puts the object at its key with the hash (the staging
 //! object is then removed). Either way nothing is visible at the key until
 //! it is whole and carries its hash; a failure aborts the multipart upload.
+//!
+//! Cancellation aborts everything up to the last request that makes an
+//! object appear (the PUT, the completion, the copy). That request is
+//! atomic at the storage, so once sent it is waited for (bounded by its
+//! deadline), never abandoned: a cancellation during it finds the object
+//! whole at its key, and the caller says so ([`upload_file`] returns `Ok`
+//! with the token cancelled). A completed staging object is removed, and
+//! never copied once cancelled.
 
 use std::io::Read;
 use std::path::Path;
@@ -30,7 +38,8 @@ const READ_SIZE: usize = 1 << 20;
 
 /// Uploads the file at `path` to `key`. `known` is a fresh cached hash (it
 /// is checked against the bytes sent). Returns the hash and the stamp the
-/// file had while it was read.
+/// file had while it was read; `Ok` with `cancel` cancelled means the
+/// cancellation came during the last request, which put the object there.
 pub(crate) fn upload_file(
     s3: &S3,
     path: &Path,
@@ -44,7 +53,10 @@ pub(crate) fn upload_file(
     if stamp.size <= PART_SIZE as u64 {
         let (bytes, digest) = read_small(&mut file, stamp.size)?;
         still_same(path, &file, &stamp)?;
-        s3.put(key, bytes, &digest, cancel)?;
+        if cancel.is_cancelled() {
+            return Err(PublishError::Interrupted);
+        }
+        s3.put(key, bytes, &digest, &CancelToken::new())?;
         progress(stamp.size);
         return Ok(Hashed { digest, stamp });
     }
@@ -77,13 +89,18 @@ pub(crate) fn upload_file(
             return Err(e);
         }
     };
-    upload.finish(cancel)?;
-    if up_front.is_none() {
-        let copied = s3.copy_with_hash(&staging, key, &digest, cancel);
-        s3.delete(&staging);
-        copied?;
+    let finished = upload.finish(cancel);
+    if up_front.is_some() {
+        finished?;
+        return Ok(Hashed { digest, stamp });
     }
-    Ok(Hashed { digest, stamp })
+    // A completion that failed may still have made the staging object.
+    let copied = finished.and_then(|()| match cancel.is_cancelled() {
+        true => Err(PublishError::Interrupted),
+        false => s3.copy_with_hash(&staging, key, &digest, &CancelToken::new()),
+    });
+    s3.delete(&staging);
+    copied.map(|()| Hashed { digest, stamp })
 }
 
 fn part_size(size: u64) -> usize {

@@ -16,8 +16,10 @@ pub enum ImageCheck {
     Invalid(String),
 }
 
-/// Inspects `path` (its head and tail only; see `gvmi_format`).
-fn check_image(path: &Path) -> ImageCheck {
+/// Inspects `path` (its head and tail only; see `gvmi_format`): what
+/// [`admit`] decides on, for a command that refuses nothing but should say
+/// so (`gvmi verify` of a file that is no valid image).
+pub fn check(path: &Path) -> ImageCheck {
     if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
         return ImageCheck::Unread;
     }
@@ -51,7 +53,7 @@ pub fn admit(
     allow_invalid: bool,
     anyway: &'static str,
 ) -> Result<ImageCheck, Inadmissible> {
-    match check_image(path) {
+    match check(path) {
         ImageCheck::Invalid(problem) if !allow_invalid => Err(Inadmissible { problem, anyway }),
         check => Ok(check),
     }

@@ -30,8 +30,8 @@ pub struct SnippetInput {
     /// Size in bytes, when the file is at hand (not with a bare `--hash`).
     pub size: Option<u64>,
     pub hash: Sha3Digest,
-    /// Where the hash came from, completing "SHA3-224 …": [`HASHED_BY_GVMI`]
-    /// or [`GIVEN_HASH`].
+    /// Where the hash came from, completing "SHA3-224 …": [`HASHED_BY_GVMI`],
+    /// [`GIVEN_HASH`] or [`RECORDED_IN_METADATA`].
     pub hash_source: String,
     /// Where providers download the image; `None` puts a placeholder in.
     pub url: Option<String>,
@@ -44,6 +44,10 @@ pub const HASHED_BY_GVMI: &str = "computed by gvmi";
 
 /// The provenance for a hash given on the command line (`--hash`).
 pub const GIVEN_HASH: &str = "given with --hash";
+
+/// The provenance for a bucket object's hash as `gvmi publish` recorded
+/// it, before its bytes are read (the workbench's remote rows).
+pub const RECORDED_IN_METADATA: &str = "as recorded in its x-amz-meta-sha3-224";
 
 impl SnippetInput {
     /// The URL, or an obvious placeholder naming the file.

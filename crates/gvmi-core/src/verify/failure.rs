@@ -44,6 +44,17 @@ pub enum Failure {
         status: u16,
         text: String,
     },
+    /// A download (GET only, as a provider fetches) did not answer 200.
+    Status {
+        url: String,
+        status: u16,
+        text: String,
+    },
+    /// The storage refused or failed a signed request (its words, secrets removed).
+    Storage {
+        name: String,
+        detail: String,
+    },
     TooManyRedirects {
         url: String,
         limit: u32,
@@ -126,7 +137,9 @@ impl Failure {
                 get_serves_image: Some(true),
                 ..
             } => exit::HEAD_NOT_ALLOWED,
-            Self::HeadStatus { status, .. } | Self::GetStatus { status, .. } => match status {
+            Self::HeadStatus { status, .. }
+            | Self::GetStatus { status, .. }
+            | Self::Status { status, .. } => match status {
                 404 | 410 => exit::NOT_FOUND,
                 401 | 403 => exit::FORBIDDEN,
                 405 | 501 if matches!(self, Self::HeadStatus { .. }) => exit::HEAD_NOT_ALLOWED,
@@ -138,7 +151,7 @@ impl Failure {
             Self::Refused { .. } => exit::REFUSED,
             Self::Tls { .. } => exit::TLS,
             Self::InvalidUrl { .. } => exit::INVALID_URL,
-            Self::Network { .. } | Self::Internal { .. } => exit::NETWORK,
+            Self::Network { .. } | Self::Internal { .. } | Self::Storage { .. } => exit::NETWORK,
         }
     }
 
@@ -151,6 +164,8 @@ impl Failure {
             Self::Truncated { .. } => "truncated",
             Self::HeadStatus { .. } => "head_status",
             Self::GetStatus { .. } => "get_status",
+            Self::Status { .. } => "status",
+            Self::Storage { .. } => "storage",
             Self::TooManyRedirects { .. } => "too_many_redirects",
             Self::BadRedirect { .. } => "bad_redirect",
             Self::Timeout { .. } => "timeout",
@@ -167,7 +182,9 @@ impl Failure {
     /// The HTTP status the server answered, when that is the failure.
     pub fn status(&self) -> Option<u16> {
         match self {
-            Self::HeadStatus { status, .. } | Self::GetStatus { status, .. } => Some(*status),
+            Self::HeadStatus { status, .. }
+            | Self::GetStatus { status, .. }
+            | Self::Status { status, .. } => Some(*status),
             _ => None,
         }
     }
@@ -183,9 +200,10 @@ impl Failure {
                 get_serves_image,
                 ..
             } if *status == 405 || *get_serves_image == Some(true) => format!("HEAD {status}"),
-            Self::HeadStatus { status, .. } | Self::GetStatus { status, .. } => {
-                format!("HTTP {status}")
-            }
+            Self::HeadStatus { status, .. }
+            | Self::GetStatus { status, .. }
+            | Self::Status { status, .. } => format!("HTTP {status}"),
+            Self::Storage { .. } => "storage".into(),
             Self::TooManyRedirects { .. } | Self::BadRedirect { .. } => "redirects".into(),
             Self::Timeout { .. } | Self::Deadline { .. } => "timeout".into(),
             Self::Dns { .. } => "DNS".into(),
@@ -205,7 +223,10 @@ impl Failure {
             Self::Oversized { .. } => "body too long".into(),
             Self::Truncated { .. } => "truncated body".into(),
             Self::HeadStatus { status, .. } => format!("HEAD {status}"),
-            Self::GetStatus { status, .. } => format!("GET {status}"),
+            Self::GetStatus { status, .. } | Self::Status { status, .. } => {
+                format!("GET {status}")
+            }
+            Self::Storage { .. } => "storage error".into(),
             Self::TooManyRedirects { .. } => "too many redirects".into(),
             Self::BadRedirect { .. } => "bad redirect".into(),
             Self::Timeout { .. } => "timeout".into(),
@@ -307,6 +328,22 @@ impl fmt::Display for Failure {
                 visible(url),
                 visible(text)
             ),
+            Self::Status { url, status, text } => {
+                let what = match status {
+                    404 | 410 => ": not found",
+                    401 | 403 => ": access denied (is the file public?)",
+                    _ => "",
+                };
+                write!(
+                    f,
+                    "GET {} answered {status} {}{what}",
+                    visible(url),
+                    visible(text)
+                )
+            }
+            Self::Storage { name, detail } => {
+                write!(f, "{}: {}", visible(name), visible(detail))
+            }
             Self::TooManyRedirects { url, limit } => write!(
                 f,
                 "more than {limit} redirects starting at {} (a redirect loop?); \
@@ -385,3 +422,5 @@ impl fmt::Display for Failure {
         }
     }
 }
+
+impl std::error::Error for Failure {}

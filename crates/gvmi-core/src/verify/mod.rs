@@ -18,13 +18,24 @@
 mod classify;
 pub(crate) mod failure;
 mod fetch;
+pub mod stream;
 mod watch;
 
 use std::time::{Duration, Instant};
 
+use crossbeam_channel::Receiver;
+
 use crate::cancel::CancelToken;
 use crate::digest::Sha3Digest;
 pub use failure::{exit, Failure};
+pub use fetch::Opener;
+pub use stream::Stream;
+
+/// ureq's error for a `method` request to `url`, in `gvmi verify`'s words
+/// (its default limits): for another module's request (`publish`'s check).
+pub(crate) fn failure_of(e: ureq::Error, url: &str, method: &'static str) -> Failure {
+    classify::error(e, url, &Options::default(), method)
+}
 
 /// Network limits; the defaults suit a CDN or a home server alike.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -112,11 +123,29 @@ pub fn verify(
             detail: e.to_string(),
         });
     }
+    let mode = fetch::Mode::Verify(expected.digest);
+    let (watch, rx, stop) = start(url, expected.size, mode, opts, cancel)?;
+    let result = watch.run(&rx, progress);
+    // A stalled helper sees this at its next read and ends by the deadline
+    // at the latest (its socket waits are bounded by it).
+    stop.cancel();
+    result
+}
+
+/// Starts the helper thread of one check or stream and the watcher that
+/// oversees it; the token stops the helper.
+fn start(
+    url: &str,
+    size: Option<u64>,
+    mode: fetch::Mode,
+    opts: &Options,
+    cancel: &CancelToken,
+) -> Result<(watch::Watch, Receiver<fetch::Msg>, CancelToken), Failure> {
     let started = Instant::now();
     let (tx, rx) = crossbeam_channel::unbounded();
     let job = fetch::Job {
         url: url.to_string(),
-        expected,
+        size,
         opts: *opts,
         started,
         cancel: cancel.child(),
@@ -124,17 +153,13 @@ pub fn verify(
     let stop = job.cancel.clone();
     let spawned = std::thread::Builder::new()
         .name("gvmi-fetch".into())
-        .spawn(move || fetch::run(job, &tx));
+        .spawn(move || fetch::run(job, mode, &tx));
     if let Err(e) = spawned {
         return Err(Failure::Internal {
             url: url.to_string(),
             detail: format!("cannot start a thread: {}", crate::io_error::message(&e)),
         });
     }
-    let watch = watch::Watch::new(url, expected, opts, started, cancel);
-    let result = watch.run(&rx, progress);
-    // A stalled helper sees this at its next read and ends by the deadline
-    // at the latest (its socket waits are bounded by it).
-    stop.cancel();
-    result
+    let watch = watch::Watch::new(url, size, opts, started, cancel);
+    Ok((watch, rx, stop))
 }

@@ -189,7 +189,13 @@ impl<'a> Multipart<'a> {
         self.etags.sort();
         let etags: Vec<String> = self.etags.iter().map(|(_, e)| e.clone()).collect();
         let (key, id) = (Arc::clone(&self.key), Arc::clone(&self.upload_id));
-        self.s3.run(cancel, move |c, cancel| {
+        if cancel.is_cancelled() {
+            return Err(PublishError::Interrupted);
+        }
+        // Once sent, the completion is the storage's to finish: waited for
+        // (its deadline bounds it), never abandoned, so gvmi knows whether
+        // the object is there (`upload::upload_file` says what it came to).
+        self.s3.run(&CancelToken::new(), move |c, cancel| {
             let tags = etags.iter().map(String::as_str);
             let action = CompleteMultipartUpload::new(&c.bucket, None, &key, &id, tags);
             let url = url_of(action.clone());

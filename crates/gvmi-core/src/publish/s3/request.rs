@@ -67,24 +67,40 @@ impl Client {
     /// Sends `call`, retrying a dropped connection or a 500/502/503/504
     /// (never a stall: its deadline is spent), until `cancel`.
     pub(crate) fn send(&self, call: &Call<'_>, cancel: &CancelToken) -> Result<Reply, Fault> {
-        let mut attempt = 0;
-        loop {
-            if cancel.is_cancelled() {
-                return Err(Fault::Cancelled);
-            }
-            let result = self.attempt(call);
-            match &result {
-                Err(fault) if attempt < BACKOFF.len() && is_passing(fault) => {
-                    std::thread::sleep(BACKOFF[attempt]);
-                    attempt += 1;
-                }
-                _ => return result,
-            }
-        }
+        self.send_capped(call, ANSWER_CAP, cancel)
     }
 
-    fn attempt(&self, call: &Call<'_>) -> Result<Reply, Fault> {
+    /// [`Client::send`] keeping a success body of up to `cap` bytes.
+    pub(crate) fn send_capped(
+        &self,
+        call: &Call<'_>,
+        cap: usize,
+        cancel: &CancelToken,
+    ) -> Result<Reply, Fault> {
         let limit = self.limits.deadline_for(call.body.len() as u64);
+        retried(cancel, || {
+            let until = Instant::now() + limit;
+            let (response, reply) = self.respond(call, limit)?;
+            read_answer(call.op, response, reply, cap, until, limit)
+        })
+    }
+
+    /// Sends `call` (retried as [`Client::send`]) and hands back a success
+    /// unread, for a body streamed by the caller within `limit` in all.
+    pub(crate) fn open(
+        &self,
+        call: &Call<'_>,
+        limit: Duration,
+        cancel: &CancelToken,
+    ) -> Result<ureq::Response, Fault> {
+        retried(cancel, || {
+            self.respond(call, limit).map(|(response, _)| response)
+        })
+    }
+
+    /// One attempt, up to its answer: a success is handed back unread with
+    /// the headers gvmi keeps; anything else is a fault, its body capped.
+    fn respond(&self, call: &Call<'_>, limit: Duration) -> Result<(ureq::Response, Reply), Fault> {
         let until = Instant::now() + limit;
         let signed = (self.signer).sign(
             call.method,
@@ -131,30 +147,61 @@ impl Client {
                 region: reply.header("x-amz-bucket-region").map(str::to_string),
             });
         }
-        let body = http::read_capped(response.into_reader(), ANSWER_CAP, until);
-        let detail = match body.end {
-            End::Whole => {
-                return Ok(Reply {
-                    body: body.bytes,
-                    ..reply
-                })
-            }
-            End::Capped => format!("the answer's body is over {} KiB", ANSWER_CAP >> 10),
-            // The same stall ureq's own deadline reports, seen between reads.
-            End::Late => {
-                return Err(Fault::Transport {
-                    op: call.op,
-                    trouble: Trouble::Stalled,
-                    detail: format!("the answer's body took over {}s", limit.as_secs()),
-                })
-            }
-            End::Failed(e) => return Err(io_fault(call.op, &e, "reading the answer")),
-        };
-        Err(Fault::Answer {
-            op: call.op,
-            detail,
-        })
+        Ok((response, reply))
     }
+}
+
+/// Runs `attempt` until it succeeds, fails for good, or its retries
+/// ([`BACKOFF`]) are spent; never after `cancel`.
+fn retried<T>(
+    cancel: &CancelToken,
+    mut attempt: impl FnMut() -> Result<T, Fault>,
+) -> Result<T, Fault> {
+    let mut tries = 0;
+    loop {
+        if cancel.is_cancelled() {
+            return Err(Fault::Cancelled);
+        }
+        let result = attempt();
+        match &result {
+            Err(fault) if tries < BACKOFF.len() && is_passing(fault) => {
+                std::thread::sleep(BACKOFF[tries]);
+                tries += 1;
+            }
+            _ => return result,
+        }
+    }
+}
+
+/// A success's body, whole, at most `cap` bytes, by `until`.
+fn read_answer(
+    op: &'static str,
+    response: ureq::Response,
+    reply: Reply,
+    cap: usize,
+    until: Instant,
+    limit: Duration,
+) -> Result<Reply, Fault> {
+    let body = http::read_capped(response.into_reader(), cap, until);
+    let detail = match body.end {
+        End::Whole => {
+            return Ok(Reply {
+                body: body.bytes,
+                ..reply
+            })
+        }
+        End::Capped => format!("the answer's body is over {} KiB", cap >> 10),
+        // The same stall ureq's own deadline reports, seen between reads.
+        End::Late => {
+            return Err(Fault::Transport {
+                op,
+                trouble: Trouble::Stalled,
+                detail: format!("the answer's body took over {}s", limit.as_secs()),
+            })
+        }
+        End::Failed(e) => return Err(io_fault(op, &e, "reading the answer")),
+    };
+    Err(Fault::Answer { op, detail })
 }
 
 /// Worth another attempt: the storage was briefly away, not refusing.

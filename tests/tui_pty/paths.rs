@@ -1,0 +1,39 @@
+//! A folder given as `imgs/../imgs` (or through a link): the workbench keys
+//! its rows on the canonical path, so `S` writes a folder config.toml
+//! accepts and every other spelling matches, and `b`'s saved URL is kept
+//! under the same path.
+
+use portable_pty::CommandBuilder;
+
+use super::session::*;
+
+#[test]
+fn s_saves_the_canonical_folder_not_the_spelling_typed() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = std::fs::canonicalize(dir.path()).unwrap();
+    std::fs::create_dir(home.join("imgs")).unwrap();
+    std::fs::write(home.join("imgs/kept.gvmi"), noise(2_000, 41)).unwrap();
+    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_gvmi"));
+    cmd.arg(home.join("imgs/../imgs"));
+    isolate(&mut cmd, &home);
+    let mut s = Session::spawn(cmd);
+    s.wait_for("the row", |t| t.contains("kept.gvmi"));
+    s.keys("b");
+    s.wait_for("the editor", |t| t.contains("Esc cancels"));
+    s.keys("https://cdn.example.com/imgs/\r");
+    s.wait_for("the base URL set", |t| t.contains("Base URL set"));
+    s.keys("S");
+    s.wait_for("the config saved", |t| t.contains("Saved the base URL"));
+    s.quit();
+    let config = std::fs::read_to_string(home.join("gvmi/config.toml")).unwrap();
+    let folder = home.join("imgs");
+    assert!(
+        config.contains(&format!("folder = {:?}", folder.to_str().unwrap())),
+        "{config}"
+    );
+    let saved = std::fs::read_to_string(home.join("cache/gvmi/workbench-urls.v1.json")).unwrap();
+    assert!(
+        !config.contains("..") && !saved.contains(".."),
+        "{config}\n{saved}"
+    );
+}
