@@ -7,7 +7,13 @@
 #
 # Cases: (a) one 1 GiB file; (b) 8 x 128 MiB; (c) mixed: the 1 GiB file + 40 files of
 # 1-64 MiB; (d) 10,000 tiny files (0-8 KiB); (e) 32 x 32 MiB. The end of the report is a
-# PASS/MISS table against the targets of issues 2, 7 and 14.
+# PASS/MISS table against the targets of issues 2, 7, 14 and 23.
+#
+# Efficiency (issue 23), printed for each multi-file case: gvmi's throughput over
+# (cores x the lane rate gvmi measures in memory, `gvmi __keccak-rates`, on the backend in
+# force), and over the most this batch can use: a core hashes one file per lane, so
+# fewer files than cores x lanes leave lanes idle (8 files on 2 cores of 8 AVX-512 lanes
+# fill half of them).
 #
 # Environment:
 #   GVMI=path        use this binary instead of building target/release/gvmi
@@ -18,10 +24,17 @@
 #   COLD=1           drop the page cache (sync; echo 3 > /proc/sys/vm/drop_caches, root
 #                    only) before every timed run: disk-bound numbers
 #   CASES="a b c d e"  which cases to run (default all)
-#   GVMI_KECCAK=name force gvmi's Keccak backend (reference, portable, bmi, avx2, avx512);
+#   GVMI_KECCAK=name force gvmi's Keccak backend (reference, portable, bmi, avx512x1, avx2,
+#                    avx512vl, avx512);
 #                    default: the fastest this CPU runs (see `cargo bench --bench hash_throughput`)
 #   BASELINE=path    also time this older gvmi binary as an anchor ("gvmi-baseline"), for
 #                    "not slower than before" targets
+#   PAGECACHE=mode   warm runs (COLD unset): `reread` (default) evicts each case's files from
+#                    the page cache (dd iflag=nocache, those files only, no root) and reads
+#                    them back once, so the page cache holds them as after a read from disk
+#                    (large folios: cheaper to map and to copy); `keep` leaves it as it is
+#                    (files just written by this script are held in small folios, which
+#                    costs every reader, gvmi and anchors alike, more kernel time)
 #
 # Anchors: openssl dgst -sha3-224 (required), Perl sha3sum -a 224 (required),
 # rhash --sha3-224 (optional: reported as not installed), and for the multi-file cases
@@ -30,6 +43,9 @@
 # `cat FILES >/dev/null` is the floor: reading without hashing (the cold-cache yardstick).
 # Every tool must print the same hash for every file before anything is timed.
 # gvmi runs with --no-cache: every run reads and hashes every byte, as the anchors do.
+# Load: other processes on the machine take cores from gvmi's workers (wall time) but not
+# from its CPU time: the CPU line (and "per CPU-second" efficiency) is the load-independent
+# figure; `uptime` is printed at the start and the end.
 # Timing: wall clock, page cache warm (or dropped with COLD=1), gvmi and each anchor
 # run back to back in pairs
 # (order alternating per run); the table shows medians, and the ratio column is the
@@ -89,6 +105,13 @@ else
     note "GNU /usr/bin/time (with -v) not found: max-RSS section skipped"
 fi
 
+PAGECACHE="${PAGECACHE:-reread}"
+[[ $PAGECACHE == reread || $PAGECACHE == keep ]] || die "PAGECACHE takes reread or keep (got '$PAGECACHE')"
+if [[ $PAGECACHE == reread ]] && ! dd if=/dev/null iflag=nocache count=0 status=none 2>/dev/null; then
+    note "dd without iflag=nocache (not GNU dd): the page cache is kept as it is (PAGECACHE=keep)"
+    PAGECACHE=keep
+fi
+
 if [[ -n "${GVMI:-}" ]]; then
     if [[ "$GVMI" == */* ]]; then GVMI="$(abspath "$GVMI")"; else GVMI="$(command -v "$GVMI" || true)"; fi
     [[ -n "$GVMI" && -x "$GVMI" ]] || die "GVMI=${GVMI:-?} is not an executable"
@@ -108,6 +131,12 @@ fi
 GVMI_ENV=""
 if [[ -n "${GVMI_KECCAK:-}" ]]; then GVMI_ENV="env GVMI_KECCAK=$(printf '%q' "$GVMI_KECCAK") "; fi
 unset GVMI_KECCAK   # only gvmi's own command carries it (the baseline runs its default)
+
+# The backend gvmi runs here and its in-memory rates (MB/s, one core): the efficiency's yardstick.
+RATES_LINE="$(eval "$GVMI_ENV$(printf '%q' "$GVMI") __keccak-rates")" || die "gvmi __keccak-rates failed"
+rate_field() { local w; for w in $RATES_LINE; do [[ $w == "$1="* ]] && { echo "${w#*=}"; return; }; done; echo -; }
+BACKEND="$(rate_field backend)"; LANES="$(rate_field lanes)"
+LANE_RATE="$(rate_field lane_rate)"; SCALAR_RATE="$(rate_field scalar_rate)"
 
 # ---- clock (integer microseconds) ------------------------------------------------------
 if [[ -n "${EPOCHREALTIME:-}" ]]; then
@@ -191,16 +220,22 @@ normalise() {
 }
 median() { sort -g "$1" | awk '{ a[NR] = $1 } END { if (NR == 0) exit 1; if (NR % 2) printf "%.6f\n", a[(NR + 1) / 2]; else printf "%.6f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 drop_caches() { sync; echo 3 >/proc/sys/vm/drop_caches; }
-run_timed() { # cmd -> REPLY = seconds
-    local t0 t1
+children_cpu() { # -> REPLY = user + sys seconds of this shell's waited-for children
+    times >"$TMP/times"   # in this shell (not a subshell): its second line, e.g. "0m1.234s 0m0.056s"
+    REPLY="$(awk 'NR == 2 { s = 0; for (i = 1; i <= 2; i++) { split($i, p, /[ms]/); s += p[1] * 60 + p[2] } printf "%.3f", s }' "$TMP/times")"
+}
+run_timed() { # cmd -> REPLY = seconds, CPU = the command's user + sys seconds
+    local t0 t1 c0
     if [[ $COLD == 1 ]]; then drop_caches; fi
+    children_cpu; c0=$REPLY
     now_us; t0=$REPLY
     eval "$1" >/dev/null || die "command failed: $1"
     now_us; t1=$REPLY
+    children_cpu; CPU="$(awk -v a="$c0" -v b="$REPLY" 'BEGIN { printf "%.3f", b - a }')"
     REPLY="$(awk -v d=$((t1 - t0)) 'BEGIN { printf "%.6f", d / 1e6 }')"
 }
 
-declare -A CMD MED RATIO RSS
+declare -A CMD MED RATIO RSS EFF FILL_EFF CPU_S CPU_EFF
 XARGS_N=1  # files per openssl process in the xargs anchor
 bench_case() { # id title bytes files...
     local id="$1" title="$2" bytes="$3"; shift 3
@@ -237,6 +272,9 @@ bench_case() { # id title bytes files...
     if [[ -n "$avail_kb" && "$avail_kb" -gt 0 && $((bytes / 1024)) -gt $((avail_kb * 8 / 10)) ]]; then
         note "WARNING: data ($((bytes >> 20)) MiB) may not fit in the page cache ($((avail_kb >> 10)) MiB available)"
     fi
+    if [[ $COLD != 1 && $PAGECACHE == reread ]]; then
+        for f in "${files[@]}"; do dd if="$f" iflag=nocache count=0 status=none; done
+    fi
     cat "${files[@]}" >/dev/null   # warm the page cache (COLD=1 drops it per timed run)
 
     # Correctness first (doubles as a warm-up run of every tool).
@@ -265,6 +303,7 @@ bench_case() { # id title bytes files...
     # Timed runs: gvmi and each anchor back to back, order alternating per run.
     local anchors=("${tools[@]:1}") pair
     for t in "${tools[@]}"; do : >"$TMP/$id.$t.times"; : >"$TMP/$id.$t.ratio"; done
+    : >"$TMP/$id.gvmi.cpu"
     for ((r = 1; r <= RUNS; r++)); do
         for a in "${anchors[@]}"; do
             if (( r % 2 )); then pair=(gvmi "$a"); else pair=("$a" gvmi); fi
@@ -272,7 +311,7 @@ bench_case() { # id title bytes files...
             for t in "${pair[@]}"; do
                 run_timed "${CMD[$t]}"
                 echo "$REPLY" >>"$TMP/$id.$t.times"
-                if [[ $t == gvmi ]]; then tg=$REPLY; else ta=$REPLY; fi
+                if [[ $t == gvmi ]]; then tg=$REPLY; echo "$CPU" >>"$TMP/$id.gvmi.cpu"; else ta=$REPLY; fi
             done
             awk -v g="$tg" -v a="$ta" 'BEGIN { printf "%.6f\n", g / a }' >>"$TMP/$id.$a.ratio"
         done
@@ -291,6 +330,25 @@ bench_case() { # id title bytes files...
         printf '%-22s %12.3f %10s %18s\n' "$t" "$med" "$mbs" "$ratio"
     done
     echo "(MB = 10^6 bytes; gvmi/anchor < 1 means gvmi is faster; gvmi median over all its paired runs)"
+    if (( ${#files[@]} > 1 )) && [[ $COLD == 1 ]]; then
+        echo "efficiency: not measured cold (the disk, not the lanes, sets the pace: see gvmi / cat)"
+    elif (( ${#files[@]} > 1 )) && [[ $LANE_RATE != - ]]; then
+        local fill
+        fill=$(( ${#files[@]} < NPROC * LANES ? ${#files[@]} : NPROC * LANES ))
+        read -r EFF[$id] FILL_EFF[$id] < <(awk -v b="$bytes" -v s="${MED[$id.gvmi]}" -v n="$NPROC" \
+            -v r="$LANE_RATE" -v l="$LANES" -v f="$fill" \
+            'BEGIN { t = b / 1e6 / s; printf "%.0f %.0f\n", 100 * t / (n * r), 100 * t / (r * f / l) }')
+        echo "efficiency: ${EFF[$id]}% of $NPROC cores x $LANE_RATE MB/s ($BACKEND, $LANES lanes, in memory);" \
+            "this batch fills $fill of $((NPROC * LANES)) lanes: ${FILL_EFF[$id]}% of what those can do"
+        # Per CPU-second, which other processes on the machine do not dilute: what a worker
+        # with this batch's busy lanes absorbs in memory is the yardstick.
+        local workers=$(( ${#files[@]} < NPROC ? ${#files[@]} : NPROC ))
+        read -r CPU_S[$id] CPU_EFF[$id] < <(awk -v b="$bytes" -v c="$(median "$TMP/$id.gvmi.cpu")" \
+            -v r="$LANE_RATE" -v l="$LANES" -v f="$fill" -v w="$workers" \
+            'BEGIN { printf "%.3f %.0f\n", c, 100 * (b / 1e6 / c) / (r * f / (w * l)) }')
+        echo "CPU: gvmi used ${CPU_S[$id]} CPU-seconds (user + sys, median): ${CPU_EFF[$id]}% of what its busy lanes" \
+            "absorb in memory per CPU-second (the efficiency with the cores to itself)"
+    fi
 
     if [[ $HAVE_GNU_TIME == 1 ]]; then
         # Every tool on the single file; gvmi alone on the multi-file cases.
@@ -303,20 +361,28 @@ bench_case() { # id title bytes files...
             RSS[$id.$t]="$(awk -F: '/Maximum resident set size/ { printf "%.1f", $2 / 1024 }' "$TMP/rss.$t")"
             printf '  %-20s %8s MiB\n' "$t" "${RSS[$id.$t]}"
         done
+        # Mapped files count in RSS as file-backed pages (the page cache's, shared, not
+        # gvmi's allocations): the same run reading instead of mapping, for comparison.
+        eval "/usr/bin/time -v -o $(printf '%q' "$TMP/rss.nomap") env GVMI_MMAP=off ${CMD[gvmi]}" >/dev/null \
+            || die "gvmi (GVMI_MMAP=off) failed under /usr/bin/time"
+        RSS[$id.gvmi-nomap]="$(awk -F: '/Maximum resident set size/ { printf "%.1f", $2 / 1024 }' "$TMP/rss.nomap")"
+        printf '  %-20s %8s MiB  (reading, not mapping: GVMI_MMAP=off)\n' "gvmi" "${RSS[$id.gvmi-nomap]}"
     fi
 }
 
 # ---- report header --------------------------------------------------------------------
 echo "gvmi compare benchmark ($( [[ $QUICK == 1 ]] && echo QUICK || echo full ))"
-echo "host:     $(uname -srm), $NPROC CPU(s), $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || echo '?')"
+echo "host:     $(uname -srm), $NPROC CPU(s), $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || echo '?')" \
+     "($(awk -F': ' '/^cpu family/ { f = $2 } /^model\t/ { m = $2 } END { if (f != "") printf "family %s model %s", f, m; else printf "?" }' /proc/cpuinfo 2>/dev/null))"
 echo "gvmi:     $GVMI"
 echo "openssl:  $(openssl version)"
 echo "sha3sum:  $(command -v sha3sum) (Perl Digest::SHA3 $(perl -MDigest::SHA3 -e 'print $Digest::SHA3::VERSION' 2>/dev/null || echo '?'))"
 if [[ $HAVE_RHASH == 1 ]]; then echo "rhash:    $(rhash --version)"; else echo "rhash:    not installed (skipped)"; fi
 echo "data dir: $BENCH_DIR"
-echo "keccak:   ${GVMI_ENV:-default (fastest this CPU runs)}"
+echo "keccak:   ${GVMI_ENV:-default (fastest this CPU runs)}: backend $BACKEND, $LANES lane(s) per core;" \
+     "in memory, one core: lanes $LANE_RATE MB/s, one stream ($(rate_field scalar)) $SCALAR_RATE MB/s"
 [[ -n "${BASELINE:-}" ]] && echo "baseline: $BASELINE"
-echo "mode:     page cache $( [[ $COLD == 1 ]] && echo 'dropped before every timed run (COLD=1)' || echo warm); cases: $CASES"
+echo "mode:     page cache $( [[ $COLD == 1 ]] && echo 'dropped before every timed run (COLD=1)' || echo "warm (PAGECACHE=$PAGECACHE)"); cases: $CASES"
 echo "load:     $(uptime)"
 
 XARGS_N=1
@@ -340,6 +406,14 @@ verdict() {
     printf '  %-58s %9s %9s  %s\n' "$1" "${2:--}${4:-}" "<= $3${4:-}" "$r"
 }
 info() { printf '  %-58s %9s %9s  %s\n' "$1" "${2:--}" "" "info"; }
+# at_least LABEL VALUE LIMIT [UNIT]: PASS when VALUE >= LIMIT.
+at_least() {
+    local r
+    if [[ -z "$2" || "$2" == - ]]; then r="n/a (case not run)"
+    elif awk -v v="$2" -v l="$3" 'BEGIN { exit !(v >= l) }'; then r=PASS
+    else r="MISS (by $(awk -v v="$2" -v l="$3" 'BEGIN { printf "%.0f%%", (1 - v / l) * 100 }'))"; fi
+    printf '  %-58s %9s %9s  %s\n' "$1" "${2:--}${4:-}" ">= $3${4:-}" "$r"
+}
 RSS_MANY=$((16 + 8 * NPROC))
 
 echo
@@ -393,6 +467,26 @@ else
     done
 fi
 for c in a b e; do info "($c) gvmi / cat (reading alone)" "${RATIO[$c.cat]:-}"; done
+echo "  -- issue 23 (lanes at the limit; backend $BACKEND, $LANES lane(s) per core, lanes $LANE_RATE MB/s in memory) --"
+if [[ $COLD == 1 ]]; then
+    verdict "issue 23 (b) ${NSMALL}x${SMALL_MIB} MiB cold: gvmi / cat" "${RATIO[b.cat]:-}" 1.05
+else
+    case $BACKEND in avx2) LIMIT23=0.16 ;; avx512*) LIMIT23=0.11 ;; *) LIMIT23= ;; esac
+    for c in b e; do
+        has_case $c || continue
+        at_least "issue 23 ($c) efficiency: of $NPROC cores x lane rate" "${EFF[$c]:-}" 85 %
+        info "($c) efficiency: of the lanes this batch fills" "${FILL_EFF[$c]:-}%"
+        info "($c) efficiency per CPU-second (load-independent)" "${CPU_EFF[$c]:-}%"
+        if [[ -n $LIMIT23 ]]; then
+            verdict "issue 23 ($c) $BACKEND lanes: gvmi / sequential openssl" "${RATIO[$c.openssl]:-}" "$LIMIT23"
+        fi
+    done
+    verdict "issue 23 (a) 1 file: gvmi / openssl dgst" "${RATIO[a.openssl]:-}" 0.90
+fi
+for c in a b c d e; do
+    [[ -n "${RSS[$c.gvmi-nomap]:-}" ]] && info "($c) max RSS reading, not mapping (GVMI_MMAP=off)" "${RSS[$c.gvmi-nomap]} MiB"
+done
+echo "  (max RSS counts mapped page-cache pages as gvmi's: file-backed, shared with the page cache)"
 verdict "issues 2, 7: max RSS, one file (a)" "${RSS[a.gvmi]:-}" 16 " MiB"
 for c in b c d e; do
     has_case $c && verdict "issue 7: max RSS, many files ($c), 16 + 8 x $NPROC workers" "${RSS[$c.gvmi]:-}" "$RSS_MANY" " MiB"

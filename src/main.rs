@@ -10,6 +10,10 @@ fn main() -> ExitCode {
     if std::env::args_os().nth(1).as_deref() == Some(OsStr::new(clipboard::SERVE_SUBCOMMAND)) {
         return finish(commands::snippet::serve_clipboard());
     }
+    if std::env::args_os().nth(1).as_deref() == Some(OsStr::new(commands::keccak_rates::SUBCOMMAND))
+    {
+        return finish(commands::keccak_rates::run());
+    }
     // `gvmi -a 224 image.gvmi`, a sha3sum command line, is `gvmi hash ...`.
     let routed = cli::route_sha3sum(std::env::args_os().collect());
     let form = routed.form;

@@ -128,16 +128,18 @@ impl CacheSession {
 }
 
 /// The backend this run hashed with, every one this CPU runs, and what
-/// `GVMI_CPU_WITHOUT` hid: `avx512vl (4 file(s) per worker at once); this
-/// CPU runs reference, portable, bmi, avx2, avx512vl, avx512`.
+/// `GVMI_CPU_WITHOUT` hid: `avx512vl (4 file(s) per worker at once; one
+/// stream: bmi); this CPU runs reference, portable, bmi, avx512x1, avx2,
+/// avx512vl, avx512`.
 fn keccak_words() -> String {
     use gvmi_core::sha3_fast::{cpu, Backend};
     let active = Backend::active();
     let names = |v: Vec<&str>| v.join(", ");
     let mut words = format!(
-        "{} ({} file(s) per worker at once); this CPU runs {}",
+        "{} ({} file(s) per worker at once; one stream: {}); this CPU runs {}",
         active.name(),
         active.lanes(),
+        active.scalar().name(),
         names(Backend::supported().map(Backend::name).collect())
     );
     let hidden = cpu::hidden_set();

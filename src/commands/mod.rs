@@ -9,6 +9,7 @@ mod fetching;
 pub mod hash;
 pub mod inspect;
 mod json;
+pub mod keccak_rates;
 pub mod man;
 mod ordered;
 mod out;

@@ -42,6 +42,7 @@ fn backends() -> Vec<Backend> {
         Backend::Avx2,
         Backend::Avx512Vl,
         Backend::Avx512,
+        Backend::Avx512x1,
     ] {
         let subject = format!("the {} Keccak path", b.name());
         cpu_has(b.is_supported(), &subject, needs(b));
@@ -56,7 +57,7 @@ fn needs(b: Backend) -> &'static str {
         Backend::Bmi => "BMI1 and BMI2",
         Backend::Avx2 => "AVX2",
         Backend::Avx512Vl => "AVX-512F and AVX-512VL",
-        Backend::Avx512 => "AVX-512F",
+        Backend::Avx512 | Backend::Avx512x1 => "AVX-512F",
         Backend::Reference | Backend::Portable => "nothing special",
     }
 }
@@ -71,7 +72,7 @@ fn cpu_runs(b: Backend) -> bool {
         Backend::Bmi => has!("bmi1") && has!("bmi2"),
         Backend::Avx2 => has!("avx2"),
         Backend::Avx512Vl => has!("avx512f") && has!("avx512vl"),
-        Backend::Avx512 => has!("avx512f"),
+        Backend::Avx512 | Backend::Avx512x1 => has!("avx512f"),
     }
 }
 
@@ -83,7 +84,7 @@ fn feature_of(b: Backend) -> Option<gvmi_core::sha3_fast::cpu::Feature> {
         Backend::Reference | Backend::Portable => None,
         Backend::Bmi => Some(Feature::Bmi),
         Backend::Avx2 => Some(Feature::Avx2),
-        Backend::Avx512Vl | Backend::Avx512 => Some(Feature::Avx512),
+        Backend::Avx512Vl | Backend::Avx512 | Backend::Avx512x1 => Some(Feature::Avx512),
     }
 }
 
@@ -317,8 +318,19 @@ fn hidden_cpu_features_are_not_run_and_hashes_stay_right() {
     );
     let hides: [(&str, &[Backend]); 4] = [
         ("", &[]),
-        ("avx512", &[Backend::Avx512, Backend::Avx512Vl]),
-        ("avx2", &[Backend::Avx2, Backend::Avx512Vl, Backend::Avx512]),
+        (
+            "avx512",
+            &[Backend::Avx512, Backend::Avx512Vl, Backend::Avx512x1],
+        ),
+        (
+            "avx2",
+            &[
+                Backend::Avx2,
+                Backend::Avx512Vl,
+                Backend::Avx512,
+                Backend::Avx512x1,
+            ],
+        ),
         (
             "bmi,avx2",
             &[
@@ -326,6 +338,7 @@ fn hidden_cpu_features_are_not_run_and_hashes_stay_right() {
                 Backend::Avx2,
                 Backend::Avx512Vl,
                 Backend::Avx512,
+                Backend::Avx512x1,
             ],
         ),
     ];
@@ -433,7 +446,7 @@ fn engine_batch(dir: &std::path::Path) -> Vec<gvmi_core::engine::Job> {
 
 /// Every job's `Finished`, then proof that every worker is gone: once the
 /// engine is dropped the channel disconnects only when no worker holds it.
-fn drain_finished(
+pub(crate) fn drain_finished(
     engine: gvmi_core::engine::Engine,
     rx: &crossbeam_channel::Receiver<gvmi_core::event::JobEvent>,
     jobs: usize,

@@ -11,6 +11,7 @@ mod canonical_paths;
 mod closed_pipes;
 mod config;
 mod config_broken;
+mod feeding;
 mod image_url;
 mod inspect;
 mod keccak_paths;

@@ -75,12 +75,15 @@ pub fn run_one(dir: &Path, case: &Case, gvmi_run: bool) -> Outcome {
         .timeout(Duration::from_secs(60))
         .run();
     if let Some((path, writer)) = writer {
-        // A program that never opened the FIFO leaves its writer waiting.
-        let _ = fs::OpenOptions::new()
+        // A program that never opened the FIFO leaves its writer waiting, or
+        // not yet started: a reader held open until the writer is done lets
+        // its open go through whenever it comes (its bytes fit the pipe).
+        let reader = fs::OpenOptions::new()
             .read(true)
             .custom_flags_nonblock()
             .open(&path);
         let _ = writer.join();
+        drop(reader);
     }
     Outcome {
         code: out.code,

@@ -34,6 +34,11 @@ const ALLOWED: &[(&str, &str, &str)] = &[
     ("commands/snippet/output.rs", "sequence", "gvmi's own OSC 52 sequence (base64 payload), written only to a terminal, on purpose: it is the copy"),
     ("commands/verify/batch.rs", "detail", "built by verify::report::batch_text through visible/visible_path (output.rs: verify_output_is_inert)"),
     ("commands/verify/mod.rs", "err", "built by verify::report::single_text through visible/visible_path (output.rs: verify_output_is_inert)"),
+    ("commands/keccak_rates.rs", "r.backend.name()", "a backend's fixed name (`gvmi __keccak-rates`)"),
+    ("commands/keccak_rates.rs", "r.backend.lanes()", "a number"),
+    ("commands/keccak_rates.rs", "r.lanes.map_or_else(|| \"-\".to_string(), mbs)", "a number, or a dash"),
+    ("commands/keccak_rates.rs", "r.backend.scalar().name()", "a backend's fixed name"),
+    ("commands/keccak_rates.rs", "mbs(r.scalar)", "a number"),
     // `write_stdout`: the buffer is built elsewhere; where and why it is inert.
     ("stdio.rs", "format!(\"{}\\n\", format_args!($($arg)*)).as_bytes()", "outln!'s own body: its arguments are read at each outln! site"),
     ("commands/man.rs", "&out", "clap_mangen's page of gvmi's own help text"),

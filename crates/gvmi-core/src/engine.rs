@@ -6,6 +6,7 @@
 //! (`sha3_fast::WideSponge`) a worker hashes several files at once, one per
 //! SIMD lane (`lanes`); otherwise one file at a time (`hasher::hash_file`).
 
+mod feed;
 mod lanes;
 mod queue;
 

@@ -9,7 +9,11 @@ use std::io::{self, Read};
 use std::path::Path;
 use std::time::SystemTime;
 
+pub mod mapped;
+#[cfg(target_os = "linux")]
+pub mod sigbus;
 mod write;
+pub(crate) use mapped::Mapping;
 pub(crate) use write::{
     create_new_nofollow, made_by_me, name_max, open_lock_file, permission_bits,
 };

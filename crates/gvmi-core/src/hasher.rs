@@ -11,6 +11,7 @@ use crate::fsmeta::{self, FileStamp};
 use crate::sha3_fast::Sha3_224;
 
 mod failure;
+pub mod mapped;
 pub mod readahead;
 
 pub use failure::HashFailure;
@@ -114,16 +115,20 @@ pub(crate) fn confirm(
 }
 
 /// Hashes the regular file at `path`, never opening anything else. Files of
-/// [`readahead::READAHEAD_MIN`] or more are read on a second thread so
-/// reading overlaps hashing; smaller ones inline, on this thread's buffer.
-/// See [`confirm`] for when the file counts as changed.
+/// [`mapped::MAP_MIN`] or more are hashed where the page cache holds them
+/// (`mapped`); the rest are read, inline or (unmapped, from
+/// [`readahead::READAHEAD_MIN`]) on a second thread so reading overlaps
+/// hashing. See [`confirm`] for when the file counts as changed.
 pub fn hash_file(
     path: &Path,
     cancel: &CancelToken,
     progress: impl FnMut(u64),
 ) -> Result<Hashed, HashFailure> {
     let opened = open(path)?;
-    let (digest, read) = hash_rest(&opened, Sha3_224::new(), 0, cancel, progress)?;
+    let (digest, read) = match mapped::map(&opened) {
+        Some(mut map) => mapped::hash_mapping(&mut map, 0, Sha3_224::new(), cancel, progress)?,
+        None => hash_rest(&opened, Sha3_224::new(), 0, cancel, progress)?,
+    };
     confirm(path, &opened, digest, read)
 }
 

@@ -8,6 +8,7 @@
 
 use std::arch::x86_64::*;
 
+use super::avx2::PREFETCH_DISTANCE;
 use super::cpu::{hidden, Feature};
 use super::keccak::RATE;
 use super::rounds::{keccak_f1600_wide, Words, MAX_LANES};
@@ -83,6 +84,7 @@ unsafe fn absorb_avx512(state: &mut Words, lanes: &[&[u8]; MAX_LANES], blocks: u
         for (ptr, lane) in ptrs.iter_mut().zip(lanes) {
             *ptr = lane.as_ptr().add(at);
         }
+        prefetch_ahead(&ptrs);
         let low = transpose8(&ptrs, 0);
         let mid = transpose8(&ptrs, 64);
         let (w16, w17) = last_two_words(&ptrs);
@@ -96,6 +98,18 @@ unsafe fn absorb_avx512(state: &mut Words, lanes: &[&[u8]; MAX_LANES], blocks: u
     }
     for (reg, words) in a.iter().zip(state.iter_mut()) {
         _mm512_storeu_si512(words.as_mut_ptr().cast(), *reg);
+    }
+}
+
+/// As `avx2::prefetch_ahead`, for 8 lanes.
+#[inline]
+#[target_feature(enable = "avx512f")]
+fn prefetch_ahead(p: &[*const u8; 8]) {
+    for &ptr in p {
+        let ahead = ptr.wrapping_add(PREFETCH_DISTANCE);
+        _mm_prefetch::<_MM_HINT_T0>(ahead.cast());
+        _mm_prefetch::<_MM_HINT_T0>(ahead.wrapping_add(64).cast());
+        _mm_prefetch::<_MM_HINT_T0>(ahead.wrapping_add(128).cast());
     }
 }
 

@@ -11,6 +11,9 @@
 //!   correctness and speed apart from the instruction set's;
 //! - `bmi`: that sponge compiled with BMI1 + BMI2 (`andn` for chi, `rorx`
 //!   for the rotations), entered only when the CPU has them;
+//! - `avx512x1`: one state in five AVX-512 registers (`avx512x1.rs`), used
+//!   for one stream only where [`Backend::one_stream`] measures it at least
+//!   10% faster than `bmi`;
 //! - `avx2`, `avx512vl`, `avx512`: [`WideSponge`], 4, 4 or 8 independent
 //!   sponges in the lanes of vector registers (`rounds.rs` holds the
 //!   permutation once, `avx2.rs` (two builds) and `avx512.rs` expand it; blocks enter through a
@@ -22,7 +25,7 @@
 //! entered only through a token type that exists only after run-time
 //! detection said the CPU has the feature, so dispatch is safe by
 //! construction. [`Backend::active`] picks the fastest supported backend
-//! once; `GVMI_KECCAK=reference|portable|bmi|avx2|avx512vl|avx512` forces one,
+//! once; `GVMI_KECCAK=reference|portable|bmi|avx512x1|avx2|avx512vl|avx512` forces one,
 //! and `GVMI_CPU_WITHOUT=avx512|avx2|bmi` ([`cpu`]) makes detection say no,
 //! as on a CPU without the feature.
 //!
@@ -37,6 +40,7 @@
 
 pub mod cpu;
 mod keccak;
+pub mod rates;
 mod rounds;
 mod wide;
 
@@ -44,6 +48,8 @@ mod wide;
 mod avx2;
 #[cfg(target_arch = "x86_64")]
 mod avx512;
+#[cfg(target_arch = "x86_64")]
+mod avx512x1;
 #[cfg(target_arch = "x86_64")]
 mod bmi;
 
@@ -96,13 +102,18 @@ pub enum Backend {
     Avx512Vl,
     /// Eight files at once per core in AVX-512 registers.
     Avx512,
+    /// One stream's state in AVX-512 registers (`avx512x1.rs`): one file
+    /// at a time, like `bmi`; multi-lane backends finish and run a lone
+    /// file on it where it measures faster ([`Backend::one_stream`]).
+    Avx512x1,
 }
 
 impl Backend {
-    pub const ALL: [Backend; 6] = [
+    pub const ALL: [Backend; 7] = [
         Backend::Reference,
         Backend::Portable,
         Backend::Bmi,
+        Backend::Avx512x1,
         Backend::Avx2,
         Backend::Avx512Vl,
         Backend::Avx512,
@@ -117,6 +128,7 @@ impl Backend {
             Backend::Avx2 => "avx2",
             Backend::Avx512Vl => "avx512vl",
             Backend::Avx512 => "avx512",
+            Backend::Avx512x1 => "avx512x1",
         }
     }
 
@@ -129,6 +141,7 @@ impl Backend {
         match self {
             Backend::Reference | Backend::Portable => true,
             Backend::Bmi => Bmi::detect().is_some(),
+            Backend::Avx512x1 => OneStream::avx512().is_some(),
             Backend::Avx2 | Backend::Avx512Vl | Backend::Avx512 => WideSponge::new(self).is_some(),
         }
     }
@@ -149,14 +162,38 @@ impl Backend {
     }
 
     /// The one-stream backend that goes with this one: itself, or for a
-    /// multi-lane backend the fastest scalar sponge (which also finishes
-    /// each lane's last block).
+    /// multi-lane backend [`Backend::one_stream`] (which also finishes each
+    /// lane's last block).
     pub fn scalar(self) -> Backend {
         match self {
-            b if b.lanes() > 1 && Backend::Bmi.is_supported() => Backend::Bmi,
-            b if b.lanes() > 1 => Backend::Portable,
+            b if b.lanes() > 1 => Backend::one_stream(),
             b => b,
         }
+    }
+
+    /// The fastest sponge for one stream on this CPU: `avx512x1` where it
+    /// is supported and measures at least [`ONE_STREAM_MARGIN`] faster than
+    /// `bmi` in every round of [`rates::clearly_faster`] (measured once per
+    /// process: about 2 ms where it loses, 6 where it wins), else
+    /// `bmi`, else `portable`.
+    pub fn one_stream() -> Backend {
+        static ONE: OnceLock<Backend> = OnceLock::new();
+        *ONE.get_or_init(|| {
+            let base = match Backend::Bmi.is_supported() {
+                true => Backend::Bmi,
+                false => Backend::Portable,
+            };
+            match OneStream::avx512() {
+                Some(avx)
+                    if rates::clearly_faster(|| {
+                        rates::one_stream_gain(avx, OneStream::of(base))
+                    }) =>
+                {
+                    Backend::Avx512x1
+                }
+                _ => base,
+            }
+        })
     }
 
     /// The fastest backend this CPU supports, for batches (a single
@@ -205,7 +242,7 @@ impl Backend {
                 }
                 None => {
                     eprintln!(
-                        "gvmi: warning: {BACKEND_ENV}={wanted:?} is not one of reference, portable, bmi, avx2, avx512vl, avx512; ignored"
+                        "gvmi: warning: {BACKEND_ENV}={wanted:?} is not one of reference, portable, bmi, avx512x1, avx2, avx512vl, avx512; ignored"
                     );
                     Backend::fastest()
                 }
@@ -213,6 +250,10 @@ impl Backend {
         })
     }
 }
+
+/// How much faster than `bmi` the `avx512x1` sponge must measure to be
+/// used for one stream (issue 23: at least 10%, else the simpler path).
+pub const ONE_STREAM_MARGIN: f64 = 1.10;
 
 /// A streaming SHA3-224 hasher on a chosen backend.
 #[derive(Clone)]
@@ -245,8 +286,7 @@ impl Sha3_224 {
         }
         let inner = match backend.scalar() {
             Backend::Reference => Inner::Reference(sha3::Sha3_224::new()),
-            Backend::Bmi => Inner::Own(Sponge::new(Some(Bmi::detect()?))),
-            _ => Inner::Own(Sponge::new(None)),
+            b => Inner::Own(Sponge::new(OneStream::of(b))),
         };
         Some(Sha3_224 { inner })
     }
@@ -254,7 +294,7 @@ impl Sha3_224 {
     /// A hasher that goes on from a sponge state after whole blocks (a
     /// [`WideSponge`] lane), on the fastest scalar sponge.
     pub(crate) fn resume(state: [u64; 25]) -> Self {
-        let mut sponge = Sponge::new(Bmi::detect());
+        let mut sponge = Sponge::new(OneStream::of(Backend::one_stream()));
         sponge.state = state;
         Sha3_224 {
             inner: Inner::Own(sponge),
@@ -265,8 +305,7 @@ impl Sha3_224 {
     pub fn backend(&self) -> Backend {
         match &self.inner {
             Inner::Reference(_) => Backend::Reference,
-            Inner::Own(s) if s.bmi.is_some() => Backend::Bmi,
-            Inner::Own(_) => Backend::Portable,
+            Inner::Own(s) => s.engine.backend(),
         }
     }
 
@@ -296,6 +335,54 @@ pub fn hash_with(backend: Backend, data: &[u8]) -> Option<Sha3Digest> {
     Some(h.finalize())
 }
 
+/// Which build of the absorber a [`Sponge`] runs, each entered only
+/// through its CPU token.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum OneStream {
+    Portable,
+    Bmi(Bmi),
+    #[cfg(target_arch = "x86_64")]
+    Avx512(avx512::Avx512),
+}
+
+impl OneStream {
+    /// The absorber for a one-stream `backend` (`portable` for any this
+    /// CPU cannot run, which callers have ruled out).
+    pub(crate) fn of(backend: Backend) -> OneStream {
+        match backend {
+            Backend::Bmi => Bmi::detect().map_or(OneStream::Portable, OneStream::Bmi),
+            Backend::Avx512x1 => OneStream::avx512().unwrap_or(OneStream::Portable),
+            _ => OneStream::Portable,
+        }
+    }
+
+    /// The AVX-512 single-state absorber, where the CPU has AVX-512F.
+    pub(crate) fn avx512() -> Option<OneStream> {
+        #[cfg(target_arch = "x86_64")]
+        return avx512::Avx512::detect().map(OneStream::Avx512);
+        #[cfg(not(target_arch = "x86_64"))]
+        None
+    }
+
+    fn backend(self) -> Backend {
+        match self {
+            OneStream::Portable => Backend::Portable,
+            OneStream::Bmi(_) => Backend::Bmi,
+            #[cfg(target_arch = "x86_64")]
+            OneStream::Avx512(_) => Backend::Avx512x1,
+        }
+    }
+
+    pub(crate) fn absorb(self, state: &mut [u64; 25], blocks: &[u8]) {
+        match self {
+            OneStream::Portable => absorb_portable(state, blocks),
+            OneStream::Bmi(bmi) => bmi.absorb_blocks(state, blocks),
+            #[cfg(target_arch = "x86_64")]
+            OneStream::Avx512(avx) => avx.absorb_one(state, blocks),
+        }
+    }
+}
+
 /// The Keccak sponge for SHA3-224: rate 144 bytes, FIPS 202 padding.
 #[derive(Clone)]
 struct Sponge {
@@ -303,16 +390,16 @@ struct Sponge {
     /// A partial block: input not yet a whole `RATE`.
     buf: [u8; RATE],
     len: usize,
-    bmi: Option<Bmi>,
+    engine: OneStream,
 }
 
 impl Sponge {
-    fn new(bmi: Option<Bmi>) -> Self {
+    fn new(engine: OneStream) -> Self {
         Sponge {
             state: [0; 25],
             buf: [0; RATE],
             len: 0,
-            bmi,
+            engine,
         }
     }
 
@@ -325,11 +412,11 @@ impl Sponge {
             if self.len < RATE {
                 return;
             }
-            absorb(&mut self.state, self.bmi, &self.buf);
+            self.engine.absorb(&mut self.state, &self.buf);
             self.len = 0;
         }
         let whole = data.len() - data.len() % RATE;
-        absorb(&mut self.state, self.bmi, &data[..whole]);
+        self.engine.absorb(&mut self.state, &data[..whole]);
         let tail = &data[whole..];
         self.buf[..tail.len()].copy_from_slice(tail);
         self.len = tail.len();
@@ -343,19 +430,12 @@ impl Sponge {
         last[..self.len].copy_from_slice(&self.buf[..self.len]);
         last[self.len] ^= 0x06;
         last[RATE - 1] ^= 0x80;
-        absorb(&mut self.state, self.bmi, &last);
+        self.engine.absorb(&mut self.state, &last);
         let mut out = [0u8; DIGEST_LEN];
         for (bytes, lane) in out.chunks_mut(8).zip(self.state) {
             bytes.copy_from_slice(&lane.to_le_bytes()[..bytes.len()]);
         }
         out
-    }
-}
-
-fn absorb(state: &mut [u64; 25], bmi: Option<Bmi>, blocks: &[u8]) {
-    match bmi {
-        Some(bmi) => bmi.absorb_blocks(state, blocks),
-        None => absorb_portable(state, blocks),
     }
 }
 

@@ -2,71 +2,33 @@
 //! SIMD lane of a [`WideSponge`] (N = 8 with AVX-512, 4 with AVX2).
 //!
 //! Each round it admits at most one new file into a free lane (so two
-//! workers starting together share a batch evenly), tops up every lane's
-//! buffer, finishes the lanes whose file has ended (last partial block and
-//! padding on the scalar path, then [`hasher::confirm`]), and absorbs as many
-//! whole blocks as every busy lane has, in one call. When a single file is
-//! left and nothing is queued, that file goes on with the scalar sponge and
-//! read-ahead (`hasher::hash_rest`): one big file is never slower than on
-//! the scalar engine.
+//! workers starting together share a batch evenly), tops up every read
+//! lane's buffer (a mapped lane has its whole file: `feed`), finishes the
+//! lanes whose file has ended (last partial block and padding on the
+//! scalar path, then [`hasher::confirm`]), and absorbs as many whole blocks
+//! as every busy lane has (at most [`LANE_BUF`] each), in one call. When a
+//! single file is left and nothing is queued, that file goes on with the
+//! scalar sponge (over its mapping, or read ahead: `hasher::hash_rest`):
+//! one big file is never slower than on the scalar engine.
 //!
-//! Memory: one [`LANE_BUF`] buffer per lane plus one idle buffer, i.e. at
-//! most 9 × 256 KiB per worker, reused across files.
+//! Memory: a read lane has one [`LANE_BUF`] buffer, plus one idle buffer,
+//! i.e. at most 9 × 256 KiB per worker, reused across files; a mapped lane
+//! keeps at most about `fsmeta::mapped::RELEASE_STEP` of its file resident.
 
+use super::feed::{Feed, LANE_BUF};
 use super::queue::{Queue, Work};
 use super::{announce, report};
 use crate::event::{JobEvent, JobSender};
-use crate::hasher::{self, HashFailure, Opened, CHUNK_SIZE};
+use crate::hasher::{self, mapped, HashFailure, Opened, CHUNK_SIZE};
 use crate::sha3_fast::{Backend, Sha3_224, WideSponge, RATE};
-
-/// Bytes buffered per lane: a whole number of blocks, about 256 KiB.
-const LANE_BUF: usize = RATE * 1820;
 
 /// A file in a lane.
 struct Lane {
     work: Work,
     opened: Opened,
-    buf: Vec<u8>,
-    /// `buf[start..end]` is read but not yet absorbed.
-    start: usize,
-    end: usize,
-    /// Bytes read from the file so far.
-    read: u64,
-    eof: bool,
-    /// `read` when progress was last reported.
+    feed: Feed,
+    /// Bytes hashed when progress was last reported.
     reported: u64,
-}
-
-impl Lane {
-    fn pending(&self) -> &[u8] {
-        &self.buf[self.start..self.end]
-    }
-
-    /// Reads until the buffer is full or the file ends, once less than a
-    /// block is pending.
-    fn top_up(&mut self) -> Result<(), HashFailure> {
-        if self.eof || self.end - self.start >= RATE {
-            return Ok(());
-        }
-        self.buf.copy_within(self.start..self.end, 0);
-        self.end -= self.start;
-        self.start = 0;
-        while self.end < self.buf.len() {
-            match std::io::Read::read(&mut &self.opened.file, &mut self.buf[self.end..]) {
-                Ok(0) => {
-                    self.eof = true;
-                    break;
-                }
-                Ok(n) => {
-                    self.end += n;
-                    self.read += n as u64;
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(e.into()),
-            }
-        }
-        Ok(())
-    }
 }
 
 /// Drains `queue` with `backend`'s lanes until it is empty.
@@ -84,7 +46,7 @@ pub(super) fn run(queue: &Queue, events: &JobSender, backend: Backend) {
         }
         for (slot, lane) in lanes.iter_mut().enumerate() {
             if let Some(done) = settle(lane, &mut wide, slot) {
-                spare.push(finish(done, events, &mut wide, slot));
+                spare.extend(finish(done, events, &mut wide, slot));
             }
         }
         let busy = lanes.iter().filter(|l| l.is_some()).count();
@@ -94,7 +56,7 @@ pub(super) fn run(queue: &Queue, events: &JobSender, backend: Backend) {
             1 if queue.is_empty() => {
                 let slot = lanes.iter().position(Option::is_some).expect("one busy");
                 let lane = lanes[slot].take().expect("busy");
-                spare.push(finish_alone(lane, events, &mut wide, slot));
+                spare.extend(finish_alone(lane, events, &mut wide, slot));
                 continue;
             }
             _ => {}
@@ -115,15 +77,11 @@ fn admit(queue: &Queue, events: &JobSender, spare: &mut Vec<Vec<u8>>) -> Option<
         announce(lead, events);
         match hasher::open(&lead.path) {
             Ok(opened) => {
-                let buf = spare.pop().unwrap_or_else(|| vec![0u8; LANE_BUF]);
+                let feed = Feed::for_file(&opened, spare);
                 return Some(Lane {
                     work,
                     opened,
-                    buf,
-                    start: 0,
-                    end: 0,
-                    read: 0,
-                    eof: false,
+                    feed,
                     reported: 0,
                 });
             }
@@ -138,10 +96,13 @@ fn settle(slot: &mut Option<Lane>, wide: &mut WideSponge, index: usize) -> Optio
     let lane = slot.as_mut()?;
     let outcome = if lane.work.cancel.is_cancelled() {
         Some(Err(HashFailure::Cancelled))
+    } else if lane.feed.faulted() {
+        // The file shrank under its mapping: the rest would be zeros.
+        Some(Err(HashFailure::Changed))
     } else {
-        match lane.top_up() {
+        match lane.feed.top_up(&lane.opened.file) {
             Err(e) => Some(Err(e)),
-            Ok(()) if lane.eof && lane.end - lane.start < RATE => Some(Ok(())),
+            Ok(()) if lane.feed.ended() => Some(Ok(())),
             Ok(()) => None,
         }
     };
@@ -159,58 +120,81 @@ struct Done {
     outcome: Result<(), HashFailure>,
 }
 
-/// Reports a finished lane; returns its buffer for the next file.
-fn finish(done: Done, events: &JobSender, wide: &mut WideSponge, slot: usize) -> Vec<u8> {
+/// Reports a finished lane; returns its read buffer for the next file.
+fn finish(done: Done, events: &JobSender, wide: &mut WideSponge, slot: usize) -> Option<Vec<u8>> {
     let Done { lane, outcome } = done;
     let result = outcome.and_then(|()| {
         let digest = to_scalar(&lane, wide, slot).finalize();
-        hasher::confirm(&lane.work.group[0].path, &lane.opened, digest, lane.read)
+        if lane.feed.faulted() {
+            return Err(HashFailure::Changed);
+        }
+        let taken = lane.feed.taken();
+        hasher::confirm(&lane.work.group[0].path, &lane.opened, digest, taken)
     });
     if result.is_ok() {
-        progress(&lane, lane.read, events);
+        progress(&lane, lane.feed.taken(), events);
     }
     report(&lane.work.group, result, events);
-    lane.buf
+    lane.feed.into_buffer()
 }
 
 /// The last file of a batch: its lane's state goes on with the scalar
 /// sponge, which is faster for one stream than a mostly idle vector.
-fn finish_alone(lane: Lane, events: &JobSender, wide: &mut WideSponge, slot: usize) -> Vec<u8> {
-    let h = to_scalar(&lane, wide, slot);
-    let lead = &lane.work.group[0];
-    let result = hasher::hash_rest(&lane.opened, h, lane.read, &lane.work.cancel, |done| {
-        events.send(JobEvent::Progress { id: lead.id, done });
-    })
-    .and_then(|(digest, read)| hasher::confirm(&lead.path, &lane.opened, digest, read));
-    report(&lane.work.group, result, events);
-    lane.buf
+fn finish_alone(
+    lane: Lane,
+    events: &JobSender,
+    wide: &mut WideSponge,
+    slot: usize,
+) -> Option<Vec<u8>> {
+    let Lane {
+        work, opened, feed, ..
+    } = lane;
+    let lead = &work.group[0];
+    let step = |done| events.send(JobEvent::Progress { id: lead.id, done });
+    let (result, buffer) = match feed {
+        Feed::Mapped { mut map, pos } => {
+            let h = wide.take(slot);
+            let r = mapped::hash_mapping(&mut map, pos, h, &work.cancel, step);
+            (r, None)
+        }
+        read => {
+            let mut h = wide.take(slot);
+            h.update(read.pending());
+            let r = hasher::hash_rest(&opened, h, read.taken(), &work.cancel, step);
+            (r, read.into_buffer())
+        }
+    };
+    let result = result.and_then(|(digest, n)| hasher::confirm(&lead.path, &opened, digest, n));
+    report(&work.group, result, events);
+    buffer
 }
 
 /// The lane's sponge as a scalar hasher holding every byte read so far:
 /// the absorbed blocks (the lane's state) and the pending tail.
 fn to_scalar(lane: &Lane, wide: &mut WideSponge, slot: usize) -> Sha3_224 {
     let mut h = wide.take(slot);
-    h.update(lane.pending());
+    h.update(lane.feed.pending());
     h
 }
 
 /// One call into the vector unit: every busy lane's whole pending blocks,
-/// as many as the shortest of them has.
+/// as many as the shortest of them has, at most [`LANE_BUF`] bytes' worth.
 fn absorb(lanes: &mut [Option<Lane>], wide: &mut WideSponge, idle: &[u8], events: &JobSender) {
     let blocks = lanes
         .iter()
         .flatten()
-        .map(|l| (l.end - l.start) / RATE)
+        .map(|l| l.feed.pending().len() / RATE)
         .min()
-        .expect("a busy lane");
+        .expect("a busy lane")
+        .min(LANE_BUF / RATE);
     let inputs: Vec<&[u8]> = lanes
         .iter()
-        .map(|l| l.as_ref().map_or(idle, Lane::pending))
+        .map(|l| l.as_ref().map_or(idle, |l| l.feed.pending()))
         .collect();
     wide.absorb(&inputs, blocks);
     for lane in lanes.iter_mut().flatten() {
-        lane.start += blocks * RATE;
-        let hashed = lane.read - (lane.end - lane.start) as u64;
+        lane.feed.consume(blocks * RATE);
+        let hashed = lane.feed.hashed();
         if hashed - lane.reported >= CHUNK_SIZE as u64 {
             progress(lane, hashed, events);
             lane.reported = hashed;

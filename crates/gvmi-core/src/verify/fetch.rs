@@ -8,15 +8,19 @@
 //! gave up ends by then; the cancel flag stops it at its next read.
 
 use std::cell::Cell;
-use std::io::Read;
 use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
 
+mod body;
+mod redirect;
+
+use body::{content_length, Body};
+use redirect::redirect_target;
+
 use super::{classify, Failure, Options, Verified};
 use crate::cancel::CancelToken;
 use crate::digest::Sha3Digest;
-use crate::image_url::{check_http, has_scheme};
 use crate::sha3_fast::Sha3_224;
 
 /// What the helper tells its watcher.
@@ -353,130 +357,5 @@ impl<'a> Fetch<'a> {
             url: self.job.url.clone(),
             detail: "cancelled".into(),
         }
-    }
-}
-
-/// A body as it arrives: never read past `limit + 1` bytes (the extra byte
-/// proves it too long), a short one told from a whole one.
-struct Body<'u, R> {
-    reader: R,
-    url: &'u str,
-    total: Option<u64>,
-    limit: Option<u64>,
-    done: u64,
-}
-
-impl<'u, R: Read> Body<'u, R> {
-    fn new(reader: R, url: &'u str, total: Option<u64>, limit: Option<u64>) -> Self {
-        Body {
-            reader,
-            url,
-            total,
-            limit,
-            done: 0,
-        }
-    }
-
-    /// The next bytes into `buf`: `None` at the end of the body.
-    fn read(&mut self, buf: &mut [u8], fetch: &Fetch<'_>) -> Result<Option<usize>, Failure> {
-        loop {
-            if fetch.job.cancel.is_cancelled() {
-                return Err(fetch.cancelled());
-            }
-            let room = buf.len().min(BUFFER);
-            let want = (self.limit).map_or(room, |l| (l + 1 - self.done).min(room as u64) as usize);
-            let n = match self.reader.read(&mut buf[..want]) {
-                Ok(0) => return Ok(None),
-                Ok(n) => n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
-                    // ureq's body reader says so when fewer than Content-Length bytes came.
-                    return Err(Failure::Truncated {
-                        received: self.done,
-                        expected: self.total.unwrap_or(self.done),
-                    });
-                }
-                Err(e) => return Err(classify::body_error(&e, self.url, &fetch.job.opts)),
-            };
-            self.done += n as u64;
-            if let Some(expected) = self.limit.filter(|&l| self.done > l) {
-                return Err(Failure::Oversized { expected });
-            }
-            return Ok(Some(n));
-        }
-    }
-
-    /// The byte count of a body that ended: short of Content-Length is truncated.
-    fn end(&self) -> Result<u64, Failure> {
-        match self.total.filter(|&t| self.done < t) {
-            Some(expected) => Err(Failure::Truncated {
-                received: self.done,
-                expected,
-            }),
-            None => Ok(self.done),
-        }
-    }
-}
-
-fn content_length(response: &ureq::Response) -> Option<u64> {
-    response.header("content-length")?.trim().parse().ok()
-}
-
-/// Where a redirect from `current` to `location` leads, if gvmi may go there:
-/// http or https with a host. An absolute or scheme-relative Location is
-/// checked as written, since URL parsers repair `http:///x` into host `x`.
-fn redirect_target(current: &str, location: &str) -> Result<String, Failure> {
-    let bad = |reason: String| Failure::BadRedirect {
-        from: current.to_string(),
-        location: location.to_string(),
-        reason,
-    };
-    if location.chars().any(char::is_control) {
-        return Err(bad("the Location holds a control character".into()));
-    }
-    let base = url::Url::parse(current).map_err(|e| bad(e.to_string()))?;
-    let written = match location.strip_prefix("//") {
-        Some(_) => format!("{}:{location}", base.scheme()),
-        None => location.to_string(),
-    };
-    if has_scheme(&written) {
-        check_http(&written).map_err(|e| bad(e.to_string()))?;
-    }
-    let target = base.join(location).map_err(|e| bad(e.to_string()))?;
-    check_http(target.as_str()).map_err(|e| bad(e.to_string()))?;
-    Ok(target.into())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn reason(location: &str) -> String {
-        match redirect_target("http://127.0.0.1:8/a/b.gvmi", location) {
-            Err(Failure::BadRedirect { reason, .. }) => reason,
-            other => panic!("{location}: {other:?}"),
-        }
-    }
-
-    #[test]
-    fn relative_and_absolute_http_targets_are_followed() {
-        let to = |l| redirect_target("http://127.0.0.1:8/a/b.gvmi", l).unwrap();
-        assert_eq!(to("/x.gvmi"), "http://127.0.0.1:8/x.gvmi");
-        assert_eq!(to("c.gvmi"), "http://127.0.0.1:8/a/c.gvmi");
-        assert_eq!(
-            to("https://cdn.example/i.gvmi"),
-            "https://cdn.example/i.gvmi"
-        );
-        assert_eq!(to("//cdn.example/i.gvmi"), "http://cdn.example/i.gvmi");
-    }
-
-    #[test]
-    fn other_schemes_and_hostless_targets_are_refused() {
-        assert!(reason("file:///etc/passwd").contains("\"file\""));
-        assert!(reason("data:,x").contains("\"data\""));
-        assert!(reason("mailto:a@b").contains("\"mailto\""));
-        assert_eq!(reason("http:///x"), "the URL has no host");
-        assert_eq!(reason("///x"), "the URL has no host");
-        assert!(reason("/a\x1b[31m").contains("control character"));
     }
 }
