@@ -18,6 +18,7 @@ mod keccak_paths;
 mod manifest;
 mod oracle;
 mod publish;
+mod publish_setup;
 mod publish_words;
 mod readme;
 mod remote_check;

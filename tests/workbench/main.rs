@@ -14,6 +14,7 @@ mod layers;
 mod many_rows;
 mod notes;
 mod publish;
+mod publish_config;
 mod publish_words;
 mod readme_mock;
 mod remote;
