@@ -22,7 +22,6 @@ use ratatui::crossterm::event::Event as TermEvent;
 
 use crate::progress::Tally;
 use gvmi_core::cancel::CancelToken;
-use gvmi_core::config::Config;
 use gvmi_core::engine::Job;
 use gvmi_core::event::JobId;
 use gvmi_core::hasher::Hashed;
@@ -111,8 +110,9 @@ pub enum Effect {
         /// Said before where the copy went (e.g. the image failed inspection).
         warning: Option<String>,
     },
-    /// Write the config file (it now holds a base URL the user chose to keep).
-    SaveConfig(Config),
+    /// Put a base URL the user chose to keep into config.toml (read, merged
+    /// and written under its lock: edits made since start survive).
+    SaveBaseUrl { folder: PathBuf, url: String },
     /// Keep a URL set with `e` or `b` for the next session.
     RememberUrl(super::saved_urls::UrlChange),
     /// Read an image's structure (`gvmi_format`) on a worker.

@@ -95,7 +95,7 @@ impl Runner {
                 text,
                 warning,
             } => return Some(self.copy(what, text, warning)),
-            Effect::SaveConfig(config) => self.save(config),
+            Effect::SaveBaseUrl { folder, url } => self.save(folder, url),
             Effect::RememberUrl(change) => {
                 if let Some(urls) = &self.urls {
                     urls.send(change);
@@ -132,11 +132,11 @@ impl Runner {
         status
     }
 
-    fn save(&self, config: Config) {
+    fn save(&self, folder: std::path::PathBuf, url: String) {
         let tx = self.notices_tx.clone();
         std::thread::spawn(move || {
             let message = match config_path() {
-                Some(path) => match config.save(&path) {
+                Some(path) => match gvmi_core::config::save_base_url(&path, &folder, &url) {
                     Ok(()) => format!("Saved the base URL to {}", path.display()),
                     Err(e) => format!("Could not save the config: {e}"),
                 },

@@ -191,12 +191,13 @@ impl Serving {
         };
     }
 
-    /// `S`: the config with `root`'s base URL in it, to be saved; `None`
-    /// when no base URL was set for it.
-    pub fn keep_base(&mut self, root: &Path) -> Option<Config> {
+    /// `S`: `root`'s base URL, now in the session's config too, for the
+    /// file (merged there by `config::save_base_url`); `None` when no base
+    /// URL was set for it.
+    pub fn keep_base(&mut self, root: &Path) -> Option<(PathBuf, String)> {
         let url = self.base_urls.get(root)?.clone();
-        self.config.set_base_url(root.to_path_buf(), url);
-        Some(self.config.clone())
+        self.config.set_base_url(root.to_path_buf(), url.clone());
+        Some((root.to_path_buf(), url))
     }
 
     /// URLs kept from earlier sessions; base URLs set in this one win.

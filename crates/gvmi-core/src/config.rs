@@ -18,6 +18,10 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+mod edit;
+
+pub use edit::save_base_url;
+
 use crate::atomic_write::atomic_write;
 use crate::fsmeta::read_text;
 use crate::io_error;

@@ -107,7 +107,7 @@ impl App {
             return;
         };
         match self.serving.keep_base(&root) {
-            Some(config) => self.outbox.push(Effect::SaveConfig(config)),
+            Some((folder, url)) => self.outbox.push(Effect::SaveBaseUrl { folder, url }),
             None => self
                 .notes
                 .say("No base URL set this session for this folder (press b)."),
