@@ -11,17 +11,7 @@ use super::session::*;
 fn s_saves_the_canonical_folder_not_the_spelling_typed() {
     let dir = tempfile::tempdir().unwrap();
     let home = std::fs::canonicalize(dir.path()).unwrap();
-    std::fs::create_dir(home.join("imgs")).unwrap();
-    std::fs::write(home.join("imgs/kept.gvmi"), noise(2_000, 41)).unwrap();
-    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_gvmi"));
-    cmd.arg(home.join("imgs/../imgs"));
-    isolate(&mut cmd, &home);
-    let mut s = Session::spawn(cmd);
-    s.wait_for("the row", |t| t.contains("kept.gvmi"));
-    s.keys("b");
-    s.wait_for("the editor", |t| t.contains("Esc cancels"));
-    s.keys("https://cdn.example.com/imgs/\r");
-    s.wait_for("the base URL set", |t| t.contains("Base URL set"));
+    let mut s = with_a_base_url(&home, "imgs/../imgs");
     s.keys("S");
     s.wait_for("the config saved", |t| t.contains("Saved the base URL"));
     s.quit();
@@ -44,17 +34,7 @@ fn s_saves_the_canonical_folder_not_the_spelling_typed() {
 fn s_keeps_what_the_user_wrote_into_config_toml_since_start() {
     let dir = tempfile::tempdir().unwrap();
     let home = std::fs::canonicalize(dir.path()).unwrap();
-    std::fs::create_dir(home.join("imgs")).unwrap();
-    std::fs::write(home.join("imgs/kept.gvmi"), noise(2_000, 42)).unwrap();
-    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_gvmi"));
-    cmd.arg(home.join("imgs"));
-    isolate(&mut cmd, &home);
-    let mut s = Session::spawn(cmd);
-    s.wait_for("the row", |t| t.contains("kept.gvmi"));
-    s.keys("b");
-    s.wait_for("the editor", |t| t.contains("Esc cancels"));
-    s.keys("https://cdn.example.com/imgs/\r");
-    s.wait_for("the base URL set", |t| t.contains("Base URL set"));
+    let mut s = with_a_base_url(&home, "imgs");
     let file = home.join("gvmi/config.toml");
     std::fs::create_dir_all(file.parent().unwrap()).unwrap();
     std::fs::write(&file, "# written by hand\ndefault_target = \"golem-js\"\n").unwrap();
@@ -65,4 +45,21 @@ fn s_keeps_what_the_user_wrote_into_config_toml_since_start() {
     assert!(config.starts_with("# written by hand\n"), "{config}");
     assert!(config.contains("default_target = \"golem-js\""), "{config}");
     assert!(config.contains("https://cdn.example.com/imgs/"), "{config}");
+}
+
+/// A workbench on `home/imgs` (one image), opened as `home/ARG`, with the
+/// base URL `https://cdn.example.com/imgs/` set by `b`.
+fn with_a_base_url(home: &std::path::Path, arg: &str) -> Session {
+    std::fs::create_dir(home.join("imgs")).unwrap();
+    std::fs::write(home.join("imgs/kept.gvmi"), noise(2_000, 41)).unwrap();
+    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_gvmi"));
+    cmd.arg(home.join(arg));
+    isolate(&mut cmd, home);
+    let mut s = Session::spawn(cmd);
+    s.wait_for("the row", |t| t.contains("kept.gvmi"));
+    s.keys("b");
+    s.wait_for("the editor", |t| t.contains("Esc cancels"));
+    s.keys("https://cdn.example.com/imgs/\r");
+    s.wait_for("the base URL set", |t| t.contains("Base URL set"));
+    s
 }

@@ -191,7 +191,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("m.bin");
         let bytes: Vec<u8> = (0..len).map(|i| (i % 251) as u8 + 1).collect();
-        std::fs::File::create(&path)
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
             .unwrap()
             .write_all(&bytes)
             .unwrap();
